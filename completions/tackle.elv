@@ -1,0 +1,144 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[tackle] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'tackle'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'tackle'= {
+            cand --log-format 'Log line format on stderr'
+            cand -v 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand --verbose 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand -q 'Log errors only'
+            cand --quiet 'Log errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve-echo 'TCP, UDP and Unix-socket echo servers in one event loop'
+            cand serve-time 'Daytime (RFC 867) and time (RFC 868) servers over UDP and TCP'
+            cand cidr-expand 'Expand, count, aggregate, split and exclude IPv4/IPv6 networks'
+            cand csv-convert 'Convert CSV in any dialect to CSV, TSV, JSON and JSON Lines and back'
+            cand sendmail 'Compose and send mail over SMTP, STARTTLS or implicit TLS'
+            cand run-cmd 'Run a command with timeout, input, capture and a checked exit'
+            cand generate 'Write shell completions and man pages into DIR (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tackle;serve-echo'= {
+            cand --log-format 'Log line format on stderr'
+            cand -v 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand --verbose 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand -q 'Log errors only'
+            cand --quiet 'Log errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tackle;serve-time'= {
+            cand --log-format 'Log line format on stderr'
+            cand -v 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand --verbose 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand -q 'Log errors only'
+            cand --quiet 'Log errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tackle;cidr-expand'= {
+            cand --log-format 'Log line format on stderr'
+            cand -v 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand --verbose 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand -q 'Log errors only'
+            cand --quiet 'Log errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tackle;csv-convert'= {
+            cand --log-format 'Log line format on stderr'
+            cand -v 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand --verbose 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand -q 'Log errors only'
+            cand --quiet 'Log errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tackle;sendmail'= {
+            cand --log-format 'Log line format on stderr'
+            cand -v 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand --verbose 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand -q 'Log errors only'
+            cand --quiet 'Log errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tackle;run-cmd'= {
+            cand --log-format 'Log line format on stderr'
+            cand -v 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand --verbose 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand -q 'Log errors only'
+            cand --quiet 'Log errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tackle;generate'= {
+            cand --log-format 'Log line format on stderr'
+            cand -v 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand --verbose 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand -q 'Log errors only'
+            cand --quiet 'Log errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'tackle;help'= {
+            cand serve-echo 'TCP, UDP and Unix-socket echo servers in one event loop'
+            cand serve-time 'Daytime (RFC 867) and time (RFC 868) servers over UDP and TCP'
+            cand cidr-expand 'Expand, count, aggregate, split and exclude IPv4/IPv6 networks'
+            cand csv-convert 'Convert CSV in any dialect to CSV, TSV, JSON and JSON Lines and back'
+            cand sendmail 'Compose and send mail over SMTP, STARTTLS or implicit TLS'
+            cand run-cmd 'Run a command with timeout, input, capture and a checked exit'
+            cand generate 'Write shell completions and man pages into DIR (for maintainers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'tackle;help;serve-echo'= {
+        }
+        &'tackle;help;serve-time'= {
+        }
+        &'tackle;help;cidr-expand'= {
+        }
+        &'tackle;help;csv-convert'= {
+        }
+        &'tackle;help;sendmail'= {
+        }
+        &'tackle;help;run-cmd'= {
+        }
+        &'tackle;help;generate'= {
+        }
+        &'tackle;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,16 @@
+//! The `tackle` binary: parse the command line, set up logging, run one subcommand and turn
+//! its result into an exit status. Everything else lives in the library crate.
+
+use clap::Parser;
+use tackle::cli::Cli;
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => tackle::exit::clap_error(err),
+    };
+    tackle::logging::init(&cli.global);
+    let name = cli.command.name();
+    let result = cli.command.run();
+    std::process::exit(tackle::exit::status_of(name, result));
+}
