@@ -1,0 +1,67 @@
+//! SIGINT/SIGTERM as events in the loop: the first one begins a graceful shutdown of this loop
+//! and of any other loops (threads) it was given; a second one ends everything at once.
+
+use std::io;
+
+use mio::event::Event;
+use mio::{Interest, Registry, Token};
+use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook_mio::v1_0::Signals;
+
+use super::reactor::{Action, Context, Handler, StopHandle};
+
+/// A handler that turns SIGINT and SIGTERM into a graceful shutdown.
+pub struct ShutdownOnSignal {
+    signals: Signals,
+    others: Vec<StopHandle>,
+    received: usize,
+}
+
+impl ShutdownOnSignal {
+    /// Catches SIGINT and SIGTERM; `others` are the loops on other threads to stop as well.
+    pub fn new(others: Vec<StopHandle>) -> io::Result<ShutdownOnSignal> {
+        Ok(ShutdownOnSignal {
+            signals: Signals::new([SIGINT, SIGTERM])?,
+            others,
+            received: 0,
+        })
+    }
+}
+
+impl Handler for ShutdownOnSignal {
+    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
+        registry.register(&mut self.signals, token, Interest::READABLE)
+    }
+
+    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+        registry.deregister(&mut self.signals)
+    }
+
+    fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
+        for signal in self.signals.pending() {
+            self.received += 1;
+            if self.received > 1 {
+                tracing::warn!("signal {signal} again: stopping without draining");
+                cx.stop_now();
+                continue;
+            }
+            tracing::info!("signal {signal}: shutting down");
+            cx.begin_shutdown();
+            for other in &self.others {
+                if let Err(e) = other.request_stop() {
+                    tracing::warn!("cannot wake a worker loop: {e}");
+                }
+            }
+        }
+        Action::Continue
+    }
+
+    fn shutdown(&mut self, _cx: &mut Context<'_>) -> Action {
+        // Stay registered so that a second signal can cut the drain short.
+        Action::Continue
+    }
+
+    fn keeps_loop_alive(&self) -> bool {
+        false
+    }
+}
