@@ -177,15 +177,21 @@ impl Composition {
             lettre::address::Envelope::new(envelope.from.clone(), envelope.to.clone())
                 .map_err(|e| exit::failure(sysexits::USAGE, format!("no recipients: {e}")))?;
         builder = builder.envelope(lettre_envelope);
-        let message = match self.body_part() {
+        let body = self.body_part();
+        let single = matches!(body, Body2::Single(_));
+        let message = match body {
             Body2::Single(part) => builder.singlepart(part),
             Body2::Multi(part) => builder.multipart(part),
         }
         .map_err(|e| exit::failure(sysexits::DATA_ERR, format!("cannot build the message: {e}")))?;
-        Ok(Outgoing {
-            envelope,
-            bytes: message.formatted(),
-        })
+        let mut bytes = message.formatted();
+        // lettre always writes CRLF after a part's body, which inside a multipart belongs to
+        // the boundary line; at the top level it would add an empty line to a body that
+        // already ends with a line break.
+        if single && bytes.ends_with(b"\r\n\r\n") {
+            bytes.truncate(bytes.len() - 2);
+        }
+        Ok(Outgoing { envelope, bytes })
     }
 
     fn body_part(&self) -> Body2 {

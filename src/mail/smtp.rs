@@ -325,6 +325,10 @@ fn transfer(conn: &mut SmtpConnection, config: &ServerConfig, bytes: &[u8]) -> a
         .map_err(|e| fail(Stage::Data, "DATA", &e, config))?;
     log_reply(&reply);
     info!("> <message, {} bytes>", bytes.len());
+    // lettre ends the data with CRLF "." CRLF; the first CRLF ends the message's last line,
+    // so a message that already ends with CRLF must not bring its own or the recipient
+    // gets an extra empty line.
+    let bytes = bytes.strip_suffix(b"\r\n").unwrap_or(bytes);
     let reply = conn
         .message(bytes)
         .map_err(|e| fail(Stage::Data, "the message", &e, config))?;
@@ -424,7 +428,8 @@ fn fail(stage: Stage, subject: &str, err: &SmtpError, config: &ServerConfig) -> 
         };
         return exit::failure(status, format!("{stage}: {what}: {reply}"));
     }
-    if let Some(io) = io_cause(err) {
+    let io = io_cause(err);
+    if let Some(io) = io {
         let timed_out = matches!(
             io.kind(),
             io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
@@ -438,18 +443,23 @@ fn fail(stage: Stage, subject: &str, err: &SmtpError, config: &ServerConfig) -> 
                 ),
             );
         }
-        if !err.is_tls() {
-            return exit::failure(sysexits::UNAVAILABLE, format!("{stage}: {subject}: {io}"));
-        }
     }
-    if err.is_tls() {
+    // rustls reports a bad certificate or handshake as io::ErrorKind::InvalidData.
+    let tls_failed = err.is_tls()
+        || stage == Stage::Tls
+        || io.is_some_and(|io| io.kind() == io::ErrorKind::InvalidData);
+    if tls_failed {
+        let detail = io.map_or_else(|| err.to_string(), |io| io.to_string());
         return exit::failure(
             sysexits::NO_PERM,
             format!(
-                "TLS: handshake with {}:{} failed: {err}",
+                "TLS: handshake with {}:{} failed: {detail}",
                 config.host, config.port
             ),
         );
+    }
+    if let Some(io) = io {
+        return exit::failure(sysexits::UNAVAILABLE, format!("{stage}: {subject}: {io}"));
     }
     if err.is_response() {
         return exit::failure(

@@ -62,7 +62,7 @@ def authenticator_for(credentials):
 
     def authenticate(server, session, envelope, mechanism, auth_data):
         ok = auth_data.login.decode() == user and auth_data.password.decode() == password
-        return AuthResult(success=ok, handled=False)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
     return authenticate
 
