@@ -298,7 +298,7 @@ fn text(part: &Part) -> String {
         .replace("\r\n", "\n")
 }
 
-fn args<'a>(base: &[String], more: &[&'a str]) -> Vec<String> {
+fn args(base: &[String], more: &[&str]) -> Vec<String> {
     let mut all = vec!["sendmail".to_owned()];
     all.extend(base.iter().cloned());
     all.extend(more.iter().map(|s| s.to_string()));

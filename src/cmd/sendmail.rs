@@ -41,6 +41,17 @@ Exit status (sysexits.h, like msmtp):
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
+    #[command(flatten)]
+    pub message: Box<MessageArgs>,
+
+    #[command(flatten)]
+    pub sending: Box<SendArgs>,
+}
+
+/// What to send. (Boxed in [`Args`] so the subcommand enum stays small.)
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Message")]
+pub struct MessageArgs {
     /// Sender address (From header and envelope sender)
     #[arg(long, value_name = "ADDR")]
     pub from: Option<String>,
@@ -96,7 +107,12 @@ pub struct Args {
     /// Print the exact message (CRLF) on stdout and the envelope on stderr; send nothing
     #[arg(long)]
     pub dry_run: bool,
+}
 
+/// Where and how to send it.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Sending")]
+pub struct SendArgs {
     /// SMTP server host name or address
     #[arg(long, value_name = "HOST", default_value = "localhost")]
     pub server: String,
@@ -172,19 +188,20 @@ pub enum AuthArg {
 
 /// Runs `tackle sendmail`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    check_combinations(&args)?;
-    let outgoing = if args.read_recipients {
-        read_whole_message(&args)?
+    let (m, s) = (&*args.message, &*args.sending);
+    check_combinations(m, s)?;
+    let outgoing = if m.read_recipients {
+        read_whole_message(m)?
     } else {
-        compose(&args)?.build()?
+        compose(m)?.build()?
     };
     if outgoing.envelope.to.is_empty() {
         return Err(usage("no recipients: give --to, --cc or --bcc"));
     }
-    if args.dry_run {
+    if m.dry_run {
         return print_dry_run(&outgoing);
     }
-    let config = server_config(&args)?;
+    let config = server_config(s)?;
     send(&config, &outgoing)?;
     tracing::info!(
         "sent {} bytes to {} recipient(s)",
@@ -200,19 +217,19 @@ fn usage(message: impl std::fmt::Display) -> anyhow::Error {
 
 /// Flag combinations that make no sense are usage errors (64), checked before anything is
 /// read or sent.
-fn check_combinations(args: &Args) -> anyhow::Result<()> {
-    if args.read_recipients {
+fn check_combinations(m: &MessageArgs, s: &SendArgs) -> anyhow::Result<()> {
+    if m.read_recipients {
         let composing = [
-            ("--to", !args.to.is_empty()),
-            ("--cc", !args.cc.is_empty()),
-            ("--reply-to", !args.reply_to.is_empty()),
-            ("--subject", args.subject.is_some()),
-            ("--header", !args.header.is_empty()),
-            ("--body", args.body.is_some()),
-            ("--body-file", args.body_file.is_some()),
-            ("--html", args.html.is_some()),
-            ("--html-file", args.html_file.is_some()),
-            ("--attach", !args.attach.is_empty()),
+            ("--to", !m.to.is_empty()),
+            ("--cc", !m.cc.is_empty()),
+            ("--reply-to", !m.reply_to.is_empty()),
+            ("--subject", m.subject.is_some()),
+            ("--header", !m.header.is_empty()),
+            ("--body", m.body.is_some()),
+            ("--body-file", m.body_file.is_some()),
+            ("--html", m.html.is_some()),
+            ("--html-file", m.html_file.is_some()),
+            ("--attach", !m.attach.is_empty()),
         ];
         if let Some((flag, _)) = composing.iter().find(|(_, given)| *given) {
             return Err(usage(format!(
@@ -220,52 +237,52 @@ fn check_combinations(args: &Args) -> anyhow::Result<()> {
             )));
         }
     }
-    if args.body.is_some() && args.body_file.is_some() {
+    if m.body.is_some() && m.body_file.is_some() {
         return Err(usage("give --body or --body-file, not both"));
     }
-    if args.html.is_some() && args.html_file.is_some() {
+    if m.html.is_some() && m.html_file.is_some() {
         return Err(usage("give --html or --html-file, not both"));
     }
     let stdin = Path::new("-");
-    if args.body_file.as_deref() == Some(stdin) && args.html_file.as_deref() == Some(stdin) {
+    if m.body_file.as_deref() == Some(stdin) && m.html_file.as_deref() == Some(stdin) {
         return Err(usage(
             "--body-file - and --html-file - cannot both read stdin",
         ));
     }
     let sources = [
-        args.password_file.is_some(),
-        args.password_env.is_some(),
-        args.password_cmd.is_some(),
+        s.password_file.is_some(),
+        s.password_env.is_some(),
+        s.password_cmd.is_some(),
     ];
     if sources.iter().filter(|&&given| given).count() > 1 {
         return Err(usage(
             "give one of --password-file, --password-env and --password-cmd",
         ));
     }
-    if args.user.is_none() {
+    if s.user.is_none() {
         let needs_user = [
-            ("--password-file", args.password_file.is_some()),
-            ("--password-env", args.password_env.is_some()),
-            ("--password-cmd", args.password_cmd.is_some()),
-            ("--auth", args.auth.is_some()),
+            ("--password-file", s.password_file.is_some()),
+            ("--password-env", s.password_env.is_some()),
+            ("--password-cmd", s.password_cmd.is_some()),
+            ("--auth", s.auth.is_some()),
         ];
         if let Some((flag, _)) = needs_user.iter().find(|(_, given)| *given) {
             return Err(usage(format!("{flag} needs --user")));
         }
     }
-    if args.tls == Some(TlsArg::None) {
-        if args.user.is_some() && !args.allow_plaintext_auth {
+    if s.tls == Some(TlsArg::None) {
+        if s.user.is_some() && !s.allow_plaintext_auth {
             return Err(usage(
                 "--tls none with --user would send the password in plain text; use --tls starttls or implicit, or add --allow-plaintext-auth",
             ));
         }
-        if args.ca_file.is_some() || args.tls_insecure {
+        if s.ca_file.is_some() || s.tls_insecure {
             return Err(usage(
                 "--ca-file and --tls-insecure need a --tls mode other than none",
             ));
         }
     }
-    if let Some(helo) = &args.helo {
+    if let Some(helo) = &s.helo {
         let valid = !helo.is_empty() && helo.bytes().all(|b| b.is_ascii_graphic());
         if !valid {
             return Err(usage(format!("--helo {helo:?}: expected a host name")));
@@ -275,38 +292,38 @@ fn check_combinations(args: &Args) -> anyhow::Result<()> {
 }
 
 /// The message for `-t`: stdin as given, recipients from its header plus --bcc.
-fn read_whole_message(args: &Args) -> anyhow::Result<Outgoing> {
+fn read_whole_message(m: &MessageArgs) -> anyhow::Result<Outgoing> {
     let input = read_input(Path::new("-"), "-t")?;
     let message = read_message(&input)?;
-    let from = args
+    let from = m
         .from
         .as_deref()
         .map(|f| parse_mailbox("--from", f))
         .transpose()?;
-    let extra_bcc = parse_lists("--bcc", &args.bcc)?;
+    let extra_bcc = parse_lists("--bcc", &m.bcc)?;
     message.into_outgoing(from, extra_bcc)
 }
 
-fn compose(args: &Args) -> anyhow::Result<Composition> {
-    let from = args
+fn compose(m: &MessageArgs) -> anyhow::Result<Composition> {
+    let from = m
         .from
         .as_deref()
         .ok_or_else(|| usage("no sender: give --from ADDRESS"))
         .and_then(|f| parse_mailbox("--from", f))?;
     let mut headers: Vec<(String, String)> = Vec::new();
-    for text in &args.header {
+    for text in &m.header {
         let (name, value) = parse_header(text)?;
         if headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(&name)) {
             return Err(usage(format!("--header {name} is given twice")));
         }
         headers.push((name, value));
     }
-    let html = match (&args.html, &args.html_file) {
+    let html = match (&m.html, &m.html_file) {
         (Some(html), _) => Some(html.clone()),
         (None, Some(path)) => Some(read_text(path, "--html-file")?),
         (None, None) => None,
     };
-    let text = match (&args.body, &args.body_file) {
+    let text = match (&m.body, &m.body_file) {
         (Some(body), _) => Some(body.clone()),
         (None, Some(path)) => Some(read_text(path, "--body-file")?),
         // stdin is the body only when nothing else is: `--html-file x.html < body.txt` would
@@ -317,7 +334,7 @@ fn compose(args: &Args) -> anyhow::Result<Composition> {
         (None, None) => None,
     };
     let mut attachments = Vec::new();
-    for spec in &args.attach {
+    for spec in &m.attach {
         attachments.push(read_attachment(spec)?);
     }
     if text.is_none() && html.is_none() && attachments.is_empty() {
@@ -327,11 +344,11 @@ fn compose(args: &Args) -> anyhow::Result<Composition> {
     }
     Ok(Composition {
         from: Some(from),
-        to: parse_lists("--to", &args.to)?,
-        cc: parse_lists("--cc", &args.cc)?,
-        bcc: parse_lists("--bcc", &args.bcc)?,
-        reply_to: parse_lists("--reply-to", &args.reply_to)?,
-        subject: args.subject.clone(),
+        to: parse_lists("--to", &m.to)?,
+        cc: parse_lists("--cc", &m.cc)?,
+        bcc: parse_lists("--bcc", &m.bcc)?,
+        reply_to: parse_lists("--reply-to", &m.reply_to)?,
+        subject: m.subject.clone(),
         headers,
         text,
         html,
@@ -417,16 +434,16 @@ fn print_dry_run(outgoing: &Outgoing) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn server_config(args: &Args) -> anyhow::Result<ServerConfig> {
-    let tls = match args.tls {
+fn server_config(s: &SendArgs) -> anyhow::Result<ServerConfig> {
+    let tls = match s.tls {
         Some(TlsArg::None) => TlsMode::None,
         Some(TlsArg::Opportunistic) => TlsMode::Opportunistic,
         Some(TlsArg::Starttls) => TlsMode::Starttls,
         Some(TlsArg::Implicit) => TlsMode::Implicit,
-        None if args.user.is_some() => TlsMode::Starttls,
+        None if s.user.is_some() => TlsMode::Starttls,
         None => TlsMode::Opportunistic,
     };
-    let extra_ca_pem = match &args.ca_file {
+    let extra_ca_pem = match &s.ca_file {
         Some(path) => {
             let pem = read_input(path, "--ca-file")?;
             if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
@@ -439,26 +456,26 @@ fn server_config(args: &Args) -> anyhow::Result<ServerConfig> {
         }
         None => None,
     };
-    let login = match &args.user {
+    let login = match &s.user {
         Some(user) => {
             crate::mail::address::reject_line_breaks("--user", user)?;
-            let source = if let Some(path) = &args.password_file {
+            let source = if let Some(path) = &s.password_file {
                 PasswordSource::File(path.clone())
-            } else if let Some(command) = &args.password_cmd {
+            } else if let Some(command) = &s.password_cmd {
                 PasswordSource::Command(command.clone())
             } else {
                 PasswordSource::Env {
-                    var: args
+                    var: s
                         .password_env
                         .clone()
                         .unwrap_or_else(|| DEFAULT_PASSWORD_ENV.to_owned()),
-                    explicit: args.password_env.is_some(),
+                    explicit: s.password_env.is_some(),
                 }
             };
             Some(Login {
                 user: user.clone(),
-                password: password(&source, user, &args.server)?,
-                mechanisms: match args.auth {
+                password: password(&source, user, &s.server)?,
+                mechanisms: match s.auth {
                     Some(AuthArg::Plain) => vec![Mechanism::Plain],
                     Some(AuthArg::Login) => vec![Mechanism::Login],
                     None => vec![Mechanism::Plain, Mechanism::Login],
@@ -468,14 +485,14 @@ fn server_config(args: &Args) -> anyhow::Result<ServerConfig> {
         None => None,
     };
     Ok(ServerConfig {
-        host: args.server.clone(),
-        port: args.port.unwrap_or_else(|| tls.default_port()),
+        host: s.server.clone(),
+        port: s.port.unwrap_or_else(|| tls.default_port()),
         tls,
         extra_ca_pem,
-        insecure: args.tls_insecure,
-        timeout: args.timeout,
-        helo: args.helo.clone(),
+        insecure: s.tls_insecure,
+        timeout: s.timeout,
+        helo: s.helo.clone(),
         login,
-        allow_plaintext_auth: args.allow_plaintext_auth,
+        allow_plaintext_auth: s.allow_plaintext_auth,
     })
 }

@@ -230,7 +230,7 @@ enum Body2 {
 /// An attachment part, always base64 so its bytes survive any relay unchanged.
 fn attachment_part(file: &AttachmentFile) -> SinglePart {
     let body = Body::new_with_encoding(file.data.clone(), ContentTransferEncoding::Base64)
-        .unwrap_or_else(|data| Body::new(data));
+        .unwrap_or_else(Body::new);
     Attachment::new(file.filename.clone()).body(body, file.content_type.clone())
 }
 
