@@ -524,7 +524,12 @@ fn attachments_arrive_byte_for_byte_in_base64_with_rfc2231_names() {
     .file("photo.png", b"\x89PNG\r\n\x1a\nnot really")
     .run();
     out.success();
-    let parsed = Parsed::of(&server.only_message().raw);
+    let raw = server.only_message().raw;
+    assert!(
+        String::from_utf8_lossy(&raw).contains("filename*0*=utf-8''r%C3%A9sum%C3%A9%20"),
+        "non-ASCII file name not RFC 2231 encoded"
+    );
+    let parsed = Parsed::of(&raw);
     assert_eq!(parsed.content_type(), "multipart/mixed");
     let parts = parsed.parts();
     let types: Vec<&str> = parts.iter().map(|p| p.content_type.as_str()).collect();
@@ -749,6 +754,37 @@ fn an_untrusted_certificate_fails_with_77_unless_insecure_which_warns() {
         .success()
         .stderr_contains("--tls-insecure: not verifying the certificate");
     assert_eq!(server.only_message().meta["encrypted"], true);
+}
+
+#[test]
+fn an_unreadable_or_empty_ca_file_is_refused_before_connecting() {
+    let send_with_ca = |ca: &str| {
+        tackle([
+            "sendmail",
+            "--server",
+            "127.0.0.1",
+            "--port",
+            "1",
+            "--tls",
+            "starttls",
+            "--ca-file",
+            ca,
+            "--from",
+            "me@example.org",
+            "--to",
+            "you@example.org",
+            "--body",
+            "x",
+        ])
+        .file("not-a-cert.pem", "hello\n")
+        .run()
+    };
+    send_with_ca("missing.pem")
+        .code(66)
+        .stderr_contains("--ca-file missing.pem");
+    send_with_ca("not-a-cert.pem")
+        .code(64)
+        .stderr_contains("holds no PEM certificate");
 }
 
 #[test]
