@@ -1122,7 +1122,7 @@ fn a_server_that_is_down_exits_69_quickly() {
         "--port",
         &port.to_string(),
         "--timeout",
-        "2s",
+        "20s",
         "--from",
         "me@example.org",
         "--to",
@@ -1133,7 +1133,8 @@ fn a_server_that_is_down_exits_69_quickly() {
     .run()
     .code(69)
     .stderr_contains(&format!("connect: 127.0.0.1:{port}"));
-    assert!(started.elapsed() < Duration::from_secs(2));
+    // Refused at once: no waiting for the 20 s timeout.
+    assert!(started.elapsed() < Duration::from_secs(10));
 }
 
 #[test]
@@ -1162,7 +1163,7 @@ fn a_server_that_never_answers_exits_69_within_the_timeout() {
     .stderr_contains("no answer within 1s");
     let elapsed = started.elapsed();
     assert!(
-        elapsed >= Duration::from_secs(1) && elapsed < Duration::from_secs(5),
+        elapsed >= Duration::from_secs(1) && elapsed < Duration::from_secs(8),
         "{elapsed:?}"
     );
     drop(listener);
