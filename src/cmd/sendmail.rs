@@ -13,7 +13,9 @@ use lettre::transport::smtp::authentication::Mechanism;
 
 use crate::exit;
 use crate::mail::address::{parse_lists, parse_mailbox};
-use crate::mail::compose::{AttachmentFile, Composition, Outgoing, parse_header};
+use crate::mail::compose::{
+    AttachmentFile, Composition, Outgoing, parse_header, split_attach_spec,
+};
 use crate::mail::raw::read_message;
 use crate::mail::secret::{DEFAULT_PASSWORD_ENV, PasswordSource, password};
 use crate::mail::smtp::{Login, ServerConfig, TlsMode, send};
@@ -390,12 +392,8 @@ fn read_text(path: &Path, what: &str) -> anyhow::Result<String> {
 
 /// `FILE` or `FILE:TYPE`. A path that exists as given wins, so names with colons still work.
 fn read_attachment(spec: &str) -> anyhow::Result<AttachmentFile> {
-    let (path, explicit_type) = match spec.rsplit_once(':') {
-        Some((path, kind)) if !Path::new(spec).exists() && kind.contains('/') => {
-            (Path::new(path), Some(kind))
-        }
-        _ => (Path::new(spec), None),
-    };
+    let (path, explicit_type) = split_attach_spec(spec, Path::new(spec).exists());
+    let path = Path::new(path);
     let content_type = match explicit_type {
         Some(kind) => ContentType::parse(kind)
             .map_err(|_| usage(format!("--attach {spec}: {kind:?} is not a MIME type")))?,

@@ -127,6 +127,17 @@ pub fn parse_header(text: &str) -> anyhow::Result<(String, String)> {
     Ok((name.to_owned(), value.trim().to_owned()))
 }
 
+/// Splits `--attach FILE[:TYPE]`: a spec naming an existing file (`exists`) is a path even
+/// when it holds a colon; otherwise text after the last colon is a type when it has a slash.
+pub fn split_attach_spec(spec: &str, exists: bool) -> (&str, Option<&str>) {
+    match spec.rsplit_once(':') {
+        Some((path, kind)) if !exists && !path.is_empty() && kind.contains('/') => {
+            (path, Some(kind))
+        }
+        _ => (spec, None),
+    }
+}
+
 impl Composition {
     /// The envelope: From's address, then every To, Cc and Bcc address once.
     pub fn envelope(&self) -> Envelope {
@@ -286,7 +297,36 @@ mod tests {
         );
     }
 
+    #[test]
+    fn attach_specs_split_at_the_last_colon_only_for_types() {
+        assert_eq!(split_attach_spec("a.pdf", false), ("a.pdf", None));
+        assert_eq!(
+            split_attach_spec("a.csv:text/csv", false),
+            ("a.csv", Some("text/csv"))
+        );
+        assert_eq!(
+            split_attach_spec("c:/x:text/csv", false),
+            ("c:/x", Some("text/csv"))
+        );
+        assert_eq!(
+            split_attach_spec("12:30 notes.txt", false),
+            ("12:30 notes.txt", None)
+        );
+        assert_eq!(split_attach_spec("a:text/csv", true), ("a:text/csv", None));
+    }
+
     proptest! {
+        #[test]
+        fn attach_spec_round_trips(path in "[^\\x00]{1,20}", kind in "[a-z]{1,8}/[a-z0-9.+-]{1,12}") {
+            let spec = format!("{path}:{kind}");
+            prop_assert_eq!(split_attach_spec(&spec, false), (path.as_str(), Some(kind.as_str())));
+            prop_assert_eq!(split_attach_spec(&spec, true), (spec.as_str(), None));
+            // Without a type the whole spec is the path, whatever colons it has.
+            if !path.rsplit_once(':').is_some_and(|(p, k)| !p.is_empty() && k.contains('/')) {
+                prop_assert_eq!(split_attach_spec(&path, false), (path.as_str(), None));
+            }
+        }
+
         #[test]
         fn parse_header_never_panics(text in ".{0,80}") {
             let _ = parse_header(&text);
