@@ -1382,3 +1382,35 @@ fn malformed_flag_values_are_caught_by_the_parser_with_status_2() {
         .code(2)
         .stderr_contains("--port");
 }
+
+#[test]
+fn a_server_that_hangs_up_mid_dialogue_is_a_protocol_error_76() {
+    // Not an SMTP server: greets, reads EHLO, hangs up. aiosmtpd never misbehaves like this.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let peer = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().expect("accept");
+        conn.write_all(b"220 rude.example.org ESMTP\r\n")
+            .expect("greet");
+        let mut ehlo = [0u8; 256];
+        let _ = conn.read(&mut ehlo);
+    });
+    tackle([
+        "sendmail",
+        "--server",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+        "--from",
+        "me@example.org",
+        "--to",
+        "you@example.org",
+        "--body",
+        "x",
+    ])
+    .run()
+    .code(76)
+    .stderr_contains("connect: 127.0.0.1:")
+    .stderr_contains("the server closed the connection without answering");
+    peer.join().expect("peer thread");
+}

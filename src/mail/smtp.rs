@@ -503,10 +503,13 @@ fn fail(stage: Stage, subject: &str, err: &SmtpError, config: &ServerConfig) -> 
         return exit::failure(sysexits::UNAVAILABLE, format!("{stage}: {subject}: {io}"));
     }
     if err.is_response() {
-        return exit::failure(
-            sysexits::PROTOCOL,
-            format!("{stage}: {subject}: unexpected answer from the server: {err}"),
-        );
+        // lettre's wording for end-of-stream before a complete reply.
+        let what = if err.to_string().ends_with("incomplete response") {
+            "the server closed the connection without answering".to_owned()
+        } else {
+            format!("unexpected answer from the server: {err}")
+        };
+        return exit::failure(sysexits::PROTOCOL, format!("{stage}: {subject}: {what}"));
     }
     if err.is_client() && stage == Stage::Auth {
         return exit::failure(sysexits::NO_PERM, format!("{stage}: {subject}: {err}"));
