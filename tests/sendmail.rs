@@ -1414,3 +1414,56 @@ fn a_server_that_hangs_up_mid_dialogue_is_a_protocol_error_76() {
     .stderr_contains("the server closed the connection without answering");
     peer.join().expect("peer thread");
 }
+
+#[test]
+fn a_server_that_stalls_after_the_data_exits_69_naming_data_within_the_timeout() {
+    // Scripted peer: a well-behaved dialogue up to the end of the message, then silence.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let peer = std::thread::spawn(move || {
+        let (conn, _) = listener.accept().expect("accept");
+        let mut writer = conn.try_clone().expect("clone");
+        let mut reader = BufReader::new(conn);
+        writer
+            .write_all(b"220 slow.example.org ESMTP\r\n")
+            .expect("greet");
+        let mut in_data = false;
+        let mut line = String::new();
+        while reader.read_line(&mut line).expect("read") > 0 {
+            let reply: &[u8] = match line.as_str() {
+                // Swallow the message and its final "." line; never answer.
+                _ if in_data => b"",
+                l if l.starts_with("EHLO") => b"250 slow.example.org\r\n",
+                l if l.starts_with("DATA") => {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                }
+                _ => b"250 ok\r\n",
+            };
+            writer.write_all(reply).expect("reply");
+            line.clear();
+        }
+    });
+    let started = Instant::now();
+    tackle([
+        "sendmail",
+        "--server",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+        "--timeout",
+        "1s",
+        "--from",
+        "me@example.org",
+        "--to",
+        "you@example.org",
+        "--body",
+        "x",
+    ])
+    .run()
+    .code(69)
+    .stderr_contains("DATA: the message: no answer within 1s");
+    // One timeout, not a second one spent waiting for an answer to QUIT.
+    assert!(started.elapsed() < Duration::from_secs(2) + Duration::from_millis(900));
+    peer.join().expect("peer thread");
+}

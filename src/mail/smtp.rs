@@ -154,7 +154,16 @@ pub fn send(config: &ServerConfig, outgoing: &Outgoing) -> anyhow::Result<()> {
     info!("< {}", conn.server_info());
 
     let result = converse(&mut conn, config, &client_id, outgoing);
-    if !conn.has_broken() {
+    // After a timeout, a dropped connection or a garbled reply, QUIT could only wait for
+    // another --timeout; otherwise say goodbye properly.
+    let connection_is_sane = match &result {
+        Ok(()) => true,
+        Err(err) => !err
+            .chain()
+            .filter_map(|c| c.downcast_ref::<exit::Failure>())
+            .any(|f| [sysexits::UNAVAILABLE, sysexits::PROTOCOL].contains(&f.status)),
+    };
+    if connection_is_sane && !conn.has_broken() {
         info!("> QUIT");
         let _ = conn.quit();
     }
