@@ -62,8 +62,39 @@ complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s v -l verbo
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s V -l version -d 'Print version'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l from -d 'Sender address (From header and envelope sender)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l to -d 'Recipient (repeatable; comma lists accepted)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l cc -d 'Copy recipient (repeatable; comma lists accepted)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l bcc -d 'Blind copy recipient: envelope only, never in a header (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l reply-to -d 'Reply-To address (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l subject -d 'Subject (non-ASCII is encoded per RFC 2047)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l header -d 'Extra header \'Name: value\' (repeatable; CR/LF refused)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l body -d 'Plain-text body' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l body-file -d 'Plain-text body from FILE (- for stdin)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html -d 'HTML body (with a text body the message is multipart/alternative)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html-file -d 'HTML body from FILE (- for stdin)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l attach -d 'Attach FILE, MIME type from its extension or given as FILE:TYPE (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l server -d 'SMTP server host name or address' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l port -d 'Server port [default: 465 for implicit, 587 for starttls, else 25]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls -d 'Connection security [default: starttls with --user, else opportunistic]' -r -f -a "none\t'Plain text only'
+opportunistic\t'STARTTLS when offered, else plain text'
+starttls\t'STARTTLS required'
+implicit\t'TLS from the first byte (SMTPS)'"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l ca-file -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l user -d 'Log in as NAME (AUTH)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-file -d 'Read the password from the first line of FILE' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-env -d 'Read the password from environment variable VAR [default: TACKLE_SMTP_PASSWORD]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-cmd -d 'Run CMD with sh -c and use the first line it prints as the password' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l auth -d 'AUTH mechanism [default: the first of plain, login the server offers]' -r -f -a "plain\t''
+login\t''"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l timeout -d 'Bound on connecting and on each SMTP exchange' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l helo -d 'Name to greet the server with in EHLO [default: this host\'s name]' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s t -l read-recipients -d 'Read a complete message from stdin; recipients from its To, Cc and Bcc (Bcc removed)'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l dry-run -d 'Print the exact message (CRLF) on stdout and the envelope on stderr; send nothing'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-insecure -d 'Do not verify the server\'s certificate (warns on every use)'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-plaintext-auth -d 'Allow sending the password over an unencrypted connection'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -10,4 +10,5 @@ pub mod duration;
 pub mod exit;
 pub mod generate;
 pub mod logging;
+pub mod mail;
 pub mod net;
