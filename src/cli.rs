@@ -9,7 +9,7 @@ const EXIT_STATUS_HELP: &str = "\
 Exit status:
   0    success
   1    runtime failure (I/O, network, bad input data)
-  2    usage error (bad flags or arguments)
+  2    usage error (bad flags or arguments; sendmail uses 64 and run-cmd 125 instead)
   Subcommands may define more: sendmail uses sysexits.h codes (64-78), run-cmd mirrors its
   child (124 timeout, 125 tackle failed, 126 not executable, 127 not found, 128+N signal N).
 
@@ -105,6 +105,29 @@ impl Command {
             Command::Generate(args) => crate::generate::run(args),
         }
     }
+}
+
+/// The exit status for a usage error in subcommand `name`: sendmail follows sysexits.h (64,
+/// as msmtp does) and run-cmd follows coreutils `timeout` (125: the wrapper itself failed);
+/// everything else uses 2.
+pub fn usage_status(name: Option<&str>) -> i32 {
+    match name {
+        Some("sendmail") => 64,
+        Some("run-cmd") => 125,
+        _ => crate::exit::USAGE,
+    }
+}
+
+/// The subcommand named in a command line that failed to parse, found by a lenient re-parse.
+pub fn subcommand_named_in(args: &[std::ffi::OsString]) -> Option<&'static str> {
+    let matches = command()
+        .ignore_errors(true)
+        .try_get_matches_from(args)
+        .ok()?;
+    let name = matches.subcommand_name()?;
+    ["sendmail", "run-cmd"]
+        .into_iter()
+        .find(|known| *known == name)
 }
 
 /// The clap definition as a `clap::Command`, for generating completions and man pages.

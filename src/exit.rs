@@ -69,10 +69,14 @@ pub fn status_of(name: &str, result: anyhow::Result<()>) -> i32 {
         .map_or(FAILURE, |f| f.status)
 }
 
-/// Prints a clap parse outcome (help, version or a usage error) and exits with clap's status:
-/// 0 for help and version, 2 for usage errors. A closed stdout while printing help is not an
-/// error worth reporting.
-pub fn clap_error(err: clap::Error) -> ! {
+/// Prints a clap parse outcome (help, version or a usage error) and exits: 0 for help and
+/// version, otherwise the usage status of the subcommand that was being parsed (see
+/// [`crate::cli::usage_status`]). A closed stdout while printing help is not worth reporting.
+pub fn clap_error(err: clap::Error, args: &[std::ffi::OsString]) -> ! {
     let _ = err.print();
-    std::process::exit(err.exit_code());
+    let status = match err.exit_code() {
+        USAGE => crate::cli::usage_status(crate::cli::subcommand_named_in(args)),
+        other => other,
+    };
+    std::process::exit(status);
 }

@@ -5,9 +5,10 @@ use clap::Parser;
 use tackle::cli::Cli;
 
 fn main() {
-    let cli = match Cli::try_parse() {
+    let args: Vec<_> = std::env::args_os().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(err) => tackle::exit::clap_error(err),
+        Err(err) => tackle::exit::clap_error(err, &args),
     };
     tackle::logging::init(&cli.global);
     let name = cli.command.name();

@@ -66,12 +66,20 @@ fn unknown_subcommand_is_a_usage_error() {
 }
 
 #[test]
-fn unknown_flag_is_a_usage_error() {
+fn unknown_flag_is_a_usage_error_with_the_subcommands_usage_status() {
     for sub in SUBCOMMANDS {
+        let status = match sub {
+            "sendmail" => 64,
+            "run-cmd" => 125,
+            _ => 2,
+        };
         tackle([sub, "--no-such-flag"])
             .run()
-            .code(2)
+            .code(status)
             .stderr_contains("--no-such-flag");
+        tackle(["-q", "--log-format", "json", sub, "--no-such-flag"])
+            .run()
+            .code(status);
     }
 }
 

@@ -1372,15 +1372,19 @@ fn usage_errors_exit_64() {
 }
 
 #[test]
-fn malformed_flag_values_are_caught_by_the_parser_with_status_2() {
+fn malformed_flag_values_are_usage_errors_64() {
     tackle(["sendmail", "--tls", "sometimes", "--dry-run"])
         .run()
-        .code(2)
+        .code(64)
         .stderr_contains("--tls");
     tackle(["sendmail", "--port", "99999", "--dry-run"])
         .run()
-        .code(2)
+        .code(64)
         .stderr_contains("--port");
+    tackle(["-v", "sendmail", "--no-such-flag"])
+        .run()
+        .code(64)
+        .stderr_contains("--no-such-flag");
 }
 
 #[test]

@@ -32,8 +32,7 @@ Exit status (sysexits.h, like msmtp):
   0 sent; 64 usage; 65 bad address, header or message; 66 unreadable body, attachment or
   password source; 68 unknown host; 69 connection refused or timed out; 70 internal error;
   75 temporary failure (4xx); 76 protocol error; 77 authentication or TLS failure.
-  Malformed flags caught by the parser itself (unknown flag, bad --port/--tls/--timeout
-  value) exit 2 like every tackle subcommand.";
+  Malformed flags (unknown flag, bad --port/--tls/--timeout value) are usage errors too (64).";
 
 /// Compose and send mail over SMTP, STARTTLS or implicit TLS.
 ///
