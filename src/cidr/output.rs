@@ -76,6 +76,47 @@ pub struct Output<W: Write> {
     style: Style,
     started: bool,
     remaining: Option<u128>,
+    /// The last IPv4 octet / IPv6 group of a record with its closing quote, built on first
+    /// use by the fast loops.
+    v4_tails: Option<Box<[Tail]>>,
+    v6_tails: Option<Box<[Tail]>>,
+}
+
+/// The variable end of a record in the fast loops: bytes and length.
+type Tail = ([u8; TAIL], u8);
+
+/// The tails of every value below `count`, written by `put` and followed by `closing`.
+fn tail_table(count: usize, closing: &[u8], put: impl Fn(usize, &mut [u8]) -> usize) -> Box<[Tail]> {
+    (0..count)
+        .map(|value| {
+            let mut tail = [0u8; TAIL];
+            let n = put(value, &mut tail);
+            tail[n..n + closing.len()].copy_from_slice(closing);
+            (tail, (n + closing.len()) as u8)
+        })
+        .collect()
+}
+
+/// Writes one record per value of `values` at `pos`: `head` (fixed-size copy of `N`
+/// bytes, `head_len` of them kept) then the value's tail. Returns the new position.
+#[inline]
+fn fill_run<const N: usize>(
+    buf: &mut [u8],
+    mut pos: usize,
+    head: &[u8],
+    head_len: usize,
+    tails: &[Tail],
+    values: std::ops::RangeInclusive<u16>,
+) -> usize {
+    let head: &[u8; N] = head[..N].try_into().expect("head template is N bytes");
+    for value in values {
+        buf[pos..pos + N].copy_from_slice(head);
+        pos += head_len;
+        let (tail, tail_len) = &tails[usize::from(value)];
+        buf[pos..pos + TAIL].copy_from_slice(tail);
+        pos += usize::from(*tail_len);
+    }
+    pos
 }
 
 impl<W: Write> Output<W> {
@@ -89,6 +130,8 @@ impl<W: Write> Output<W> {
             style,
             started: false,
             remaining: limit,
+            v4_tails: None,
+            v6_tails: None,
         }
     }
 
@@ -267,15 +310,14 @@ impl<W: Write> Output<W> {
     /// Consecutive IPv4 addresses, 256 at a time: `a.b.c.` is fixed per block and only the
     /// last octet (with the closing quote) is looked up.
     fn v4_run(&mut self, first: u32, last: u32) -> io::Result<()> {
-        let mut tails = [([0u8; TAIL], 0usize); 256];
         let closing: &[u8] = if self.quote() { b"\"" } else { b"" };
-        for (value, tail) in tails.iter_mut().enumerate() {
-            let octet = &OCTETS[value];
-            let n = usize::from(octet.len);
-            tail.0[..n].copy_from_slice(&octet.digits[..n]);
-            tail.0[n..n + closing.len()].copy_from_slice(closing);
-            tail.1 = n + closing.len();
-        }
+        let tails = self.v4_tails.take().unwrap_or_else(|| {
+            tail_table(256, closing, |value, out| {
+                let octet = &OCTETS[value];
+                out[..4].copy_from_slice(&octet.digits);
+                usize::from(octet.len)
+            })
+        });
         let mut head = [0u8; V4_HEAD];
         let lead = self.record_lead(&mut head);
         let mut cur = first;
@@ -289,18 +331,17 @@ impl<W: Write> Output<W> {
                 head[head_len] = b'.';
                 head_len += 1;
             }
-            let mut pos = self.pos;
-            let buf = &mut self.buf[..];
-            for low in (cur & 0xff)..=(block_last & 0xff) {
-                buf[pos..pos + V4_HEAD].copy_from_slice(&head);
-                pos += head_len;
-                let (tail, tail_len) = &tails[low as usize];
-                buf[pos..pos + TAIL].copy_from_slice(tail);
-                pos += tail_len;
-            }
+            let lows = (cur & 0xff) as u16..=(block_last & 0xff) as u16;
+            let (buf, pos) = (&mut self.buf[..], self.pos);
+            let pos = if head_len <= V4_HEAD / 2 {
+                fill_run::<{ V4_HEAD / 2 }>(buf, pos, &head, head_len, &tails, lows)
+            } else {
+                fill_run::<V4_HEAD>(buf, pos, &head, head_len, &tails, lows)
+            };
             self.pos = pos;
             self.maybe_flush()?;
             if block_last == last {
+                self.v4_tails = Some(tails);
                 return Ok(());
             }
             cur = block_last + 1;
@@ -314,7 +355,10 @@ impl<W: Write> Output<W> {
     fn v6_run(&mut self, first: u128, last: u128) -> io::Result<()> {
         let mut head = [0u8; V6_HEAD];
         let lead = self.record_lead(&mut head);
-        let quote = self.quote();
+        let closing: &[u8] = if self.quote() { b"\"" } else { b"" };
+        let tails = self.v6_tails.take().unwrap_or_else(|| {
+            tail_table(1 << 16, closing, |value, out| put_hex16(value as u16, out))
+        });
         let mut cur = first;
         loop {
             let block_last = last.min(cur | 0xffff);
@@ -343,18 +387,14 @@ impl<W: Write> Output<W> {
                     if low <= chunk_last {
                         let mut pos = self.pos;
                         let buf = &mut self.buf[..];
-                        for group in low..=chunk_last {
-                            buf[pos..pos + V6_HEAD].copy_from_slice(&head);
-                            pos += head_len;
-                            let mut tail = [0u8; TAIL];
-                            let mut tail_len = put_hex16(group, &mut tail);
-                            if quote {
-                                tail[tail_len] = b'"';
-                                tail_len += 1;
-                            }
-                            buf[pos..pos + TAIL].copy_from_slice(&tail);
-                            pos += tail_len;
-                        }
+                        let groups = low..=chunk_last;
+                        // A fixed-size copy is one or two vector moves; most heads fit in
+                        // the shorter one.
+                        pos = if head_len <= V6_HEAD / 2 {
+                            fill_run::<{ V6_HEAD / 2 }>(buf, pos, &head, head_len, &tails, groups)
+                        } else {
+                            fill_run::<V6_HEAD>(buf, pos, &head, head_len, &tails, groups)
+                        };
                         self.pos = pos;
                         self.maybe_flush()?;
                     }
@@ -365,6 +405,7 @@ impl<W: Write> Output<W> {
                 }
             }
             if block_last == last {
+                self.v6_tails = Some(tails);
                 return Ok(());
             }
             cur = block_last + 1;
