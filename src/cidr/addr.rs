@@ -244,7 +244,10 @@ mod tests {
         assert_eq!(span(net(Family::V4, 32).hosts()), (0, 0));
         assert_eq!(span(net(Family::V4, 31).hosts()), (0, 1));
         assert_eq!(span(net(Family::V4, 30).hosts()), (1, 2));
-        assert_eq!(span(net(Family::V4, 0).hosts()), (1, u128::from(u32::MAX) - 1));
+        assert_eq!(
+            span(net(Family::V4, 0).hosts()),
+            (1, u128::from(u32::MAX) - 1)
+        );
         assert_eq!(span(net(Family::V6, 128).hosts()), (0, 0));
         assert_eq!(span(net(Family::V6, 127).hosts()), (0, 1));
         assert_eq!(span(net(Family::V6, 126).hosts()), (1, 3));

@@ -41,7 +41,13 @@ impl Count {
             limbs[i] = sum;
             carry = c1 || c2;
         }
-        if carry { Count { limbs: [u64::MAX; 4] } } else { Count { limbs } }
+        if carry {
+            Count {
+                limbs: [u64::MAX; 4],
+            }
+        } else {
+            Count { limbs }
+        }
     }
 
     /// The value if it fits in a `u128`.

@@ -195,7 +195,10 @@ mod tests {
     use super::*;
 
     fn v6(text: &str) -> String {
-        address_text(Family::V6, text.parse::<Ipv6Addr>().expect("test address").to_bits())
+        address_text(
+            Family::V6,
+            text.parse::<Ipv6Addr>().expect("test address").to_bits(),
+        )
     }
 
     #[test]
@@ -206,7 +209,10 @@ mod tests {
         assert_eq!(v6("1:0:0:1:0:0:0:1"), "1:0:0:1::1");
         assert_eq!(v6("1:0:0:1:1:0:0:1"), "1::1:1:0:0:1");
         assert_eq!(v6("1:0:1:1:1:1:1:1"), "1:0:1:1:1:1:1:1");
-        assert_eq!(v6("12:3456:78:90ab:cd:ef01:23:30"), "12:3456:78:90ab:cd:ef01:23:30");
+        assert_eq!(
+            v6("12:3456:78:90ab:cd:ef01:23:30"),
+            "12:3456:78:90ab:cd:ef01:23:30"
+        );
         assert_eq!(v6("::ffff:1.2.3.4"), "::ffff:1.2.3.4");
         assert_eq!(v6("2001:DB8::00FF"), "2001:db8::ff");
     }
@@ -216,7 +222,10 @@ mod tests {
         assert_eq!(address_text_in(Style::Dec, 0x0a00_0000), "167772160");
         assert_eq!(address_text_in(Style::Hex, 0x0a00_0000), "a000000");
         assert_eq!(address_text_in(Style::Hex, 0), "0");
-        assert_eq!(address_text_in(Style::Dec, u128::MAX), u128::MAX.to_string());
+        assert_eq!(
+            address_text_in(Style::Dec, u128::MAX),
+            u128::MAX.to_string()
+        );
     }
 
     fn address_text_in(style: Style, addr: u128) -> String {

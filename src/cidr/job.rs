@@ -333,7 +333,11 @@ fn info_record(net: Network, address: u128, json: bool) -> String {
         let parts: Vec<String> = fields
             .iter()
             .map(|(key, value)| format!("\"{key}\":{}", json_string(value)))
-            .chain(numbers.iter().map(|(key, value)| format!("\"{key}\":{value}")))
+            .chain(
+                numbers
+                    .iter()
+                    .map(|(key, value)| format!("\"{key}\":{value}")),
+            )
             .collect();
         format!("{{{}}}", parts.join(","))
     } else {
@@ -349,4 +353,3 @@ fn info_record(net: Network, address: u128, json: bool) -> String {
 fn json_string(text: &str) -> String {
     serde_json::Value::from(text).to_string()
 }
-

@@ -86,7 +86,11 @@ pub struct Output<W: Write> {
 type Tail = ([u8; TAIL], u8);
 
 /// The tails of every value below `count`, written by `put` and followed by `closing`.
-fn tail_table(count: usize, closing: &[u8], put: impl Fn(usize, &mut [u8]) -> usize) -> Box<[Tail]> {
+fn tail_table(
+    count: usize,
+    closing: &[u8],
+    put: impl Fn(usize, &mut [u8]) -> usize,
+) -> Box<[Tail]> {
     (0..count)
         .map(|value| {
             let mut tail = [0u8; TAIL];

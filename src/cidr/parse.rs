@@ -217,7 +217,10 @@ mod tests {
         assert_eq!(why("", false), "empty entry");
         assert_eq!(why("10.0.0.256", false), "not an IPv4 or IPv6 address");
         assert_eq!(why("010.0.0.1", false), "not an IPv4 or IPv6 address");
-        assert_eq!(why("fe80::1%eth0", false), "zone ids (%...) are not supported");
+        assert_eq!(
+            why("fe80::1%eth0", false),
+            "zone ids (%...) are not supported"
+        );
         assert!(why("10.0.0.1:80", false).starts_with("ports"));
         assert!(why("[::1]:80", false).starts_with("ports"));
         assert_eq!(
@@ -225,13 +228,24 @@ mod tests {
             "prefix length /33 is out of range for IPv4 (0-32)"
         );
         assert_eq!(why("10.0.0.0/x", false), "prefix length /x is not a number");
-        assert_eq!(why("10.0.0.0/-1", false), "prefix length /-1 is not a number");
+        assert_eq!(
+            why("10.0.0.0/-1", false),
+            "prefix length /-1 is not a number"
+        );
         assert_eq!(
             why("10.0.0.0/255.0.255.0", false),
             "255.0.255.0 is not a valid netmask or hostmask"
         );
-        assert!(why("123.45.67.73/27", true).contains("host bits set (the network is 123.45.67.64/27)"));
-        assert_eq!(why("10.0.0.1-::1", false), "a range must not mix IPv4 and IPv6");
-        assert_eq!(why("10.0.0.9-10.0.0.1", false), "range ends before it starts");
+        assert!(
+            why("123.45.67.73/27", true).contains("host bits set (the network is 123.45.67.64/27)")
+        );
+        assert_eq!(
+            why("10.0.0.1-::1", false),
+            "a range must not mix IPv4 and IPv6"
+        );
+        assert_eq!(
+            why("10.0.0.9-10.0.0.1", false),
+            "range ends before it starts"
+        );
     }
 }

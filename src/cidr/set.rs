@@ -124,6 +124,9 @@ mod tests {
         let left: Vec<_> = ex.remove_from(r(1, 12)).collect();
         assert_eq!(left, vec![r(3, 4), r(7, 8), r(10, 12)]);
         assert_eq!(ex.remove_from(r(21, 29)).count(), 0);
-        assert_eq!(ex.remove_from(r(31, 40)).collect::<Vec<_>>(), vec![r(31, 40)]);
+        assert_eq!(
+            ex.remove_from(r(31, 40)).collect::<Vec<_>>(),
+            vec![r(31, 40)]
+        );
     }
 }

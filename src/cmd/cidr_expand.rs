@@ -116,7 +116,12 @@ pub struct Args {
 
     /// Separate output records with STR instead of a newline (\t, \n, \0 and \\ are
     /// understood); the output ends with one newline
-    #[arg(long, value_name = "STR", conflicts_with_all = ["json", "count", "info"])]
+    #[arg(
+        long,
+        value_name = "STR",
+        allow_hyphen_values = true,
+        conflicts_with_all = ["json", "count", "info"]
+    )]
     pub delimiter: Option<String>,
 
     /// Reject networks with host bits set (123.45.67.73/27), as ip_network does
@@ -245,12 +250,10 @@ fn parse_index(text: &str) -> Result<Index, String> {
         None => (false, text),
     };
     match digits.parse::<u128>() {
-        Ok(magnitude) if !digits.starts_with('+') && !(from_end && magnitude == 0) => {
-            Ok(Index {
-                from_end,
-                magnitude,
-            })
-        }
+        Ok(magnitude) if !digits.starts_with('+') && (magnitude > 0 || !from_end) => Ok(Index {
+            from_end,
+            magnitude,
+        }),
         _ => Err("expected an integer such as 0, 5 or -1".to_owned()),
     }
 }
