@@ -168,8 +168,8 @@ pub fn put_hex(value: u128, out: &mut [u8]) -> usize {
     len
 }
 
-/// Writes an address of `family` in `style`; returns the length (at most
-/// [`MAX_ADDRESS_LEN`]).
+/// Writes an address of `family` in `style`; returns the length (at most 39). `out` must
+/// hold [`MAX_ADDRESS_LEN`] bytes: table copies may write a few bytes past the end.
 pub fn put_address(family: Family, addr: u128, style: Style, out: &mut [u8]) -> usize {
     match (style, family) {
         (Style::Text, Family::V4) => put_v4(addr as u32, out),

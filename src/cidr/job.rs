@@ -1,8 +1,8 @@
 //! The modes of `cidr-expand` over a stream of entries: expand (optionally `--unique` or
 //! `--shuffle`), `--count`, `--aggregate`, `--split`, `--index` and `--info`. Expand, count,
 //! split, index and info handle each entry as it is read; aggregate, unique and shuffle
-//! first collect the entries' ranges (memory grows with the number of inputs, never with
-//! the number of addresses). Nothing ever holds an expansion.
+//! first build the union of the entries (memory grows with the number of disjoint ranges
+//! in it, never with the number of addresses). Nothing ever holds an expansion.
 
 use std::io::Write;
 
@@ -12,7 +12,7 @@ use super::format::{Style, address_text};
 use super::input::{Policy, Problem, Source};
 use super::output::{Layout, Output};
 use super::parse::{Entry, network_text};
-use super::set::{Exclusions, merge};
+use super::set::{Exclusions, Union};
 use super::shuffle::Permutation;
 
 /// What to do with the entries.
@@ -205,12 +205,13 @@ impl Job {
 
     /// The union of all entries minus the exclusions, as sorted disjoint ranges.
     fn union(&self, sources: &[Source]) -> anyhow::Result<Vec<Range>> {
-        let mut ranges = Vec::new();
+        let mut union = Union::default();
         self.policy.each_entry(sources, |entry| {
-            ranges.push(entry.addresses(self.hosts));
+            union.add(entry.addresses(self.hosts));
             Ok(true)
         })?;
-        Ok(merge(ranges)
+        Ok(union
+            .into_sorted()
             .into_iter()
             .flat_map(|range| self.exclusions.remove_from(range).collect::<Vec<_>>())
             .collect())

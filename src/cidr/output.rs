@@ -13,15 +13,16 @@ use super::format::{
 
 /// Flush once this much is buffered.
 const FLUSH_AT: usize = 256 * 1024;
-/// Room after `FLUSH_AT` for one block of the fast loops (256 records of at most
-/// `HEAD + TAIL` bytes) plus one record of any kind.
-const SLACK: usize = 256 * (V6_HEAD + TAIL) + 1024;
-/// Template sizes of the fast loops: the constant head of a record (delimiter, opening
-/// quote, all but the last octet or group) and its variable tail.
+/// Template sizes of the fast loops: the constant head of a record (separator, opening
+/// quote, all but the last octet or group), copied whole, and its variable tail.
 const V4_HEAD: usize = 32;
 const V6_HEAD: usize = 64;
 const TAIL: usize = 8;
-/// A delimiter longer than this takes the per-record path.
+/// How many records a fast loop writes between checks for a flush.
+const CHUNK: usize = 256;
+/// Room after `FLUSH_AT` for one chunk of the fast loops.
+const SLACK: usize = CHUNK * (V6_HEAD + TAIL);
+/// A separator longer than this takes the per-record path (it must fit the templates).
 const MAX_FAST_SEPARATOR: usize = 16;
 
 /// How records are laid out.
@@ -65,21 +66,45 @@ impl Layout {
             quoted: true,
         }
     }
+
+    fn is_array(&self) -> bool {
+        !self.empty.is_empty()
+    }
 }
 
-/// A buffered record writer over `W`.
-pub struct Output<W: Write> {
+/// Bytes on their way to the sink: a fixed buffer written with plain slice copies.
+struct Buffer<W: Write> {
     sink: W,
-    buf: Box<[u8]>,
+    bytes: Box<[u8]>,
     pos: usize,
-    layout: Layout,
-    style: Style,
-    started: bool,
-    remaining: Option<u128>,
-    /// The last IPv4 octet / IPv6 group of a record with its closing quote, built on first
-    /// use by the fast loops.
-    v4_tails: Option<Box<[Tail]>>,
-    v6_tails: Option<Box<[Tail]>>,
+}
+
+impl<W: Write> Buffer<W> {
+    fn put(&mut self, data: &[u8]) -> io::Result<()> {
+        if self.pos + data.len() > self.bytes.len() {
+            self.flush()?;
+            if data.len() > self.bytes.len() {
+                return self.sink.write_all(data);
+            }
+        }
+        self.bytes[self.pos..self.pos + data.len()].copy_from_slice(data);
+        self.pos += data.len();
+        Ok(())
+    }
+
+    /// Flushes once `FLUSH_AT` is reached; afterwards at least `SLACK` bytes are free.
+    fn maybe_flush(&mut self) -> io::Result<()> {
+        if self.pos >= FLUSH_AT {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.sink.write_all(&self.bytes[..self.pos])?;
+        self.pos = 0;
+        Ok(())
+    }
 }
 
 /// The variable end of a record in the fast loops: bytes and length.
@@ -101,7 +126,7 @@ fn tail_table(
         .collect()
 }
 
-/// Writes one record per value of `values` at `pos`: `head` (fixed-size copy of `N`
+/// Writes one record per value of `values` at `pos`: `head` (a fixed-size copy of `N`
 /// bytes, `head_len` of them kept) then the value's tail. Returns the new position.
 #[inline]
 fn fill_run<const N: usize>(
@@ -123,13 +148,27 @@ fn fill_run<const N: usize>(
     pos
 }
 
+/// A record writer over `W`.
+pub struct Output<W: Write> {
+    buf: Buffer<W>,
+    layout: Layout,
+    style: Style,
+    started: bool,
+    remaining: Option<u128>,
+    /// The last IPv4 octet / IPv6 group with its closing quote, built on first use.
+    v4_tails: Option<Box<[Tail]>>,
+    v6_tails: Option<Box<[Tail]>>,
+}
+
 impl<W: Write> Output<W> {
     /// Writes to `sink` in `layout`, addresses in `style`, at most `limit` records.
     pub fn new(sink: W, layout: Layout, style: Style, limit: Option<u128>) -> Output<W> {
         Output {
-            sink,
-            buf: vec![0u8; FLUSH_AT + SLACK].into_boxed_slice(),
-            pos: 0,
+            buf: Buffer {
+                sink,
+                bytes: vec![0u8; FLUSH_AT + SLACK].into_boxed_slice(),
+                pos: 0,
+            },
             layout,
             style,
             started: false,
@@ -144,177 +183,150 @@ impl<W: Write> Output<W> {
         self.remaining != Some(0)
     }
 
-    /// Writes raw bytes outside the record layout.
-    pub fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if self.pos + bytes.len() > self.buf.len() {
-            self.flush()?;
-            if bytes.len() > self.buf.len() {
-                return self.sink.write_all(bytes);
-            }
-        }
-        self.buf[self.pos..self.pos + bytes.len()].copy_from_slice(bytes);
-        self.pos += bytes.len();
-        Ok(())
-    }
-
-    /// Starts a record: writes the opening or the separator. False when the limit is spent.
-    fn begin_record(&mut self) -> io::Result<bool> {
+    /// Counts `n` more records against the limit; false (and nothing counted) when they
+    /// would go past it.
+    fn take(&mut self, n: u128) -> bool {
         match &mut self.remaining {
-            Some(0) => return Ok(false),
-            Some(n) => *n -= 1,
-            None => {}
+            Some(left) if *left < n => false,
+            Some(left) => {
+                *left -= n;
+                true
+            }
+            None => true,
         }
+    }
+
+    /// Writes what goes before a record: the opening before the first, else the separator.
+    fn lead(&mut self) -> io::Result<()> {
         let lead = if self.started {
-            std::mem::take(&mut self.layout.separator)
+            &self.layout.separator
         } else {
-            std::mem::take(&mut self.layout.open)
+            &self.layout.open
         };
-        let result = self.put(&lead);
-        if self.started {
-            self.layout.separator = lead;
-        } else {
-            self.layout.open = lead;
-        }
         self.started = true;
-        result.map(|()| true)
+        self.buf.put(lead)
     }
 
-    fn maybe_flush(&mut self) -> io::Result<()> {
-        if self.pos >= FLUSH_AT {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.sink.write_all(&self.buf[..self.pos])?;
-        self.pos = 0;
-        Ok(())
+    /// Addresses are JSON strings in JSON output, except as decimal integers.
+    fn quoted(&self) -> bool {
+        self.layout.quoted && self.style != Style::Dec
     }
 
     /// A record that is already a JSON value or plain text, written as is.
     pub fn raw_record(&mut self, text: &[u8]) -> io::Result<bool> {
-        if !self.begin_record()? {
+        if !self.take(1) {
             return Ok(false);
         }
-        self.put(text)?;
-        self.maybe_flush()?;
+        self.lead()?;
+        self.buf.put(text)?;
+        self.buf.maybe_flush()?;
         Ok(true)
     }
 
-    /// One address as a record (a JSON string when quoted, except `--format dec`).
+    /// One address as a record.
     pub fn address(&mut self, family: Family, addr: u128) -> io::Result<bool> {
-        if !self.begin_record()? {
+        if !self.take(1) {
             return Ok(false);
         }
-        let quote = self.quote();
-        let mut text = [0u8; MAX_ADDRESS_LEN + 2];
-        let mut len = 0;
-        if quote {
-            text[0] = b'"';
-            len = 1;
-        }
-        len += put_address(family, addr, self.style, &mut text[len..]);
-        if quote {
-            text[len] = b'"';
-            len += 1;
-        }
-        self.put(&text[..len])?;
-        self.maybe_flush()?;
+        self.address_record(family, addr)?;
         Ok(true)
+    }
+
+    /// Writes one address record (the limit already counted).
+    fn address_record(&mut self, family: Family, addr: u128) -> io::Result<()> {
+        self.lead()?;
+        let quote = self.quoted();
+        // Formatting may scribble past the text's end, so the closing quote goes in last.
+        let mut text = [b'"'; MAX_ADDRESS_LEN + 2];
+        let start = usize::from(quote);
+        let end = start + put_address(family, addr, self.style, &mut text[start..]);
+        text[end] = b'"';
+        self.buf.put(&text[..end + usize::from(quote)])?;
+        self.buf.maybe_flush()
     }
 
     /// One network `addr/prefix` as a record.
     pub fn network(&mut self, net: Network) -> io::Result<bool> {
-        if !self.begin_record()? {
+        if !self.take(1) {
             return Ok(false);
         }
-        let mut text = [0u8; MAX_ADDRESS_LEN + 8];
-        let mut len = 0;
-        if self.layout.quoted {
-            text[0] = b'"';
-            len = 1;
-        }
-        len += put_address(net.family, net.addr, Style::Text, &mut text[len..]);
-        text[len] = b'/';
-        len += 1;
-        len += put_dec(u128::from(net.prefix), &mut text[len..]);
-        if self.layout.quoted {
-            text[len] = b'"';
-            len += 1;
-        }
-        self.put(&text[..len])?;
-        self.maybe_flush()?;
+        self.lead()?;
+        let quote = self.layout.quoted;
+        let mut text = [b'"'; MAX_ADDRESS_LEN + 8];
+        let mut end = usize::from(quote);
+        end += put_address(net.family, net.addr, Style::Text, &mut text[end..]);
+        text[end] = b'/';
+        end += 1;
+        end += put_dec(u128::from(net.prefix), &mut text[end..]);
+        text[end] = b'"';
+        self.buf.put(&text[..end + usize::from(quote)])?;
+        self.buf.maybe_flush()?;
         Ok(true)
-    }
-
-    fn quote(&self) -> bool {
-        self.layout.quoted && self.style != Style::Dec
     }
 
     /// Every address of `range` as a record, in order. False once the limit is spent.
     pub fn addresses(&mut self, range: Range) -> io::Result<bool> {
-        let mut last = range.last;
-        if let Some(remaining) = self.remaining {
-            if remaining == 0 {
-                return Ok(false);
-            }
-            if range.span_minus_one() >= remaining {
-                last = range.first + (remaining - 1);
-            }
-        }
-        // The first record goes the general way: it may carry the opening, not a separator.
-        if !self.address(range.family, range.first)? || last == range.first {
-            return Ok(self.wants_more());
-        }
-        let rest = Range {
-            first: range.first + 1,
-            last,
-            ..range
+        let last = match self.remaining {
+            Some(0) => return Ok(false),
+            Some(left) if range.span_minus_one() >= left => range.first + (left - 1),
+            _ => range.last,
         };
-        if let Some(remaining) = &mut self.remaining {
-            *remaining -= rest.span_minus_one() + 1;
+        let run = Range { last, ..range };
+        // Counted whole: span + 1 fits, since a limit below 2^128 cut the run.
+        if let Some(left) = &mut self.remaining {
+            *left -= run.span_minus_one() + 1;
         }
-        let fast = self.style == Style::Text && self.layout.separator.len() <= MAX_FAST_SEPARATOR;
-        match (rest.family, fast) {
-            (Family::V4, true) => self.v4_run(rest.first as u32, rest.last as u32)?,
-            (Family::V6, true) => self.v6_run(rest.first, rest.last)?,
-            _ => self.each_address(rest)?,
+        // The first record goes the general way, since it may carry the opening rather
+        // than the separator the fast loops' templates start with.
+        self.address_record(run.family, run.first)?;
+        if run.first < run.last {
+            let rest = Range {
+                first: run.first + 1,
+                ..run
+            };
+            let fast =
+                self.style == Style::Text && self.layout.separator.len() <= MAX_FAST_SEPARATOR;
+            match (rest.family, fast) {
+                (Family::V4, true) => self.v4_run(rest.first as u32, rest.last as u32)?,
+                (Family::V6, true) => self.v6_run(rest.first, rest.last)?,
+                _ => self.each_address(rest)?,
+            }
         }
         Ok(self.wants_more())
     }
 
-    /// Writes the records of `range` one by one; the limit is already accounted for.
+    /// Writes the records of `range` one by one (the limit already counted).
     fn each_address(&mut self, range: Range) -> io::Result<()> {
-        let saved = self.remaining.take();
         let mut cur = range.first;
         loop {
-            self.address(range.family, cur)?;
+            self.address_record(range.family, cur)?;
             if cur == range.last {
-                break;
+                return Ok(());
             }
             cur += 1;
         }
-        self.remaining = saved;
-        Ok(())
     }
 
     /// The constant start of every record after the first: separator and opening quote.
-    fn record_lead(&self, out: &mut [u8]) -> usize {
+    fn template_lead(&self, out: &mut [u8]) -> usize {
         let sep = &self.layout.separator;
         out[..sep.len()].copy_from_slice(sep);
-        let mut len = sep.len();
-        if self.quote() {
-            out[len] = b'"';
-            len += 1;
+        if self.quoted() {
+            out[sep.len()] = b'"';
+            sep.len() + 1
+        } else {
+            sep.len()
         }
-        len
     }
 
-    /// Consecutive IPv4 addresses, 256 at a time: `a.b.c.` is fixed per block and only the
-    /// last octet (with the closing quote) is looked up.
+    fn closing(&self) -> &'static [u8] {
+        if self.quoted() { b"\"" } else { b"" }
+    }
+
+    /// Consecutive IPv4 addresses (not the first record), 256 at a time: `a.b.c.` is fixed
+    /// per block and only the last octet (with the closing quote) is looked up.
     fn v4_run(&mut self, first: u32, last: u32) -> io::Result<()> {
-        let closing: &[u8] = if self.quote() { b"\"" } else { b"" };
+        let closing = self.closing();
         let tails = self.v4_tails.take().unwrap_or_else(|| {
             tail_table(256, closing, |value, out| {
                 let octet = &OCTETS[value];
@@ -323,7 +335,7 @@ impl<W: Write> Output<W> {
             })
         });
         let mut head = [0u8; V4_HEAD];
-        let lead = self.record_lead(&mut head);
+        let lead = self.template_lead(&mut head);
         let mut cur = first;
         loop {
             let block_last = last.min(cur | 0xff);
@@ -336,14 +348,13 @@ impl<W: Write> Output<W> {
                 head_len += 1;
             }
             let lows = (cur & 0xff) as u16..=(block_last & 0xff) as u16;
-            let (buf, pos) = (&mut self.buf[..], self.pos);
-            let pos = if head_len <= V4_HEAD / 2 {
-                fill_run::<{ V4_HEAD / 2 }>(buf, pos, &head, head_len, &tails, lows)
+            let buf = &mut self.buf;
+            buf.maybe_flush()?; // leaves SLACK bytes for this block
+            buf.pos = if head_len <= V4_HEAD / 2 {
+                fill_run::<{ V4_HEAD / 2 }>(&mut buf.bytes, buf.pos, &head, head_len, &tails, lows)
             } else {
-                fill_run::<V4_HEAD>(buf, pos, &head, head_len, &tails, lows)
+                fill_run::<V4_HEAD>(&mut buf.bytes, buf.pos, &head, head_len, &tails, lows)
             };
-            self.pos = pos;
-            self.maybe_flush()?;
             if block_last == last {
                 self.v4_tails = Some(tails);
                 return Ok(());
@@ -352,60 +363,35 @@ impl<W: Write> Output<W> {
         }
     }
 
-    /// Consecutive IPv6 addresses, 65536 at a time: with a non-zero last group, the text of
-    /// the first seven groups (and where `::` goes) cannot change within a block, so it is
-    /// formatted once. Addresses whose last group is zero, and IPv4-mapped blocks, are
-    /// formatted in full.
+    /// Consecutive IPv6 addresses (not the first record), 65536 at a time: with a non-zero
+    /// last group, the text of the first seven groups (and where `::` goes) cannot change
+    /// within a block, so it is formatted once. An address whose last group is zero, and
+    /// IPv4-mapped blocks, are formatted in full.
     fn v6_run(&mut self, first: u128, last: u128) -> io::Result<()> {
-        let mut head = [0u8; V6_HEAD];
-        let lead = self.record_lead(&mut head);
-        let closing: &[u8] = if self.quote() { b"\"" } else { b"" };
+        let closing = self.closing();
         let tails = self.v6_tails.take().unwrap_or_else(|| {
             tail_table(1 << 16, closing, |value, out| put_hex16(value as u16, out))
         });
+        let mut head = [0u8; V6_HEAD];
+        let lead = self.template_lead(&mut head);
         let mut cur = first;
         loop {
-            let block_last = last.min(cur | 0xffff);
-            if is_v4_mapped(cur) {
+            let block = cur & !0xffff;
+            let block_last = last.min(block | 0xffff);
+            if is_v4_mapped(block) {
                 self.each_address(Range {
                     family: Family::V6,
                     first: cur,
                     last: block_last,
                 })?;
             } else {
-                let text_len = put_v6((cur & !0xffff) | 1, &mut head[lead..]);
-                let head_len = lead + text_len - 1; // drop the `1`
-                let mut low = cur as u16;
-                let last_low = block_last as u16;
-                loop {
-                    let chunk_last = last_low.min(low | 0xff);
-                    if low == 0 {
-                        let zero = cur & !0xffff;
-                        self.each_address(Range {
-                            family: Family::V6,
-                            first: zero,
-                            last: zero,
-                        })?;
-                        low = 1;
-                    }
-                    if low <= chunk_last {
-                        let mut pos = self.pos;
-                        let buf = &mut self.buf[..];
-                        let groups = low..=chunk_last;
-                        // A fixed-size copy is one or two vector moves; most heads fit in
-                        // the shorter one.
-                        pos = if head_len <= V6_HEAD / 2 {
-                            fill_run::<{ V6_HEAD / 2 }>(buf, pos, &head, head_len, &tails, groups)
-                        } else {
-                            fill_run::<V6_HEAD>(buf, pos, &head, head_len, &tails, groups)
-                        };
-                        self.pos = pos;
-                        self.maybe_flush()?;
-                    }
-                    if chunk_last == last_low {
-                        break;
-                    }
-                    low = chunk_last + 1;
+                if cur == block {
+                    self.address_record(Family::V6, block)?;
+                }
+                if block_last > block {
+                    // `block | 1` ends in `1`; everything before it is the head.
+                    let head_len = lead + put_v6(block | 1, &mut head[lead..]) - 1;
+                    self.v6_block(&head, head_len, &tails, cur.max(block + 1), block_last)?;
                 }
             }
             if block_last == last {
@@ -416,26 +402,53 @@ impl<W: Write> Output<W> {
         }
     }
 
+    /// The records `first..=last` of one 65536-address block whose last group is never 0.
+    fn v6_block(
+        &mut self,
+        head: &[u8; V6_HEAD],
+        head_len: usize,
+        tails: &[Tail],
+        first: u128,
+        last: u128,
+    ) -> io::Result<()> {
+        let (mut low, last_low) = (first as u16, last as u16);
+        loop {
+            let chunk_last = last_low.min(low | (CHUNK as u16 - 1));
+            let groups = low..=chunk_last;
+            let buf = &mut self.buf;
+            buf.maybe_flush()?; // leaves SLACK bytes for this chunk
+            // Most heads fit the shorter copy.
+            buf.pos = if head_len <= V6_HEAD / 2 {
+                fill_run::<{ V6_HEAD / 2 }>(&mut buf.bytes, buf.pos, head, head_len, tails, groups)
+            } else {
+                fill_run::<V6_HEAD>(&mut buf.bytes, buf.pos, head, head_len, tails, groups)
+            };
+            if chunk_last == last_low {
+                return Ok(());
+            }
+            low = chunk_last + 1;
+        }
+    }
+
     /// Ends the output (closing bracket or final newline) and flushes it.
     pub fn finish(mut self) -> io::Result<()> {
         let end = if self.started {
-            std::mem::take(&mut self.layout.close)
+            &self.layout.close
         } else {
-            std::mem::take(&mut self.layout.empty)
+            &self.layout.empty
         };
-        self.put(&end)?;
-        self.flush()?;
-        self.sink.flush()
+        self.buf.put(end)?;
+        self.buf.flush()?;
+        self.buf.sink.flush()
     }
 
     /// Flushes what is buffered, so output written before an error is not lost. Lines are
     /// ended; a JSON array is left open, so it cannot pass for a complete answer.
     pub fn flush_partial(&mut self) -> io::Result<()> {
-        if self.started && self.layout.empty.is_empty() {
-            let close = std::mem::take(&mut self.layout.close);
-            self.put(&close)?;
+        if self.started && !self.layout.is_array() {
+            self.buf.put(&self.layout.close)?;
         }
-        self.flush()?;
-        self.sink.flush()
+        self.buf.flush()?;
+        self.buf.sink.flush()
     }
 }

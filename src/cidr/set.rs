@@ -4,22 +4,61 @@
 
 use super::addr::Range;
 
-/// Sorts `ranges` and merges those that overlap or touch, IPv4 before IPv6.
+/// Sorts `ranges` and merges those that overlap or touch, IPv4 before IPv6, in place.
 pub fn merge(mut ranges: Vec<Range>) -> Vec<Range> {
     ranges.sort_unstable();
-    let mut merged: Vec<Range> = Vec::with_capacity(ranges.len());
-    for range in ranges {
-        match merged.last_mut() {
-            Some(prev)
-                if prev.family == range.family
-                    && (prev.last == u128::MAX || range.first <= prev.last + 1) =>
-            {
-                prev.last = prev.last.max(range.last);
-            }
-            _ => merged.push(range),
+    let mut kept = 0;
+    for i in 0..ranges.len() {
+        let range = ranges[i];
+        if kept > 0 && touch(&ranges[kept - 1], &range) {
+            let prev = &mut ranges[kept - 1];
+            prev.last = prev.last.max(range.last);
+        } else {
+            ranges[kept] = range;
+            kept += 1;
         }
     }
-    merged
+    ranges.truncate(kept);
+    ranges
+}
+
+/// True when `a` and `b` overlap or are adjacent, so their union is one range.
+fn touch(a: &Range, b: &Range) -> bool {
+    a.family == b.family
+        && a.first <= b.last.saturating_add(1)
+        && b.first <= a.last.saturating_add(1)
+}
+
+/// A union of ranges built one at a time, kept compact as it grows: a range that touches
+/// the previous one is folded into it (so sorted input, such as an expansion, costs one
+/// entry per run), and the whole set is merged again whenever it has doubled. Memory stays
+/// within a small multiple of the number of disjoint ranges in the union.
+#[derive(Debug, Default)]
+pub struct Union {
+    ranges: Vec<Range>,
+    merged_len: usize,
+}
+
+impl Union {
+    /// Adds `range` to the union.
+    pub fn add(&mut self, range: Range) {
+        match self.ranges.last_mut() {
+            Some(last) if touch(last, &range) => {
+                last.first = last.first.min(range.first);
+                last.last = last.last.max(range.last);
+            }
+            _ => self.ranges.push(range),
+        }
+        if self.ranges.len() >= 2 * self.merged_len.max(1024) {
+            self.ranges = merge(std::mem::take(&mut self.ranges));
+            self.merged_len = self.ranges.len();
+        }
+    }
+
+    /// The union as sorted, disjoint, non-adjacent ranges.
+    pub fn into_sorted(self) -> Vec<Range> {
+        merge(self.ranges)
+    }
 }
 
 /// Addresses to leave out, as sorted disjoint ranges.
@@ -106,6 +145,28 @@ mod tests {
     fn merge_joins_overlapping_and_adjacent_ranges() {
         let merged = merge(vec![r(10, 20), r(0, 4), r(5, 6), r(15, 30), r(40, 41)]);
         assert_eq!(merged, vec![r(0, 6), r(10, 30), r(40, 41)]);
+    }
+
+    #[test]
+    fn union_stays_compact_on_sorted_and_shuffled_input() {
+        let mut sorted = Union::default();
+        for i in 0..100_000 {
+            sorted.add(r(i, i));
+        }
+        assert_eq!(sorted.ranges.len(), 1);
+        assert_eq!(sorted.into_sorted(), vec![r(0, 99_999)]);
+        // Every other address, in a scrambled order: 5000 disjoint ranges in the end.
+        let mut scrambled = Union::default();
+        for i in 0..10_000u128 {
+            let x = (i * 7919) % 10_000;
+            if x % 2 == 0 {
+                scrambled.add(r(x, x));
+            }
+            assert!(scrambled.ranges.len() <= 2 * 5_000 + 1);
+        }
+        let got = scrambled.into_sorted();
+        assert_eq!(got.len(), 5_000);
+        assert_eq!(got[1], r(2, 2));
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::cidr::format::Style;
 use crate::cidr::input::{Origin, Policy, Problem, sources};
 use crate::cidr::job::{Index, Job, Mode, Split};
 use crate::cidr::parse::parse_entry;
-use crate::cidr::set::Exclusions;
+use crate::cidr::set::{Exclusions, Union};
 use crate::exit;
 
 const EXAMPLES: &str = "\
@@ -188,11 +188,11 @@ fn mode_of(args: &Args) -> anyhow::Result<Mode> {
 /// The union of `--exclude` values (bad ones are usage errors) and `--exclude-file` lines
 /// (bad ones are bad input, like any entry).
 fn exclusions_of(args: &Args, policy: Policy) -> anyhow::Result<Exclusions> {
-    let mut ranges = Vec::new();
+    let mut union = Union::default();
     for (i, text) in args.exclude.iter().enumerate() {
         let entry = parse_entry(text, policy.strict)
             .map_err(|why| exit::usage(format!("{text}: {why} ({})", Origin::Exclude(i + 1))))?;
-        ranges.push(entry.range());
+        union.add(entry.range());
     }
     if let Some(path) = &args.exclude_file {
         let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
@@ -200,12 +200,12 @@ fn exclusions_of(args: &Args, policy: Policy) -> anyhow::Result<Exclusions> {
             BufReader::new(file),
             |n| Origin::File(path.clone(), n),
             &mut |entry| -> Result<bool, Problem> {
-                ranges.push(entry.range());
+                union.add(entry.range());
                 Ok(true)
             },
         )?;
     }
-    Ok(Exclusions::new(ranges))
+    Ok(Exclusions::new(union.into_sorted()))
 }
 
 /// `\t`, `\n`, `\0` and `\\` in a delimiter; anything else is taken literally.
