@@ -118,81 +118,117 @@ impl Job {
 
     fn run_into<W: Write>(&self, sources: &[Source], out: &mut Output<W>) -> anyhow::Result<()> {
         match self.mode {
-            Mode::Expand => self.policy.each_entry(sources, |entry| {
-                for piece in self.exclusions.remove_from(entry.addresses(self.hosts)) {
-                    if !out.addresses(piece)? {
-                        return Ok(false);
-                    }
-                }
-                Ok(true)
-            }),
-            Mode::Count => {
-                let mut total = Count::ZERO;
-                self.policy.each_entry(sources, |entry| {
-                    let count = self
-                        .exclusions
-                        .remove_from(entry.addresses(self.hosts))
-                        .fold(Count::ZERO, |sum, piece| sum.plus(piece.count()));
-                    total = total.plus(count);
-                    out.raw_record(self.count_record(&entry.canonical(), count).as_bytes())?;
-                    Ok(true)
-                })?;
-                let total = if self.json {
-                    format!("{{\"total\":{total}}}")
-                } else {
-                    format!("total {total}")
-                };
-                out.raw_record(total.as_bytes())?;
-                Ok(())
-            }
-            Mode::Aggregate => {
-                for piece in self.union(sources)? {
-                    for net in summarize(piece) {
-                        if !out.network(net)? {
-                            return Ok(());
-                        }
-                    }
-                }
-                Ok(())
-            }
-            Mode::Unique => {
-                for piece in self.union(sources)? {
-                    if !out.addresses(piece)? {
-                        break;
-                    }
-                }
-                Ok(())
-            }
+            Mode::Expand => self.expand(sources, out),
+            Mode::Unique => self.unique(sources, out),
             Mode::Shuffle { seed } => self.shuffle(sources, seed, out),
-            Mode::Split(split) => self.policy.each_entry(sources, |entry| {
-                let (net, prefix) = split_plan(entry, split)?;
-                Ok(each_subnet(net, prefix, |sub| out.network(sub))?)
-            }),
-            Mode::Index(index) => self.policy.each_entry(sources, |entry| {
-                let range = entry.addresses(self.hosts);
-                let addr = index.pick(range).ok_or_else(|| {
-                    Problem::Invalid(format!(
-                        "index {index} is out of range for {} addresses",
-                        range.count()
-                    ))
-                })?;
-                Ok(out.address(range.family, addr)?)
-            }),
-            Mode::Info => self.policy.each_entry(sources, |entry| {
-                let net = entry.network().ok_or_else(|| {
-                    Problem::Invalid(
-                        "a range that is not a single network has no netmask; \
-                         --aggregate turns it into networks"
-                            .to_owned(),
-                    )
-                })?;
-                let address = match entry {
-                    Entry::Network { address, .. } => *address,
-                    Entry::Range(range) => range.first,
-                };
-                Ok(out.raw_record(info_record(net, address, self.json).as_bytes())?)
-            }),
+            Mode::Count => self.count(sources, out),
+            Mode::Aggregate => self.aggregate(sources, out),
+            Mode::Split(split) => self.split(sources, split, out),
+            Mode::Index(index) => self.index(sources, index, out),
+            Mode::Info => self.info(sources, out),
         }
+    }
+
+    /// The addresses each entry leaves once the exclusions are taken away.
+    fn pieces(&self, entry: &Entry) -> impl Iterator<Item = Range> + '_ {
+        self.exclusions.remove_from(entry.addresses(self.hosts))
+    }
+
+    fn expand<W: Write>(&self, sources: &[Source], out: &mut Output<W>) -> anyhow::Result<()> {
+        self.policy.each_entry(sources, |entry| {
+            for piece in self.pieces(entry) {
+                if !out.addresses(piece)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        })
+    }
+
+    fn unique<W: Write>(&self, sources: &[Source], out: &mut Output<W>) -> anyhow::Result<()> {
+        for piece in self.union(sources)? {
+            if !out.addresses(piece)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn count<W: Write>(&self, sources: &[Source], out: &mut Output<W>) -> anyhow::Result<()> {
+        let mut total = Count::ZERO;
+        self.policy.each_entry(sources, |entry| {
+            let count = self
+                .pieces(entry)
+                .fold(Count::ZERO, |sum, piece| sum.plus(piece.count()));
+            total = total.plus(count);
+            out.raw_record(self.count_record(&entry.canonical(), count).as_bytes())?;
+            Ok(true)
+        })?;
+        let total = if self.json {
+            format!("{{\"total\":{total}}}")
+        } else {
+            format!("total {total}")
+        };
+        out.raw_record(total.as_bytes())?;
+        Ok(())
+    }
+
+    fn aggregate<W: Write>(&self, sources: &[Source], out: &mut Output<W>) -> anyhow::Result<()> {
+        for piece in self.union(sources)? {
+            for net in summarize(piece) {
+                if !out.network(net)? {
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn split<W: Write>(
+        &self,
+        sources: &[Source],
+        split: Split,
+        out: &mut Output<W>,
+    ) -> anyhow::Result<()> {
+        self.policy.each_entry(sources, |entry| {
+            let (net, prefix) = split_plan(entry, split)?;
+            Ok(each_subnet(net, prefix, |sub| out.network(sub))?)
+        })
+    }
+
+    fn index<W: Write>(
+        &self,
+        sources: &[Source],
+        index: Index,
+        out: &mut Output<W>,
+    ) -> anyhow::Result<()> {
+        self.policy.each_entry(sources, |entry| {
+            let range = entry.addresses(self.hosts);
+            let addr = index.pick(range).ok_or_else(|| {
+                Problem::Invalid(format!(
+                    "index {index} is out of range for {} addresses",
+                    range.count()
+                ))
+            })?;
+            Ok(out.address(range.family, addr)?)
+        })
+    }
+
+    fn info<W: Write>(&self, sources: &[Source], out: &mut Output<W>) -> anyhow::Result<()> {
+        self.policy.each_entry(sources, |entry| {
+            let net = entry.network().ok_or_else(|| {
+                Problem::Invalid(
+                    "a range that is not a single network has no netmask; \
+                     --aggregate turns it into networks"
+                        .to_owned(),
+                )
+            })?;
+            let address = match entry {
+                Entry::Network { address, .. } => *address,
+                Entry::Range(range) => range.first,
+            };
+            Ok(out.raw_record(info_record(net, address, self.json).as_bytes())?)
+        })
     }
 
     fn count_record(&self, input: &str, count: Count) -> String {
