@@ -3,7 +3,7 @@
 //! bits set (normalised to its network like `ip_interface(...).network`, or rejected under
 //! `--strict` like `ip_network`), or a range `first-last` of one family.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr};
 
 use super::addr::{Family, Network, Range};
 use super::format::address_text;
@@ -182,10 +182,10 @@ pub fn parse_address(text: &str) -> Result<(Family, u128), ParseError> {
     }
 }
 
+/// `10.0.0.1:80`: an IPv4 address, a colon and a port number.
 fn looks_like_ipv4_with_port(text: &str) -> bool {
     text.rsplit_once(':')
         .is_some_and(|(host, port)| host.parse::<Ipv4Addr>().is_ok() && port.parse::<u16>().is_ok())
-        || text.parse::<Ipv6Addr>().is_err() && text.matches(':').count() == 1 && text.contains('.')
 }
 
 #[cfg(test)]

@@ -257,3 +257,48 @@ fn parse_index(text: &str) -> Result<Index, String> {
         _ => Err("expected an integer such as 0, 5 or -1".to_owned()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn delimiter_escapes() {
+        assert_eq!(unescape(r"\t"), b"\t");
+        assert_eq!(unescape(r"a\nb\0\\"), b"a\nb\0\\");
+        assert_eq!(unescape(r"\x\"), br"\x\");
+        assert_eq!(unescape(", "), b", ");
+    }
+
+    #[test]
+    fn split_and_index_flags() {
+        assert_eq!(parse_split_prefix("/26"), Ok(26));
+        assert_eq!(parse_split_prefix("128"), Ok(128));
+        assert!(parse_split_prefix("/129").is_err());
+        assert!(parse_split_prefix("+5").is_err());
+        assert_eq!(parse_split_count("1"), Ok(0));
+        assert_eq!(parse_split_count("256"), Ok(8));
+        assert!(parse_split_count("0").is_err());
+        assert!(parse_split_count("6").is_err());
+        assert!(parse_index("-0").is_err());
+        assert!(parse_index("+1").is_err());
+        assert!(parse_index("--1").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn index_round_trips(magnitude: u128, from_end: bool) {
+            prop_assume!(magnitude > 0 || !from_end);
+            let index = Index { from_end, magnitude };
+            prop_assert_eq!(parse_index(&index.to_string()), Ok(index));
+        }
+
+        #[test]
+        fn flag_parsers_never_panic(text in "\\PC{0,12}") {
+            let _ = (parse_index(&text), parse_split_prefix(&text), parse_split_count(&text));
+            let _ = unescape(&text);
+        }
+    }
+}
