@@ -561,6 +561,23 @@ fn bad_stdin_line_is_named_by_number_and_earlier_output_kept() {
 }
 
 #[test]
+fn runaway_and_non_utf8_lines_are_errors() {
+    let mut long = vec![b'1'; 70_000];
+    long.push(b'\n');
+    tackle(["cidr-expand"])
+        .stdin(long)
+        .run()
+        .code(1)
+        .stderr_contains("stdin line 1: line longer than 65536 bytes");
+    tackle(["cidr-expand"])
+        .stdin(b"10.0.0.1\n10.0.0.\xff\n".to_vec())
+        .run()
+        .code(1)
+        .stdout_is("10.0.0.1\n")
+        .stderr_contains("not valid UTF-8 (stdin line 2)");
+}
+
+#[test]
 fn skip_invalid_warns_and_goes_on() {
     let out = tackle([
         "cidr-expand",
