@@ -50,8 +50,28 @@ complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s v -l verbos
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s V -l version -d 'Print version'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l exclude -d 'Leave out this network, address or range (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l exclude-file -d 'Leave out the entries listed in FILE, one per line' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l split -d 'Print the subnets of each network with this prefix length (/26 or 26)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l split-count -d 'Split each network into N equal subnets (N a power of two)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l index -d 'Print the I-th address of each entry; negative counts from the end (-1 is the last)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l seed -d 'Seed for --shuffle, for a repeatable order (default: random, logged with -v)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l limit -d 'Stop after N lines' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l format -d 'How addresses are written' -r -f -a "text\t'Dotted quad / RFC 5952 text'
+dec\t'The address as a decimal integer (prips -f dec)'
+hex\t'The address as a lowercase hexadecimal integer, no padding (prips -f hex)'"
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l delimiter -d 'Separate output records with STR instead of a newline (\\t, \\n, \\0 and \\\\ are understood); the output ends with one newline' -r
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l hosts -d 'Only usable hosts, as Python\'s hosts(): IPv4 drops the network and broadcast addresses (except /31, /32), IPv6 the Subnet-Router anycast (except /127, /128); ranges are kept whole'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l count -d 'Print the number of addresses of each entry, then a total line'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l aggregate -d 'Print the fewest networks covering all entries, sorted, IPv4 first'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l info -d 'Describe each network: netmask, hostmask, broadcast, first and last host, sizes'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l unique -d 'Print each address once, sorted, however the entries overlap'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l shuffle -d 'Print each address once in random order, without holding them in memory'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l json -d 'JSON: an array for --count/--info/--aggregate/--split, JSON Lines otherwise'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l strict -d 'Reject networks with host bits set (123.45.67.73/27), as ip_network does'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l skip-invalid -d 'Warn about bad entries and go on, instead of failing'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -s h -l help -d 'Print help (see more with \'--help\')'

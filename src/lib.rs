@@ -4,6 +4,7 @@
 //! [`cmd`] holds one module per subcommand, [`exit`] maps results to exit statuses and
 //! [`logging`] sets up stderr logging. Shared domain code lives in its own named modules.
 
+pub mod cidr;
 pub mod cli;
 pub mod cmd;
 pub mod duration;

@@ -1,0 +1,184 @@
+//! Where entries come from: positional arguments, stdin lines (when there are no arguments
+//! or one is `-`) and `--exclude-file` lines. Lines are trimmed; blank lines and `#`
+//! comments are skipped. Every entry carries its origin, so an error can say
+//! `(argument 2)` or `(stdin line 17)`. Input is read one line at a time, never whole.
+
+use std::fmt;
+use std::io::{self, BufRead, Read};
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use super::parse::{Entry, parse_entry};
+
+/// The longest input line accepted, so one runaway line cannot exhaust memory.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// Where an entry was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The N-th positional argument (1-based).
+    Argument(usize),
+    /// The N-th `--exclude` value.
+    Exclude(usize),
+    /// Line N of stdin.
+    Stdin(usize),
+    /// Line N of a file.
+    File(PathBuf, usize),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Argument(n) => write!(f, "argument {n}"),
+            Origin::Exclude(n) => write!(f, "--exclude {n}"),
+            Origin::Stdin(n) => write!(f, "stdin line {n}"),
+            Origin::File(path, n) => write!(f, "{} line {n}", path.display()),
+        }
+    }
+}
+
+/// One place to read entries from, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A positional argument and its position.
+    Argument(String, usize),
+    /// stdin, line by line.
+    Stdin,
+}
+
+/// The sources for these positional arguments: stdin when there are none, and wherever
+/// one is `-`.
+pub fn sources(args: &[String]) -> Vec<Source> {
+    if args.is_empty() {
+        return vec![Source::Stdin];
+    }
+    args.iter()
+        .enumerate()
+        .map(|(i, arg)| match arg.as_str() {
+            "-" => Source::Stdin,
+            _ => Source::Argument(arg.clone(), i + 1),
+        })
+        .collect()
+}
+
+/// Why an entry could not be used, or why reading stopped.
+#[derive(Debug)]
+pub enum Problem {
+    /// The entry is bad for this job (skipped with a warning under `--skip-invalid`).
+    Invalid(String),
+    /// Anything else, such as a write error; always ends the run.
+    Fatal(anyhow::Error),
+}
+
+impl From<io::Error> for Problem {
+    fn from(err: io::Error) -> Problem {
+        Problem::Fatal(err.into())
+    }
+}
+
+/// How entries are parsed and what happens to bad ones.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policy {
+    /// Reject networks with host bits set.
+    pub strict: bool,
+    /// Warn about bad entries and go on, instead of failing.
+    pub skip_invalid: bool,
+}
+
+impl Policy {
+    /// Parses each entry of `sources` and hands it to `visit` until `visit` returns false.
+    pub fn each_entry(
+        &self,
+        sources: &[Source],
+        mut visit: impl FnMut(&Entry) -> Result<bool, Problem>,
+    ) -> anyhow::Result<()> {
+        for source in sources {
+            let go_on = match source {
+                Source::Argument(text, n) => {
+                    self.one_entry(text, &Origin::Argument(*n), &mut visit)?
+                }
+                Source::Stdin => {
+                    let stdin = io::stdin().lock();
+                    self.each_line(stdin, Origin::Stdin, &mut visit)?
+                }
+            };
+            if !go_on {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses each entry line of `reader`; `origin` names line N.
+    pub fn each_line(
+        &self,
+        mut reader: impl BufRead,
+        origin: impl Fn(usize) -> Origin,
+        visit: &mut impl FnMut(&Entry) -> Result<bool, Problem>,
+    ) -> anyhow::Result<bool> {
+        let mut line = Vec::new();
+        let mut number = 0;
+        loop {
+            line.clear();
+            let read = Read::take(&mut reader, MAX_LINE as u64 + 1)
+                .read_until(b'\n', &mut line)
+                .with_context(|| format!("reading {}", origin(number + 1)))?;
+            if read == 0 {
+                return Ok(true);
+            }
+            number += 1;
+            let here = origin(number);
+            if line.len() > MAX_LINE {
+                anyhow::bail!("{here}: line longer than {MAX_LINE} bytes");
+            }
+            let Ok(text) = std::str::from_utf8(&line) else {
+                self.reject(&String::from_utf8_lossy(&line), "not valid UTF-8", &here)?;
+                continue;
+            };
+            let text = text.trim();
+            if text.is_empty() || text.starts_with('#') {
+                continue;
+            }
+            if !self.one_entry(text, &here, visit)? {
+                return Ok(false);
+            }
+        }
+    }
+
+    fn one_entry(
+        &self,
+        text: &str,
+        origin: &Origin,
+        visit: &mut impl FnMut(&Entry) -> Result<bool, Problem>,
+    ) -> anyhow::Result<bool> {
+        let entry = match parse_entry(text, self.strict) {
+            Ok(entry) => entry,
+            Err(why) => {
+                self.reject(text, &why.to_string(), origin)?;
+                return Ok(true);
+            }
+        };
+        match visit(&entry) {
+            Ok(go_on) => Ok(go_on),
+            Err(Problem::Invalid(why)) => {
+                self.reject(text, &why, origin)?;
+                Ok(true)
+            }
+            Err(Problem::Fatal(err)) => Err(err),
+        }
+    }
+
+    fn reject(&self, text: &str, why: &str, origin: &Origin) -> anyhow::Result<()> {
+        let text = match text.trim() {
+            "" => "\"\"",
+            trimmed => trimmed,
+        };
+        if self.skip_invalid {
+            tracing::warn!("skipped {text}: {why} ({origin})");
+            Ok(())
+        } else {
+            Err(anyhow::anyhow!("{text}: {why} ({origin})"))
+        }
+    }
+}
