@@ -11,3 +11,4 @@ pub mod exit;
 pub mod generate;
 pub mod logging;
 pub mod net;
+pub mod process;

@@ -1,0 +1,198 @@
+//! Where captured output goes: memory up to a cap, then either dropped (`--json`, which notes
+//! the truncation) or spilled to an unnamed temporary file (`--quiet-unless-failed`, which must
+//! be able to print everything if the command fails). A small tail of the most recent bytes is
+//! always kept, so `--check` can quote the last lines of stderr even past the cap.
+
+use std::fs::File;
+use std::io::{self, Seek, Write};
+
+/// How many of the most recent bytes are kept for [`Capture::last_lines`].
+const TAIL_BYTES: usize = 8 * 1024;
+
+/// What happens to bytes past the memory cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overflow {
+    /// Count them, keep nothing.
+    Drop,
+    /// Append them to a temporary file.
+    Spill,
+}
+
+/// One captured stream.
+#[derive(Debug)]
+pub struct Capture {
+    memory: Vec<u8>,
+    cap: usize,
+    overflow: Overflow,
+    spill: Option<File>,
+    total: u64,
+    tail: Vec<u8>,
+    error: Option<io::Error>,
+}
+
+impl Capture {
+    /// Keeps up to `cap` bytes in memory; past it, does what `overflow` says.
+    pub fn new(cap: usize, overflow: Overflow) -> Capture {
+        Capture {
+            memory: Vec::new(),
+            cap,
+            overflow,
+            spill: None,
+            total: 0,
+            tail: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Takes in bytes as they arrive. A failure to spill is remembered (see [`Capture::error`])
+    /// and later bytes are only counted: the child must still be drained and waited for.
+    pub fn push(&mut self, bytes: &[u8]) {
+        self.total += bytes.len() as u64;
+        self.remember_tail(bytes);
+        let room = self.cap.saturating_sub(self.memory.len());
+        let (kept, rest) = bytes.split_at(room.min(bytes.len()));
+        self.memory.extend_from_slice(kept);
+        if rest.is_empty() || self.overflow == Overflow::Drop || self.error.is_some() {
+            return;
+        }
+        if let Err(e) = self.spill(rest) {
+            self.error = Some(e);
+        }
+    }
+
+    fn spill(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let file = match &mut self.spill {
+            Some(file) => file,
+            None => self.spill.insert(tempfile::tempfile()?),
+        };
+        file.write_all(bytes)
+    }
+
+    fn remember_tail(&mut self, bytes: &[u8]) {
+        if bytes.len() >= TAIL_BYTES {
+            self.tail.clear();
+            self.tail
+                .extend_from_slice(&bytes[bytes.len() - TAIL_BYTES..]);
+            return;
+        }
+        self.tail.extend_from_slice(bytes);
+        if self.tail.len() > 2 * TAIL_BYTES {
+            self.tail.drain(..self.tail.len() - TAIL_BYTES);
+        }
+    }
+
+    /// Every byte the stream produced, kept or not.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Whether bytes were dropped past the cap.
+    pub fn truncated(&self) -> bool {
+        self.overflow == Overflow::Drop && self.total > self.memory.len() as u64
+    }
+
+    /// The bytes kept in memory.
+    pub fn kept(&self) -> &[u8] {
+        &self.memory
+    }
+
+    /// Why spilling failed, if it did.
+    pub fn error(&self) -> Option<&io::Error> {
+        self.error.as_ref()
+    }
+
+    /// Writes everything kept (memory, then the spill file) to `out`.
+    pub fn replay(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(&self.memory)?;
+        if let Some(file) = &mut self.spill {
+            file.rewind()?;
+            io::copy(file, out)?;
+        }
+        out.flush()
+    }
+
+    /// The last `n` lines (lossily decoded), from the most recent bytes of the stream.
+    pub fn last_lines(&self, n: usize) -> Vec<String> {
+        let text = String::from_utf8_lossy(&self.tail);
+        let text = text.strip_suffix('\n').unwrap_or(&text);
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let lines: Vec<&str> = text.split('\n').collect();
+        // The oldest line may have been cut by the tail's start unless we hold the whole stream.
+        let whole = self.total as usize == self.tail.len();
+        let complete = if whole {
+            &lines[..]
+        } else {
+            &lines[1.min(lines.len())..]
+        };
+        complete[complete.len().saturating_sub(n)..]
+            .iter()
+            .map(|line| line.strip_suffix('\r').unwrap_or(line).to_owned())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn drops_past_the_cap_but_counts_everything() {
+        let mut capture = Capture::new(4, Overflow::Drop);
+        capture.push(b"abc");
+        capture.push(b"defg");
+        assert_eq!(capture.kept(), b"abcd");
+        assert_eq!(capture.total(), 7);
+        assert!(capture.truncated());
+    }
+
+    #[test]
+    fn spills_past_the_cap_and_replays_everything_in_order() {
+        let mut capture = Capture::new(3, Overflow::Spill);
+        for chunk in [&b"ab"[..], b"cdef", b"g"] {
+            capture.push(chunk);
+        }
+        assert!(!capture.truncated());
+        let mut out = Vec::new();
+        capture.replay(&mut out).unwrap();
+        assert_eq!(out, b"abcdefg");
+    }
+
+    #[test]
+    fn last_lines_come_from_the_end_of_the_stream() {
+        let mut capture = Capture::new(2, Overflow::Drop);
+        capture.push(b"one\ntwo\r\nthree\n");
+        assert_eq!(capture.last_lines(2), ["two", "three"]);
+        assert_eq!(capture.last_lines(10), ["one", "two", "three"]);
+        let mut big = Capture::new(0, Overflow::Drop);
+        for i in 0..5000 {
+            big.push(format!("line {i}\n").as_bytes());
+        }
+        assert_eq!(big.last_lines(2), ["line 4998", "line 4999"]);
+        assert!(Capture::new(1, Overflow::Drop).last_lines(10).is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn spilled_replay_is_the_input(chunks in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..100), 0..20), cap in 0usize..300) {
+            let mut capture = Capture::new(cap, Overflow::Spill);
+            for chunk in &chunks {
+                capture.push(chunk);
+            }
+            let mut out = Vec::new();
+            capture.replay(&mut out).unwrap();
+            prop_assert_eq!(out, chunks.concat());
+        }
+
+        #[test]
+        fn last_lines_never_panics(chunks in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..9000), 0..4), n in 0usize..12) {
+            let mut capture = Capture::new(10, Overflow::Drop);
+            for chunk in &chunks {
+                capture.push(chunk);
+            }
+            prop_assert!(capture.last_lines(n).len() <= n);
+        }
+    }
+}
