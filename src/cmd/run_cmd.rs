@@ -38,8 +38,28 @@ Exit status (as coreutils timeout):
 /// inherited unless a flag says otherwise. SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to tackle
 /// are passed on to the command's process group.
 #[derive(Debug, clap::Args)]
-#[command(after_help = EXAMPLES)]
+#[command(
+    after_help = EXAMPLES,
+    override_usage = "tackle run-cmd [OPTIONS] -- PROGRAM [ARGS]...\n       \
+                      tackle run-cmd [OPTIONS] --shell TEMPLATE [--arg VALUE]..."
+)]
 pub struct Args {
+    // Boxed: the flags are many, and the subcommand enum holds every subcommand's Args inline.
+    #[command(flatten)]
+    options: Box<Options>,
+
+    /// The program and its arguments
+    #[arg(
+        value_name = "PROGRAM",
+        trailing_var_arg = true,
+        required_unless_present = "shell"
+    )]
+    command: Vec<OsString>,
+}
+
+/// Every flag of `run-cmd`.
+#[derive(Debug, clap::Args)]
+struct Options {
     /// Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it are replaced by
     /// the shell-quoted --arg values, `{{}}` by a literal `{}`
     #[arg(long, value_name = "TEMPLATE", conflicts_with = "command")]
@@ -130,15 +150,6 @@ pub struct Args {
     /// Retry only when the exit status is CODE (repeatable; 124 means a timeout)
     #[arg(long, value_name = "CODE", requires = "retries")]
     retry_on: Vec<i32>,
-
-    /// The program and its arguments
-    #[arg(
-        value_name = "PROGRAM",
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        required_unless_present = "shell"
-    )]
-    command: Vec<OsString>,
 }
 
 /// Runs `tackle run-cmd`.
@@ -148,24 +159,26 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// Validates the flags clap cannot check on its own. Failures are tackle's own (status 125).
-fn config_from(args: Args) -> Result<Config, String> {
+fn config_from(Args { options, command }: Args) -> Result<Config, String> {
+    let args = *options;
     let (argv, display) = match &args.shell {
         Some(template) => {
             let command = template::render(template, &args.args)?;
             let argv = ["/bin/sh", "-c", &command].map(OsString::from).to_vec();
             (argv, command)
         }
-        None => (args.command.clone(), template::display_argv(&args.command)),
-    };
-    if let Some(dir) = &args.cwd {
-        if !dir.is_dir() {
-            return Err(format!("--cwd {}: no such directory", dir.display()));
+        None => {
+            let display = template::display_argv(&command);
+            (command, display)
         }
+    };
+    if let Some(dir) = args.cwd.as_ref().filter(|dir| !dir.is_dir()) {
+        return Err(format!("--cwd {}: no such directory", dir.display()));
     }
     let env = args
         .env
         .iter()
-        .map(|pair| split_env(pair))
+        .map(split_env)
         .collect::<Result<Vec<_>, _>>()?;
     let input = if let Some(text) = args.input {
         Input::Bytes(Rc::from(text.into_encoded_bytes()))

@@ -11,8 +11,9 @@
 //!   child's process group.
 //!
 //! When is a run over? When the child has exited, and
-//! - after a timeout: the group is empty (polled with `killpg(pgid, 0)`) or has been SIGKILLed,
-//!   so nothing we signalled outlives us;
+//! - after a timeout: the group is empty (polled with `killpg(pgid, 0)`); past `--kill-after`
+//!   it is SIGKILLed and we wait (up to [`KILL_WAIT`]) for it to be gone, so nothing we
+//!   signalled outlives us;
 //! - and, when capturing, every output pipe is at its end, or [`PIPE_GRACE`] has passed since:
 //!   a process the command left running in the background (or one that escaped the group with
 //!   `setsid`) may hold the pipes open for ever, which is where Python's `communicate()` hangs.
@@ -45,6 +46,10 @@ pub const PIPE_GRACE: Duration = Duration::from_millis(500);
 
 /// How often to look whether a timed-out group is empty once its leader has exited.
 const REAP_POLL: Duration = Duration::from_millis(20);
+
+/// How long to wait, after SIGKILL, for the group to be gone before reporting anyway (a
+/// process stuck in the kernel, or a zombie nobody reaps, must not hang us).
+const KILL_WAIT: Duration = Duration::from_secs(1);
 
 /// The signals tackle passes on to the child's group, as coreutils `timeout` does.
 pub const FORWARDED: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
@@ -298,10 +303,34 @@ fn signal_group(pgid: i32, signal: libc::c_int) {
     }
 }
 
-/// Whether any process (zombies included) is left in group `pgid`.
+/// Whether any live process is left in group `pgid`. Zombies do not count: a killed
+/// grandchild reparented to an init that does not reap would otherwise look alive for ever.
 fn group_alive(pgid: i32) -> bool {
     // SAFETY: signal 0 only checks for existence and permission.
-    unsafe { libc::killpg(pgid, 0) == 0 }
+    if unsafe { libc::killpg(pgid, 0) } != 0 {
+        return false;
+    }
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return true;
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .any(|pid| live_member(pid, pgid))
+}
+
+/// Whether `/proc/PID/stat` says the process is in group `pgid` and not a zombie.
+fn live_member(pid: u32, pgid: i32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return false;
+    };
+    // "pid (comm) state ppid pgrp ...": comm may hold anything, so split after its last ')'.
+    let Some(after_comm) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+        return false;
+    };
+    let mut fields = after_comm.split_whitespace();
+    let state = fields.next();
+    let group = fields.nth(1).and_then(|g| g.parse::<i32>().ok());
+    group == Some(pgid) && !matches!(state, Some("Z" | "X"))
 }
 
 /// Where the child's life stands, as seen by [`ChildExit`].
@@ -316,6 +345,9 @@ enum Stage {
     /// Exited after a timeout while others in its group live on; polling until they are gone
     /// or the SIGKILL deadline.
     Reaping { kill_at: Instant },
+    /// Exited, and the group has been SIGKILLed: polling until it is gone, at most until
+    /// `give_up_at`, so that nothing is left running when we report.
+    Vanishing { give_up_at: Instant },
     /// Over, apart from pipes still open; the timer is the end of [`PIPE_GRACE`].
     Draining,
 }
@@ -366,10 +398,20 @@ impl ChildExit {
             self.settle(cx);
         } else if cx.now() >= kill_at {
             self.kill_group();
-            self.settle(cx);
+            self.vanish(cx, cx.now() + KILL_WAIT);
         } else {
             self.stage = Stage::Reaping { kill_at };
             cx.set_timer((cx.now() + REAP_POLL).min(kill_at));
+        }
+    }
+
+    /// After SIGKILL: wait for the group to be gone, within `give_up_at`.
+    fn vanish(&mut self, cx: &mut Context<'_>, give_up_at: Instant) {
+        if !group_alive(self.pgid) || cx.now() >= give_up_at {
+            self.settle(cx);
+        } else {
+            self.stage = Stage::Vanishing { give_up_at };
+            cx.set_timer((cx.now() + REAP_POLL).min(give_up_at));
         }
     }
 
@@ -412,14 +454,14 @@ impl Handler for ChildExit {
     }
 
     fn started(&mut self, cx: &mut Context<'_>) -> Action {
-        if let Some(child) = self.child.take() {
-            if let Err(e) = self.start_waiter(child, cx.notifier()) {
-                // Without a waiter we cannot learn of the exit: stop the child and report.
-                signal_group(self.pgid, libc::SIGKILL);
-                self.shared.borrow_mut().status = Some(Err(e));
-                cx.stop_now();
-                return Action::Continue;
-            }
+        if let Some(child) = self.child.take()
+            && let Err(e) = self.start_waiter(child, cx.notifier())
+        {
+            // Without a waiter we cannot learn of the exit: stop the child and report.
+            signal_group(self.pgid, libc::SIGKILL);
+            self.shared.borrow_mut().status = Some(Err(e));
+            cx.stop_now();
+            return Action::Continue;
         }
         if let Some(timeout) = self.timeout {
             cx.set_timer_after(timeout);
@@ -439,6 +481,7 @@ impl Handler for ChildExit {
                 self.stage = Stage::Killed;
             }
             Stage::Reaping { kill_at } => self.reap(cx, kill_at),
+            Stage::Vanishing { give_up_at } => self.vanish(cx, give_up_at),
             Stage::Draining => {
                 tracing::debug!(
                     "output pipes still open {PIPE_GRACE:?} after the command ended: \
@@ -469,6 +512,7 @@ impl Handler for ChildExit {
         cx.clear_timer();
         match self.stage {
             Stage::Terminating { kill_at } => self.reap(cx, kill_at),
+            Stage::Killed => self.vanish(cx, Instant::now() + KILL_WAIT),
             _ => self.settle(cx),
         }
         Action::Continue
