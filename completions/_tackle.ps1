@@ -103,7 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'tackle' -ScriptBlock {
         'tackle;run-cmd' {
             [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it are replaced by the shell-quoted --arg values, `{{}}` by a literal `{}`')
             [CompletionResult]::new('--arg', '--arg', [CompletionResultType]::ParameterName, 'A value for the --shell template (repeatable); always shell-quoted')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop the command after this long (e.g. 30s, 1m30s): send --signal to its process group')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop the command after this long (e.g. 30s, 1m30s; 0 means never): send --signal to its process group')
             [CompletionResult]::new('--signal', '--signal', [CompletionResultType]::ParameterName, 'The signal sent on timeout: a name (TERM, INT, KILL, ...) or a number')
             [CompletionResult]::new('--kill-after', '--kill-after', [CompletionResultType]::ParameterName, 'After the timeout signal, wait this long, then SIGKILL the process group')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Write TEXT to the command''s stdin (concurrently with reading its output), then close it')

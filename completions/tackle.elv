@@ -94,7 +94,7 @@ set edit:completion:arg-completer[tackle] = {|@words|
         &'tackle;run-cmd'= {
             cand --shell 'Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it are replaced by the shell-quoted --arg values, `{{}}` by a literal `{}`'
             cand --arg 'A value for the --shell template (repeatable); always shell-quoted'
-            cand --timeout 'Stop the command after this long (e.g. 30s, 1m30s): send --signal to its process group'
+            cand --timeout 'Stop the command after this long (e.g. 30s, 1m30s; 0 means never): send --signal to its process group'
             cand --signal 'The signal sent on timeout: a name (TERM, INT, KILL, ...) or a number'
             cand --kill-after 'After the timeout signal, wait this long, then SIGKILL the process group'
             cand --input 'Write TEXT to the command''s stdin (concurrently with reading its output), then close it'

@@ -70,7 +70,7 @@ complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s h -l help -d 
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s V -l version -d 'Print version'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l shell -d 'Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it are replaced by the shell-quoted --arg values, `{{}}` by a literal `{}`' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l arg -d 'A value for the --shell template (repeatable); always shell-quoted' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timeout -d 'Stop the command after this long (e.g. 30s, 1m30s): send --signal to its process group' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timeout -d 'Stop the command after this long (e.g. 30s, 1m30s; 0 means never): send --signal to its process group' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l signal -d 'The signal sent on timeout: a name (TERM, INT, KILL, ...) or a number' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l kill-after -d 'After the timeout signal, wait this long, then SIGKILL the process group' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input -d 'Write TEXT to the command\'s stdin (concurrently with reading its output), then close it' -r

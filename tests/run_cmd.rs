@@ -82,6 +82,10 @@ fn a_timeout_gives_124_unless_the_status_is_preserved() {
         .run()
         .code(124)
         .stderr_empty();
+    // As with coreutils timeout, 0 means no limit.
+    tackle(["run-cmd", "--timeout", "0", "--", "sleep", "0.3"])
+        .run()
+        .success();
     tackle([
         "run-cmd",
         "--timeout",
@@ -766,4 +770,43 @@ fn sigint_to_tackle_stops_the_command_and_tackle_reports_it() {
     let mut rest = String::new();
     spawned.stdout.read_to_string(&mut rest).unwrap();
     assert_eq!(rest, "");
+}
+
+#[test]
+fn a_stopped_command_still_gets_the_forwarded_signal() {
+    // A stopped process does not act on a trapped SIGTERM until continued: we send SIGCONT
+    // after it. (A default-action SIGTERM kills even a stopped process.)
+    let mut spawned = tackle([
+        "run-cmd",
+        "--timeout",
+        "20s",
+        "--",
+        "sh",
+        "-c",
+        "trap 'echo got TERM; exit 0' TERM; echo $$; kill -STOP $$; sleep 100",
+    ])
+    .spawn_with(Stdio::null(), Stdio::null());
+    let shell: i32 = read_line(&mut spawned.stdout)
+        .trim()
+        .parse()
+        .expect("a pid");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while process_state(shell) != Some('T') {
+        assert!(Instant::now() < deadline, "the shell never stopped");
+        std::thread::yield_now();
+    }
+    // SAFETY: kill(2) on the tackle we started.
+    assert_eq!(
+        unsafe { libc::kill(spawned.child.id() as i32, libc::SIGTERM) },
+        0
+    );
+    assert_eq!(read_line(&mut spawned.stdout), "got TERM\n");
+    let status = spawned.child.wait().expect("wait for tackle");
+    assert_eq!(status.code(), Some(0));
+}
+
+/// The state letter in `/proc/PID/stat` (R, S, T, Z, ...).
+fn process_state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit(") ").next()?.chars().next()
 }

@@ -69,7 +69,8 @@ struct Options {
     #[arg(long = "arg", value_name = "VALUE", requires = "shell")]
     args: Vec<String>,
 
-    /// Stop the command after this long (e.g. 30s, 1m30s): send --signal to its process group
+    /// Stop the command after this long (e.g. 30s, 1m30s; 0 means never): send --signal to its
+    /// process group
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     timeout: Option<Duration>,
 
@@ -218,7 +219,8 @@ fn config_from(Args { options, command }: Args) -> Result<Config, String> {
         output,
         merge_stderr: args.merge_stderr,
         max_output,
-        timeout: args.timeout,
+        // As with coreutils `timeout`, 0 means no timeout.
+        timeout: args.timeout.filter(|limit| !limit.is_zero()),
         signal: args.signal,
         kill_after: args.kill_after,
         check: args.check,

@@ -290,7 +290,17 @@ fn sender(pipe: impl Into<OwnedFd>) -> anyhow::Result<Sender> {
 }
 
 /// Sends `signal` to every process in group `pgid`; a group that is already gone is fine.
+/// Like coreutils `timeout`, follows it with SIGCONT, so that a stopped process (one that
+/// tried to read the terminal from its background group, say) acts on it instead of sleeping
+/// through it.
 fn signal_group(pgid: i32, signal: libc::c_int) {
+    send_to_group(pgid, signal);
+    if signal != libc::SIGKILL && signal != libc::SIGCONT {
+        send_to_group(pgid, libc::SIGCONT);
+    }
+}
+
+fn send_to_group(pgid: i32, signal: libc::c_int) {
     // SAFETY: killpg(2) with a process group we created and a valid signal number.
     if unsafe { libc::killpg(pgid, signal) } != 0 {
         let err = io::Error::last_os_error();
