@@ -102,33 +102,15 @@ pub fn run_once(config: &Config, signals: &SharedSignals) -> anyhow::Result<Atte
     );
 
     let shared = SharedRef::default();
-    let overflow = match config.output {
-        Output::QuietUnlessFailed => Overflow::Spill,
-        _ => Overflow::Drop,
-    };
-    let new_capture = || Rc::new(RefCell::new(Capture::new(config.max_output, overflow)));
-    let mut readers = Vec::new();
-    let (stdout, stderr) = if let Some(pipe) = merged {
-        let capture = new_capture();
-        readers.push(OutputReader::new(receiver(pipe)?, &capture, &shared));
-        (Some(capture), None)
-    } else if capturing {
-        let (out, err) = (new_capture(), new_capture());
-        if let Some(pipe) = child.stdout.take() {
-            readers.push(OutputReader::new(receiver(pipe)?, &out, &shared));
+    let attached = attach(&mut child, merged, input, config, &shared);
+    let (readers, writer, stdout, stderr) = match attached {
+        Ok(attached) => attached,
+        Err(e) => {
+            signal_group(pgid, libc::SIGKILL);
+            drop(child.wait());
+            return Err(e);
         }
-        if let Some(pipe) = child.stderr.take() {
-            readers.push(OutputReader::new(receiver(pipe)?, &err, &shared));
-        }
-        (Some(out), Some(err))
-    } else {
-        (None, None)
     };
-    let writer = match (child.stdin.take(), input) {
-        (Some(pipe), Some(bytes)) => Some(InputWriter::new(sender(pipe)?, bytes)),
-        _ => None,
-    };
-
     let result = supervise(child, pgid, config, signals, &shared, readers, writer);
     if let Err(e) = &result {
         // Whatever went wrong, leave nothing running behind us.
@@ -152,6 +134,46 @@ pub fn run_once(config: &Config, signals: &SharedSignals) -> anyhow::Result<Atte
         stdout: take(stdout),
         stderr: take(stderr),
     })
+}
+
+type Captured = Option<Rc<RefCell<Capture>>>;
+
+/// Makes handlers of the child's pipes: readers for captured output (one for a merged pipe),
+/// a writer for `--input`; and the captures the readers fill.
+fn attach(
+    child: &mut Child,
+    merged: Option<OwnedFd>,
+    input: Option<Rc<[u8]>>,
+    config: &Config,
+    shared: &SharedRef,
+) -> anyhow::Result<(Vec<OutputReader>, Option<InputWriter>, Captured, Captured)> {
+    let overflow = match config.output {
+        Output::QuietUnlessFailed => Overflow::Spill,
+        _ => Overflow::Drop,
+    };
+    let new_capture = || Rc::new(RefCell::new(Capture::new(config.max_output, overflow)));
+    let mut readers = Vec::new();
+    let (stdout, stderr) = if let Some(pipe) = merged {
+        let capture = new_capture();
+        readers.push(OutputReader::new(receiver(pipe)?, &capture, shared));
+        (Some(capture), None)
+    } else if config.output != Output::Inherit {
+        let (out, err) = (new_capture(), new_capture());
+        if let Some(pipe) = child.stdout.take() {
+            readers.push(OutputReader::new(receiver(pipe)?, &out, shared));
+        }
+        if let Some(pipe) = child.stderr.take() {
+            readers.push(OutputReader::new(receiver(pipe)?, &err, shared));
+        }
+        (Some(out), Some(err))
+    } else {
+        (None, None)
+    };
+    let writer = match (child.stdin.take(), input) {
+        (Some(pipe), Some(bytes)) => Some(InputWriter::new(sender(pipe)?, bytes)),
+        _ => None,
+    };
+    Ok((readers, writer, stdout, stderr))
 }
 
 #[allow(clippy::too_many_arguments)]
