@@ -248,3 +248,26 @@ fn split_env(pair: &OsString) -> Result<(OsString, OsString), String> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn env_pairs_split_at_the_first_equals_sign() {
+        let split = |s: &str| split_env(&OsString::from(s));
+        assert_eq!(split("A=b=c"), Ok(("A".into(), "b=c".into())));
+        assert_eq!(split("EMPTY="), Ok(("EMPTY".into(), "".into())));
+        assert!(split("=value").is_err());
+        assert!(split("NOEQUALS").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn env_pairs_round_trip(key in "[^=\u{0}]{1,10}", value in "[^\u{0}]{0,10}") {
+            let pair = OsString::from(format!("{key}={value}"));
+            prop_assert_eq!(split_env(&pair), Ok((key.into(), value.into())));
+        }
+    }
+}
