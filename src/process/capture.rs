@@ -6,6 +6,9 @@
 use std::fs::File;
 use std::io::{self, Seek, Write};
 
+/// How far ahead of the kept bytes memory is faulted in at once.
+const POPULATE_AHEAD: usize = 4 << 20;
+
 /// How many of the most recent bytes are kept for [`Capture::last_lines`].
 const TAIL_BYTES: usize = 8 * 1024;
 
@@ -26,6 +29,7 @@ pub struct Capture {
     overflow: Overflow,
     spill: Option<File>,
     total: u64,
+    populated: usize,
     tail: Vec<u8>,
     error: Option<io::Error>,
 }
@@ -39,6 +43,7 @@ impl Capture {
             overflow,
             spill: None,
             total: 0,
+            populated: 0,
             tail: Vec::new(),
             error: None,
         }
@@ -51,6 +56,7 @@ impl Capture {
         self.remember_tail(bytes);
         let room = self.cap.saturating_sub(self.memory.len());
         let (kept, rest) = bytes.split_at(room.min(bytes.len()));
+        self.populate_ahead(kept.len());
         self.memory.extend_from_slice(kept);
         if rest.is_empty() || self.overflow == Overflow::Drop || self.error.is_some() {
             return;
@@ -58,6 +64,37 @@ impl Capture {
         if let Err(e) = self.spill(rest) {
             self.error = Some(e);
         }
+    }
+
+    /// Faults in the pages the next bytes will land on, a few megabytes at a time, with one
+    /// `madvise(MADV_POPULATE_WRITE)` instead of one page fault per 4 KiB (about a tenth of a
+    /// large capture's time). Never more than [`POPULATE_AHEAD`] past what is kept, so the
+    /// resident size stays the kept output plus a little.
+    fn populate_ahead(&mut self, incoming: usize) {
+        let needed = self.memory.len() + incoming;
+        if needed <= self.populated {
+            return;
+        }
+        self.memory.reserve(incoming);
+        if self.memory.capacity() < POPULATE_AHEAD {
+            return;
+        }
+        const PAGE: usize = 4096;
+        let base = self.memory.as_ptr() as usize;
+        let from = (base + self.memory.len()).next_multiple_of(PAGE);
+        let to = (base + (needed + POPULATE_AHEAD).min(self.memory.capacity())) / PAGE * PAGE;
+        if to > from {
+            // SAFETY: madvise(2) on whole pages inside this Vec's allocation; populating
+            // changes nothing we can see (the pages are zero-filled, as on a fault).
+            unsafe {
+                libc::madvise(
+                    from as *mut libc::c_void,
+                    to - from,
+                    libc::MADV_POPULATE_WRITE,
+                )
+            };
+        }
+        self.populated = to.saturating_sub(base).max(needed);
     }
 
     fn spill(&mut self, bytes: &[u8]) -> io::Result<()> {

@@ -8,6 +8,7 @@
 //! file descriptors and the reactor only waits for the exit, the timeout and signals.
 
 pub mod capture;
+pub mod json_string;
 pub mod report;
 pub mod signal;
 pub mod size;

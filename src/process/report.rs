@@ -5,14 +5,14 @@
 //! failed; 126 and 127 when the command could not be run or found (see [`super::spawn`]).
 
 use std::io::{self, BufWriter, Write};
+use std::os::fd::AsFd;
 use std::os::unix::process::ExitStatusExt;
 use std::time::Duration;
 
-use base64::display::Base64Display;
-use base64::engine::general_purpose::STANDARD;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use super::capture::Capture;
+use super::json_string;
 use super::signal::signal_name;
 use super::spawn::TACKLE_FAILED;
 use super::supervise::Attempt;
@@ -101,9 +101,22 @@ fn ignore_closed_pipe(result: io::Result<()>) -> io::Result<()> {
 }
 
 fn write_json(report: &Report<'_>) -> io::Result<()> {
-    let mut out = BufWriter::with_capacity(256 * 1024, io::stdout().lock());
-    serde_json::to_writer(&mut out, report)?;
-    out.write_all(b"\n")?;
+    // Straight to the file descriptor: the standard library's stdout is line-buffered and
+    // would search every megabyte written for a newline.
+    let stdout = std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?);
+    let mut out = BufWriter::with_capacity(256 * 1024, stdout);
+    let mut head = serde_json::to_vec(report)?;
+    // `{...}` without its closing brace, then the streams.
+    head.pop();
+    out.write_all(&head)?;
+    out.write_all(b",\"stdout\":")?;
+    report.stdout.write(&mut out)?;
+    out.write_all(b",\"stderr\":")?;
+    match &report.stderr {
+        Some(stream) => stream.write(&mut out)?,
+        None => out.write_all(b"null")?,
+    }
+    out.write_all(b"}\n")?;
     out.flush()
 }
 
@@ -176,7 +189,10 @@ struct Report<'a> {
     stderr_bytes: Option<u64>,
     stderr_truncated: Option<bool>,
     stderr_encoding: Option<&'static str>,
+    // Written after the fields above by [`write_json`], with a fast escaper.
+    #[serde(skip)]
     stdout: Stream<'a>,
+    #[serde(skip)]
     stderr: Option<Stream<'a>>,
 }
 
@@ -256,14 +272,14 @@ impl<'a> Stream<'a> {
     }
 }
 
-impl Serialize for Stream<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match std::str::from_utf8(self.bytes) {
-            Ok(text) => serializer.serialize_str(text),
-            Err(_) if self.binary => {
-                serializer.collect_str(&Base64Display::new(self.bytes, &STANDARD))
-            }
-            Err(_) => serializer.serialize_str(&String::from_utf8_lossy(self.bytes)),
+impl Stream<'_> {
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.utf8 {
+            json_string::write_text(out, self.bytes)
+        } else if self.binary {
+            json_string::write_base64(out, self.bytes)
+        } else {
+            json_string::write_text(out, String::from_utf8_lossy(self.bytes).as_bytes())
         }
     }
 }

@@ -1,0 +1,165 @@
+//! Writing a large captured stream as a JSON string, fast.
+//!
+//! serde_json escapes byte by byte and hands the writer one small piece per escape; for the
+//! hundreds of megabytes `--json` may hold, that dominated the whole run. Here runs of bytes
+//! that need no escaping are found eight at a time and copied whole into a chunk buffer that
+//! is written out once it is large. The escapes are the ones serde_json writes, so the output
+//! is what `serde_json::to_string` would give.
+
+use std::io::{self, Write};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+/// How much output is gathered before it is written.
+const CHUNK: usize = 1 << 20;
+
+/// Writes `text` (valid UTF-8) as a quoted, escaped JSON string. Bytes, not `&str`, so that
+/// a caller that has validated them once need not do it again.
+pub fn write_text(out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
+    let mut buffer = Vec::with_capacity(CHUNK + CHUNK / 4);
+    buffer.push(b'"');
+    for piece in text.chunks(CHUNK) {
+        escape_into(&mut buffer, piece);
+        out.write_all(&buffer)?;
+        buffer.clear();
+    }
+    buffer.push(b'"');
+    out.write_all(&buffer)
+}
+
+/// Writes `bytes` base64-encoded as a JSON string (base64 needs no escaping).
+pub fn write_base64(out: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
+    // A multiple of 3 input bytes encodes without padding, so the pieces join up.
+    const PIECE: usize = 3 * (CHUNK / 4);
+    let mut buffer = vec![0; CHUNK];
+    out.write_all(b"\"")?;
+    for piece in bytes.chunks(PIECE) {
+        let n = STANDARD
+            .encode_slice(piece, &mut buffer)
+            .map_err(io::Error::other)?;
+        out.write_all(&buffer[..n])?;
+    }
+    out.write_all(b"\"")
+}
+
+/// Appends `bytes` with JSON escapes (the bytes are part of valid UTF-8; multi-byte
+/// characters pass through unchanged, so a chunk may split one).
+fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
+    let mut run_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if let Some(Ok(word)) = bytes.get(i..i + 8).map(<[u8; 8]>::try_from) {
+            let mask = escape_mask(u64::from_le_bytes(word));
+            if mask == 0 {
+                i += 8;
+                continue;
+            }
+            // The lowest flagged byte is always a real one (false flags only appear above a
+            // real one), and little-endian puts the first byte lowest: jump straight to it.
+            i += (mask.trailing_zeros() / 8) as usize;
+        }
+        if let Some(escape) = escape_of(bytes[i]) {
+            out.extend_from_slice(&bytes[run_start..i]);
+            escape.write(out);
+            run_start = i + 1;
+        }
+        i += 1;
+    }
+    out.extend_from_slice(&bytes[run_start..]);
+}
+
+/// The high bit of each byte of `word` that may be a control character, `"` or `\`: zero
+/// when none is, and the lowest set bit marks the first that is.
+fn escape_mask(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+    below_space | quote | backslash
+}
+
+enum Escape {
+    Short(u8),
+    Unicode(u8),
+}
+
+impl Escape {
+    fn write(&self, out: &mut Vec<u8>) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        match *self {
+            Escape::Short(letter) => out.extend_from_slice(&[b'\\', letter]),
+            Escape::Unicode(byte) => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 0xf)],
+            ]),
+        }
+    }
+}
+
+fn escape_of(byte: u8) -> Option<Escape> {
+    Some(match byte {
+        b'"' => Escape::Short(b'"'),
+        b'\\' => Escape::Short(b'\\'),
+        b'\n' => Escape::Short(b'n'),
+        b'\r' => Escape::Short(b'r'),
+        b'\t' => Escape::Short(b't'),
+        0x08 => Escape::Short(b'b'),
+        0x0c => Escape::Short(b'f'),
+        0x00..=0x1f => Escape::Unicode(byte),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text_json(text: &str) -> String {
+        let mut out = Vec::new();
+        write_text(&mut out, text.as_bytes()).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn escapes_like_serde_json() {
+        for text in [
+            "",
+            "plain",
+            "a\"b\\c\nd\re\tf\u{8}\u{c}\u{0}\u{1f}\u{7f}",
+            "héllo wörld ✓",
+        ] {
+            assert_eq!(text_json(text), serde_json::to_string(text).unwrap());
+        }
+    }
+
+    #[test]
+    fn base64_pieces_join_up() {
+        let bytes: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+        let mut out = Vec::new();
+        write_base64(&mut out, &bytes).unwrap();
+        assert_eq!(out, format!("\"{}\"", STANDARD.encode(&bytes)).into_bytes());
+    }
+
+    proptest! {
+        #[test]
+        fn is_exactly_serde_json(text in "\\PC*|[\\x00-\\x7f]{0,40}") {
+            prop_assert_eq!(text_json(&text), serde_json::to_string(&text).unwrap());
+        }
+
+        #[test]
+        fn word_check_finds_the_first_byte_to_escape(word in any::<[u8; 8]>()) {
+            let first = word.iter().position(|&b| escape_of(b).is_some());
+            let mask = escape_mask(u64::from_le_bytes(word));
+            let found = (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize);
+            prop_assert_eq!(found, first);
+        }
+    }
+}
