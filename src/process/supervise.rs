@@ -1,7 +1,8 @@
 //! One run of the child, supervised on the shared reactor (`crate::net::reactor`).
 //!
 //! Handlers:
-//! - [`ChildExit`] learns of the child's exit from a waiter thread (a [`Notifier`] wakes it),
+//! - [`ChildExit`] learns of the child's exit from a pidfd (readable when it exits; or, on
+//!   kernels without pidfds, from a waiter thread whose [`Notifier`] wakes it),
 //!   owns the timeout (its one timer) and escalates: `--signal` to the child's process group,
 //!   `--kill-after` later SIGKILL to the group.
 //! - [`OutputReader`] drains a stdout/stderr pipe into a [`Capture`] (only when capturing).
@@ -24,7 +25,7 @@
 
 use std::cell::RefCell;
 use std::io::{self, Read, Write};
-use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::process::{Child, ExitStatus, Stdio};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -32,6 +33,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use mio::event::Event;
+use mio::unix::SourceFd;
 use mio::unix::pipe::{Receiver, Sender};
 use mio::{Interest, Registry, Token};
 use signal_hook_mio::v1_0::Signals;
@@ -200,6 +202,7 @@ fn supervise(
         reactor.add(Box::new(writer))?;
     }
     reactor.add(Box::new(ChildExit {
+        pidfd: open_pidfd(pgid),
         child: Some(child),
         pgid,
         slot: Arc::default(),
@@ -398,8 +401,21 @@ enum Stage {
 
 type ExitSlot = Arc<Mutex<Option<io::Result<ExitStatus>>>>;
 
-/// The child's exit and the timeout.
+/// A descriptor that becomes readable when process `pid` exits (Linux 5.3 and later); `None`
+/// where the kernel has no `pidfd_open`.
+fn open_pidfd(pid: i32) -> Option<OwnedFd> {
+    // SAFETY: pidfd_open(2) with our own child's pid and no flags; it returns a new
+    // descriptor, which nothing else owns, or -1.
+    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
+    // SAFETY: `fd` was just opened for us and is owned by nothing else.
+    Some(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// The child's exit and the timeout. The exit arrives as readiness of a pidfd, or, on a
+/// kernel without pidfds, from a waiter thread through a [`Notifier`].
 struct ChildExit {
+    pidfd: Option<OwnedFd>,
     child: Option<Child>,
     pgid: i32,
     slot: ExitSlot,
@@ -488,17 +504,25 @@ impl ChildExit {
 }
 
 impl Handler for ChildExit {
-    fn register(&mut self, _registry: &Registry, _token: Token) -> io::Result<()> {
-        // No source of its own: the exit arrives through a notifier, the timeout as a timer.
-        Ok(())
+    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
+        match &self.pidfd {
+            Some(fd) => {
+                registry.register(&mut SourceFd(&fd.as_raw_fd()), token, Interest::READABLE)
+            }
+            None => Ok(()),
+        }
     }
 
-    fn deregister(&mut self, _registry: &Registry) -> io::Result<()> {
-        Ok(())
+    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+        match &self.pidfd {
+            Some(fd) => registry.deregister(&mut SourceFd(&fd.as_raw_fd())),
+            None => Ok(()),
+        }
     }
 
     fn started(&mut self, cx: &mut Context<'_>) -> Action {
-        if let Some(child) = self.child.take()
+        if self.pidfd.is_none()
+            && let Some(child) = self.child.take()
             && let Err(e) = self.start_waiter(child, cx.notifier())
         {
             // Without a waiter we cannot learn of the exit: stop the child and report.
@@ -513,7 +537,22 @@ impl Handler for ChildExit {
         Action::Continue
     }
 
-    fn ready(&mut self, _event: &Event, _cx: &mut Context<'_>) -> Action {
+    fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
+        // The pidfd is readable: the child has exited and can be reaped without blocking.
+        let Some(child) = &mut self.child else {
+            return Action::Continue;
+        };
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                self.child = None;
+                self.exited(Ok(status), cx);
+            }
+            Ok(None) => {}
+            Err(e) => {
+                self.child = None;
+                self.exited(Err(e), cx);
+            }
+        }
         Action::Continue
     }
 
@@ -539,14 +578,21 @@ impl Handler for ChildExit {
     }
 
     fn notified(&mut self, cx: &mut Context<'_>) -> Action {
-        let Some(status) = self
+        let status = self
             .slot
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .take()
-        else {
-            return Action::Continue;
-        };
+            .take();
+        if let Some(status) = status {
+            self.exited(status, cx);
+        }
+        Action::Continue
+    }
+}
+
+impl ChildExit {
+    /// The child has exited (or could not be waited for).
+    fn exited(&mut self, status: io::Result<ExitStatus>, cx: &mut Context<'_>) {
         tracing::debug!("process {} ended: {status:?}", self.pgid);
         {
             let mut shared = self.shared.borrow_mut();
@@ -559,7 +605,6 @@ impl Handler for ChildExit {
             Stage::Killed => self.vanish(cx, Instant::now() + KILL_WAIT),
             _ => self.settle(cx),
         }
-        Action::Continue
     }
 }
 
@@ -745,5 +790,59 @@ impl Handler for Delay {
 
     fn timeout(&mut self, _cx: &mut Context<'_>) -> Action {
         Action::Close
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+
+    /// Runs `sh -c script` under a bare [`ChildExit`], with or without a pidfd.
+    fn watch(script: &str, use_pidfd: bool, timeout: Option<Duration>) -> Shared {
+        let child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let pgid = child.id() as i32;
+        let shared = SharedRef::default();
+        let mut reactor = Reactor::new().unwrap();
+        reactor
+            .add(Box::new(ChildExit {
+                pidfd: if use_pidfd { open_pidfd(pgid) } else { None },
+                child: Some(child),
+                pgid,
+                slot: Arc::default(),
+                timeout,
+                signal: libc::SIGTERM,
+                kill_after: Duration::from_secs(5),
+                stage: Stage::Running,
+                shared: Rc::clone(&shared),
+            }))
+            .unwrap();
+        reactor.run().unwrap();
+        shared.take()
+    }
+
+    #[test]
+    fn the_exit_arrives_with_and_without_a_pidfd() {
+        for use_pidfd in [true, false] {
+            let shared = watch("exit 7", use_pidfd, None);
+            let status = shared.status.unwrap().unwrap();
+            assert_eq!(status.code(), Some(7), "pidfd: {use_pidfd}");
+            assert!(shared.settled && !shared.timed_out);
+        }
+    }
+
+    #[test]
+    fn a_timeout_signals_the_group_without_a_pidfd_too() {
+        for use_pidfd in [true, false] {
+            let shared = watch("sleep 100", use_pidfd, Some(Duration::from_millis(50)));
+            let status = shared.status.unwrap().unwrap();
+            assert_eq!(status.signal(), Some(libc::SIGTERM), "pidfd: {use_pidfd}");
+            assert!(shared.timed_out);
+        }
     }
 }
