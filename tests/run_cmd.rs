@@ -810,3 +810,44 @@ fn process_state(pid: i32) -> Option<char> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     stat.rsplit(") ").next()?.chars().next()
 }
+
+#[test]
+fn a_signal_between_attempts_ends_the_retries() {
+    let mut spawned = tackle([
+        "run-cmd",
+        "--retries",
+        "5",
+        "--retry-delay",
+        "30s",
+        "--",
+        "sh",
+        "-c",
+        "echo $$; exit 1",
+    ])
+    .spawn_with(Stdio::null(), Stdio::null());
+    let first: i32 = read_line(&mut spawned.stdout)
+        .trim()
+        .parse()
+        .expect("a pid");
+    // Once the first attempt has been reaped, tackle is waiting out the retry delay.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::path::Path::new(&format!("/proc/{first}")).exists() {
+        assert!(Instant::now() < deadline, "the first attempt never ended");
+        std::thread::yield_now();
+    }
+    let started = Instant::now();
+    // SAFETY: kill(2) on the tackle we started.
+    assert_eq!(
+        unsafe { libc::kill(spawned.child.id() as i32, libc::SIGTERM) },
+        0
+    );
+    let status = spawned.child.wait().expect("wait for tackle");
+    assert_eq!(status.code(), Some(128 + libc::SIGTERM));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "waited out the delay"
+    );
+    let mut rest = String::new();
+    spawned.stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "", "another attempt ran");
+}
