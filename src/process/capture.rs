@@ -5,6 +5,10 @@
 
 use std::fs::File;
 use std::io::{self, Seek, Write};
+use std::os::fd::AsRawFd;
+
+/// The most one read straight into the kept memory asks for (the capture pipes hold 1 MiB).
+const DIRECT_READ: usize = 1 << 20;
 
 /// How far ahead of the kept bytes memory is faulted in at once.
 const POPULATE_AHEAD: usize = 4 << 20;
@@ -106,18 +110,33 @@ impl Capture {
     }
 
     fn remember_tail(&mut self, bytes: &[u8]) {
-        if bytes.len() >= TAIL_BYTES {
-            self.tail.clear();
-            self.tail
-                .extend_from_slice(&bytes[bytes.len() - TAIL_BYTES..]);
-            return;
-        }
-        self.tail.extend_from_slice(bytes);
-        if self.tail.len() > 2 * TAIL_BYTES {
-            self.tail.drain(..self.tail.len() - TAIL_BYTES);
-        }
+        remember_tail(&mut self.tail, bytes);
     }
 
+    /// Reads once from `fd` (non-blocking), straight into the kept memory while there is room
+    /// under the cap (no copy through the loop's buffer), through `scratch` past it. Returns
+    /// what `read(2)` returned: 0 at the end, `WouldBlock` when nothing is waiting.
+    pub fn read_from(&mut self, fd: &impl AsRawFd, scratch: &mut [u8]) -> io::Result<usize> {
+        let room = self.cap.saturating_sub(self.memory.len());
+        if room == 0 {
+            let n = read_into(fd, scratch)?;
+            self.push(&scratch[..n]);
+            return Ok(n);
+        }
+        let want = room.min(DIRECT_READ);
+        self.populate_ahead(want);
+        self.memory.reserve(want);
+        let start = self.memory.len();
+        let spare = &mut self.memory.spare_capacity_mut()[..want];
+        // SAFETY: read(2) writes at most `want` bytes into this reserved, unused capacity.
+        let n = unsafe { libc::read(fd.as_raw_fd(), spare.as_mut_ptr().cast(), want) };
+        let n = usize::try_from(n).map_err(|_| io::Error::last_os_error())?;
+        // SAFETY: the kernel has initialised the first `n` (<= `want`) bytes of the capacity.
+        unsafe { self.memory.set_len(start + n) };
+        self.total += n as u64;
+        remember_tail(&mut self.tail, &self.memory[start..]);
+        Ok(n)
+    }
     /// Every byte the stream produced, kept or not.
     pub fn total(&self) -> u64 {
         self.total
@@ -170,6 +189,26 @@ impl Capture {
     }
 }
 
+/// Keeps the last [`TAIL_BYTES`] (or up to twice that) of a stream in `tail`.
+fn remember_tail(tail: &mut Vec<u8>, bytes: &[u8]) {
+    if bytes.len() >= TAIL_BYTES {
+        tail.clear();
+        tail.extend_from_slice(&bytes[bytes.len() - TAIL_BYTES..]);
+        return;
+    }
+    tail.extend_from_slice(bytes);
+    if tail.len() > 2 * TAIL_BYTES {
+        tail.drain(..tail.len() - TAIL_BYTES);
+    }
+}
+
+/// One `read(2)` into `buffer`.
+fn read_into(fd: &impl AsRawFd, buffer: &mut [u8]) -> io::Result<usize> {
+    // SAFETY: read(2) writes at most `buffer.len()` bytes into `buffer`.
+    let n = unsafe { libc::read(fd.as_raw_fd(), buffer.as_mut_ptr().cast(), buffer.len()) };
+    usize::try_from(n).map_err(|_| io::Error::last_os_error())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +248,31 @@ mod tests {
         }
         assert_eq!(big.last_lines(2), ["line 4998", "line 4999"]);
         assert!(Capture::new(1, Overflow::Drop).last_lines(10).is_empty());
+    }
+
+    #[test]
+    fn reads_from_a_pipe_past_the_cap() {
+        for overflow in [Overflow::Drop, Overflow::Spill] {
+            let (reader, mut writer) = std::io::pipe().unwrap();
+            let data: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+            let sent = data.clone();
+            let feeder = std::thread::spawn(move || writer.write_all(&sent).unwrap());
+            let mut capture = Capture::new(100_000, overflow);
+            let mut scratch = vec![0; 4096];
+            while capture.read_from(&reader, &mut scratch).unwrap() > 0 {}
+            feeder.join().unwrap();
+            assert_eq!(capture.total(), 300_000);
+            assert_eq!(capture.kept(), &data[..100_000]);
+            assert_eq!(capture.truncated(), overflow == Overflow::Drop);
+            let mut out = Vec::new();
+            capture.replay(&mut out).unwrap();
+            let expected = if overflow == Overflow::Spill {
+                &data[..]
+            } else {
+                &data[..100_000]
+            };
+            assert_eq!(out, expected);
+        }
     }
 
     proptest! {

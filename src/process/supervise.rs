@@ -24,7 +24,7 @@
 //! with coreutils `timeout`); with one, the whole group is made to stop.
 
 use std::cell::RefCell;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::process::{Child, ExitStatus, Stdio};
 use std::rc::Rc;
@@ -645,10 +645,10 @@ impl Handler for OutputReader {
 
     fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
         loop {
-            let buffer = cx.buffer();
-            match self.pipe.read(buffer) {
+            let read = self.capture.borrow_mut().read_from(&self.pipe, cx.buffer());
+            match read {
                 Ok(0) => return self.at_end(cx),
-                Ok(n) => self.capture.borrow_mut().push(&buffer[..n]),
+                Ok(_) => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Action::Continue,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) => {
