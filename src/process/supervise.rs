@@ -12,7 +12,8 @@
 //!   child's process group.
 //!
 //! When is a run over? When the child has exited, and
-//! - after a timeout: the group is empty (polled with `killpg(pgid, 0)`); past `--kill-after`
+//! - after a timeout: the group is empty (polled with `killpg(pgid, 0)`, then `/proc` to tell
+//!   zombies that nobody reaps from the living); past `--kill-after`
 //!   it is SIGKILLed and we wait (up to [`KILL_WAIT`]) for it to be gone, so nothing we
 //!   signalled outlives us;
 //! - and, when capturing, every output pipe is at its end, or [`PIPE_GRACE`] has passed since:
@@ -50,7 +51,7 @@ pub const PIPE_GRACE: Duration = Duration::from_millis(500);
 const REAP_POLL: Duration = Duration::from_millis(20);
 
 /// How long to wait, after SIGKILL, for the group to be gone before reporting anyway (a
-/// process stuck in the kernel, or a zombie nobody reaps, must not hang us).
+/// process stuck in uninterruptible sleep must not hang us).
 const KILL_WAIT: Duration = Duration::from_secs(1);
 
 /// The signals tackle passes on to the child's group, as coreutils `timeout` does.
