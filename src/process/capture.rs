@@ -34,6 +34,9 @@ pub struct Capture {
     spill: Option<File>,
     total: u64,
     populated: usize,
+    /// How much of `memory` is known to be UTF-8, and whether all of it may still be.
+    utf8_checked: usize,
+    utf8_so_far: bool,
     tail: Vec<u8>,
     error: Option<io::Error>,
 }
@@ -48,6 +51,8 @@ impl Capture {
             spill: None,
             total: 0,
             populated: 0,
+            utf8_checked: 0,
+            utf8_so_far: true,
             tail: Vec::new(),
             error: None,
         }
@@ -62,6 +67,7 @@ impl Capture {
         let (kept, rest) = bytes.split_at(room.min(bytes.len()));
         self.populate_ahead(kept.len());
         self.memory.extend_from_slice(kept);
+        self.check_utf8();
         if rest.is_empty() || self.overflow == Overflow::Drop || self.error.is_some() {
             return;
         }
@@ -135,8 +141,33 @@ impl Capture {
         unsafe { self.memory.set_len(start + n) };
         self.total += n as u64;
         remember_tail(&mut self.tail, &self.memory[start..]);
+        self.check_utf8();
         Ok(n)
     }
+    /// Extends the UTF-8 check over the bytes just kept, while they are still in the cache.
+    /// A character split across two reads waits for the next one.
+    fn check_utf8(&mut self) {
+        if !self.utf8_so_far {
+            return;
+        }
+        match std::str::from_utf8(&self.memory[self.utf8_checked..]) {
+            Ok(_) => self.utf8_checked = self.memory.len(),
+            Err(e) if e.error_len().is_none() => self.utf8_checked += e.valid_up_to(),
+            Err(_) => self.utf8_so_far = false,
+        }
+    }
+
+    /// The kept bytes as text, if they are UTF-8. When the stream was cut at the cap, a
+    /// character split by the cut is left off: that alone does not make the stream binary.
+    pub fn kept_text(&self) -> Option<&[u8]> {
+        let whole = self.utf8_checked == self.memory.len();
+        match (self.utf8_so_far, whole) {
+            (true, true) => Some(&self.memory),
+            (true, false) if self.truncated() => Some(&self.memory[..self.utf8_checked]),
+            _ => None,
+        }
+    }
+
     /// Every byte the stream produced, kept or not.
     pub fn total(&self) -> u64 {
         self.total
@@ -251,6 +282,25 @@ mod tests {
     }
 
     #[test]
+    fn knows_whether_it_holds_text() {
+        let mut split = Capture::new(100, Overflow::Drop);
+        for chunk in ["hé".as_bytes(), &[0xe2, 0x9c], &[0x93], b"ok"] {
+            split.push(chunk);
+        }
+        assert_eq!(split.kept_text(), Some("hé✓ok".as_bytes()));
+        let mut binary = Capture::new(100, Overflow::Drop);
+        binary.push(b"ok\xff");
+        assert_eq!(binary.kept_text(), None);
+        let mut unfinished = Capture::new(100, Overflow::Drop);
+        unfinished.push(&[b'a', 0xe2, 0x9c]);
+        assert_eq!(unfinished.kept_text(), None);
+        let mut cut = Capture::new(3, Overflow::Drop);
+        cut.push("a✓".as_bytes());
+        assert!(cut.truncated());
+        assert_eq!(cut.kept_text(), Some(&b"a"[..]));
+    }
+
+    #[test]
     fn reads_from_a_pipe_past_the_cap() {
         for overflow in [Overflow::Drop, Overflow::Spill] {
             let (reader, mut writer) = std::io::pipe().unwrap();
@@ -285,6 +335,16 @@ mod tests {
             let mut out = Vec::new();
             capture.replay(&mut out).unwrap();
             prop_assert_eq!(out, chunks.concat());
+        }
+
+        #[test]
+        fn kept_text_agrees_with_from_utf8(chunks in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..8), 0..8)) {
+            let mut capture = Capture::new(1000, Overflow::Drop);
+            for chunk in &chunks {
+                capture.push(chunk);
+            }
+            let all = chunks.concat();
+            prop_assert_eq!(capture.kept_text(), std::str::from_utf8(&all).ok().map(str::as_bytes));
         }
 
         #[test]

@@ -246,20 +246,17 @@ impl<'a> Stream<'a> {
     };
 
     fn new(capture: &'a Capture, binary: bool) -> Stream<'a> {
-        let mut bytes = capture.kept();
-        let utf8 = match std::str::from_utf8(bytes) {
-            Ok(_) => true,
-            // A cut at the cap may split the last character; that alone is not binary data.
-            Err(e) if capture.truncated() && e.error_len().is_none() => {
-                bytes = &bytes[..e.valid_up_to()];
-                true
-            }
-            Err(_) => false,
-        };
-        Stream {
-            bytes,
-            utf8,
-            binary,
+        match capture.kept_text() {
+            Some(bytes) => Stream {
+                bytes,
+                utf8: true,
+                binary,
+            },
+            None => Stream {
+                bytes: capture.kept(),
+                utf8: false,
+                binary,
+            },
         }
     }
 
