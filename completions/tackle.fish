@@ -119,8 +119,30 @@ complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s v -l verbose 
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s V -l version -d 'Print version'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l shell -d 'Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it are replaced by the shell-quoted --arg values, `{{}}` by a literal `{}`' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l arg -d 'A value for the --shell template (repeatable); always shell-quoted' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timeout -d 'Stop the command after this long (e.g. 30s, 1m30s; 0 means never): send --signal to its process group' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l signal -d 'The signal sent on timeout: a name (TERM, INT, KILL, ...) or a number' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l kill-after -d 'After the timeout signal, wait this long, then SIGKILL the process group' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input -d 'Write TEXT to the command\'s stdin (concurrently with reading its output), then close it' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input-file -d 'Give FILE to the command as its stdin (reopened for each retry)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l max-output -d 'Bytes of each stream kept in memory (e.g. 64M, 1G): --json drops and notes the rest, --quiet-unless-failed spills the rest to a temporary file' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l cwd -d 'Run the command in DIR' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l env -d 'Set an environment variable for the command (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retries -d 'Run the command again, up to N more times, while it fails' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-delay -d 'Wait this long before the first retry; the wait doubles after each retry' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-max-delay -d 'The longest wait between retries' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-on -d 'Retry only when the exit status is CODE (repeatable; 124 means a timeout)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l preserve-status -d 'Exit with the command\'s status even when it timed out, instead of 124'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l no-stdin -d 'Give the command /dev/null as its stdin'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l json -d 'Capture stdout and stderr and print one JSON report when the command ends'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l binary -d 'With --json: base64-encode a stream that is not valid UTF-8'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l quiet-unless-failed -d 'Hold stdout and stderr and print them only if the command fails or times out'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l merge-stderr -d 'Send the command\'s stderr into its stdout, in the order written (in every mode)'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l check -d 'On failure, print why: `\'CMD\' exited with status N`, `killed by SIG...` or `timed out` (with the last 10 lines of stderr under --json)'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l clear-env -d 'Start the command with an empty environment (plus any --env)'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s h -l help -d 'Print help (see more with \'--help\')'

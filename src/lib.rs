@@ -13,3 +13,4 @@ pub mod generate;
 pub mod logging;
 pub mod mail;
 pub mod net;
+pub mod process;

@@ -1,19 +1,273 @@
-//! `tackle run-cmd`: Run a command with timeout, input, capture and a checked exit.
-//!
-//! Not implemented yet: this module holds the command-line surface until its issue lands.
+//! `tackle run-cmd`: run a command with a timeout, input, capture and a checked exit; the
+//! recipe's `subprocess.call`/`check_call`/`check_output`, coreutils `timeout` and moreutils
+//! `chronic` in one. This file turns the flags into a [`process::Config`]; the work is done in
+//! [`crate::process`].
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::Duration;
+
+use crate::duration::parse_duration;
+use crate::exit;
+use crate::process::signal::parse_signal;
+use crate::process::size::parse_size;
+use crate::process::spawn::TACKLE_FAILED;
+use crate::process::{self, Config, Input, Output, Retry, template};
 
 const EXAMPLES: &str = "\
 Examples:
   tackle run-cmd --timeout 10s -- make test
-  tackle run-cmd --json -- ls -l /
-  tackle run-cmd --shell 'du -sh {}' --arg '/dev/null; ls' ";
+  tackle run-cmd --json --input 'when in the course of fooman events' -- sed -e s/foo/bar/
+  tackle run-cmd --quiet-unless-failed --retries 3 --check -- ./backup.sh
+  tackle run-cmd --shell 'du -sh {}' --arg '/dev/null; ls -l /tmp'
+
+Exit status (as coreutils timeout):
+  N        the command's own exit status
+  124      the command timed out (unless --preserve-status)
+  125      tackle run-cmd itself failed (bad --cwd, --env, --shell template, ...)
+  126      the command was found but could not be run
+  127      the command was not found
+  128+N    the command was killed by signal N
+  2        the command line could not be parsed (unknown flag, bad value)";
 
 /// Run a command with timeout, input, capture and a checked exit.
+///
+/// The argv runs directly, without a shell, in its own process group. Output and stdin are
+/// inherited unless a flag says otherwise. SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to tackle
+/// are passed on to the command's process group.
 #[derive(Debug, clap::Args)]
-#[command(after_help = EXAMPLES)]
-pub struct Args {}
+#[command(
+    after_help = EXAMPLES,
+    override_usage = "tackle run-cmd [OPTIONS] -- PROGRAM [ARGS]...\n       \
+                      tackle run-cmd [OPTIONS] --shell TEMPLATE [--arg VALUE]..."
+)]
+pub struct Args {
+    // Boxed: the flags are many, and the subcommand enum holds every subcommand's Args inline.
+    #[command(flatten)]
+    options: Box<Options>,
+
+    /// The program and its arguments
+    #[arg(
+        value_name = "PROGRAM",
+        trailing_var_arg = true,
+        required_unless_present = "shell"
+    )]
+    command: Vec<OsString>,
+}
+
+/// Every flag of `run-cmd`.
+#[derive(Debug, clap::Args)]
+struct Options {
+    /// Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it are replaced by
+    /// the shell-quoted --arg values, `{{}}` by a literal `{}`
+    #[arg(long, value_name = "TEMPLATE", conflicts_with = "command")]
+    shell: Option<String>,
+
+    /// A value for the --shell template (repeatable); always shell-quoted
+    #[arg(long = "arg", value_name = "VALUE", requires = "shell")]
+    args: Vec<String>,
+
+    /// Stop the command after this long (e.g. 30s, 1m30s; 0 means never): send --signal to its
+    /// process group
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    timeout: Option<Duration>,
+
+    /// The signal sent on timeout: a name (TERM, INT, KILL, ...) or a number
+    #[arg(long, value_name = "SIG", default_value = "TERM", value_parser = parse_signal)]
+    signal: libc::c_int,
+
+    /// After the timeout signal, wait this long, then SIGKILL the process group
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_duration)]
+    kill_after: Duration,
+
+    /// Exit with the command's status even when it timed out, instead of 124
+    #[arg(long)]
+    preserve_status: bool,
+
+    /// Write TEXT to the command's stdin (concurrently with reading its output), then close it
+    #[arg(long, value_name = "TEXT", group = "stdin")]
+    input: Option<OsString>,
+
+    /// Give FILE to the command as its stdin (reopened for each retry)
+    #[arg(long, value_name = "FILE", group = "stdin")]
+    input_file: Option<PathBuf>,
+
+    /// Give the command /dev/null as its stdin
+    #[arg(long, group = "stdin")]
+    no_stdin: bool,
+
+    /// Capture stdout and stderr and print one JSON report when the command ends
+    #[arg(long, conflicts_with = "quiet_unless_failed")]
+    json: bool,
+
+    /// With --json: base64-encode a stream that is not valid UTF-8
+    #[arg(long, requires = "json")]
+    binary: bool,
+
+    /// Bytes of each stream kept in memory (e.g. 64M, 1G): --json drops and notes the rest,
+    /// --quiet-unless-failed spills the rest to a temporary file
+    #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
+    max_output: u64,
+
+    /// Hold stdout and stderr and print them only if the command fails or times out
+    #[arg(long)]
+    quiet_unless_failed: bool,
+
+    /// Send the command's stderr into its stdout, in the order written (in every mode)
+    #[arg(long)]
+    merge_stderr: bool,
+
+    /// On failure, print why: `'CMD' exited with status N`, `killed by SIG...` or `timed out`
+    /// (with the last 10 lines of stderr under --json)
+    #[arg(long)]
+    check: bool,
+
+    /// Run the command in DIR
+    #[arg(long, value_name = "DIR")]
+    cwd: Option<PathBuf>,
+
+    /// Set an environment variable for the command (repeatable)
+    #[arg(long, value_name = "K=V")]
+    env: Vec<OsString>,
+
+    /// Start the command with an empty environment (plus any --env)
+    #[arg(long)]
+    clear_env: bool,
+
+    /// Run the command again, up to N more times, while it fails
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    retries: u32,
+
+    /// Wait this long before the first retry; the wait doubles after each retry
+    #[arg(long, value_name = "DUR", default_value = "1s", value_parser = parse_duration)]
+    retry_delay: Duration,
+
+    /// The longest wait between retries
+    #[arg(long, value_name = "DUR", default_value = "1m", value_parser = parse_duration)]
+    retry_max_delay: Duration,
+
+    /// Retry only when the exit status is CODE (repeatable; 124 means a timeout)
+    #[arg(long, value_name = "CODE", requires = "retries")]
+    retry_on: Vec<i32>,
+}
 
 /// Runs `tackle run-cmd`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    Err(crate::exit::usage("not implemented yet"))
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let config = config_from(args).map_err(|message| exit::failure(TACKLE_FAILED, message))?;
+    process::run(&config)
+}
+
+/// Validates the flags clap cannot check on its own. Failures are tackle's own (status 125).
+fn config_from(Args { options, command }: Args) -> Result<Config, String> {
+    let args = *options;
+    let (argv, display) = match &args.shell {
+        Some(template) => {
+            let command = template::render(template, &args.args)?;
+            let argv = ["/bin/sh", "-c", &command].map(OsString::from).to_vec();
+            (argv, command)
+        }
+        None => {
+            let display = template::display_argv(&command);
+            (command, display)
+        }
+    };
+    if let Some(dir) = args.cwd.as_ref().filter(|dir| !dir.is_dir()) {
+        return Err(format!("--cwd {}: no such directory", dir.display()));
+    }
+    let env = args
+        .env
+        .iter()
+        .map(split_env)
+        .collect::<Result<Vec<_>, _>>()?;
+    let input = if let Some(text) = args.input {
+        Input::Bytes(Rc::from(text.into_encoded_bytes()))
+    } else if let Some(path) = args.input_file {
+        if path.as_os_str() == "-" {
+            Input::Inherit
+        } else {
+            Input::File(path)
+        }
+    } else if args.no_stdin {
+        Input::Null
+    } else {
+        Input::Inherit
+    };
+    let output = if args.json {
+        Output::Json {
+            binary: args.binary,
+        }
+    } else if args.quiet_unless_failed {
+        Output::QuietUnlessFailed
+    } else {
+        Output::Inherit
+    };
+    let max_output = usize::try_from(args.max_output).map_err(|_| {
+        format!(
+            "--max-output {} is more than this machine can address",
+            args.max_output
+        )
+    })?;
+    Ok(Config {
+        argv,
+        display,
+        cwd: args.cwd,
+        env,
+        clear_env: args.clear_env,
+        input,
+        output,
+        merge_stderr: args.merge_stderr,
+        max_output,
+        // As with coreutils `timeout`, 0 means no timeout.
+        timeout: args.timeout.filter(|limit| !limit.is_zero()),
+        signal: args.signal,
+        kill_after: args.kill_after,
+        check: args.check,
+        preserve_status: args.preserve_status,
+        retry: Retry {
+            retries: args.retries,
+            delay: args.retry_delay,
+            max_delay: args.retry_max_delay,
+            on: args.retry_on,
+        },
+    })
+}
+
+/// `K=V` into its two halves; the name must be non-empty.
+fn split_env(pair: &OsString) -> Result<(OsString, OsString), String> {
+    let bytes = pair.as_bytes();
+    match bytes.iter().position(|&b| b == b'=') {
+        Some(eq) if eq > 0 => Ok((
+            OsStr::from_bytes(&bytes[..eq]).to_owned(),
+            OsStr::from_bytes(&bytes[eq + 1..]).to_owned(),
+        )),
+        _ => Err(format!(
+            "--env {:?}: expected NAME=VALUE",
+            pair.to_string_lossy()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn env_pairs_split_at_the_first_equals_sign() {
+        let split = |s: &str| split_env(&OsString::from(s));
+        assert_eq!(split("A=b=c"), Ok(("A".into(), "b=c".into())));
+        assert_eq!(split("EMPTY="), Ok(("EMPTY".into(), "".into())));
+        assert!(split("=value").is_err());
+        assert!(split("NOEQUALS").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn env_pairs_round_trip(key in "[^=\u{0}]{1,10}", value in "[^\u{0}]{0,10}") {
+            let pair = OsString::from(format!("{key}={value}"));
+            prop_assert_eq!(split_env(&pair), Ok((key.into(), value.into())));
+        }
+    }
 }

@@ -1,0 +1,295 @@
+//! Turning the last run into what tackle prints and the status it exits with.
+//!
+//! Exit statuses follow coreutils `timeout`: the child's own status; 128+N when a signal N
+//! killed it; 124 when it timed out (unless `--preserve-status`); 125 when tackle itself
+//! failed; 126 and 127 when the command could not be run or found (see [`super::spawn`]).
+
+use std::io::{self, BufWriter, Write};
+use std::os::fd::AsFd;
+use std::os::unix::process::ExitStatusExt;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::capture::Capture;
+use super::json_string;
+use super::signal::signal_name;
+use super::spawn::TACKLE_FAILED;
+use super::supervise::Attempt;
+use super::{Config, Output};
+use crate::exit;
+
+/// The status for a timeout, as coreutils `timeout` uses it.
+pub const TIMED_OUT: i32 = 124;
+
+/// How many lines of stderr a `--check` failure quotes.
+const CHECK_LINES: usize = 10;
+
+/// The status tackle exits with for this run.
+pub fn exit_status(attempt: &Attempt, preserve_status: bool) -> i32 {
+    if attempt.timed_out && !preserve_status {
+        return TIMED_OUT;
+    }
+    match (attempt.status.code(), attempt.status.signal()) {
+        (Some(code), _) => code,
+        (None, Some(signal)) => 128 + signal,
+        (None, None) => TACKLE_FAILED,
+    }
+}
+
+/// Makes any error that does not already carry an exit status one of tackle's own (125).
+pub fn as_tackle_failure(err: anyhow::Error) -> anyhow::Error {
+    let has_status = err.chain().any(|cause| {
+        cause.downcast_ref::<exit::Failure>().is_some()
+            || cause.downcast_ref::<exit::Silent>().is_some()
+    });
+    if has_status {
+        err
+    } else {
+        exit::failure(TACKLE_FAILED, format!("{err:#}"))
+    }
+}
+
+/// Prints what the mode calls for and returns the exit status as a result.
+pub fn finish(
+    config: &Config,
+    mut attempt: Attempt,
+    attempts: u32,
+    status: i32,
+) -> anyhow::Result<()> {
+    for capture in [&attempt.stdout, &attempt.stderr].into_iter().flatten() {
+        if let Some(e) = capture.error() {
+            return Err(exit::failure(
+                TACKLE_FAILED,
+                format!("cannot hold the command's output in a temporary file: {e}"),
+            ));
+        }
+    }
+    match config.output {
+        Output::Inherit => {}
+        Output::Json { binary } => {
+            let report = Report::new(config, &attempt, attempts, status, binary);
+            ignore_closed_pipe(write_json(&report))?;
+        }
+        Output::QuietUnlessFailed => {
+            if status != 0 {
+                if let Some(out) = &mut attempt.stdout {
+                    ignore_closed_pipe(out.replay(&mut io::stdout().lock()))?;
+                }
+                if let Some(err) = &mut attempt.stderr {
+                    ignore_closed_pipe(err.replay(&mut io::stderr().lock()))?;
+                }
+            }
+        }
+    }
+    if status == 0 {
+        Ok(())
+    } else if config.check {
+        Err(exit::failure(status, check_message(config, &attempt)))
+    } else {
+        Err(exit::Silent(status).into())
+    }
+}
+
+/// The reader of our output going away does not change what the command did: its status
+/// still stands.
+fn ignore_closed_pipe(result: io::Result<()>) -> io::Result<()> {
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+fn write_json(report: &Report<'_>) -> io::Result<()> {
+    // Straight to the file descriptor: the standard library's stdout is line-buffered and
+    // would search every megabyte written for a newline.
+    let stdout = std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?);
+    let mut out = BufWriter::with_capacity(256 * 1024, stdout);
+    let mut head = serde_json::to_vec(report)?;
+    // `{...}` without its closing brace, then the streams.
+    head.pop();
+    out.write_all(&head)?;
+    out.write_all(b",\"stdout\":")?;
+    report.stdout.write(&mut out)?;
+    out.write_all(b",\"stderr\":")?;
+    match &report.stderr {
+        Some(stream) => stream.write(&mut out)?,
+        None => out.write_all(b"null")?,
+    }
+    out.write_all(b"}\n")?;
+    out.flush()
+}
+
+/// `'make test' exited with status 2`, `... killed by SIGSEGV`, `... timed out after 10s`,
+/// followed by the last lines of stderr when they were captured and not shown.
+fn check_message(config: &Config, attempt: &Attempt) -> String {
+    let what = if attempt.timed_out {
+        let limit = config.timeout.map_or_else(String::new, format_duration);
+        format!("timed out after {limit}")
+    } else if let Some(code) = attempt.status.code() {
+        format!("exited with status {code}")
+    } else if let Some(signal) = attempt.status.signal() {
+        format!("killed by {}", signal_name(signal))
+    } else {
+        format!("ended with {}", attempt.status)
+    };
+    let mut message = format!("'{}' {what}", config.display);
+    if let Some(signal) = attempt.interrupted {
+        message.push_str(&format!(" (tackle received {})", signal_name(signal)));
+    }
+    // Under --json the streams went into the report, not to the terminal: quote them here.
+    let shown_stderr = match config.output {
+        Output::Json { .. } => attempt.stderr.as_ref().or(attempt.stdout.as_ref()),
+        _ => None,
+    };
+    let lines = shown_stderr
+        .map(|c| c.last_lines(CHECK_LINES))
+        .unwrap_or_default();
+    if !lines.is_empty() {
+        let stream = if attempt.stderr.is_some() {
+            "stderr"
+        } else {
+            "output"
+        };
+        message.push_str(&format!("\nlast {} line(s) of {stream}:", lines.len()));
+        for line in lines {
+            message.push_str("\n    ");
+            message.push_str(&line);
+        }
+    }
+    message
+}
+
+/// `250ms`, `10s`, `1.5s`.
+pub fn format_duration(duration: Duration) -> String {
+    let millis = duration.as_millis();
+    if millis < 1000 {
+        format!("{millis}ms")
+    } else if millis.is_multiple_of(1000) {
+        format!("{}s", millis / 1000)
+    } else {
+        let text = format!("{}.{:03}", millis / 1000, millis % 1000);
+        format!("{}s", text.trim_end_matches('0'))
+    }
+}
+
+/// The `--json` report.
+#[derive(Serialize)]
+struct Report<'a> {
+    argv: Vec<String>,
+    status: i32,
+    exit_code: Option<i32>,
+    signal: Option<String>,
+    timed_out: bool,
+    duration_ms: u64,
+    attempts: u32,
+    stdout_bytes: u64,
+    stdout_truncated: bool,
+    stdout_encoding: &'static str,
+    stderr_bytes: Option<u64>,
+    stderr_truncated: Option<bool>,
+    stderr_encoding: Option<&'static str>,
+    // Written after the fields above by [`write_json`], with a fast escaper.
+    #[serde(skip)]
+    stdout: Stream<'a>,
+    #[serde(skip)]
+    stderr: Option<Stream<'a>>,
+}
+
+impl<'a> Report<'a> {
+    fn new(
+        config: &Config,
+        attempt: &'a Attempt,
+        attempts: u32,
+        status: i32,
+        binary: bool,
+    ) -> Report<'a> {
+        let stdout = attempt.stdout.as_ref().map(|c| Stream::new(c, binary));
+        let stderr = attempt.stderr.as_ref().map(|c| Stream::new(c, binary));
+        Report {
+            argv: config
+                .argv
+                .iter()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect(),
+            status,
+            exit_code: attempt.status.code(),
+            signal: attempt.status.signal().map(signal_name),
+            timed_out: attempt.timed_out,
+            duration_ms: u64::try_from(attempt.duration.as_millis()).unwrap_or(u64::MAX),
+            attempts,
+            stdout_bytes: attempt.stdout.as_ref().map_or(0, Capture::total),
+            stdout_truncated: attempt.stdout.as_ref().is_some_and(Capture::truncated),
+            stdout_encoding: stdout.as_ref().map_or("utf-8", Stream::encoding),
+            stderr_bytes: attempt.stderr.as_ref().map(Capture::total),
+            stderr_truncated: attempt.stderr.as_ref().map(Capture::truncated),
+            stderr_encoding: stderr.as_ref().map(Stream::encoding),
+            stdout: stdout.unwrap_or(Stream::EMPTY),
+            stderr,
+        }
+    }
+}
+
+/// A captured stream as a JSON string: UTF-8 as is; otherwise base64 (`--binary`) or
+/// lossily decoded.
+struct Stream<'a> {
+    bytes: &'a [u8],
+    utf8: bool,
+    binary: bool,
+}
+
+impl<'a> Stream<'a> {
+    const EMPTY: Stream<'static> = Stream {
+        bytes: b"",
+        utf8: true,
+        binary: false,
+    };
+
+    fn new(capture: &'a Capture, binary: bool) -> Stream<'a> {
+        match capture.kept_text() {
+            Some(bytes) => Stream {
+                bytes,
+                utf8: true,
+                binary,
+            },
+            None => Stream {
+                bytes: capture.kept(),
+                utf8: false,
+                binary,
+            },
+        }
+    }
+
+    fn encoding(&self) -> &'static str {
+        match (self.utf8, self.binary) {
+            (true, _) => "utf-8",
+            (false, true) => "base64",
+            (false, false) => "utf-8-lossy",
+        }
+    }
+}
+
+impl Stream<'_> {
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        if self.utf8 {
+            json_string::write_text(out, self.bytes)
+        } else if self.binary {
+            json_string::write_base64(out, self.bytes)
+        } else {
+            json_string::write_text(out, String::from_utf8_lossy(self.bytes).as_bytes())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_durations_briefly() {
+        assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
+        assert_eq!(format_duration(Duration::from_secs(10)), "10s");
+        assert_eq!(format_duration(Duration::from_millis(1500)), "1.5s");
+        assert_eq!(format_duration(Duration::from_millis(2050)), "2.05s");
+    }
+}

@@ -1,0 +1,857 @@
+//! `tackle run-cmd` through the real binary: exit statuses of every kind, timeouts that take
+//! the whole process tree down, capture without deadlocks, the modes, retries and signals.
+
+mod common;
+
+use std::io::{BufRead, Read};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{Outcome, tackle};
+use serde_json::Value;
+
+fn json_of(out: &Outcome) -> Value {
+    serde_json::from_str(out.stdout_str())
+        .unwrap_or_else(|e| out.fail(&format!("stdout is not one JSON report: {e}")))
+}
+
+/// Whether process `pid` is gone (or only a zombie waiting for init to reap it).
+fn process_gone(pid: i32) -> bool {
+    // SAFETY: signal 0 only checks for existence.
+    if unsafe { libc::kill(pid, 0) } != 0 {
+        return true;
+    }
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let state = stat
+        .rsplit(") ")
+        .next()
+        .and_then(|rest| rest.chars().next());
+    stat.is_empty() || state == Some('Z') || state == Some('X')
+}
+
+/// Every process in group `pgid` is gone (zombies aside).
+fn group_gone(pgid: i32) -> bool {
+    std::fs::read_dir("/proc")
+        .expect("read /proc")
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .all(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let fields: Vec<&str> = stat.rsplit(") ").next().unwrap_or("").split(' ').collect();
+            // fields: state ppid pgrp ...
+            !(fields.len() > 2 && fields[2].parse() == Ok(pgid) && fields[0] != "Z")
+        })
+}
+
+fn read_line(reader: &mut impl BufRead) -> String {
+    let mut line = String::new();
+    reader.read_line(&mut line).expect("read a line");
+    line
+}
+
+// --- exit statuses ---------------------------------------------------------------------------
+
+#[test]
+fn exits_with_the_commands_own_status_and_says_nothing() {
+    tackle(["run-cmd", "--", "true"])
+        .run()
+        .success()
+        .stderr_empty();
+    tackle(["run-cmd", "--", "sh", "-c", "exit 3"])
+        .run()
+        .code(3)
+        .stderr_empty();
+    // No `--` needed when the program comes first.
+    tackle(["run-cmd", "sh", "-c", "exit 42"]).run().code(42);
+}
+
+#[test]
+fn a_command_killed_by_signal_n_gives_128_plus_n() {
+    tackle(["run-cmd", "--", "sh", "-c", "kill -USR1 $$"])
+        .run()
+        .code(128 + libc::SIGUSR1)
+        .stderr_empty();
+    tackle(["run-cmd", "--check", "--", "sh", "-c", "kill -SEGV $$"])
+        .run()
+        .code(128 + libc::SIGSEGV)
+        .stderr_contains("tackle: run-cmd: 'sh -c 'kill -SEGV $$'' killed by SIGSEGV");
+}
+
+#[test]
+fn a_timeout_gives_124_unless_the_status_is_preserved() {
+    tackle(["run-cmd", "--timeout", "200ms", "--", "sleep", "100"])
+        .run()
+        .code(124)
+        .stderr_empty();
+    // As with coreutils timeout, 0 means no limit.
+    tackle(["run-cmd", "--timeout", "0", "--", "sleep", "0.3"])
+        .run()
+        .success();
+    tackle([
+        "run-cmd",
+        "--timeout",
+        "200ms",
+        "--preserve-status",
+        "--",
+        "sleep",
+        "100",
+    ])
+    .run()
+    .code(128 + libc::SIGTERM);
+    tackle([
+        "run-cmd",
+        "--timeout",
+        "200ms",
+        "--signal",
+        "INT",
+        "--check",
+        "--",
+        "sleep",
+        "100",
+    ])
+    .run()
+    .code(124)
+    .stderr_contains("'sleep 100' timed out after 200ms");
+}
+
+#[test]
+fn a_missing_command_gives_127() {
+    tackle(["run-cmd", "--", "no-such-command-anywhere", "x"])
+        .run()
+        .code(127)
+        .stderr_contains("tackle: run-cmd: command not found: no-such-command-anywhere");
+    tackle(["run-cmd", "--", "./missing.sh"])
+        .run()
+        .code(127)
+        .stderr_contains("command not found: ./missing.sh");
+}
+
+#[test]
+fn a_command_that_cannot_be_run_gives_126() {
+    let run = tackle(["run-cmd", "--", "./script.sh"]).file("script.sh", "#!/bin/sh\necho hi\n");
+    run.run()
+        .code(126)
+        .stderr_contains("tackle: run-cmd: cannot run ./script.sh: Permission denied");
+    tackle(["run-cmd", "--", "/"]).run().code(126);
+}
+
+#[test]
+fn tackles_own_failures_give_125() {
+    tackle(["run-cmd", "--cwd", "no/such/dir", "--", "true"])
+        .run()
+        .code(125)
+        .stderr_contains("tackle: run-cmd: --cwd no/such/dir: no such directory");
+    tackle(["run-cmd", "--env", "NOEQUALS", "--", "true"])
+        .run()
+        .code(125)
+        .stderr_contains("--env \"NOEQUALS\": expected NAME=VALUE");
+    tackle(["run-cmd", "--input-file", "missing.txt", "--", "cat"])
+        .run()
+        .code(125)
+        .stderr_contains("cannot open --input-file missing.txt");
+    tackle(["run-cmd", "--shell", "echo {} {}", "--arg", "one"])
+        .run()
+        .code(125)
+        .stderr_contains("template's {} has no value");
+    tackle(["run-cmd", "--shell", "echo", "--arg", "unused"])
+        .run()
+        .code(125)
+        .stderr_contains("--arg value 1 (\"unused\") is not used");
+}
+
+#[test]
+fn command_line_errors_are_usage_errors() {
+    tackle(["run-cmd", "--timeout", "soon", "--", "true"])
+        .run()
+        .code(2)
+        .stderr_contains("invalid duration");
+    tackle(["run-cmd", "--signal", "NOPE", "--", "true"])
+        .run()
+        .code(2)
+        .stderr_contains("unknown signal");
+    tackle(["run-cmd"]).run().code(2);
+    tackle(["run-cmd", "--json", "--quiet-unless-failed", "--", "true"])
+        .run()
+        .code(2);
+}
+
+// --- timeouts take the whole tree down -------------------------------------------------------
+
+/// Runs `script` (which prints the pids to watch on its first line) under a 1 s timeout with
+/// a 1 s kill-after; returns the exit status, the time taken and the pids.
+fn time_out_tree(script: &str) -> (Option<i32>, Duration, Vec<i32>) {
+    let mut spawned = tackle([
+        "run-cmd",
+        "--timeout",
+        "1s",
+        "--kill-after",
+        "1s",
+        "--",
+        "sh",
+        "-c",
+        script,
+    ])
+    .spawn_with(Stdio::null(), Stdio::null());
+    let started = Instant::now();
+    let pids: Vec<i32> = read_line(&mut spawned.stdout)
+        .split_whitespace()
+        .map(|p| p.parse().expect("a pid"))
+        .collect();
+    let status = spawned.child.wait().expect("wait for tackle");
+    (status.code(), started.elapsed(), pids)
+}
+
+#[test]
+fn a_timeout_kills_the_whole_process_tree() {
+    let (code, took, pids) = time_out_tree("sleep 100 & echo $! $$; sleep 100");
+    assert_eq!(code, Some(124));
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    assert_eq!(pids.len(), 2);
+    for pid in &pids {
+        assert!(process_gone(*pid), "process {pid} survived the timeout");
+    }
+    assert!(
+        group_gone(pids[1]),
+        "something is left in group {}",
+        pids[1]
+    );
+}
+
+#[test]
+fn a_tree_that_ignores_the_signal_is_killed_after_kill_after() {
+    let (code, took, pids) = time_out_tree("trap '' TERM; sleep 100 & echo $! $$; sleep 100");
+    assert_eq!(code, Some(124));
+    assert!(
+        took >= Duration::from_secs(2),
+        "SIGKILL came early: {took:?}"
+    );
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    for pid in &pids {
+        assert!(process_gone(*pid), "process {pid} survived SIGKILL");
+    }
+    assert!(
+        group_gone(pids[1]),
+        "something is left in group {}",
+        pids[1]
+    );
+}
+
+#[test]
+fn a_leader_that_exits_on_timeout_does_not_leave_stubborn_children() {
+    // The shell dies of SIGTERM at once; its child ignores it and must still be killed.
+    let (code, took, pids) =
+        time_out_tree("(trap '' TERM; exec sleep 100) & echo $! $$; sleep 100");
+    assert_eq!(code, Some(124));
+    assert!(took < Duration::from_secs(3), "took {took:?}");
+    for pid in &pids {
+        assert!(process_gone(*pid), "process {pid} survived");
+    }
+}
+
+#[test]
+fn capture_does_not_hang_on_pipes_held_by_background_processes() {
+    let started = Instant::now();
+    let out = tackle(["run-cmd", "--json", "--", "sh", "-c", "sleep 30 & echo $!"]).run();
+    out.success();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "waited for the background sleep"
+    );
+    let report = json_of(&out);
+    let pid: i32 = report["stdout"].as_str().unwrap().trim().parse().unwrap();
+    // SAFETY: the test's own leftover sleep.
+    unsafe { libc::kill(pid, libc::SIGKILL) };
+}
+
+#[test]
+fn a_timed_out_capture_ends_even_with_a_pipe_holder_outside_the_group() {
+    // setsid puts the holder out of reach of the group signal; we still stop reading.
+    let started = Instant::now();
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--timeout",
+        "300ms",
+        "--",
+        "sh",
+        "-c",
+        "setsid sleep 30 & echo $!; sleep 100",
+    ])
+    .run();
+    out.code(124);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "hung on the pipe"
+    );
+    let report = json_of(&out);
+    assert_eq!(report["timed_out"], true);
+    if let Ok(pid) = report["stdout"].as_str().unwrap().trim().parse::<i32>() {
+        // SAFETY: the test's own leftover sleep.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+}
+
+// --- input and output ------------------------------------------------------------------------
+
+const BIG: usize = 20_000_000;
+
+#[test]
+fn twenty_megabytes_each_way_at_once_completes() {
+    let input: Vec<u8> = (0..BIG).map(|i| b"abcdefghij\n"[i % 11]).collect();
+    let run = tackle([
+        "run-cmd",
+        "--json",
+        "--input-file",
+        "in.txt",
+        "--",
+        "sh",
+        "-c",
+        "exec 3<&0; cat <&3 & yes err | head -c 20000000 >&2; yes out | head -c 20000000; wait",
+    ])
+    .file("in.txt", &input);
+    let out = run.run();
+    out.success();
+    let report = json_of(&out);
+    assert_eq!(report["stdout_bytes"], 2 * BIG as u64);
+    assert_eq!(report["stderr_bytes"], BIG as u64);
+    let stdout = report["stdout"].as_str().unwrap();
+    assert_eq!(stdout.len(), 2 * BIG);
+    // cat's writes and yes's share the pipe and may interleave anywhere (writes over 4 KiB
+    // are not atomic), so count bytes rather than lines.
+    let count = |haystack: &[u8], byte: u8| haystack.iter().filter(|&&b| b == byte).count();
+    assert_eq!(count(stdout.as_bytes(), b'a'), count(&input, b'a'));
+    assert_eq!(count(stdout.as_bytes(), b'o'), BIG / 4);
+    assert!(report["stderr"].as_str().unwrap().starts_with("err\nerr\n"));
+}
+
+#[test]
+fn input_is_written_while_output_is_read() {
+    // The command writes 20 MB to each stream before it reads a byte: writing all the input
+    // first (or reading one stream to its end first) would deadlock.
+    let input = "x".repeat(120_000);
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--input",
+        &input,
+        "--",
+        "sh",
+        "-c",
+        "yes | head -c 20000000 >&2; yes | head -c 20000000; wc -c",
+    ])
+    .run();
+    out.success();
+    let report = json_of(&out);
+    assert_eq!(report["stderr_bytes"], BIG as u64);
+    assert!(
+        report["stdout"].as_str().unwrap().ends_with("y\n120000\n"),
+        "the input did not arrive whole"
+    );
+}
+
+#[test]
+fn input_text_reaches_the_command_like_check_output() {
+    tackle([
+        "run-cmd",
+        "--input",
+        "when in the course of fooman events\n",
+        "--",
+        "sed",
+        "-e",
+        "s/foo/bar/",
+    ])
+    .run()
+    .success()
+    .stdout_is("when in the course of barman events\n");
+}
+
+#[test]
+fn stdin_is_inherited_unless_told_otherwise() {
+    tackle(["run-cmd", "--", "cat"])
+        .stdin("from tackle's stdin")
+        .run()
+        .success()
+        .stdout_is("from tackle's stdin");
+    tackle(["run-cmd", "--no-stdin", "--", "cat"])
+        .stdin("not for the command")
+        .run()
+        .success()
+        .stdout_is("");
+}
+
+#[test]
+fn a_command_that_ignores_its_input_is_fine() {
+    let input = "z".repeat(100_000);
+    tackle(["run-cmd", "--input", &input, "--", "true"])
+        .run()
+        .success()
+        .stderr_empty();
+}
+
+const INTERLEAVED: &str = "echo 1; echo 2 >&2; echo 3; echo 4 >&2; echo 5";
+
+#[test]
+fn merge_stderr_keeps_the_order_in_every_mode() {
+    tackle(["run-cmd", "--merge-stderr", "--", "sh", "-c", INTERLEAVED])
+        .run()
+        .success()
+        .stdout_is("1\n2\n3\n4\n5\n")
+        .stderr_empty();
+    let out = tackle([
+        "run-cmd",
+        "--merge-stderr",
+        "--json",
+        "--",
+        "sh",
+        "-c",
+        INTERLEAVED,
+    ])
+    .run();
+    out.success();
+    let report = json_of(&out);
+    assert_eq!(report["stdout"], "1\n2\n3\n4\n5\n");
+    assert_eq!(report["stderr"], Value::Null);
+    let script = format!("{INTERLEAVED}; exit 1");
+    tackle([
+        "run-cmd",
+        "--merge-stderr",
+        "--quiet-unless-failed",
+        "--",
+        "sh",
+        "-c",
+        &script,
+    ])
+    .run()
+    .code(1)
+    .stdout_is("1\n2\n3\n4\n5\n")
+    .stderr_empty();
+}
+
+#[test]
+fn quiet_unless_failed_is_silent_on_success_and_complete_on_failure() {
+    let script = "echo out; echo err >&2; yes | head -c 300000; exit $0";
+    tackle([
+        "run-cmd",
+        "--quiet-unless-failed",
+        "--max-output",
+        "1K",
+        "--",
+        "sh",
+        "-c",
+        script,
+        "0",
+    ])
+    .run()
+    .success()
+    .stdout_is("")
+    .stderr_empty();
+    let out = tackle([
+        "run-cmd",
+        "--quiet-unless-failed",
+        "--max-output",
+        "1K",
+        "--",
+        "sh",
+        "-c",
+        script,
+        "5",
+    ])
+    .run();
+    out.code(5).stderr_contains("err\n");
+    // Past the 1 KiB memory cap the output went to a temporary file, and all of it came back.
+    assert_eq!(out.stdout.len(), 4 + 300_000, "{out}");
+    assert!(out.stdout_str().starts_with("out\ny\ny\n"));
+    tackle([
+        "run-cmd",
+        "--quiet-unless-failed",
+        "--timeout",
+        "300ms",
+        "--",
+        "sh",
+        "-c",
+        "echo started; sleep 100",
+    ])
+    .run()
+    .code(124)
+    .stdout_is("started\n");
+}
+
+// --- the shell template ----------------------------------------------------------------------
+
+#[test]
+fn the_injection_example_creates_nothing() {
+    let out = tackle([
+        "run-cmd",
+        "--shell",
+        "du -sh {}",
+        "--arg",
+        "/dev/null; touch pwned",
+    ])
+    .run();
+    out.code(1).stderr_contains("/dev/null; touch pwned");
+    assert!(!out.dir.path().join("pwned").exists(), "the injection ran");
+    assert_eq!(std::fs::read_dir(out.dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn template_values_reach_the_command_verbatim() {
+    let nasty = "it's $(touch x) `touch y` \"q\" *; \\ {}";
+    tackle([
+        "run-cmd",
+        "--shell",
+        "printf '%s|%s|%s' {2} {1} {2}",
+        "--arg",
+        nasty,
+        "--arg",
+        "two words",
+    ])
+    .run()
+    .success()
+    .stdout_is(&format!("two words|{nasty}|two words"));
+}
+
+// --- the JSON report -------------------------------------------------------------------------
+
+#[test]
+fn the_json_report_has_every_field() {
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--",
+        "sh",
+        "-c",
+        "printf 'héllo'; echo oops >&2; exit 3",
+    ])
+    .run();
+    out.code(3).stderr_empty();
+    let report = json_of(&out);
+    assert_eq!(
+        report["argv"],
+        serde_json::json!(["sh", "-c", "printf 'héllo'; echo oops >&2; exit 3"])
+    );
+    assert_eq!(report["status"], 3);
+    assert_eq!(report["exit_code"], 3);
+    assert_eq!(report["signal"], Value::Null);
+    assert_eq!(report["timed_out"], false);
+    assert!(report["duration_ms"].as_u64().is_some());
+    assert_eq!(report["attempts"], 1);
+    assert_eq!(report["stdout"], "héllo");
+    assert_eq!(report["stderr"], "oops\n");
+    assert_eq!(report["stdout_bytes"], 6);
+    assert_eq!(report["stdout_truncated"], false);
+    assert_eq!(report["stdout_encoding"], "utf-8");
+
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--timeout",
+        "200ms",
+        "--",
+        "sleep",
+        "100",
+    ])
+    .run();
+    out.code(124);
+    let report = json_of(&out);
+    assert_eq!(report["timed_out"], true);
+    assert_eq!(report["exit_code"], Value::Null);
+    assert_eq!(report["signal"], "SIGTERM");
+    assert_eq!(report["status"], 124);
+    let took = report["duration_ms"].as_u64().unwrap();
+    assert!((200..2000).contains(&took), "duration_ms {took}");
+}
+
+#[test]
+fn binary_output_is_base64_with_binary_and_lossy_without() {
+    let script = r"printf '\377\376ok'";
+    let out = tackle(["run-cmd", "--json", "--binary", "--", "sh", "-c", script]).run();
+    out.success();
+    let report = json_of(&out);
+    assert_eq!(report["stdout"], "//5vaw==");
+    assert_eq!(report["stdout_encoding"], "base64");
+    assert_eq!(report["stderr_encoding"], "utf-8");
+    let out = tackle(["run-cmd", "--json", "--", "sh", "-c", script]).run();
+    let report = json_of(&out);
+    assert_eq!(report["stdout"], "\u{fffd}\u{fffd}ok");
+    assert_eq!(report["stdout_encoding"], "utf-8-lossy");
+}
+
+#[test]
+fn max_output_truncates_and_says_so() {
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--max-output",
+        "1K",
+        "--",
+        "sh",
+        "-c",
+        "yes | head -c 5000",
+    ])
+    .run();
+    out.success();
+    let report = json_of(&out);
+    assert_eq!(report["stdout"].as_str().unwrap().len(), 1024);
+    assert_eq!(report["stdout_bytes"], 5000);
+    assert_eq!(report["stdout_truncated"], true);
+    assert_eq!(report["stderr_truncated"], false);
+}
+
+#[test]
+fn check_quotes_the_last_ten_lines_of_captured_stderr() {
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--check",
+        "--",
+        "sh",
+        "-c",
+        "for i in $(seq 1 15); do echo line $i >&2; done; exit 2",
+    ])
+    .run();
+    out.code(2)
+        .stderr_contains("' exited with status 2\nlast 10 line(s) of stderr:\n    line 6\n")
+        .stderr_contains("    line 15");
+    assert!(!out.stderr_str().contains("line 5\n"), "{out}");
+    // Without --check a failure is as silent as subprocess.call.
+    tackle(["run-cmd", "--", "sh", "-c", "exit 2"])
+        .run()
+        .code(2)
+        .stderr_empty();
+    tackle(["run-cmd", "--check", "--", "sh", "-c", "exit 2"])
+        .run()
+        .code(2)
+        .stderr_contains("tackle: run-cmd: 'sh -c 'exit 2'' exited with status 2");
+}
+
+// --- the environment -------------------------------------------------------------------------
+
+#[test]
+fn cwd_env_and_clear_env_shape_the_commands_world() {
+    let run = tackle([
+        "run-cmd",
+        "--cwd",
+        "sub",
+        "--env",
+        "FOO=bar=baz",
+        "--",
+        "sh",
+        "-c",
+        "basename \"$PWD\"; echo $FOO; echo ${HOME:+home}",
+    ]);
+    std::fs::create_dir(run.dir().join("sub")).unwrap();
+    run.run().success().stdout_is("sub\nbar=baz\nhome\n");
+    tackle([
+        "run-cmd",
+        "--clear-env",
+        "--env",
+        "ONLY=this",
+        "--",
+        "/usr/bin/env",
+    ])
+    .run()
+    .success()
+    .stdout_is("ONLY=this\n");
+}
+
+// --- retries ---------------------------------------------------------------------------------
+
+#[test]
+fn retries_run_again_and_the_report_counts_attempts() {
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--retries",
+        "2",
+        "--retry-delay",
+        "10ms",
+        "--",
+        "sh",
+        "-c",
+        "echo run >> runs; exit 7",
+    ])
+    .run();
+    out.code(7);
+    assert_eq!(json_of(&out)["attempts"], 3);
+    assert_eq!(
+        std::fs::read_to_string(out.dir.path().join("runs")).unwrap(),
+        "run\n".repeat(3)
+    );
+
+    // Succeeds on the second run: stop there.
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--retries",
+        "5",
+        "--retry-delay",
+        "10ms",
+        "--",
+        "sh",
+        "-c",
+        "echo run >> runs; [ $(wc -l < runs) -ge 2 ]",
+    ])
+    .run();
+    out.success();
+    assert_eq!(json_of(&out)["attempts"], 2);
+
+    // --retry-on limits which statuses are retried.
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--retries",
+        "3",
+        "--retry-delay",
+        "10ms",
+        "--retry-on",
+        "4",
+        "--",
+        "sh",
+        "-c",
+        "exit 3",
+    ])
+    .run();
+    out.code(3);
+    assert_eq!(json_of(&out)["attempts"], 1);
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--retries",
+        "1",
+        "--retry-delay",
+        "10ms",
+        "--retry-on",
+        "124",
+        "--timeout",
+        "100ms",
+        "--",
+        "sleep",
+        "100",
+    ])
+    .run();
+    out.code(124);
+    assert_eq!(json_of(&out)["attempts"], 2);
+}
+
+// --- signals sent to tackle ------------------------------------------------------------------
+
+#[test]
+fn sigterm_to_tackle_reaches_the_command() {
+    let mut spawned = tackle([
+        "run-cmd",
+        "--",
+        "sh",
+        "-c",
+        "trap 'echo got TERM; exit 0' TERM; echo ready; while :; do sleep 0.05; done",
+    ])
+    .spawn_with(Stdio::null(), Stdio::null());
+    assert_eq!(read_line(&mut spawned.stdout), "ready\n");
+    // SAFETY: kill(2) on the tackle we started.
+    assert_eq!(
+        unsafe { libc::kill(spawned.child.id() as i32, libc::SIGTERM) },
+        0
+    );
+    assert_eq!(read_line(&mut spawned.stdout), "got TERM\n");
+    let status = spawned.child.wait().expect("wait for tackle");
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "the command handled TERM and exited 0"
+    );
+}
+
+#[test]
+fn sigint_to_tackle_stops_the_command_and_tackle_reports_it() {
+    let mut spawned = tackle(["run-cmd", "--", "sh", "-c", "echo ready; exec sleep 100"])
+        .spawn_with(Stdio::null(), Stdio::null());
+    assert_eq!(read_line(&mut spawned.stdout), "ready\n");
+    // SAFETY: kill(2) on the tackle we started.
+    assert_eq!(
+        unsafe { libc::kill(spawned.child.id() as i32, libc::SIGINT) },
+        0
+    );
+    let status = spawned.child.wait().expect("wait for tackle");
+    assert_eq!(status.code(), Some(128 + libc::SIGINT));
+    let mut rest = String::new();
+    spawned.stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "");
+}
+
+#[test]
+fn a_stopped_command_still_gets_the_forwarded_signal() {
+    // A stopped process does not act on a trapped SIGTERM until continued: we send SIGCONT
+    // after it. (A default-action SIGTERM kills even a stopped process.)
+    let mut spawned = tackle([
+        "run-cmd",
+        "--timeout",
+        "20s",
+        "--",
+        "sh",
+        "-c",
+        "trap 'echo got TERM; exit 0' TERM; echo $$; kill -STOP $$; sleep 100",
+    ])
+    .spawn_with(Stdio::null(), Stdio::null());
+    let shell: i32 = read_line(&mut spawned.stdout)
+        .trim()
+        .parse()
+        .expect("a pid");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while process_state(shell) != Some('T') {
+        assert!(Instant::now() < deadline, "the shell never stopped");
+        std::thread::yield_now();
+    }
+    // SAFETY: kill(2) on the tackle we started.
+    assert_eq!(
+        unsafe { libc::kill(spawned.child.id() as i32, libc::SIGTERM) },
+        0
+    );
+    assert_eq!(read_line(&mut spawned.stdout), "got TERM\n");
+    let status = spawned.child.wait().expect("wait for tackle");
+    assert_eq!(status.code(), Some(0));
+}
+
+/// The state letter in `/proc/PID/stat` (R, S, T, Z, ...).
+fn process_state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit(") ").next()?.chars().next()
+}
+
+#[test]
+fn a_signal_between_attempts_ends_the_retries() {
+    let mut spawned = tackle([
+        "run-cmd",
+        "--retries",
+        "5",
+        "--retry-delay",
+        "30s",
+        "--",
+        "sh",
+        "-c",
+        "echo $$; exit 1",
+    ])
+    .spawn_with(Stdio::null(), Stdio::null());
+    let first: i32 = read_line(&mut spawned.stdout)
+        .trim()
+        .parse()
+        .expect("a pid");
+    // Once the first attempt has been reaped, tackle is waiting out the retry delay.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::path::Path::new(&format!("/proc/{first}")).exists() {
+        assert!(Instant::now() < deadline, "the first attempt never ended");
+        std::thread::yield_now();
+    }
+    let started = Instant::now();
+    // SAFETY: kill(2) on the tackle we started.
+    assert_eq!(
+        unsafe { libc::kill(spawned.child.id() as i32, libc::SIGTERM) },
+        0
+    );
+    let status = spawned.child.wait().expect("wait for tackle");
+    assert_eq!(status.code(), Some(128 + libc::SIGTERM));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "waited out the delay"
+    );
+    let mut rest = String::new();
+    spawned.stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "", "another attempt ran");
+}
