@@ -159,19 +159,19 @@ fn tackles_own_failures_give_125() {
 }
 
 #[test]
-fn command_line_errors_are_usage_errors() {
+fn command_line_errors_are_tackles_own_failures_125() {
     tackle(["run-cmd", "--timeout", "soon", "--", "true"])
         .run()
-        .code(2)
+        .code(125)
         .stderr_contains("invalid duration");
     tackle(["run-cmd", "--signal", "NOPE", "--", "true"])
         .run()
-        .code(2)
+        .code(125)
         .stderr_contains("unknown signal");
-    tackle(["run-cmd"]).run().code(2);
+    tackle(["run-cmd"]).run().code(125);
     tackle(["run-cmd", "--json", "--quiet-unless-failed", "--", "true"])
         .run()
-        .code(2);
+        .code(125);
 }
 
 // --- timeouts take the whole tree down -------------------------------------------------------

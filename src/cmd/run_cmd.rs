@@ -26,11 +26,10 @@ Examples:
 Exit status (as coreutils timeout):
   N        the command's own exit status
   124      the command timed out (unless --preserve-status)
-  125      tackle run-cmd itself failed (bad --cwd, --env, --shell template, ...)
+  125      tackle run-cmd itself failed (unknown flag, bad --timeout, --cwd, --env, template)
   126      the command was found but could not be run
   127      the command was not found
-  128+N    the command was killed by signal N
-  2        the command line could not be parsed (unknown flag, bad value)";
+  128+N    the command was killed by signal N";
 
 /// Run a command with timeout, input, capture and a checked exit.
 ///
