@@ -97,7 +97,12 @@ fn hog(addr: SocketAddr, bytes: u64, hold: Duration) -> io::Result<()> {
         let n = chunk.len().min((bytes - sent) as usize);
         match stream.write(&chunk[..n]) {
             Ok(n) => sent += n as u64,
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 stalled = true;
                 break;
             }

@@ -554,3 +554,23 @@ fn a_unix_path_that_is_not_a_socket_is_refused() {
         .stderr_contains("--unix plain.txt: cannot listen")
         .stderr_contains("not a socket");
 }
+
+#[test]
+fn half_close_right_after_data_always_gets_the_echo_and_the_end() {
+    // Data and FIN often arrive in one readiness event; the server must still see the FIN.
+    let server = tackle(["serve-echo", "--tcp", "0", "--unix", "s.sock"]).serve(2);
+    let path = server.spawned.dir.path().join("s.sock");
+    for i in 0..200 {
+        let message = format!("message {i}");
+        let mut tcp = connect(&server, 0);
+        tcp.write_all(message.as_bytes()).unwrap();
+        tcp.shutdown(Shutdown::Write).unwrap();
+        assert_eq!(read_to_end(&mut tcp), message.as_bytes());
+        let mut unix = UnixStream::connect(&path).unwrap();
+        unix.set_read_timeout(Some(PATIENCE)).unwrap();
+        unix.write_all(message.as_bytes()).unwrap();
+        unix.shutdown(Shutdown::Write).unwrap();
+        assert_eq!(read_to_end(&mut unix), message.as_bytes());
+    }
+    stop(server);
+}

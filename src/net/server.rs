@@ -188,6 +188,7 @@ enum Bound {
 /// and prints the summary on stderr.
 pub fn run_server<S: Service>(config: ServerConfig, service: S) -> anyhow::Result<()> {
     let threads = config.threads.max(1);
+    raise_fd_limit();
     let (main_sockets, worker_sockets) = bind_all(&config, threads)?;
     let announced = announce_lines(&main_sockets, &config.listeners);
 
@@ -266,6 +267,27 @@ pub fn run_server<S: Service>(config: ServerConfig, service: S) -> anyhow::Resul
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Raises the soft limit on open files to the hard limit, as servers need one descriptor per
+/// connection and the usual soft limit (1024) is far below `--max-conns`.
+fn raise_fd_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit with a valid pointer to an rlimit we own.
+    let raised = unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0
+            && limit.rlim_cur < limit.rlim_max
+            && {
+                limit.rlim_cur = limit.rlim_max;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0
+            }
+    };
+    if raised {
+        tracing::debug!("open-file limit raised to {}", limit.rlim_max);
+    }
 }
 
 /// Binds the main loop's listeners in order, then each worker's (TCP and UDP only, on the
