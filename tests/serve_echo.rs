@@ -574,3 +574,61 @@ fn half_close_right_after_data_always_gets_the_echo_and_the_end() {
     }
     stop(server);
 }
+
+#[test]
+fn running_out_of_file_descriptors_pauses_accepting_and_resumes_when_they_free_up() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("stderr.log");
+    // A shell lowers the open-file limit (soft and hard) before it becomes the server.
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 24 && exec \"$0\" \"$@\"")
+        .arg(common::bin())
+        .args(["serve-echo", "--tcp", "0"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .trim_end()
+        .strip_prefix("listening tcp ")
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"))
+        .parse()
+        .unwrap();
+    let open = |_| {
+        let s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        s
+    };
+    // More connections than descriptors: the kernel completes them all, the server cannot
+    // accept the last ones yet.
+    let mut early: Vec<TcpStream> = (0..8).map(open).collect();
+    for s in &mut early {
+        ping(s, b"early");
+    }
+    let mut late: Vec<TcpStream> = (0..24).map(open).collect();
+    ping(&mut early[0], b"existing connections are still served");
+    drop(early);
+    drop(late.drain(..20));
+    // Descriptors were freed: the waiting connections are accepted on the retry timer.
+    for s in &mut late {
+        ping(s, b"late but served");
+    }
+    drop(late);
+
+    // SAFETY: kill(2) on our own child.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    let status = child.wait().unwrap();
+    let stderr = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("cannot accept"), "{stderr}");
+    assert!(stderr.contains("pausing accepts"), "{stderr}");
+}
