@@ -632,3 +632,33 @@ fn running_out_of_file_descriptors_pauses_accepting_and_resumes_when_they_free_u
     assert!(stderr.contains("cannot accept"), "{stderr}");
     assert!(stderr.contains("pausing accepts"), "{stderr}");
 }
+
+#[test]
+fn stats_interval_logs_rates() {
+    let server = tackle([
+        "-v",
+        "serve-echo",
+        "--tcp",
+        "0",
+        "--stats-interval",
+        "100ms",
+    ])
+    .serve(1);
+    let mut stream = connect(&server, 0);
+    ping(&mut stream, b"counted");
+    // The rate line is the readiness signal here: poll the log for it, with a deadline.
+    let deadline = Instant::now() + PATIENCE;
+    while !server.stderr().contains("conn/s") {
+        assert!(
+            Instant::now() < deadline,
+            "no rate line:\n{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let stderr = stop(server);
+    assert!(
+        stderr.contains("1 open;") || stderr.contains("0 open;"),
+        "{stderr}"
+    );
+}
