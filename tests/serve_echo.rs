@@ -662,3 +662,30 @@ fn stats_interval_logs_rates() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_low_port_without_privileges_is_a_runtime_error_with_a_hint() {
+    use std::process::Command;
+    // As root (CI containers), drop to nobody first so that the bind really is refused.
+    // SAFETY: geteuid has no preconditions.
+    let mut cmd = if unsafe { libc::geteuid() } == 0 {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+            .arg(common::bin());
+        c
+    } else {
+        Command::new(common::bin())
+    };
+    let out = cmd
+        .args(["serve-echo", "--tcp", "127.0.0.1:1"])
+        .output()
+        .expect("run tackle");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains("--tcp 127.0.0.1:1: cannot listen: Permission denied"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("CAP_NET_BIND_SERVICE"), "{stderr}");
+}
