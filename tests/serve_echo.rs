@@ -689,3 +689,11 @@ fn a_low_port_without_privileges_is_a_runtime_error_with_a_hint() {
     );
     assert!(stderr.contains("CAP_NET_BIND_SERVICE"), "{stderr}");
 }
+
+#[test]
+fn quiet_silences_the_summary() {
+    let server = tackle(["-q", "serve-echo", "--tcp", "0"]).serve(1);
+    ping(&mut connect(&server, 0), b"shh");
+    let stderr = stop(server);
+    assert_eq!(stderr, "");
+}

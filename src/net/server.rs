@@ -5,7 +5,46 @@
 //!
 //! A subcommand supplies a [`Service`]: what to do with each accepted stream connection (a
 //! [`Session`]) and with each datagram (a [`Packet`]). serve-echo echoes; serve-time answers
-//! with the time.
+//! with the time:
+//!
+//! ```no_run
+//! use tackle::net::args::ListenSpec;
+//! use tackle::net::server::{Packet, ServerConfig, Service, run_server};
+//! use tackle::net::stream::{Output, Session, Step};
+//!
+//! #[derive(Clone)]
+//! struct Daytime;
+//!
+//! struct Reply;
+//!
+//! impl Session for Reply {
+//!     fn start(&mut self, out: &mut Output<'_>) -> Step {
+//!         out.send(b"Sat Nov 21 22:44:21 2026\r\n");
+//!         Step::Finish // send it, shut down our side, close
+//!     }
+//!     fn received(&mut self, _data: &[u8], _out: &mut Output<'_>) -> Step {
+//!         Step::Continue // input is ignored
+//!     }
+//! }
+//!
+//! impl Service for Daytime {
+//!     type Session = Reply;
+//!     fn open(&mut self, _peer: &str) -> Reply {
+//!         Reply
+//!     }
+//!     fn datagram(&mut self, packet: &Packet<'_>) {
+//!         packet.reply(b"Sat Nov 21 22:44:21 2026\r\n");
+//!     }
+//! }
+//!
+//! let config = ServerConfig {
+//!     listeners: vec![ListenSpec::Udp("127.0.0.1:5567".parse()?)],
+//!     name: "serve-time",
+//!     ..ServerConfig::default()
+//! };
+//! run_server(config, Daytime)?;
+//! # Ok::<(), anyhow::Error>(())
+//! ```
 
 use std::cell::RefCell;
 use std::io;
@@ -273,12 +312,15 @@ pub fn run_server<S: Service>(config: ServerConfig, service: S) -> anyhow::Resul
     }
     result.context("the event loop failed")?;
     let totals = Totals::of(&all_shared);
-    eprintln!(
-        "{}: {} in {:.1}s",
-        config.name,
-        totals.summary(),
-        started.elapsed().as_secs_f64()
-    );
+    // The summary is not a log line, but -q (errors only) silences it too.
+    if tracing::enabled!(tracing::Level::WARN) {
+        eprintln!(
+            "{}: {} in {:.1}s",
+            config.name,
+            totals.summary(),
+            started.elapsed().as_secs_f64()
+        );
+    }
     Ok(())
 }
 
