@@ -697,3 +697,54 @@ fn quiet_silences_the_summary() {
     let stderr = stop(server);
     assert_eq!(stderr, "");
 }
+
+#[test]
+fn sigterm_flushes_pending_echo_before_closing() {
+    let server = tackle(["serve-echo", "--tcp", "0", "--max-buffer", "64K"]).serve(1);
+    let mut stream = connect(&server, 0);
+    // Fill the server's queue for this client without reading anything back.
+    stream
+        .set_write_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let sent: Vec<u8> = (0..8 * 1024 * 1024u32).map(|n| (n % 253) as u8).collect();
+    let mut offset = 0;
+    while offset < sent.len() {
+        match stream.write(&sent[offset..]) {
+            Ok(n) => offset += n,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
+            Err(e) => panic!("write: {e}"),
+        }
+    }
+    server.signal(libc::SIGTERM);
+    // Everything the server took is echoed, then the stream ends cleanly (FIN, not RST).
+    let back = read_to_end(&mut stream);
+    assert!(!back.is_empty());
+    assert!(back.len() <= offset);
+    assert!(
+        back == sent[..back.len()],
+        "the echo is not a prefix of what was sent"
+    );
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+}
+
+#[test]
+fn the_drain_period_bounds_shutdown_when_a_client_never_reads() {
+    let server = tackle(["serve-echo", "--tcp", "0", "--drain", "300ms"]).serve(1);
+    let mut hog = connect(&server, 0);
+    hog.set_write_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let chunk = vec![9u8; 64 * 1024];
+    while hog.write(&chunk).is_ok() {}
+    let since = Instant::now();
+    server.signal(libc::SIGTERM);
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(
+        since.elapsed() < PATIENCE,
+        "shutdown took {:?}",
+        since.elapsed()
+    );
+    assert!(stderr.contains("serve-echo: 1 connections"), "{stderr}");
+    drop(hog);
+}
