@@ -552,3 +552,33 @@ impl<S: StreamSocket, P: Session> Drop for Connection<S, P> {
         self.shared.open.fetch_sub(1, Ordering::Relaxed);
     }
 }
+
+/// An [`Output`] over a plain byte vector, for testing sessions without sockets.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct TestOutput {
+    pub sent: Vec<u8>,
+    pub deadline: Option<Instant>,
+    pub stats: Stats,
+    queue: OutQueue,
+    count: u64,
+    error: Option<io::Error>,
+}
+
+#[cfg(test)]
+impl TestOutput {
+    /// Runs `f` with an [`Output`] that appends to `self.sent`.
+    pub fn with<R>(&mut self, f: impl FnOnce(&mut Output<'_>) -> R) -> R {
+        let mut out = Output {
+            stream: &mut self.sent,
+            queue: &mut self.queue,
+            deadline: &mut self.deadline,
+            written: &mut self.count,
+            error: &mut self.error,
+            now: Instant::now(),
+            peer: "test",
+            stats: &self.stats,
+        };
+        f(&mut out)
+    }
+}
