@@ -185,6 +185,12 @@ impl StopHandle {
         self.wakeups.stop.store(true, Ordering::SeqCst);
         self.wakeups.waker.wake()
     }
+
+    /// Ends the loop at once, without draining (a second SIGINT/SIGTERM), and wakes it.
+    pub fn request_stop_now(&self) -> io::Result<()> {
+        self.wakeups.stop_now.store(true, Ordering::SeqCst);
+        self.wakeups.waker.wake()
+    }
 }
 
 /// What other threads use to reach the loop.
@@ -192,6 +198,7 @@ struct Wakeups {
     waker: Waker,
     queue: Mutex<Vec<(usize, u64)>>,
     stop: AtomicBool,
+    stop_now: AtomicBool,
 }
 
 impl Wakeups {
@@ -245,6 +252,7 @@ impl Reactor {
                 waker,
                 queue: Mutex::new(Vec::new()),
                 stop: AtomicBool::new(false),
+                stop_now: AtomicBool::new(false),
             }),
             control: LoopControl::default(),
             next_serial: 0,
@@ -413,6 +421,9 @@ impl Reactor {
         if self.wakeups.stop.swap(false, Ordering::SeqCst) {
             self.control.shutdown_requested = true;
         }
+        if self.wakeups.stop_now.swap(false, Ordering::SeqCst) {
+            self.control.stop_now = true;
+        }
     }
 
     fn shut_down(&mut self, now: Instant) {
@@ -537,6 +548,30 @@ mod tests {
         let started = Instant::now();
         reactor.run().unwrap();
         assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn stop_now_cuts_a_long_drain_short() {
+        let (_sender, receiver) = pipe::new().unwrap();
+        let mut reactor = Reactor::new().unwrap();
+        reactor.set_drain(Duration::from_secs(3600));
+        reactor
+            .add(Box::new(PipeReader {
+                pipe: receiver,
+                bytes: Arc::new(AtomicUsize::new(0)),
+                ticks: 0,
+                notifier_out: None,
+            }))
+            .unwrap();
+        let stop = reactor.stop_handle();
+        std::thread::spawn(move || {
+            // The reader keeps going through the drain; only stop_now ends the loop.
+            stop.request_stop().unwrap();
+            stop.request_stop_now().unwrap();
+        });
+        let started = Instant::now();
+        reactor.run().unwrap();
+        assert!(started.elapsed() < Duration::from_secs(60));
     }
 
     #[test]
