@@ -7,5 +7,6 @@
 //! [`reactor::Reactor`].
 
 pub mod listen;
+pub mod rate_limit;
 pub mod reactor;
 pub mod signals;
