@@ -41,7 +41,23 @@ Register-ArgumentCompleter -Native -CommandName 'tackle' -ScriptBlock {
             break
         }
         'tackle;serve-echo' {
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Listen for TCP connections on ADDR (repeatable)')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Listen for UDP datagrams on ADDR (repeatable)')
+            [CompletionResult]::new('--unix', '--unix', [CompletionResultType]::ParameterName, 'Listen for Unix stream connections on a socket file at PATH (repeatable)')
+            [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'Length of each TCP/Unix listener''s accept queue')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Run N event loops, sharing the TCP/UDP ports through SO_REUSEPORT')
+            [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'On SIGINT/SIGTERM, keep flushing pending output for up to DUR before exiting')
+            [CompletionResult]::new('--max-conns', '--max-conns', [CompletionResultType]::ParameterName, 'Most connections open at once; beyond it new ones are accepted and closed at once')
+            [CompletionResult]::new('--stats-interval', '--stats-interval', [CompletionResultType]::ParameterName, 'Log connection, byte and datagram rates every DUR (at info level, so with -v)')
+            [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Close connections idle for DUR (e.g. 30s, 5m; default: never)')
+            [CompletionResult]::new('--max-buffer', '--max-buffer', [CompletionResultType]::ParameterName, 'Stop reading from a client whose unsent echo passes SIZE (e.g. 256K, 1M)')
+            [CompletionResult]::new('--auth-key-file', '--auth-key-file', [CompletionResultType]::ParameterName, 'Require the HMAC-SHA256 challenge-response handshake, with the key read from FILE')
+            [CompletionResult]::new('--auth-key-env', '--auth-key-env', [CompletionResultType]::ParameterName, 'Require the HMAC-SHA256 challenge-response handshake, with the key in environment variable VAR')
+            [CompletionResult]::new('--auth-timeout', '--auth-timeout', [CompletionResultType]::ParameterName, 'How long a client has to answer the challenge')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log line format on stderr')
+            [CompletionResult]::new('--ipv6-only', '--ipv6-only', [CompletionResultType]::ParameterName, 'Make `[::]` listeners IPv6-only (by default they also accept IPv4)')
+            [CompletionResult]::new('--allow-low-ports', '--allow-low-ports', [CompletionResultType]::ParameterName, 'Answer UDP datagrams from source ports below 1024 (ignored by default, like xinetd, to prevent loops with other UDP services; port 0 is always ignored)')
+            [CompletionResult]::new('--no-nodelay', '--no-nodelay', [CompletionResultType]::ParameterName, 'Leave Nagle''s algorithm on (TCP_NODELAY is set by default)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log errors only')

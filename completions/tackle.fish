@@ -38,8 +38,24 @@ complete -c tackle -n "__fish_tackle_needs_command" -f -a "sendmail" -d 'Compose
 complete -c tackle -n "__fish_tackle_needs_command" -f -a "run-cmd" -d 'Run a command with timeout, input, capture and a checked exit'
 complete -c tackle -n "__fish_tackle_needs_command" -f -a "generate" -d 'Write shell completions and man pages into DIR (for maintainers)'
 complete -c tackle -n "__fish_tackle_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l tcp -d 'Listen for TCP connections on ADDR (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l udp -d 'Listen for UDP datagrams on ADDR (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l unix -d 'Listen for Unix stream connections on a socket file at PATH (repeatable)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l backlog -d 'Length of each TCP/Unix listener\'s accept queue' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l threads -d 'Run N event loops, sharing the TCP/UDP ports through SO_REUSEPORT' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l drain -d 'On SIGINT/SIGTERM, keep flushing pending output for up to DUR before exiting' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l max-conns -d 'Most connections open at once; beyond it new ones are accepted and closed at once' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l stats-interval -d 'Log connection, byte and datagram rates every DUR (at info level, so with -v)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l idle-timeout -d 'Close connections idle for DUR (e.g. 30s, 5m; default: never)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l max-buffer -d 'Stop reading from a client whose unsent echo passes SIZE (e.g. 256K, 1M)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l auth-key-file -d 'Require the HMAC-SHA256 challenge-response handshake, with the key read from FILE' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l auth-key-env -d 'Require the HMAC-SHA256 challenge-response handshake, with the key in environment variable VAR' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l auth-timeout -d 'How long a client has to answer the challenge' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l ipv6-only -d 'Make `[::]` listeners IPv6-only (by default they also accept IPv4)'
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l allow-low-ports -d 'Answer UDP datagrams from source ports below 1024 (ignored by default, like xinetd, to prevent loops with other UDP services; port 0 is always ignored)'
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l no-nodelay -d 'Leave Nagle\'s algorithm on (TCP_NODELAY is set by default)'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -s h -l help -d 'Print help (see more with \'--help\')'

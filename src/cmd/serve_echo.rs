@@ -1,19 +1,197 @@
 //! `tackle serve-echo`: TCP, UDP and Unix-socket echo servers in one event loop.
 //!
-//! Not implemented yet: this module holds the command-line surface until its issue lands.
+//! The recipes' echo servers (blocking, threaded, select, selectors, socketserver, Unix
+//! domain, HMAC-authenticated) done once: this file turns the flags into a validated
+//! [`ServerConfig`] and an echo [`Service`]; `net::server` does the rest.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+
+use crate::exit;
+use crate::net::args::{AllListeners, ListenSpec, ServerArgs, parse_positive_duration, parse_size};
+use crate::net::auth::{AuthConfig, Authenticated};
+use crate::net::server::{Packet, ServerConfig, Service, run_server};
+use crate::net::stream::{Output, Session, Step};
+
+/// The port used when no listener flag is given.
+pub const DEFAULT_PORT: u16 = 5566;
 
 const EXAMPLES: &str = "\
 Examples:
   tackle serve-echo                      # TCP and UDP on 127.0.0.1:5566
-  tackle serve-echo --tcp 0 --unix /tmp/echo.sock
-  printf hi | nc -N 127.0.0.1 5566       # talk to it";
+  tackle serve-echo --tcp 0 --udp '[::1]:7007' --unix /tmp/echo.sock
+  printf hi | nc -N 127.0.0.1 5566       # talk to it: prints hi
+  TACKLE_KEY=s3cret tackle serve-echo --tcp 7000 --auth-key-env TACKLE_KEY";
 
 /// TCP, UDP and Unix-socket echo servers in one event loop.
+///
+/// Every byte a TCP or Unix client sends comes back, in order, until it closes; each UDP
+/// datagram goes back to its sender unchanged. One `listening <proto> <addr>` line per
+/// listener is printed on stdout at start, in the order given; logs go to stderr. SIGINT or
+/// SIGTERM stops accepting, flushes what is owed for up to --drain, removes Unix socket files,
+/// prints a summary on stderr and exits 0.
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    pub listen: AllListeners,
+
+    #[command(flatten)]
+    pub server: ServerArgs,
+
+    /// Close connections idle for DUR (e.g. 30s, 5m; default: never)
+    #[arg(long, value_name = "DUR", value_parser = parse_positive_duration)]
+    pub idle_timeout: Option<Duration>,
+
+    /// Stop reading from a client whose unsent echo passes SIZE (e.g. 256K, 1M)
+    #[arg(long, value_name = "SIZE", default_value = "256K", value_parser = parse_buffer_size)]
+    pub max_buffer: usize,
+
+    /// Leave Nagle's algorithm on (TCP_NODELAY is set by default)
+    #[arg(long)]
+    pub no_nodelay: bool,
+
+    /// Require the HMAC-SHA256 challenge-response handshake, with the key read from FILE
+    #[arg(long, value_name = "FILE", conflicts_with = "auth_key_env",
+          value_hint = clap::ValueHint::FilePath)]
+    pub auth_key_file: Option<PathBuf>,
+
+    /// Require the HMAC-SHA256 challenge-response handshake, with the key in environment
+    /// variable VAR
+    #[arg(long, value_name = "VAR")]
+    pub auth_key_env: Option<String>,
+
+    /// How long a client has to answer the challenge
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_positive_duration)]
+    pub auth_timeout: Duration,
+}
+
+fn parse_buffer_size(text: &str) -> Result<usize, String> {
+    let size = parse_size(text)?;
+    if size < 1024 {
+        return Err(format!("{text:?} is too small; use at least 1K"));
+    }
+    Ok(size)
+}
 
 /// Runs `tackle serve-echo`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    Err(crate::exit::usage("not implemented yet"))
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let auth = auth_config(&args)?;
+    let listeners = args.listen.or_defaults(|| {
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT));
+        vec![ListenSpec::Tcp(addr), ListenSpec::Udp(addr)]
+    });
+    if auth.is_some()
+        && let Some(udp) = listeners.iter().find(|l| matches!(l, ListenSpec::Udp(_)))
+    {
+        return Err(exit::usage(format!(
+            "{}: UDP cannot be authenticated (a datagram has no connection to hold a \
+             challenge); use --tcp or --unix with --auth-key-file/--auth-key-env",
+            udp.flag()
+        )));
+    }
+    let config = ServerConfig {
+        idle_timeout: args.idle_timeout,
+        nodelay: !args.no_nodelay,
+        max_buffer: args.max_buffer,
+        name: "serve-echo",
+        ..args.server.config(listeners)
+    };
+    run_server(config, Echo { auth })
+}
+
+/// Reads the HMAC key named by --auth-key-file or --auth-key-env, if any.
+fn auth_config(args: &Args) -> anyhow::Result<Option<AuthConfig>> {
+    let key = if let Some(path) = &args.auth_key_file {
+        let key = std::fs::read(path)
+            .with_context(|| format!("--auth-key-file {}: cannot read the key", path.display()))?;
+        if key.is_empty() {
+            return Err(exit::usage(format!(
+                "--auth-key-file {}: the key file is empty",
+                path.display()
+            )));
+        }
+        key
+    } else if let Some(var) = &args.auth_key_env {
+        let key = std::env::var_os(var)
+            .ok_or_else(|| exit::usage(format!("--auth-key-env {var}: the variable is not set")))?;
+        if key.is_empty() {
+            return Err(exit::usage(format!(
+                "--auth-key-env {var}: the variable is empty"
+            )));
+        }
+        std::os::unix::ffi::OsStringExt::into_vec(key)
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(AuthConfig::new(key, args.auth_timeout)))
+}
+
+/// The echo service: optional authentication in front of a byte-for-byte echo.
+#[derive(Debug, Clone)]
+struct Echo {
+    auth: Option<AuthConfig>,
+}
+
+/// An echo connection, behind the handshake when a key is set.
+enum EchoSession {
+    Open(EchoBytes),
+    Authenticated(Authenticated<EchoBytes>),
+}
+
+/// Sends back whatever arrives.
+struct EchoBytes;
+
+impl Session for EchoBytes {
+    fn received(&mut self, data: &[u8], out: &mut Output<'_>) -> Step {
+        out.send(data);
+        Step::Continue
+    }
+}
+
+impl Session for EchoSession {
+    fn start(&mut self, out: &mut Output<'_>) -> Step {
+        match self {
+            EchoSession::Open(s) => s.start(out),
+            EchoSession::Authenticated(s) => s.start(out),
+        }
+    }
+
+    fn received(&mut self, data: &[u8], out: &mut Output<'_>) -> Step {
+        match self {
+            EchoSession::Open(s) => s.received(data, out),
+            EchoSession::Authenticated(s) => s.received(data, out),
+        }
+    }
+
+    fn peer_closed(&mut self, out: &mut Output<'_>) -> Step {
+        match self {
+            EchoSession::Open(s) => s.peer_closed(out),
+            EchoSession::Authenticated(s) => s.peer_closed(out),
+        }
+    }
+
+    fn deadline(&mut self, out: &mut Output<'_>) -> Step {
+        match self {
+            EchoSession::Open(s) => s.deadline(out),
+            EchoSession::Authenticated(s) => s.deadline(out),
+        }
+    }
+}
+
+impl Service for Echo {
+    type Session = EchoSession;
+
+    fn open(&mut self, _peer: &str) -> EchoSession {
+        match &self.auth {
+            Some(auth) => EchoSession::Authenticated(Authenticated::new(auth.clone(), EchoBytes)),
+            None => EchoSession::Open(EchoBytes),
+        }
+    }
+
+    fn datagram(&mut self, packet: &Packet<'_>) {
+        packet.reply(packet.data());
+    }
 }

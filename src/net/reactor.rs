@@ -185,6 +185,12 @@ impl StopHandle {
         self.wakeups.stop.store(true, Ordering::SeqCst);
         self.wakeups.waker.wake()
     }
+
+    /// Ends the loop at once, without draining (a second SIGINT/SIGTERM), and wakes it.
+    pub fn request_stop_now(&self) -> io::Result<()> {
+        self.wakeups.stop_now.store(true, Ordering::SeqCst);
+        self.wakeups.waker.wake()
+    }
 }
 
 /// What other threads use to reach the loop.
@@ -192,6 +198,7 @@ struct Wakeups {
     waker: Waker,
     queue: Mutex<Vec<(usize, u64)>>,
     stop: AtomicBool,
+    stop_now: AtomicBool,
 }
 
 impl Wakeups {
@@ -245,6 +252,7 @@ impl Reactor {
                 waker,
                 queue: Mutex::new(Vec::new()),
                 stop: AtomicBool::new(false),
+                stop_now: AtomicBool::new(false),
             }),
             control: LoopControl::default(),
             next_serial: 0,
@@ -412,6 +420,9 @@ impl Reactor {
         }
         if self.wakeups.stop.swap(false, Ordering::SeqCst) {
             self.control.shutdown_requested = true;
+        }
+        if self.wakeups.stop_now.swap(false, Ordering::SeqCst) {
+            self.control.stop_now = true;
         }
     }
 

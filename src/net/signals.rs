@@ -43,6 +43,11 @@ impl Handler for ShutdownOnSignal {
             if self.received > 1 {
                 tracing::warn!("signal {signal} again: stopping without draining");
                 cx.stop_now();
+                for other in &self.others {
+                    if let Err(e) = other.request_stop_now() {
+                        tracing::warn!("cannot wake a worker loop: {e}");
+                    }
+                }
                 continue;
             }
             tracing::info!("signal {signal}: shutting down");

@@ -1,0 +1,818 @@
+//! A complete server on the reactor, for any protocol: bind the listeners in the order given,
+//! announce them, run one event loop per `--threads` (sharing ports through SO_REUSEPORT),
+//! accept connections (with `--max-conns` and EMFILE handling), answer datagrams (with the
+//! low-port loop guard), shut down gracefully on SIGINT/SIGTERM and print a summary.
+//!
+//! A subcommand supplies a [`Service`]: what to do with each accepted stream connection (a
+//! [`Session`]) and with each datagram (a [`Packet`]). serve-echo echoes; serve-time answers
+//! with the time.
+
+use std::cell::RefCell;
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use mio::event::{Event, Source};
+use mio::{Interest, Registry, Token};
+
+use super::args::ListenSpec;
+use super::listen::{ListenOptions, SocketFile, announce, bind_tcp, bind_udp, bind_unix};
+use super::reactor::{Action, Context, Handler, Reactor, StopHandle};
+use super::signals::ShutdownOnSignal;
+use super::stream::{Connection, Session, StreamSocket};
+
+/// How long accepting pauses after the process ran out of file descriptors.
+const ACCEPT_RETRY: Duration = Duration::from_millis(100);
+/// At most one "refused: too many connections" warning per this period.
+const REFUSAL_WARNING_PERIOD: Duration = Duration::from_secs(1);
+
+/// What a server does with its connections and datagrams. Each event-loop thread gets its own
+/// clone, shared by all the listeners of that thread.
+pub trait Service: Clone + Send + 'static {
+    /// The per-connection protocol.
+    type Session: Session;
+
+    /// A stream connection was accepted from `peer` (an address, or `unix:PATH`).
+    fn open(&mut self, peer: &str) -> Self::Session;
+
+    /// A datagram arrived (already past the low-port guard). Answer with [`Packet::reply`],
+    /// or not at all.
+    fn datagram(&mut self, packet: &Packet<'_>);
+}
+
+/// Everything a server needs to run.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The listeners, in the order they are announced.
+    pub listeners: Vec<ListenSpec>,
+    pub listen: ListenOptions,
+    /// Event loops to run (1 = the main thread only).
+    pub threads: usize,
+    /// How long a graceful shutdown keeps flushing.
+    pub drain: Duration,
+    /// Most stream connections open at once, over all threads.
+    pub max_conns: usize,
+    /// Log rates this often.
+    pub stats_interval: Option<Duration>,
+    /// Answer datagrams from source ports below 1024.
+    pub allow_low_ports: bool,
+    /// Close stream connections idle this long.
+    pub idle_timeout: Option<Duration>,
+    /// TCP_NODELAY on accepted TCP connections.
+    pub nodelay: bool,
+    /// The high-water mark of a connection's output queue; reading stops above it.
+    pub max_buffer: usize,
+    /// The subcommand's name, for the summary line.
+    pub name: &'static str,
+}
+
+impl Default for ServerConfig {
+    fn default() -> ServerConfig {
+        ServerConfig {
+            listeners: Vec::new(),
+            listen: ListenOptions::default(),
+            threads: 1,
+            drain: Duration::from_secs(2),
+            max_conns: 10_000,
+            stats_interval: None,
+            allow_low_ports: false,
+            idle_timeout: None,
+            nodelay: true,
+            max_buffer: 256 * 1024,
+            name: "server",
+        }
+    }
+}
+
+/// Counters of one event loop; the summary and the rate lines add up all loops'.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Stream connections accepted and served.
+    pub connections: AtomicU64,
+    /// Stream connections accepted and closed at once (over `--max-conns`).
+    pub refused: AtomicU64,
+    pub bytes_in: AtomicU64,
+    pub bytes_out: AtomicU64,
+    pub datagrams_in: AtomicU64,
+    pub datagrams_out: AtomicU64,
+    /// Datagrams not answered: low source port, a full socket buffer, a service's choice.
+    pub datagrams_dropped: AtomicU64,
+    /// Failed or timed-out authentication handshakes.
+    pub auth_failures: AtomicU64,
+}
+
+/// A plain copy of [`Stats`] at one moment.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub connections: u64,
+    pub refused: u64,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    pub datagrams_in: u64,
+    pub datagrams_out: u64,
+    pub datagrams_dropped: u64,
+    pub auth_failures: u64,
+}
+
+impl Totals {
+    /// The sum of these loops' counters.
+    pub fn of<'a>(loops: impl IntoIterator<Item = &'a Arc<Shared>>) -> Totals {
+        let mut t = Totals::default();
+        for shared in loops {
+            let s = &shared.stats;
+            let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+            t.connections += get(&s.connections);
+            t.refused += get(&s.refused);
+            t.bytes_in += get(&s.bytes_in);
+            t.bytes_out += get(&s.bytes_out);
+            t.datagrams_in += get(&s.datagrams_in);
+            t.datagrams_out += get(&s.datagrams_out);
+            t.datagrams_dropped += get(&s.datagrams_dropped);
+            t.auth_failures += get(&s.auth_failures);
+        }
+        t
+    }
+
+    /// The one-line summary printed on stderr at exit.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} connections ({} refused), {} bytes in, {} bytes out, {} datagrams in, {} out, \
+             {} dropped, {} auth failures",
+            self.connections,
+            self.refused,
+            self.bytes_in,
+            self.bytes_out,
+            self.datagrams_in,
+            self.datagrams_out,
+            self.datagrams_dropped,
+            self.auth_failures
+        )
+    }
+}
+
+/// What one event loop's handlers share: its counters, and the limits and connection count
+/// shared by all loops.
+#[derive(Debug)]
+pub struct Shared {
+    pub stats: Stats,
+    /// Stream connections open now, over all loops.
+    pub open: Arc<AtomicUsize>,
+    next_id: Arc<AtomicU64>,
+    pub max_conns: usize,
+    pub max_buffer: usize,
+    pub idle_timeout: Option<Duration>,
+    pub nodelay: bool,
+    pub allow_low_ports: bool,
+}
+
+impl Shared {
+    /// A fresh connection number for log lines (unique over all loops).
+    fn next_id(&self) -> u64 {
+        self.next_id.fetch_add(1, Ordering::Relaxed) + 1
+    }
+}
+
+/// A listening socket bound and ready for a loop.
+enum Bound {
+    Tcp(mio::net::TcpListener),
+    Udp(mio::net::UdpSocket),
+    Unix(mio::net::UnixListener, SocketFile),
+}
+
+/// Binds every listener, announces them, runs the loops until a signal has shut them down,
+/// and prints the summary on stderr.
+pub fn run_server<S: Service>(config: ServerConfig, service: S) -> anyhow::Result<()> {
+    let threads = config.threads.max(1);
+    let (main_sockets, worker_sockets) = bind_all(&config, threads)?;
+    let announced = announce_lines(&main_sockets, &config.listeners);
+
+    let open = Arc::new(AtomicUsize::new(0));
+    let next_id = Arc::new(AtomicU64::new(0));
+    let new_shared = || {
+        Arc::new(Shared {
+            stats: Stats::default(),
+            open: Arc::clone(&open),
+            next_id: Arc::clone(&next_id),
+            max_conns: config.max_conns,
+            max_buffer: config.max_buffer.max(1),
+            idle_timeout: config.idle_timeout,
+            nodelay: config.nodelay,
+            allow_low_ports: config.allow_low_ports,
+        })
+    };
+
+    let mut all_shared = vec![new_shared()];
+    let mut workers = Vec::new();
+    let mut stops = Vec::new();
+    for (index, sockets) in worker_sockets.into_iter().enumerate() {
+        let shared = new_shared();
+        all_shared.push(Arc::clone(&shared));
+        let (worker, stop) = spawn_worker(index + 1, sockets, service.clone(), shared, &config)?;
+        workers.push(worker);
+        stops.push(stop);
+    }
+
+    let mut reactor = Reactor::new().context("cannot create the event loop")?;
+    reactor.set_drain(config.drain);
+    reactor
+        .add(Box::new(
+            ShutdownOnSignal::new(stops.clone()).context("cannot catch SIGINT/SIGTERM")?,
+        ))
+        .context("cannot watch for signals")?;
+    let service = Rc::new(RefCell::new(service));
+    add_sockets(&mut reactor, main_sockets, &service, &all_shared[0])
+        .context("cannot register the listeners")?;
+    if let Some(every) = config.stats_interval {
+        reactor
+            .add(Box::new(RateLogger::new(every, all_shared.clone())))
+            .context("cannot start the rate logger")?;
+    }
+
+    let started = Instant::now();
+    // Announce only now: the signal handler is in place, so a script that reads the line and
+    // sends SIGTERM gets a graceful shutdown, never the default action.
+    for (proto, addr) in &announced {
+        if let Err(e) = announce(proto, addr) {
+            for stop in &stops {
+                let _ = stop.request_stop_now();
+            }
+            return Err(e).context("cannot write the listening line to stdout");
+        }
+    }
+
+    let result = reactor.run();
+    for stop in &stops {
+        // Normally the signal handler already asked; this covers a loop that ended otherwise.
+        let _ = stop.request_stop();
+    }
+    for worker in workers {
+        match worker.join() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::error!("an event loop failed: {e}"),
+            Err(_) => tracing::error!("an event loop panicked"),
+        }
+    }
+    result.context("the event loop failed")?;
+    let totals = Totals::of(&all_shared);
+    eprintln!(
+        "{}: {} in {:.1}s",
+        config.name,
+        totals.summary(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Binds the main loop's listeners in order, then each worker's (TCP and UDP only, on the
+/// addresses the main loop got, so port 0 is resolved once).
+fn bind_all(
+    config: &ServerConfig,
+    threads: usize,
+) -> anyhow::Result<(Vec<Bound>, Vec<Vec<Bound>>)> {
+    let mut options = config.listen;
+    options.reuse_port = options.reuse_port || threads > 1;
+    let mut main = Vec::new();
+    for spec in &config.listeners {
+        main.push(bind_one(spec, &options).with_context(|| cannot_listen(spec))?);
+    }
+    let mut workers = Vec::new();
+    for _ in 1..threads {
+        let mut sockets = Vec::new();
+        for (spec, bound) in config.listeners.iter().zip(&main) {
+            let resolved = match bound {
+                Bound::Tcp(l) => ListenSpec::Tcp(l.local_addr()?),
+                Bound::Udp(s) => ListenSpec::Udp(s.local_addr()?),
+                Bound::Unix(..) => continue,
+            };
+            sockets.push(bind_one(&resolved, &options).with_context(|| cannot_listen(spec))?);
+        }
+        workers.push(sockets);
+    }
+    Ok((main, workers))
+}
+
+fn cannot_listen(spec: &ListenSpec) -> String {
+    format!("{}: cannot listen", spec.flag())
+}
+
+fn bind_one(spec: &ListenSpec, options: &ListenOptions) -> io::Result<Bound> {
+    let result = match spec {
+        ListenSpec::Tcp(addr) => bind_tcp(*addr, options).map(Bound::Tcp),
+        ListenSpec::Udp(addr) => bind_udp(*addr, options).map(Bound::Udp),
+        ListenSpec::Unix(path) => bind_unix(path, options).map(|(l, f)| Bound::Unix(l, f)),
+    };
+    result.map_err(|e| explain_bind_error(spec, e))
+}
+
+/// Adds the hint a user needs for the usual bind failures.
+fn explain_bind_error(spec: &ListenSpec, e: io::Error) -> io::Error {
+    let port = match spec {
+        ListenSpec::Tcp(a) | ListenSpec::Udp(a) => a.port(),
+        ListenSpec::Unix(_) => return e,
+    };
+    match e.kind() {
+        io::ErrorKind::PermissionDenied if port < 1024 => io::Error::new(
+            e.kind(),
+            format!("{e}; ports below 1024 need root or CAP_NET_BIND_SERVICE"),
+        ),
+        io::ErrorKind::AddrInUse => io::Error::new(
+            e.kind(),
+            format!("{e}; another program uses port {port} (port 0 picks a free one)"),
+        ),
+        _ => e,
+    }
+}
+
+/// The `listening` lines for the bound sockets, with port 0 resolved.
+fn announce_lines(sockets: &[Bound], specs: &[ListenSpec]) -> Vec<(&'static str, String)> {
+    sockets
+        .iter()
+        .zip(specs)
+        .map(|(bound, spec)| match bound {
+            Bound::Tcp(l) => ("tcp", local_or_spec(l.local_addr(), spec)),
+            Bound::Udp(s) => ("udp", local_or_spec(s.local_addr(), spec)),
+            Bound::Unix(_, file) => ("unix", file.path().display().to_string()),
+        })
+        .collect()
+}
+
+fn local_or_spec(local: io::Result<SocketAddr>, spec: &ListenSpec) -> String {
+    match (local, spec) {
+        (Ok(addr), _) => addr.to_string(),
+        (Err(_), ListenSpec::Tcp(a) | ListenSpec::Udp(a)) => a.to_string(),
+        (Err(_), ListenSpec::Unix(p)) => p.display().to_string(),
+    }
+}
+
+type Worker = std::thread::JoinHandle<io::Result<()>>;
+
+/// Starts an event loop on its own thread with these sockets; returns it and its stop handle
+/// once its listeners are registered.
+fn spawn_worker<S: Service>(
+    index: usize,
+    sockets: Vec<Bound>,
+    service: S,
+    shared: Arc<Shared>,
+    config: &ServerConfig,
+) -> anyhow::Result<(Worker, StopHandle)> {
+    let drain = config.drain;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = std::thread::Builder::new()
+        .name(format!("loop-{index}"))
+        .spawn(move || -> io::Result<()> {
+            let setup = || -> io::Result<Reactor> {
+                let mut reactor = Reactor::new()?;
+                reactor.set_drain(drain);
+                add_sockets(
+                    &mut reactor,
+                    sockets,
+                    &Rc::new(RefCell::new(service)),
+                    &shared,
+                )?;
+                Ok(reactor)
+            };
+            match setup() {
+                Ok(mut reactor) => {
+                    let _ = tx.send(Ok(reactor.stop_handle()));
+                    reactor.run()
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    Ok(())
+                }
+            }
+        })
+        .context("cannot start an event-loop thread")?;
+    let stop = rx
+        .recv()
+        .context("an event-loop thread ended before it started")?
+        .context("cannot start an event-loop thread")?;
+    Ok((worker, stop))
+}
+
+fn add_sockets<S: Service>(
+    reactor: &mut Reactor,
+    sockets: Vec<Bound>,
+    service: &Rc<RefCell<S>>,
+    shared: &Arc<Shared>,
+) -> io::Result<()> {
+    for bound in sockets {
+        let handler: Box<dyn Handler> = match bound {
+            Bound::Tcp(listener) => Box::new(StreamListener::new(
+                TcpAcceptor(listener),
+                Rc::clone(service),
+                Arc::clone(shared),
+            )),
+            Bound::Unix(listener, file) => Box::new(StreamListener::new(
+                UnixAcceptor {
+                    listener,
+                    path: file.path().to_path_buf(),
+                    _file: file,
+                },
+                Rc::clone(service),
+                Arc::clone(shared),
+            )),
+            Bound::Udp(socket) => Box::new(Datagrams {
+                socket,
+                service: Rc::clone(service),
+                shared: Arc::clone(shared),
+            }),
+        };
+        reactor.add(handler)?;
+    }
+    Ok(())
+}
+
+/// A listening stream socket: TCP or Unix.
+trait Acceptor: Source + 'static {
+    type Stream: StreamSocket;
+    /// Accepts one connection; returns it with the peer's name for log lines.
+    fn accept_one(&self, shared: &Shared) -> io::Result<(Self::Stream, String)>;
+    /// What this listener is, for log lines.
+    fn describe(&self) -> String;
+}
+
+struct TcpAcceptor(mio::net::TcpListener);
+
+impl Acceptor for TcpAcceptor {
+    type Stream = mio::net::TcpStream;
+
+    fn accept_one(&self, shared: &Shared) -> io::Result<(Self::Stream, String)> {
+        let (stream, peer) = self.0.accept()?;
+        if shared.nodelay
+            && let Err(e) = stream.set_nodelay(true)
+        {
+            tracing::debug!("TCP_NODELAY on {peer}: {e}");
+        }
+        Ok((stream, peer.to_string()))
+    }
+
+    fn describe(&self) -> String {
+        self.0
+            .local_addr()
+            .map_or_else(|_| "tcp".to_owned(), |a| format!("tcp {a}"))
+    }
+}
+
+impl Source for TcpAcceptor {
+    fn register(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
+        self.0.register(r, t, i)
+    }
+    fn reregister(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
+        self.0.reregister(r, t, i)
+    }
+    fn deregister(&mut self, r: &Registry) -> io::Result<()> {
+        self.0.deregister(r)
+    }
+}
+
+struct UnixAcceptor {
+    listener: mio::net::UnixListener,
+    path: PathBuf,
+    /// Removes the socket file when the listener is dropped (at shutdown).
+    _file: SocketFile,
+}
+
+impl Acceptor for UnixAcceptor {
+    type Stream = mio::net::UnixStream;
+
+    fn accept_one(&self, _shared: &Shared) -> io::Result<(Self::Stream, String)> {
+        let (stream, _) = self.listener.accept()?;
+        Ok((stream, format!("unix:{}", self.path.display())))
+    }
+
+    fn describe(&self) -> String {
+        format!("unix {}", self.path.display())
+    }
+}
+
+impl Source for UnixAcceptor {
+    fn register(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
+        self.listener.register(r, t, i)
+    }
+    fn reregister(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
+        self.listener.reregister(r, t, i)
+    }
+    fn deregister(&mut self, r: &Registry) -> io::Result<()> {
+        self.listener.deregister(r)
+    }
+}
+
+/// Accepts connections and spawns a [`Connection`] for each.
+struct StreamListener<A: Acceptor, S: Service> {
+    acceptor: A,
+    service: Rc<RefCell<S>>,
+    shared: Arc<Shared>,
+    /// Out of file descriptors: accepting resumes on the timer.
+    paused: bool,
+    last_refusal_warning: Option<Instant>,
+    refusals_unreported: u64,
+}
+
+impl<A: Acceptor, S: Service> StreamListener<A, S> {
+    fn new(acceptor: A, service: Rc<RefCell<S>>, shared: Arc<Shared>) -> Self {
+        StreamListener {
+            acceptor,
+            service,
+            shared,
+            paused: false,
+            last_refusal_warning: None,
+            refusals_unreported: 0,
+        }
+    }
+
+    /// Accepts until the queue is empty (edge-triggered readiness).
+    fn accept_all(&mut self, cx: &mut Context<'_>) -> Action {
+        loop {
+            match self.acceptor.accept_one(&self.shared) {
+                Ok((stream, peer)) => {
+                    if self.paused {
+                        tracing::info!("{}: accepting again", self.acceptor.describe());
+                        self.paused = false;
+                    }
+                    self.take(stream, peer, cx);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Action::Continue,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if is_connection_gone(&e) => {}
+                Err(e) if is_out_of_resources(&e) => {
+                    if !self.paused {
+                        tracing::warn!(
+                            "{}: cannot accept: {e}; pausing accepts, retrying every {ACCEPT_RETRY:?}",
+                            self.acceptor.describe()
+                        );
+                        self.paused = true;
+                    }
+                    cx.set_timer_after(ACCEPT_RETRY);
+                    return Action::Continue;
+                }
+                Err(e) => {
+                    tracing::warn!("{}: accept failed: {e}", self.acceptor.describe());
+                    cx.set_timer_after(ACCEPT_RETRY);
+                    return Action::Continue;
+                }
+            }
+        }
+    }
+
+    fn take(&mut self, stream: A::Stream, peer: String, cx: &mut Context<'_>) {
+        if self.shared.open.load(Ordering::Relaxed) >= self.shared.max_conns {
+            self.shared.stats.refused.fetch_add(1, Ordering::Relaxed);
+            self.warn_refusal(&peer, cx.now());
+            drop(stream);
+            return;
+        }
+        self.shared
+            .stats
+            .connections
+            .fetch_add(1, Ordering::Relaxed);
+        let session = self.service.borrow_mut().open(&peer);
+        let id = self.shared.next_id();
+        cx.spawn(Box::new(Connection::new(
+            stream,
+            session,
+            peer,
+            id,
+            Arc::clone(&self.shared),
+        )));
+    }
+
+    fn warn_refusal(&mut self, peer: &str, now: Instant) {
+        self.refusals_unreported += 1;
+        if self
+            .last_refusal_warning
+            .is_some_and(|at| now.duration_since(at) < REFUSAL_WARNING_PERIOD)
+        {
+            return;
+        }
+        tracing::warn!(
+            "{}: {} connection(s) refused, the latest from {peer}: --max-conns {} reached",
+            self.acceptor.describe(),
+            self.refusals_unreported,
+            self.shared.max_conns
+        );
+        self.refusals_unreported = 0;
+        self.last_refusal_warning = Some(now);
+    }
+}
+
+fn is_connection_gone(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::ECONNABORTED | libc::EPROTO | libc::EPERM)
+    )
+}
+
+fn is_out_of_resources(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
+    )
+}
+
+impl<A: Acceptor, S: Service> Handler for StreamListener<A, S> {
+    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
+        registry.register(&mut self.acceptor, token, Interest::READABLE)
+    }
+
+    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+        registry.deregister(&mut self.acceptor)
+    }
+
+    fn started(&mut self, cx: &mut Context<'_>) -> Action {
+        // Connections may already be waiting (other threads' listeners start first).
+        self.accept_all(cx)
+    }
+
+    fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
+        if self.paused {
+            return Action::Continue;
+        }
+        self.accept_all(cx)
+    }
+
+    fn timeout(&mut self, cx: &mut Context<'_>) -> Action {
+        self.accept_all(cx)
+    }
+}
+
+/// A UDP socket whose datagrams go to the service.
+struct Datagrams<S: Service> {
+    socket: mio::net::UdpSocket,
+    service: Rc<RefCell<S>>,
+    shared: Arc<Shared>,
+}
+
+/// One datagram, for [`Service::datagram`].
+pub struct Packet<'a> {
+    socket: &'a mio::net::UdpSocket,
+    data: &'a [u8],
+    from: SocketAddr,
+    stats: &'a Stats,
+}
+
+impl Packet<'_> {
+    /// The datagram's payload.
+    pub fn data(&self) -> &[u8] {
+        self.data
+    }
+
+    /// Its sender.
+    pub fn from(&self) -> SocketAddr {
+        self.from
+    }
+
+    /// Sends `bytes` back to the sender as one datagram. A full socket buffer drops it, as UDP
+    /// may; returns whether it was sent.
+    pub fn reply(&self, bytes: &[u8]) -> bool {
+        loop {
+            match self.socket.send_to(bytes, self.from) {
+                Ok(_) => {
+                    self.stats.datagrams_out.fetch_add(1, Ordering::Relaxed);
+                    self.stats
+                        .bytes_out
+                        .fetch_add(bytes.len() as u64, Ordering::Relaxed);
+                    return true;
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    tracing::debug!("reply to {} dropped: {e}", self.from);
+                    self.count_dropped();
+                    return false;
+                }
+            }
+        }
+    }
+
+    /// Counts this datagram as dropped (not answered on purpose, e.g. a rate limit).
+    pub fn count_dropped(&self) {
+        self.stats.datagrams_dropped.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+impl<S: Service> Datagrams<S> {
+    /// Like xinetd: a datagram from port 0 cannot be answered, and one from a low port is
+    /// likely another UDP service (echo, chargen) that would answer back forever.
+    fn is_loop_risk(&self, from: SocketAddr) -> bool {
+        from.port() == 0 || (from.port() < 1024 && !self.shared.allow_low_ports)
+    }
+}
+
+impl<S: Service> Handler for Datagrams<S> {
+    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
+        registry.register(&mut self.socket, token, Interest::READABLE)
+    }
+
+    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+        registry.deregister(&mut self.socket)
+    }
+
+    fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
+        loop {
+            let buffer = cx.buffer();
+            match self.socket.recv_from(buffer) {
+                Ok((n, from)) => {
+                    let stats = &self.shared.stats;
+                    stats.datagrams_in.fetch_add(1, Ordering::Relaxed);
+                    stats.bytes_in.fetch_add(n as u64, Ordering::Relaxed);
+                    if self.is_loop_risk(from) {
+                        tracing::debug!("ignoring a datagram from {from}: source port below 1024");
+                        stats.datagrams_dropped.fetch_add(1, Ordering::Relaxed);
+                        continue;
+                    }
+                    let packet = Packet {
+                        socket: &self.socket,
+                        data: &buffer[..n],
+                        from,
+                        stats,
+                    };
+                    self.service.borrow_mut().datagram(&packet);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Action::Continue,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    // An ICMP error reported on the socket: it concerns one peer, not us.
+                    tracing::debug!("udp receive: {e}");
+                }
+            }
+        }
+    }
+}
+
+/// Logs connection, byte and datagram rates every `--stats-interval`.
+struct RateLogger {
+    every: Duration,
+    loops: Vec<Arc<Shared>>,
+    last: Totals,
+    last_at: Instant,
+}
+
+impl RateLogger {
+    fn new(every: Duration, loops: Vec<Arc<Shared>>) -> RateLogger {
+        RateLogger {
+            every,
+            loops,
+            last: Totals::default(),
+            last_at: Instant::now(),
+        }
+    }
+}
+
+impl Handler for RateLogger {
+    fn register(&mut self, _registry: &Registry, _token: Token) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn deregister(&mut self, _registry: &Registry) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn started(&mut self, cx: &mut Context<'_>) -> Action {
+        self.last_at = cx.now();
+        cx.set_timer_after(self.every);
+        Action::Continue
+    }
+
+    fn ready(&mut self, _event: &Event, _cx: &mut Context<'_>) -> Action {
+        Action::Continue
+    }
+
+    fn timeout(&mut self, cx: &mut Context<'_>) -> Action {
+        let now = Totals::of(&self.loops);
+        let secs = cx
+            .now()
+            .duration_since(self.last_at)
+            .as_secs_f64()
+            .max(1e-9);
+        let rate = |a: u64, b: u64| (a.saturating_sub(b)) as f64 / secs;
+        let open = self
+            .loops
+            .first()
+            .map_or(0, |s| s.open.load(Ordering::Relaxed));
+        tracing::info!(
+            "{open} open; {:.1} conn/s, {:.0} B/s in, {:.0} B/s out, {:.1} datagrams/s in, {:.1} out",
+            rate(now.connections, self.last.connections),
+            rate(now.bytes_in, self.last.bytes_in),
+            rate(now.bytes_out, self.last.bytes_out),
+            rate(now.datagrams_in, self.last.datagrams_in),
+            rate(now.datagrams_out, self.last.datagrams_out),
+        );
+        self.last = now;
+        self.last_at = cx.now();
+        cx.set_timer_after(self.every);
+        Action::Continue
+    }
+
+    fn shutdown(&mut self, _cx: &mut Context<'_>) -> Action {
+        Action::Close
+    }
+
+    fn keeps_loop_alive(&self) -> bool {
+        false
+    }
+}
