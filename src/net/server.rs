@@ -43,6 +43,12 @@ pub trait Service: Clone + Send + 'static {
     /// A datagram arrived (already past the low-port guard). Answer with [`Packet::reply`],
     /// or not at all.
     fn datagram(&mut self, packet: &Packet<'_>);
+
+    /// Counters of the service's own, appended to the summary line at exit (serve-time's
+    /// `N rate-limited`, say).
+    fn summary_note(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Everything a server needs to run.
@@ -171,6 +177,21 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// Counters and limits for a loop put together by hand rather than by [`run_server`]
+    /// (see [`add_service`]), with the limits of `config`.
+    pub fn for_config(config: &ServerConfig) -> Arc<Shared> {
+        Arc::new(Shared {
+            stats: Stats::default(),
+            open: Arc::new(AtomicUsize::new(0)),
+            next_id: Arc::new(AtomicU64::new(0)),
+            max_conns: config.max_conns,
+            max_buffer: config.max_buffer.max(1),
+            idle_timeout: config.idle_timeout,
+            nodelay: config.nodelay,
+            allow_low_ports: config.allow_low_ports,
+        })
+    }
+
     /// A fresh connection number for log lines (unique over all loops).
     fn next_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed) + 1
@@ -259,13 +280,36 @@ pub fn run_server<S: Service>(config: ServerConfig, service: S) -> anyhow::Resul
     }
     result.context("the event loop failed")?;
     let totals = Totals::of(&all_shared);
+    let note = service.borrow().summary_note();
     eprintln!(
-        "{}: {} in {:.1}s",
+        "{}: {}{} in {:.1}s",
         config.name,
         totals.summary(),
+        note.map(|n| format!(", {n}")).unwrap_or_default(),
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// Binds `listeners` and registers them with `reactor`, answered by `service`; returns each
+/// one's protocol and bound address, in order. Calling it once per service puts several
+/// protocols in one loop, as the recipe's `event_loop([UDPTimeServer(...),
+/// UDPEchoServer(...)])` does; [`run_server`] is the one-service, many-thread case.
+pub fn add_service<S: Service>(
+    reactor: &mut Reactor,
+    listeners: &[ListenSpec],
+    options: &ListenOptions,
+    service: S,
+    shared: &Arc<Shared>,
+) -> anyhow::Result<Vec<(&'static str, String)>> {
+    let mut sockets = Vec::new();
+    for spec in listeners {
+        sockets.push(bind_one(spec, options).with_context(|| cannot_listen(spec))?);
+    }
+    let bound = announce_lines(&sockets, listeners);
+    add_sockets(reactor, sockets, &Rc::new(RefCell::new(service)), shared)
+        .context("cannot register the listeners")?;
+    Ok(bound)
 }
 
 /// Binds the main loop's listeners in order, then each worker's (TCP and UDP only, on the
