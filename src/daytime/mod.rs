@@ -6,3 +6,4 @@
 //! reactor in [`crate::net`], next to any other handler kind (echo, say) in the same loop.
 
 pub mod reply;
+pub mod server;
