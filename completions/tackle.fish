@@ -67,7 +67,7 @@ rfc3339\t'RFC 3339: `2026-11-21T22:44:21+08:00`, or `...Z` with --utc'
 rfc2822\t'RFC 2822 (mail Date:): `Sat, 21 Nov 2026 22:44:21 +0800`'
 unix\t'Seconds since 1970-01-01T00:00:00Z: `1795272261`'
 unix-ms\t'Milliseconds since 1970-01-01T00:00:00Z: `1795272261123`'
-rfc868\t'RFC 868: 4 bytes, big-endian seconds since 1900-01-01T00:00:00Z, no line end. The 32-bit counter wraps on 2036-02-07T06:28:16Z and starts again at 0, as the RFC\'s does'"
+rfc868\t'RFC 868: 4 bytes, big-endian seconds since 1900-01-01T00:00:00Z, no line end. The RFC\'s 32-bit counter wraps on 2036-02-07T06:28:16Z and starts again at 0'"
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l rate-limit -d 'Most UDP replies per second to one source address; beyond it datagrams are dropped and counted (0: no limit). Guards against reflection attacks with forged source addresses' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l backlog -d 'Length of each TCP/Unix listener\'s accept queue' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l threads -d 'Run N event loops, sharing the TCP/UDP ports through SO_REUSEPORT' -r

@@ -117,8 +117,20 @@ fn assert_close_to_now(format: &str, at: Timestamp) {
 
 #[test]
 fn with_no_listener_flag_it_serves_tcp_and_udp_on_5567() {
-    let help = tackle(["serve-time", "--help"]).run();
-    help.success().stdout_contains("127.0.0.1:5567");
+    // The one test that uses the fixed default port.
+    let server = serve(&["--format", "unix"], 2);
+    let expected = [("tcp", "127.0.0.1:5567"), ("udp", "127.0.0.1:5567")];
+    for (announced, (proto, addr)) in server.listeners.iter().zip(expected) {
+        assert_eq!((announced.0.as_str(), announced.1.as_str()), (proto, addr));
+    }
+    assert_close_to_now(
+        "unix",
+        parse("unix", &ask_tcp(addr(&server, 0), b""), &shanghai()),
+    );
+    assert_close_to_now(
+        "unix",
+        parse("unix", &ask_udp(addr(&server, 1), b""), &shanghai()),
+    );
 }
 
 #[test]

@@ -28,7 +28,7 @@ pub enum Format {
     /// Milliseconds since 1970-01-01T00:00:00Z: `1795272261123`
     UnixMs,
     /// RFC 868: 4 bytes, big-endian seconds since 1900-01-01T00:00:00Z, no line end. The
-    /// 32-bit counter wraps on 2036-02-07T06:28:16Z and starts again at 0, as the RFC's does
+    /// RFC's 32-bit counter wraps on 2036-02-07T06:28:16Z and starts again at 0
     Rfc868,
 }
 
