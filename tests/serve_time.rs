@@ -304,6 +304,60 @@ fn rate_limit_drops_replies_beyond_n_per_second_per_source() {
 }
 
 #[test]
+fn threads_share_one_rate_limit() {
+    let server = serve(
+        &[
+            "--udp",
+            "0",
+            "--threads",
+            "2",
+            "--rate-limit",
+            "5",
+            "--format",
+            "unix",
+        ],
+        1,
+    );
+    let server_addr = addr(&server, 0);
+    // Ten client ports, so SO_REUSEPORT spreads the flood over both threads' sockets.
+    let flood: Vec<UdpSocket> = (0..10)
+        .map(|_| udp_client(server_addr, "127.0.0.1:0"))
+        .collect();
+    let started = Timestamp::now();
+    for _ in 0..3 {
+        for client in &flood {
+            client.send(b"").expect("send");
+        }
+    }
+    // Probes from twenty other addresses reach both sockets (all twenty landing on one has
+    // odds of 2^-19); once each is answered, so is every earlier datagram on its socket.
+    let probes: Vec<UdpSocket> = (2..22)
+        .map(|n| udp_client(server_addr, &format!("127.0.0.{n}:0")))
+        .collect();
+    for probe in &probes {
+        probe.send(b"").expect("send probe");
+    }
+    for probe in &probes {
+        receive(probe);
+    }
+    let elapsed = Timestamp::now().duration_since(started).as_secs_f64();
+    let mut answered = 0;
+    let mut buf = [0u8; 64];
+    for client in &flood {
+        client.set_nonblocking(true).expect("nonblocking");
+        while client.recv(&mut buf).is_ok() {
+            answered += 1;
+        }
+    }
+    // One allowance for 127.0.0.1 in all, not one per thread.
+    let most = 5 + (elapsed * 5.0).ceil() as usize;
+    assert!(
+        (5..=most).contains(&answered),
+        "{answered} replies to 30 datagrams over 2 threads with --rate-limit 5 in {elapsed:.3}s"
+    );
+}
+
+#[test]
 fn rate_limit_zero_disables_the_limit() {
     let server = serve(&["--udp", "0", "--rate-limit", "0", "--format", "unix"], 1);
     let client = udp_client(addr(&server, 0), "127.0.0.1:0");
