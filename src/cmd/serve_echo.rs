@@ -18,6 +18,9 @@ use crate::net::stream::{Output, Session, Step};
 /// The port used when no listener flag is given.
 pub const DEFAULT_PORT: u16 = 5566;
 
+const ECHO: &str = "Echo";
+const AUTH: &str = "Authentication (TCP and Unix listeners)";
+
 const EXAMPLES: &str = "\
 Examples:
   tackle serve-echo                      # TCP and UDP on 127.0.0.1:5566
@@ -42,29 +45,31 @@ pub struct Args {
     pub server: ServerArgs,
 
     /// Close connections idle for DUR (e.g. 30s, 5m; default: never)
-    #[arg(long, value_name = "DUR", value_parser = parse_positive_duration)]
+    #[arg(long, value_name = "DUR", value_parser = parse_positive_duration, help_heading = ECHO)]
     pub idle_timeout: Option<Duration>,
 
     /// Stop reading from a client whose unsent echo passes SIZE (e.g. 256K, 1M)
-    #[arg(long, value_name = "SIZE", default_value = "256K", value_parser = parse_buffer_size)]
+    #[arg(long, value_name = "SIZE", default_value = "256K", value_parser = parse_buffer_size,
+          help_heading = ECHO)]
     pub max_buffer: usize,
 
     /// Leave Nagle's algorithm on (TCP_NODELAY is set by default)
-    #[arg(long)]
+    #[arg(long, help_heading = ECHO)]
     pub no_nodelay: bool,
 
     /// Require the HMAC-SHA256 challenge-response handshake, with the key read from FILE
     #[arg(long, value_name = "FILE", conflicts_with = "auth_key_env",
-          value_hint = clap::ValueHint::FilePath)]
+          value_hint = clap::ValueHint::FilePath, help_heading = AUTH)]
     pub auth_key_file: Option<PathBuf>,
 
     /// Require the HMAC-SHA256 challenge-response handshake, with the key in environment
     /// variable VAR
-    #[arg(long, value_name = "VAR")]
+    #[arg(long, value_name = "VAR", help_heading = AUTH)]
     pub auth_key_env: Option<String>,
 
     /// How long a client has to answer the challenge
-    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_positive_duration)]
+    #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_positive_duration,
+          help_heading = AUTH)]
     pub auth_timeout: Duration,
 }
 

@@ -49,6 +49,8 @@ pub type InetListeners = ListenerArgs<false>;
 /// `--tcp ADDR`, `--udp ADDR` and `--unix PATH`.
 pub type AllListeners = ListenerArgs<true>;
 
+const LISTENERS: &str = "Listeners";
+
 const ADDR_FORMS: &str =
     "ADDR is PORT (on 127.0.0.1), HOST:PORT, [IPV6]:PORT or NAME:PORT; port 0 picks a free port";
 
@@ -69,6 +71,7 @@ impl<const UNIX: bool> clap::Args for ListenerArgs<UNIX> {
             .arg(
                 Arg::new("tcp")
                     .long("tcp")
+                    .help_heading(LISTENERS)
                     .value_name("ADDR")
                     .action(ArgAction::Append)
                     .value_parser(parse_listen_addr)
@@ -81,6 +84,7 @@ impl<const UNIX: bool> clap::Args for ListenerArgs<UNIX> {
             .arg(
                 Arg::new("udp")
                     .long("udp")
+                    .help_heading(LISTENERS)
                     .value_name("ADDR")
                     .action(ArgAction::Append)
                     .value_parser(parse_listen_addr)
@@ -96,6 +100,7 @@ impl<const UNIX: bool> clap::Args for ListenerArgs<UNIX> {
         cmd.arg(
             Arg::new("unix")
                 .long("unix")
+                .help_heading(LISTENERS)
                 .value_name("PATH")
                 .action(ArgAction::Append)
                 .value_parser(clap::value_parser!(PathBuf))
@@ -160,6 +165,7 @@ fn collect<T: Clone + Send + Sync + 'static>(
 
 /// Server tuning flags shared by every tackle server.
 #[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Server")]
 pub struct ServerArgs {
     /// Length of each TCP/Unix listener's accept queue
     #[arg(long, value_name = "N", default_value_t = 1024,

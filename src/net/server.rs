@@ -209,6 +209,7 @@ enum Bound {
 /// and prints the summary on stderr.
 pub fn run_server<S: Service>(config: ServerConfig, service: S) -> anyhow::Result<()> {
     let threads = config.threads.max(1);
+    raise_fd_limit();
     let (main_sockets, worker_sockets) = bind_all(&config, threads)?;
     let announced = announce_lines(&main_sockets, &config.listeners);
 
@@ -310,6 +311,27 @@ pub fn add_service<S: Service>(
     add_sockets(reactor, sockets, &Rc::new(RefCell::new(service)), shared)
         .context("cannot register the listeners")?;
     Ok(bound)
+}
+
+/// Raises the soft limit on open files to the hard limit, as servers need one descriptor per
+/// connection and the usual soft limit (1024) is far below `--max-conns`.
+fn raise_fd_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit with a valid pointer to an rlimit we own.
+    let raised = unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0
+            && limit.rlim_cur < limit.rlim_max
+            && {
+                limit.rlim_cur = limit.rlim_max;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0
+            }
+    };
+    if raised {
+        tracing::debug!("open-file limit raised to {}", limit.rlim_max);
+    }
 }
 
 /// Binds the main loop's listeners in order, then each worker's (TCP and UDP only, on the
@@ -739,12 +761,10 @@ impl Packet<'_> {
     }
 }
 
-impl<S: Service> Datagrams<S> {
-    /// Like xinetd: a datagram from port 0 cannot be answered, and one from a low port is
-    /// likely another UDP service (echo, chargen) that would answer back forever.
-    fn is_loop_risk(&self, from: SocketAddr) -> bool {
-        from.port() == 0 || (from.port() < 1024 && !self.shared.allow_low_ports)
-    }
+/// Like xinetd: a datagram from port 0 cannot be answered, and one from a low port is likely
+/// another UDP service (echo, chargen, daytime) that would answer back forever.
+fn is_loop_risk(from: SocketAddr, allow_low_ports: bool) -> bool {
+    from.port() == 0 || (from.port() < 1024 && !allow_low_ports)
 }
 
 impl<S: Service> Handler for Datagrams<S> {
@@ -764,7 +784,7 @@ impl<S: Service> Handler for Datagrams<S> {
                     let stats = &self.shared.stats;
                     stats.datagrams_in.fetch_add(1, Ordering::Relaxed);
                     stats.bytes_in.fetch_add(n as u64, Ordering::Relaxed);
-                    if self.is_loop_risk(from) {
+                    if is_loop_risk(from, self.shared.allow_low_ports) {
                         tracing::debug!("ignoring a datagram from {from}: source port below 1024");
                         stats.datagrams_dropped.fetch_add(1, Ordering::Relaxed);
                         continue;
@@ -858,5 +878,50 @@ impl Handler for RateLogger {
 
     fn keeps_loop_alive(&self) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn low_source_ports_are_ignored_unless_allowed_and_port_zero_always() {
+        let from = |port: u16| SocketAddr::from(([127, 0, 0, 1], port));
+        assert!(is_loop_risk(from(0), false));
+        assert!(is_loop_risk(from(0), true));
+        assert!(is_loop_risk(from(7), false));
+        assert!(is_loop_risk(from(1023), false));
+        assert!(!is_loop_risk(from(7), true));
+        assert!(!is_loop_risk(from(1024), false));
+        assert!(!is_loop_risk(from(40000), false));
+    }
+
+    #[test]
+    fn bind_errors_carry_a_hint() {
+        let spec = ListenSpec::Tcp("127.0.0.1:80".parse().unwrap());
+        let e = explain_bind_error(&spec, io::Error::from(io::ErrorKind::PermissionDenied));
+        assert!(e.to_string().contains("CAP_NET_BIND_SERVICE"), "{e}");
+        let e = explain_bind_error(&spec, io::Error::from(io::ErrorKind::AddrInUse));
+        assert!(e.to_string().contains("port 80"), "{e}");
+    }
+
+    #[test]
+    fn the_summary_names_every_counter() {
+        let totals = Totals {
+            connections: 3,
+            refused: 1,
+            bytes_in: 10,
+            bytes_out: 9,
+            datagrams_in: 2,
+            datagrams_out: 1,
+            datagrams_dropped: 1,
+            auth_failures: 1,
+        };
+        assert_eq!(
+            totals.summary(),
+            "3 connections (1 refused), 10 bytes in, 9 bytes out, 2 datagrams in, 1 out, \
+             1 dropped, 1 auth failures"
+        );
     }
 }

@@ -289,7 +289,7 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
 
     /// Reads until the socket is empty, the queue is over the high-water mark, or the session
     /// stops. Returns the step to apply.
-    fn read_available(&mut self, cx: &mut Context<'_>) -> Step {
+    fn read_available(&mut self, cx: &mut Context<'_>, short_read_drains: bool) -> Step {
         let now = cx.now();
         let high_water = self.shared.max_buffer;
         loop {
@@ -310,9 +310,14 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
                         .bytes_in
                         .fetch_add(n as u64, Ordering::Relaxed);
                     self.last_activity = now;
+                    // A short read emptied the socket: data or a FIN arriving later raises a
+                    // new edge, so the read that would only say WouldBlock is skipped (as
+                    // nginx does). Not when the event already reported the peer's FIN: that
+                    // edge is spent, so read on to the end of stream.
+                    let drained = short_read_drains && n < buffer.len();
                     let data = &buffer[..n];
                     let step = self.with_session(now, |s, out| s.received(data, out));
-                    if step != Step::Continue || self.error.is_some() {
+                    if step != Step::Continue || self.error.is_some() || drained {
                         return step;
                     }
                 }
@@ -367,7 +372,7 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
                 && self.queue.len() < self.shared.max_buffer / 2
             {
                 self.paused = false;
-                step = self.read_available(cx);
+                step = self.read_available(cx, false);
                 continue;
             }
             break;
@@ -473,7 +478,7 @@ impl<S: StreamSocket, P: Session> Handler for Connection<S, P> {
         }
         let readable = event.is_readable() || event.is_read_closed() || event.is_error();
         let step = if readable && self.phase == Phase::Open && !self.paused {
-            self.read_available(cx)
+            self.read_available(cx, !event.is_read_closed() && !event.is_error())
         } else {
             Step::Continue
         };
