@@ -12,6 +12,9 @@ use crate::net::server::run_server;
 /// The port with no listener flag: one above serve-echo's 5566.
 pub const DEFAULT_PORT: u16 = 5567;
 
+/// The help heading of the flags that are serve-time's own.
+const TIME: &str = "Time";
+
 const EXAMPLES: &str = "\
 Examples:
   tackle serve-time                      # TCP and UDP on 127.0.0.1:5567
@@ -35,16 +38,17 @@ pub struct Args {
     listen: InetListeners,
 
     /// What a reply says (text formats end in CRLF)
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Ctime)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Ctime,
+          help_heading = TIME)]
     format: Format,
 
     /// Write calendar fields in UTC (default: local time, from TZ or the system's zone)
-    #[arg(long)]
+    #[arg(long, help_heading = TIME)]
     utc: bool,
 
     /// Most UDP replies per second to one source address; beyond it datagrams are dropped and
     /// counted (0: no limit). Guards against reflection attacks with forged source addresses
-    #[arg(long, value_name = "N", default_value_t = 100)]
+    #[arg(long, value_name = "N", default_value_t = 100, help_heading = TIME)]
     rate_limit: u32,
 
     #[command(flatten)]
