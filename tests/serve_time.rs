@@ -192,6 +192,21 @@ fn utc_flag_versus_tz_asia_shanghai() {
 }
 
 #[test]
+fn an_unusable_tz_falls_back_to_utc_with_a_warning() {
+    let server = tackle(["serve-time", "--udp", "0", "--format", "rfc3339"])
+        .env("TZ", "Not/A_Zone")
+        .serve(1);
+    let reply = ask_udp(addr(&server, 0), b"");
+    assert!(line(&reply).ends_with('Z'), "{reply:?}");
+    assert_close_to_now("rfc3339", parse("rfc3339", &reply, &TimeZone::UTC));
+    let stderr = server.stderr();
+    assert!(
+        stderr.contains("[WARN]") && stderr.contains("using UTC"),
+        "no warning about TZ:\n{stderr}"
+    );
+}
+
+#[test]
 fn rfc868_is_four_big_endian_bytes_from_1900() {
     let server = serve(&["--udp", "0", "--tcp", "0", "--format", "rfc868"], 2);
     for reply in [
