@@ -20,7 +20,7 @@ Examples:
   tackle serve-time                      # TCP and UDP on 127.0.0.1:5567
   tackle serve-time --udp 0 --format rfc3339 --utc
   tackle serve-time --tcp 0.0.0.0:37 --udp 0.0.0.0:37 --format rfc868   # as root: RFC 868
-  nc -u -w1 127.0.0.1 5567 </dev/null     # ask for the time
+  echo | nc -u -w1 127.0.0.1 5567        # ask for the time over UDP
 
 TCP: the reply is sent as soon as a connection is accepted, then the server closes it; what
 the client sends is ignored. UDP: every datagram (an empty one too) gets one reply, as long as
