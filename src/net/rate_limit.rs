@@ -15,7 +15,8 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::time::{Duration, Instant};
 
-/// How many source addresses are tracked individually by default (about 1 MiB at most).
+/// How many source addresses are tracked individually by default: 40 bytes each in a hash
+/// table of at most 32768 slots, about 1.3 MB.
 pub const DEFAULT_MAX_SOURCES: usize = 16 * 1024;
 
 /// How often a full table may be swept of sources that are back at full allowance.
