@@ -662,3 +662,89 @@ fn stats_interval_logs_rates() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_low_port_without_privileges_is_a_runtime_error_with_a_hint() {
+    use std::process::Command;
+    // As root (CI containers), drop to nobody first so that the bind really is refused.
+    // SAFETY: geteuid has no preconditions.
+    let mut cmd = if unsafe { libc::geteuid() } == 0 {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid", "65534", "--regid", "65534", "--clear-groups"])
+            .arg(common::bin());
+        c
+    } else {
+        Command::new(common::bin())
+    };
+    let out = cmd
+        .args(["serve-echo", "--tcp", "127.0.0.1:1"])
+        .output()
+        .expect("run tackle");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.contains("--tcp 127.0.0.1:1: cannot listen: Permission denied"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("CAP_NET_BIND_SERVICE"), "{stderr}");
+}
+
+#[test]
+fn quiet_silences_the_summary() {
+    let server = tackle(["-q", "serve-echo", "--tcp", "0"]).serve(1);
+    ping(&mut connect(&server, 0), b"shh");
+    let stderr = stop(server);
+    assert_eq!(stderr, "");
+}
+
+#[test]
+fn sigterm_flushes_pending_echo_before_closing() {
+    let server = tackle(["serve-echo", "--tcp", "0", "--max-buffer", "64K"]).serve(1);
+    let mut stream = connect(&server, 0);
+    // Fill the server's queue for this client without reading anything back.
+    stream
+        .set_write_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let sent: Vec<u8> = (0..8 * 1024 * 1024u32).map(|n| (n % 253) as u8).collect();
+    let mut offset = 0;
+    while offset < sent.len() {
+        match stream.write(&sent[offset..]) {
+            Ok(n) => offset += n,
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
+            Err(e) => panic!("write: {e}"),
+        }
+    }
+    server.signal(libc::SIGTERM);
+    // Everything the server took is echoed, then the stream ends cleanly (FIN, not RST).
+    let back = read_to_end(&mut stream);
+    assert!(!back.is_empty());
+    assert!(back.len() <= offset);
+    assert!(
+        back == sent[..back.len()],
+        "the echo is not a prefix of what was sent"
+    );
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+}
+
+#[test]
+fn the_drain_period_bounds_shutdown_when_a_client_never_reads() {
+    let server = tackle(["serve-echo", "--tcp", "0", "--drain", "300ms"]).serve(1);
+    let mut hog = connect(&server, 0);
+    hog.set_write_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let chunk = vec![9u8; 64 * 1024];
+    while hog.write(&chunk).is_ok() {}
+    let since = Instant::now();
+    server.signal(libc::SIGTERM);
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(
+        since.elapsed() < PATIENCE,
+        "shutdown took {:?}",
+        since.elapsed()
+    );
+    assert!(stderr.contains("serve-echo: 1 connections"), "{stderr}");
+    drop(hog);
+}

@@ -423,15 +423,18 @@ fn a_port_in_use_is_a_runtime_error_naming_the_listener() {
 }
 
 /// The recipe's `event_loop([UDPTimeServer(...), UDPEchoServer(...)])`: one reactor, one
-/// thread, a time service and an echo service side by side, through the library.
+/// thread, the real time service and an echo service side by side, through the library.
 #[test]
 fn one_reactor_serves_time_and_echo_together() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
     use tackle::daytime::reply::{Format, Zone};
     use tackle::daytime::server::{TimeConfig, TimeService};
     use tackle::net::args::ListenSpec;
     use tackle::net::listen::ListenOptions;
     use tackle::net::reactor::Reactor;
-    use tackle::net::server::{Packet, ServerConfig, Service, Shared, add_service};
+    use tackle::net::server::{Bound, Packet, ServerConfig, Service, Shared, add_socket, bind_one};
     use tackle::net::stream::{Output, Session, Step};
 
     /// A minimal echo service: datagrams and stream bytes go back as they came.
@@ -454,47 +457,58 @@ fn one_reactor_serves_time_and_echo_together() {
         }
     }
 
-    let mut reactor = Reactor::new().expect("reactor");
-    reactor.set_drain(Duration::ZERO);
-    let shared = Shared::for_config(&ServerConfig::default());
     let options = ListenOptions::default();
     let any = "127.0.0.1:0".parse().expect("addr");
-    let time = TimeService::new(TimeConfig {
+    let bind = |spec| bind_one(&spec, &options).expect("bind");
+    let local = |bound: &Bound| match bound {
+        Bound::Udp(socket) => socket.local_addr().expect("addr"),
+        Bound::Tcp(listener) => listener.local_addr().expect("addr"),
+        Bound::Unix(..) => unreachable!("no Unix listener here"),
+    };
+    let (time_udp, time_tcp, echo_udp) = (
+        bind(ListenSpec::Udp(any)),
+        bind(ListenSpec::Tcp(any)),
+        bind(ListenSpec::Udp(any)),
+    );
+    let addrs = (local(&time_udp), local(&time_tcp), local(&echo_udp));
+
+    let mut reactor = Reactor::new().expect("reactor");
+    reactor.set_drain(Duration::ZERO);
+    let shared = Shared::new(&ServerConfig::default());
+    let time = Rc::new(RefCell::new(TimeService::new(TimeConfig {
         format: Format::Unix,
         zone: Zone::Utc,
         rate_limit: 100,
-    });
-    let time_addrs = add_service(
+    })));
+    add_socket(&mut reactor, time_udp, &time, &shared).expect("time over UDP");
+    add_socket(&mut reactor, time_tcp, &time, &shared).expect("time over TCP");
+    add_socket(
         &mut reactor,
-        &[ListenSpec::Udp(any), ListenSpec::Tcp(any)],
-        &options,
-        time,
-        &shared,
-    )
-    .expect("time listeners");
-    let echo_addrs = add_service(
-        &mut reactor,
-        &[ListenSpec::Udp(any)],
-        &options,
-        Echo,
+        echo_udp,
+        &Rc::new(RefCell::new(Echo)),
         &shared,
     )
     .expect("echo");
-    let parse_addr = |(_, addr): &(&str, String)| -> SocketAddr { addr.parse().expect("addr") };
-    let (time_udp, time_tcp) = (parse_addr(&time_addrs[0]), parse_addr(&time_addrs[1]));
-    let echo_udp = parse_addr(&echo_addrs[0]);
+
+    /// Stops the loop when the client is done, even if it panicked, so the test cannot hang.
+    struct StopOnDrop(tackle::net::reactor::StopHandle);
+    impl Drop for StopOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.request_stop();
+        }
+    }
 
     // The handlers are not Send, so the loop runs here and the client on another thread.
-    let stop = reactor.stop_handle();
+    let stop = StopOnDrop(reactor.stop_handle());
     let client = std::thread::spawn(move || {
-        let replies = (
+        let _stop = stop;
+        let (time_udp, time_tcp, echo_udp) = addrs;
+        (
             ask_udp(time_udp, b"time?"),
             ask_udp(echo_udp, b"echo me"),
             ask_tcp(time_tcp, b""),
             ask_udp(echo_udp, b""),
-        );
-        stop.request_stop().expect("stop the loop");
-        replies
+        )
     });
     reactor.run().expect("the loop runs");
     let (time_reply, echo_reply, tcp_reply, empty_echo) = client.join().expect("client");

@@ -5,7 +5,46 @@
 //!
 //! A subcommand supplies a [`Service`]: what to do with each accepted stream connection (a
 //! [`Session`]) and with each datagram (a [`Packet`]). serve-echo echoes; serve-time answers
-//! with the time.
+//! with the time:
+//!
+//! ```no_run
+//! use tackle::net::args::ListenSpec;
+//! use tackle::net::server::{Packet, ServerConfig, Service, run_server};
+//! use tackle::net::stream::{Output, Session, Step};
+//!
+//! #[derive(Clone)]
+//! struct Daytime;
+//!
+//! struct Reply;
+//!
+//! impl Session for Reply {
+//!     fn start(&mut self, out: &mut Output<'_>) -> Step {
+//!         out.send(b"Sat Nov 21 22:44:21 2026\r\n");
+//!         Step::Finish // send it, shut down our side, close
+//!     }
+//!     fn received(&mut self, _data: &[u8], _out: &mut Output<'_>) -> Step {
+//!         Step::Continue // input is ignored
+//!     }
+//! }
+//!
+//! impl Service for Daytime {
+//!     type Session = Reply;
+//!     fn open(&mut self, _peer: &str) -> Reply {
+//!         Reply
+//!     }
+//!     fn datagram(&mut self, packet: &Packet<'_>) {
+//!         packet.reply(b"Sat Nov 21 22:44:21 2026\r\n");
+//!     }
+//! }
+//!
+//! let config = ServerConfig {
+//!     listeners: vec![ListenSpec::Udp("127.0.0.1:5567".parse()?)],
+//!     name: "serve-time",
+//!     ..ServerConfig::default()
+//! };
+//! run_server(config, Daytime)?;
+//! # Ok::<(), anyhow::Error>(())
+//! ```
 
 use std::cell::RefCell;
 use std::io;
@@ -177,9 +216,8 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// Counters and limits for a loop put together by hand rather than by [`run_server`]
-    /// (see [`add_service`]), with the limits of `config`.
-    pub fn for_config(config: &ServerConfig) -> Arc<Shared> {
+    /// What the first (or only) loop of a server with this configuration shares.
+    pub fn new(config: &ServerConfig) -> Arc<Shared> {
         Arc::new(Shared {
             stats: Stats::default(),
             open: Arc::new(AtomicUsize::new(0)),
@@ -192,6 +230,17 @@ impl Shared {
         })
     }
 
+    /// For another loop of the same server: its own counters, the same limits and the same
+    /// connection count.
+    pub fn sibling(&self) -> Arc<Shared> {
+        Arc::new(Shared {
+            stats: Stats::default(),
+            open: Arc::clone(&self.open),
+            next_id: Arc::clone(&self.next_id),
+            ..*self
+        })
+    }
+
     /// A fresh connection number for log lines (unique over all loops).
     fn next_id(&self) -> u64 {
         self.next_id.fetch_add(1, Ordering::Relaxed) + 1
@@ -199,7 +248,7 @@ impl Shared {
 }
 
 /// A listening socket bound and ready for a loop.
-enum Bound {
+pub enum Bound {
     Tcp(mio::net::TcpListener),
     Udp(mio::net::UdpSocket),
     Unix(mio::net::UnixListener, SocketFile),
@@ -213,22 +262,10 @@ pub fn run_server<S: Service>(config: ServerConfig, service: S) -> anyhow::Resul
     let (main_sockets, worker_sockets) = bind_all(&config, threads)?;
     let announced = announce_lines(&main_sockets, &config.listeners);
 
-    let open = Arc::new(AtomicUsize::new(0));
-    let next_id = Arc::new(AtomicU64::new(0));
-    let new_shared = || {
-        Arc::new(Shared {
-            stats: Stats::default(),
-            open: Arc::clone(&open),
-            next_id: Arc::clone(&next_id),
-            max_conns: config.max_conns,
-            max_buffer: config.max_buffer.max(1),
-            idle_timeout: config.idle_timeout,
-            nodelay: config.nodelay,
-            allow_low_ports: config.allow_low_ports,
-        })
-    };
+    let first = Shared::new(&config);
+    let new_shared = || first.sibling();
 
-    let mut all_shared = vec![new_shared()];
+    let mut all_shared = vec![Arc::clone(&first)];
     let mut workers = Vec::new();
     let mut stops = Vec::new();
     for (index, sockets) in worker_sockets.into_iter().enumerate() {
@@ -282,35 +319,17 @@ pub fn run_server<S: Service>(config: ServerConfig, service: S) -> anyhow::Resul
     result.context("the event loop failed")?;
     let totals = Totals::of(&all_shared);
     let note = service.borrow().summary_note();
-    eprintln!(
-        "{}: {}{} in {:.1}s",
-        config.name,
-        totals.summary(),
-        note.map(|n| format!(", {n}")).unwrap_or_default(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
-}
-
-/// Binds `listeners` and registers them with `reactor`, answered by `service`; returns each
-/// one's protocol and bound address, in order. Calling it once per service puts several
-/// protocols in one loop, as the recipe's `event_loop([UDPTimeServer(...),
-/// UDPEchoServer(...)])` does; [`run_server`] is the one-service, many-thread case.
-pub fn add_service<S: Service>(
-    reactor: &mut Reactor,
-    listeners: &[ListenSpec],
-    options: &ListenOptions,
-    service: S,
-    shared: &Arc<Shared>,
-) -> anyhow::Result<Vec<(&'static str, String)>> {
-    let mut sockets = Vec::new();
-    for spec in listeners {
-        sockets.push(bind_one(spec, options).with_context(|| cannot_listen(spec))?);
+    // The summary is not a log line, but -q (errors only) silences it too.
+    if tracing::enabled!(tracing::Level::WARN) {
+        eprintln!(
+            "{}: {}{} in {:.1}s",
+            config.name,
+            totals.summary(),
+            note.map(|n| format!(", {n}")).unwrap_or_default(),
+            started.elapsed().as_secs_f64()
+        );
     }
-    let bound = announce_lines(&sockets, listeners);
-    add_sockets(reactor, sockets, &Rc::new(RefCell::new(service)), shared)
-        .context("cannot register the listeners")?;
-    Ok(bound)
+    Ok(())
 }
 
 /// Raises the soft limit on open files to the hard limit, as servers need one descriptor per
@@ -366,7 +385,8 @@ fn cannot_listen(spec: &ListenSpec) -> String {
     format!("{}: cannot listen", spec.flag())
 }
 
-fn bind_one(spec: &ListenSpec, options: &ListenOptions) -> io::Result<Bound> {
+/// Binds one listener (with a hint in the error for the usual failures).
+pub fn bind_one(spec: &ListenSpec, options: &ListenOptions) -> io::Result<Bound> {
     let result = match spec {
         ListenSpec::Tcp(addr) => bind_tcp(*addr, options).map(Bound::Tcp),
         ListenSpec::Udp(addr) => bind_udp(*addr, options).map(Bound::Udp),
@@ -468,30 +488,42 @@ fn add_sockets<S: Service>(
     shared: &Arc<Shared>,
 ) -> io::Result<()> {
     for bound in sockets {
-        let handler: Box<dyn Handler> = match bound {
-            Bound::Tcp(listener) => Box::new(StreamListener::new(
-                TcpAcceptor(listener),
-                Rc::clone(service),
-                Arc::clone(shared),
-            )),
-            Bound::Unix(listener, file) => Box::new(StreamListener::new(
-                UnixAcceptor {
-                    listener,
-                    path: file.path().to_path_buf(),
-                    _file: file,
-                },
-                Rc::clone(service),
-                Arc::clone(shared),
-            )),
-            Bound::Udp(socket) => Box::new(Datagrams {
-                socket,
-                service: Rc::clone(service),
-                shared: Arc::clone(shared),
-            }),
-        };
-        reactor.add(handler)?;
+        add_socket(reactor, bound, service, shared)?;
     }
     Ok(())
+}
+
+/// Registers one bound socket with a loop, served by `service`: the building block for a
+/// loop that mixes services (the recipes' `event_loop([UDPTimeServer(..), UDPEchoServer(..)])`).
+/// [`run_server`] does this for every listener of a single service.
+pub fn add_socket<S: Service>(
+    reactor: &mut Reactor,
+    bound: Bound,
+    service: &Rc<RefCell<S>>,
+    shared: &Arc<Shared>,
+) -> io::Result<Token> {
+    let handler: Box<dyn Handler> = match bound {
+        Bound::Tcp(listener) => Box::new(StreamListener::new(
+            TcpAcceptor(listener),
+            Rc::clone(service),
+            Arc::clone(shared),
+        )),
+        Bound::Unix(listener, file) => Box::new(StreamListener::new(
+            UnixAcceptor {
+                listener,
+                path: file.path().to_path_buf(),
+                _file: file,
+            },
+            Rc::clone(service),
+            Arc::clone(shared),
+        )),
+        Bound::Udp(socket) => Box::new(Datagrams {
+            socket,
+            service: Rc::clone(service),
+            shared: Arc::clone(shared),
+        }),
+    };
+    reactor.add(handler)
 }
 
 /// A listening stream socket: TCP or Unix.
@@ -884,6 +916,7 @@ impl Handler for RateLogger {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::stream::{Output, Step};
 
     #[test]
     fn low_source_ports_are_ignored_unless_allowed_and_port_zero_always() {
@@ -904,6 +937,100 @@ mod tests {
         assert!(e.to_string().contains("CAP_NET_BIND_SERVICE"), "{e}");
         let e = explain_bind_error(&spec, io::Error::from(io::ErrorKind::AddrInUse));
         assert!(e.to_string().contains("port 80"), "{e}");
+    }
+
+    /// Answers every datagram with a fixed text, like the recipes' UDP time server.
+    #[derive(Clone)]
+    struct Fixed(&'static [u8]);
+
+    impl Service for Fixed {
+        type Session = Greeting;
+        fn open(&mut self, _peer: &str) -> Greeting {
+            Greeting(self.0)
+        }
+        fn datagram(&mut self, packet: &Packet<'_>) {
+            packet.reply(self.0);
+        }
+    }
+
+    /// Sends a greeting and finishes.
+    struct Greeting(&'static [u8]);
+
+    impl Session for Greeting {
+        fn start(&mut self, out: &mut Output<'_>) -> Step {
+            out.send(self.0);
+            Step::Finish
+        }
+        fn received(&mut self, _data: &[u8], _out: &mut Output<'_>) -> Step {
+            Step::Continue
+        }
+    }
+
+    /// Sends back what it gets.
+    #[derive(Clone)]
+    struct Mirror;
+
+    impl Service for Mirror {
+        type Session = Greeting;
+        fn open(&mut self, _peer: &str) -> Greeting {
+            Greeting(b"")
+        }
+        fn datagram(&mut self, packet: &Packet<'_>) {
+            packet.reply(packet.data());
+        }
+    }
+
+    #[test]
+    fn one_loop_can_mix_services() {
+        let config = ServerConfig::default();
+        let shared = Shared::new(&config);
+        let options = ListenOptions::default();
+        let bind = |spec| bind_one(&spec, &options).unwrap();
+        let udp = |bound: &Bound| match bound {
+            Bound::Udp(s) => s.local_addr().unwrap(),
+            _ => unreachable!(),
+        };
+        let any = "127.0.0.1:0".parse().unwrap();
+        let (time, echo, greeter) = (
+            bind(ListenSpec::Udp(any)),
+            bind(ListenSpec::Udp(any)),
+            bind(ListenSpec::Tcp(any)),
+        );
+        let (time_addr, echo_addr) = (udp(&time), udp(&echo));
+        let greeter_addr = match &greeter {
+            Bound::Tcp(l) => l.local_addr().unwrap(),
+            _ => unreachable!(),
+        };
+        let mut reactor = Reactor::new().unwrap();
+        reactor.set_drain(Duration::ZERO);
+        let fixed = Rc::new(RefCell::new(Fixed(b"Sat Nov 21 22:44:21 2026\r\n")));
+        add_socket(&mut reactor, time, &fixed, &shared).unwrap();
+        add_socket(&mut reactor, greeter, &fixed, &shared).unwrap();
+        add_socket(&mut reactor, echo, &Rc::new(RefCell::new(Mirror)), &shared).unwrap();
+        let stop = reactor.stop_handle();
+        let client = std::thread::spawn(move || {
+            let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+            socket
+                .set_read_timeout(Some(Duration::from_secs(20)))
+                .unwrap();
+            let mut buf = [0; 64];
+            socket.send_to(b"", time_addr).unwrap();
+            let n = socket.recv(&mut buf).unwrap();
+            assert_eq!(&buf[..n], b"Sat Nov 21 22:44:21 2026\r\n");
+            socket.send_to(b"echo", echo_addr).unwrap();
+            let n = socket.recv(&mut buf).unwrap();
+            assert_eq!(&buf[..n], b"echo");
+            let mut tcp = std::net::TcpStream::connect(greeter_addr).unwrap();
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut tcp, &mut text).unwrap();
+            assert_eq!(text, b"Sat Nov 21 22:44:21 2026\r\n");
+            stop.request_stop().unwrap();
+        });
+        reactor.run().unwrap();
+        client.join().unwrap();
+        let totals = Totals::of([&shared]);
+        assert_eq!((totals.datagrams_in, totals.datagrams_out), (2, 2));
+        assert_eq!(totals.connections, 1);
     }
 
     #[test]

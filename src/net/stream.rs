@@ -382,8 +382,14 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
                 self.error = Some(e);
                 return Action::Close;
             }
-            // Lingering is for a peer that may still be sending; at shutdown it waits no more.
-            if self.peer_done || cx.is_shutting_down() {
+            if self.peer_done {
+                return Action::Close;
+            }
+            // Lingering is for a peer that may still be sending; at shutdown it waits no more,
+            // but what has already arrived is read first, so the close is a FIN, not a RST
+            // that could destroy the reply still in flight.
+            if cx.is_shutting_down() {
+                self.discard_available(cx);
                 return Action::Close;
             }
             self.phase = Phase::Lingering;
