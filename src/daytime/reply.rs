@@ -7,6 +7,7 @@
 //! the last reply and only formats again when the clock has moved on.
 
 use std::io::Write;
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -112,11 +113,17 @@ pub fn write_reply(format: Format, zone: &Zone, now: Timestamp, out: &mut Vec<u8
 
 /// Replies for one format and zone, formatted at most once per clock tick (a second, or a
 /// millisecond for `unix-ms`).
+///
+/// Reading the wall clock costs about as much as the rest of a reply, so it is read only when
+/// the tick may have changed: after formatting, the reply is kept until the monotonic clock
+/// passes the end of the wall clock's current tick. The caller's monotonic reading is shared
+/// with the rate limiter, so a cached reply costs no clock read of its own. If the system
+/// clock is stepped, replies lag the step by at most one tick.
 #[derive(Debug, Clone)]
 pub struct Replies {
     format: Format,
     zone: Zone,
-    tick: Option<i64>,
+    valid_until: Option<Instant>,
     text: Vec<u8>,
 }
 
@@ -126,27 +133,32 @@ impl Replies {
         Replies {
             format,
             zone,
-            tick: None,
+            valid_until: None,
             text: Vec::with_capacity(64),
         }
     }
 
     /// The reply for the current time.
     pub fn now(&mut self) -> &[u8] {
-        self.at(Timestamp::now())
+        self.at(Instant::now(), Timestamp::now)
     }
 
-    /// The reply for instant `now`.
-    pub fn at(&mut self, now: Timestamp) -> &[u8] {
-        let tick = if self.format.changes_every_second() {
-            now.as_second()
-        } else {
-            now.as_millisecond()
-        };
-        if self.tick != Some(tick) {
-            write_reply(self.format, &self.zone, now, &mut self.text);
-            self.tick = Some(tick);
+    /// The reply at monotonic time `now`; `wall_clock` is read only if the cached reply's tick
+    /// may have ended.
+    pub fn at(&mut self, now: Instant, wall_clock: impl FnOnce() -> Timestamp) -> &[u8] {
+        if self.valid_until.is_some_and(|until| now < until) {
+            return &self.text;
         }
+        let wall = wall_clock();
+        write_reply(self.format, &self.zone, wall, &mut self.text);
+        let tick_nanos: i128 = if self.format.changes_every_second() {
+            1_000_000_000
+        } else {
+            1_000_000
+        };
+        // `now` was read before `wall`, so `now + left` ends no later than the tick does.
+        let left = tick_nanos - wall.as_nanosecond().rem_euclid(tick_nanos);
+        self.valid_until = Some(now + Duration::from_nanos(left as u64));
         &self.text
     }
 }
@@ -235,15 +247,32 @@ mod tests {
     }
 
     #[test]
-    fn replies_are_reused_within_a_second_and_renewed_after_it() {
+    fn replies_are_reused_within_a_tick_without_reading_the_wall_clock() {
+        let start = Instant::now();
+        let ms = |n: u64| start + Duration::from_millis(n);
+        let wall = |ms: i64| move || Timestamp::from_millisecond(ms).unwrap();
+        let unread = || -> Timestamp { panic!("the wall clock was read within the tick") };
+
         let mut replies = Replies::new(Format::Unix, Zone::Utc);
-        let t = |ms| Timestamp::from_millisecond(ms).unwrap();
-        assert_eq!(replies.at(t(1_000)), b"1\r\n");
-        assert_eq!(replies.at(t(1_999)), b"1\r\n");
-        assert_eq!(replies.at(t(2_000)), b"2\r\n");
-        let mut ms = Replies::new(Format::UnixMs, Zone::Utc);
-        assert_eq!(ms.at(t(1_000)), b"1000\r\n");
-        assert_eq!(ms.at(t(1_001)), b"1001\r\n");
+        assert_eq!(replies.at(ms(0), wall(1_250)), b"1\r\n");
+        // The second ends 750 ms later: until then the cached reply is used.
+        assert_eq!(replies.at(ms(749), unread), b"1\r\n");
+        assert_eq!(replies.at(ms(750), wall(2_000)), b"2\r\n");
+
+        let mut millis = Replies::new(Format::UnixMs, Zone::Utc);
+        assert_eq!(millis.at(ms(0), wall(1_000)), b"1000\r\n");
+        assert_eq!(millis.at(ms(1), wall(1_001)), b"1001\r\n");
+    }
+
+    #[test]
+    fn replies_now_follows_the_system_clock() {
+        let mut replies = Replies::new(Format::Unix, Zone::Utc);
+        let text = String::from_utf8(replies.now().to_vec()).unwrap();
+        let seconds: i64 = text.trim_end().parse().unwrap();
+        assert!(
+            (seconds - Timestamp::now().as_second()).abs() <= 1,
+            "{text:?}"
+        );
     }
 
     proptest! {

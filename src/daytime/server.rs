@@ -11,6 +11,8 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
+use jiff::Timestamp;
+
 use crate::net::rate_limit::{DEFAULT_MAX_SOURCES, RateLimiter};
 use crate::net::server::{Packet, Service};
 use crate::net::stream::{Output, Session, Step};
@@ -59,13 +61,13 @@ impl TimeService {
         })
     }
 
-    fn may_answer(&self, packet: &Packet<'_>) -> bool {
+    fn may_answer(&self, packet: &Packet<'_>, now: Instant) -> bool {
         let Some(limiter) = &self.limiter else {
             return true;
         };
         // A thread that panicked mid-update leaves valid (if slightly off) counters.
         let mut limiter = limiter.lock().unwrap_or_else(PoisonError::into_inner);
-        limiter.allow(packet.from().ip(), Instant::now())
+        limiter.allow(packet.from().ip(), now)
     }
 }
 
@@ -79,8 +81,10 @@ impl Service for TimeService {
     }
 
     fn datagram(&mut self, packet: &Packet<'_>) {
-        if self.may_answer(packet) {
-            packet.reply(self.replies.now());
+        // One monotonic reading serves the limiter and the reply cache.
+        let now = Instant::now();
+        if self.may_answer(packet, now) {
+            packet.reply(self.replies.at(now, Timestamp::now));
         } else {
             tracing::trace!("rate limit: no reply to {}", packet.from());
             packet.count_dropped();
