@@ -60,7 +60,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let listeners = args.listen.or_defaults(default_listeners);
     let mut config = args.server.config(listeners);
     config.name = "serve-time";
-    let zone = if args.utc { Zone::Utc } else { Zone::local() };
+    // Counts since the epoch have no zone: don't look one up (or warn about a bad TZ) for them.
+    let zone = if args.utc || !args.format.uses_calendar() {
+        Zone::Utc
+    } else {
+        Zone::local()
+    };
     let service = TimeService::new(TimeConfig {
         format: args.format,
         zone,

@@ -34,6 +34,11 @@ pub enum Format {
 }
 
 impl Format {
+    /// Whether replies in this format show calendar fields, so that the zone matters.
+    pub fn uses_calendar(self) -> bool {
+        matches!(self, Format::Ctime | Format::Rfc3339 | Format::Rfc2822)
+    }
+
     /// Whether replies in this format change only once per second (so one can be reused
     /// for every request within that second).
     fn changes_every_second(self) -> bool {
