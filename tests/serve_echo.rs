@@ -724,6 +724,8 @@ fn sigterm_flushes_pending_echo_before_closing() {
         back == sent[..back.len()],
         "the echo is not a prefix of what was sent"
     );
+    // The server waits (within --drain) for a peer that was still sending to close.
+    drop(stream);
     let (status, stderr) = server.wait();
     assert_eq!(status.code(), Some(0), "{stderr}");
 }
@@ -746,5 +748,33 @@ fn the_drain_period_bounds_shutdown_when_a_client_never_reads() {
         since.elapsed()
     );
     assert!(stderr.contains("serve-echo: 1 connections"), "{stderr}");
+    drop(hog);
+}
+
+#[test]
+fn a_second_signal_ends_the_drain_at_once() {
+    let server = tackle(["-v", "serve-echo", "--tcp", "0", "--drain", "10m"]).serve(1);
+    let mut hog = connect(&server, 0);
+    hog.set_write_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let chunk = vec![9u8; 64 * 1024];
+    while hog.write(&chunk).is_ok() {}
+    server.signal(libc::SIGTERM);
+    // The first signal's log line says the drain has begun; only then is a second one distinct.
+    let deadline = Instant::now() + PATIENCE;
+    while !server.stderr().contains("shutting down") {
+        assert!(
+            Instant::now() < deadline,
+            "no shutdown line:\n{}",
+            server.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server.signal(libc::SIGTERM);
+    let since = Instant::now();
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(since.elapsed() < PATIENCE, "took {:?}", since.elapsed());
+    assert!(stderr.contains("stopping without draining"), "{stderr}");
     drop(hog);
 }

@@ -361,6 +361,30 @@ mod tests {
         }
 
         #[test]
+        fn listeners_come_out_in_the_order_given(
+            flags in proptest::collection::vec((0u8..3, any::<u16>()), 0..12),
+        ) {
+            let mut argv = vec!["t".to_owned()];
+            let mut expected = Vec::new();
+            for (kind, port) in &flags {
+                let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+                let (flag, value, spec) = match kind {
+                    0 => ("--tcp", port.to_string(), ListenSpec::Tcp(addr)),
+                    1 => ("--udp", port.to_string(), ListenSpec::Udp(addr)),
+                    _ => {
+                        let path = format!("/tmp/s{port}.sock");
+                        ("--unix", path.clone(), ListenSpec::Unix(path.into()))
+                    }
+                };
+                argv.push(flag.to_owned());
+                argv.push(value);
+                expected.push(spec);
+            }
+            let cli = Cli::try_parse_from(&argv).unwrap();
+            prop_assert_eq!(cli.listen.listeners, expected);
+        }
+
+        #[test]
         fn kibibytes_round_trip(n in 0usize..1_000_000) {
             prop_assert_eq!(parse_size(&format!("{n}K")), Ok(n * 1024));
         }

@@ -139,6 +139,93 @@ impl<P: Session> Session for Authenticated<P> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::stream::TestOutput;
+    use proptest::prelude::*;
+
+    /// Echoes what it gets.
+    struct Echo;
+
+    impl Session for Echo {
+        fn received(&mut self, data: &[u8], out: &mut Output<'_>) -> Step {
+            out.send(data);
+            Step::Continue
+        }
+    }
+
+    /// Starts a handshake; returns the session, the output and the challenge sent.
+    fn start(key: &[u8]) -> (Authenticated<Echo>, TestOutput, Vec<u8>) {
+        let config = AuthConfig::new(key.to_vec(), Duration::from_secs(5));
+        let mut session = Authenticated::new(config, Echo);
+        let mut out = TestOutput::default();
+        assert_eq!(out.with(|o| session.start(o)), Step::Continue);
+        assert!(out.deadline.is_some());
+        let challenge = std::mem::take(&mut out.sent);
+        assert_eq!(challenge.len(), CHALLENGE_LEN);
+        (session, out, challenge)
+    }
+
+    /// Feeds `input` in pieces cut at `cuts`; returns the last step.
+    fn feed(
+        session: &mut Authenticated<Echo>,
+        out: &mut TestOutput,
+        input: &[u8],
+        cuts: &[usize],
+    ) -> Step {
+        let mut points: Vec<usize> = cuts.iter().map(|c| c % (input.len() + 1)).collect();
+        points.extend([0, input.len()]);
+        points.sort_unstable();
+        points.dedup();
+        let mut step = Step::Continue;
+        for pair in points.windows(2) {
+            step = out.with(|o| session.received(&input[pair[0]..pair[1]], o));
+            if step != Step::Continue {
+                break;
+            }
+        }
+        step
+    }
+
+    proptest! {
+        #[test]
+        fn the_right_answer_in_any_pieces_opens_the_echo(
+            key in proptest::collection::vec(any::<u8>(), 1..80),
+            payload in proptest::collection::vec(any::<u8>(), 0..200),
+            cuts in proptest::collection::vec(any::<usize>(), 0..8),
+        ) {
+            let (mut session, mut out, challenge) = start(&key);
+            let mut input = answer(&key, &challenge).to_vec();
+            input.extend_from_slice(&payload);
+            prop_assert_eq!(feed(&mut session, &mut out, &input, &cuts), Step::Continue);
+            prop_assert_eq!(&out.sent, &payload);
+            prop_assert!(out.deadline.is_none());
+            prop_assert_eq!(out.stats.auth_failures.load(Ordering::Relaxed), 0);
+        }
+
+        #[test]
+        fn a_wrong_answer_in_any_pieces_closes_with_nothing_echoed(
+            key in proptest::collection::vec(any::<u8>(), 1..80),
+            flip in 0usize..CHALLENGE_LEN,
+            cuts in proptest::collection::vec(any::<usize>(), 0..8),
+        ) {
+            let (mut session, mut out, challenge) = start(&key);
+            let mut input = answer(&key, &challenge).to_vec();
+            input[flip] ^= 1;
+            input.extend_from_slice(b"not for you");
+            prop_assert_eq!(feed(&mut session, &mut out, &input, &cuts), Step::Close);
+            prop_assert!(out.sent.is_empty());
+            prop_assert_eq!(out.stats.auth_failures.load(Ordering::Relaxed), 1);
+        }
+    }
+
+    #[test]
+    fn silence_and_early_close_fail() {
+        let (mut session, mut out, _) = start(b"k");
+        assert_eq!(out.with(|o| session.deadline(o)), Step::Close);
+        let (mut session, mut out, _) = start(b"k");
+        assert_eq!(out.with(|o| session.received(b"short", o)), Step::Continue);
+        assert_eq!(out.with(|o| session.peer_closed(o)), Step::Close);
+        assert_eq!(out.stats.auth_failures.load(Ordering::Relaxed), 1);
+    }
 
     #[test]
     fn answer_matches_a_known_hmac_sha256() {

@@ -551,6 +551,30 @@ mod tests {
     }
 
     #[test]
+    fn stop_now_cuts_a_long_drain_short() {
+        let (_sender, receiver) = pipe::new().unwrap();
+        let mut reactor = Reactor::new().unwrap();
+        reactor.set_drain(Duration::from_secs(3600));
+        reactor
+            .add(Box::new(PipeReader {
+                pipe: receiver,
+                bytes: Arc::new(AtomicUsize::new(0)),
+                ticks: 0,
+                notifier_out: None,
+            }))
+            .unwrap();
+        let stop = reactor.stop_handle();
+        std::thread::spawn(move || {
+            // The reader keeps going through the drain; only stop_now ends the loop.
+            stop.request_stop().unwrap();
+            stop.request_stop_now().unwrap();
+        });
+        let started = Instant::now();
+        reactor.run().unwrap();
+        assert!(started.elapsed() < Duration::from_secs(60));
+    }
+
+    #[test]
     fn a_stop_handle_shuts_the_loop_down() {
         let (_sender, receiver) = pipe::new().unwrap();
         let mut reactor = Reactor::new().unwrap();

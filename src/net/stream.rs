@@ -199,6 +199,17 @@ impl OutQueue {
     }
 }
 
+/// What reading and discarding found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Discarded {
+    /// End of stream (or an error): nothing more will come.
+    PeerClosed,
+    /// Nothing was waiting.
+    Nothing,
+    /// Some input was thrown away; the peer is still sending.
+    Some,
+}
+
 /// Where a connection is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -331,16 +342,33 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
         }
     }
 
-    /// Reads and discards until the peer closes (after our write side is shut down).
-    fn discard_available(&mut self, cx: &mut Context<'_>) -> Action {
+    /// Reads and discards what has arrived (after our write side is shut down).
+    fn discard_available(&mut self, cx: &mut Context<'_>) -> Discarded {
+        let mut any = false;
         loop {
             match self.stream.read(cx.buffer()) {
-                Ok(0) => return Action::Close,
-                Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Action::Continue,
+                Ok(0) => return Discarded::PeerClosed,
+                Ok(_) => any = true,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                    return if any {
+                        Discarded::Some
+                    } else {
+                        Discarded::Nothing
+                    };
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(_) => return Action::Close,
+                Err(_) => return Discarded::PeerClosed,
             }
+        }
+    }
+
+    /// Our write side is shut down: wait for the peer's end of stream, reading and discarding,
+    /// unless the loop is shutting down and the peer is quiet (then closing sends a clean FIN).
+    fn linger(&mut self, cx: &mut Context<'_>) -> Action {
+        match self.discard_available(cx) {
+            Discarded::PeerClosed => Action::Close,
+            Discarded::Nothing if cx.is_shutting_down() => Action::Close,
+            _ => Action::Continue,
         }
     }
 
@@ -385,16 +413,9 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
             if self.peer_done {
                 return Action::Close;
             }
-            // Lingering is for a peer that may still be sending; at shutdown it waits no more,
-            // but what has already arrived is read first, so the close is a FIN, not a RST
-            // that could destroy the reply still in flight.
-            if cx.is_shutting_down() {
-                self.discard_available(cx);
-                return Action::Close;
-            }
             self.phase = Phase::Lingering;
             self.linger_until = Some(cx.now() + LINGER);
-            if self.discard_available(cx) == Action::Close {
+            if self.linger(cx) == Action::Close {
                 return Action::Close;
             }
         }
@@ -480,7 +501,7 @@ impl<S: StreamSocket, P: Session> Handler for Connection<S, P> {
 
     fn ready(&mut self, event: &Event, cx: &mut Context<'_>) -> Action {
         if self.phase == Phase::Lingering {
-            return self.discard_available(cx);
+            return self.linger(cx);
         }
         let readable = event.is_readable() || event.is_read_closed() || event.is_error();
         let step = if readable && self.phase == Phase::Open && !self.paused {
@@ -513,9 +534,11 @@ impl<S: StreamSocket, P: Session> Handler for Connection<S, P> {
     }
 
     fn shutdown(&mut self, cx: &mut Context<'_>) -> Action {
-        // Stop taking input; what is already owed is still sent within the drain period.
+        // Stop taking input; what is already owed is still sent within the drain period. A
+        // peer still sending is waited for (within the drain period too): closing on unread
+        // input sends a RST, which can destroy the echo it has not read yet.
         if self.phase == Phase::Lingering {
-            return Action::Close;
+            return self.linger(cx);
         }
         if self.phase == Phase::Open {
             self.phase = Phase::Finishing;
@@ -527,5 +550,35 @@ impl<S: StreamSocket, P: Session> Handler for Connection<S, P> {
 impl<S: StreamSocket, P: Session> Drop for Connection<S, P> {
     fn drop(&mut self) {
         self.shared.open.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// An [`Output`] over a plain byte vector, for testing sessions without sockets.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct TestOutput {
+    pub sent: Vec<u8>,
+    pub deadline: Option<Instant>,
+    pub stats: Stats,
+    queue: OutQueue,
+    count: u64,
+    error: Option<io::Error>,
+}
+
+#[cfg(test)]
+impl TestOutput {
+    /// Runs `f` with an [`Output`] that appends to `self.sent`.
+    pub fn with<R>(&mut self, f: impl FnOnce(&mut Output<'_>) -> R) -> R {
+        let mut out = Output {
+            stream: &mut self.sent,
+            queue: &mut self.queue,
+            deadline: &mut self.deadline,
+            written: &mut self.count,
+            error: &mut self.error,
+            now: Instant::now(),
+            peer: "test",
+            stats: &self.stats,
+        };
+        f(&mut out)
     }
 }
