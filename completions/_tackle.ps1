@@ -69,7 +69,19 @@ Register-ArgumentCompleter -Native -CommandName 'tackle' -ScriptBlock {
             break
         }
         'tackle;serve-time' {
+            [CompletionResult]::new('--tcp', '--tcp', [CompletionResultType]::ParameterName, 'Listen for TCP connections on ADDR (repeatable)')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Listen for UDP datagrams on ADDR (repeatable)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What a reply says (text formats end in CRLF)')
+            [CompletionResult]::new('--rate-limit', '--rate-limit', [CompletionResultType]::ParameterName, 'Most UDP replies per second to one source address; beyond it datagrams are dropped and counted (0: no limit). Guards against reflection attacks with forged source addresses')
+            [CompletionResult]::new('--backlog', '--backlog', [CompletionResultType]::ParameterName, 'Length of each TCP/Unix listener''s accept queue')
+            [CompletionResult]::new('--threads', '--threads', [CompletionResultType]::ParameterName, 'Run N event loops, sharing the TCP/UDP ports through SO_REUSEPORT')
+            [CompletionResult]::new('--drain', '--drain', [CompletionResultType]::ParameterName, 'On SIGINT/SIGTERM, keep flushing pending output for up to DUR before exiting')
+            [CompletionResult]::new('--max-conns', '--max-conns', [CompletionResultType]::ParameterName, 'Most connections open at once; beyond it new ones are accepted and closed at once')
+            [CompletionResult]::new('--stats-interval', '--stats-interval', [CompletionResultType]::ParameterName, 'Log connection, byte and datagram rates every DUR (at info level, so with -v)')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log line format on stderr')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Write calendar fields in UTC (default: local time, from TZ or the system''s zone)')
+            [CompletionResult]::new('--ipv6-only', '--ipv6-only', [CompletionResultType]::ParameterName, 'Make `[::]` listeners IPv6-only (by default they also accept IPv4)')
+            [CompletionResult]::new('--allow-low-ports', '--allow-low-ports', [CompletionResultType]::ParameterName, 'Answer UDP datagrams from source ports below 1024 (ignored by default, like xinetd, to prevent loops with other UDP services; port 0 is always ignored)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log errors only')

@@ -60,8 +60,25 @@ complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -s v -l verbos
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -s V -l version -d 'Print version'
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l tcp -d 'Listen for TCP connections on ADDR (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l udp -d 'Listen for UDP datagrams on ADDR (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l format -d 'What a reply says (text formats end in CRLF)' -r -f -a "ctime\t'Python\'s time.ctime(): `Sat Nov 21 22:44:21 2026` (day padded with a space)'
+rfc3339\t'RFC 3339: `2026-11-21T22:44:21+08:00`, or `...Z` with --utc'
+rfc2822\t'RFC 2822 (mail Date:): `Sat, 21 Nov 2026 22:44:21 +0800`'
+unix\t'Seconds since 1970-01-01T00:00:00Z: `1795272261`'
+unix-ms\t'Milliseconds since 1970-01-01T00:00:00Z: `1795272261123`'
+rfc868\t'RFC 868: 4 bytes, big-endian seconds since 1900-01-01T00:00:00Z, no line end. The RFC\'s 32-bit counter wraps on 2036-02-07T06:28:16Z and starts again at 0'"
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l rate-limit -d 'Most UDP replies per second to one source address; beyond it datagrams are dropped and counted (0: no limit). Guards against reflection attacks with forged source addresses' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l backlog -d 'Length of each TCP/Unix listener\'s accept queue' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l threads -d 'Run N event loops, sharing the TCP/UDP ports through SO_REUSEPORT' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l drain -d 'On SIGINT/SIGTERM, keep flushing pending output for up to DUR before exiting' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l max-conns -d 'Most connections open at once; beyond it new ones are accepted and closed at once' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l stats-interval -d 'Log connection, byte and datagram rates every DUR (at info level, so with -v)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l utc -d 'Write calendar fields in UTC (default: local time, from TZ or the system\'s zone)'
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l ipv6-only -d 'Make `[::]` listeners IPv6-only (by default they also accept IPv4)'
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l allow-low-ports -d 'Answer UDP datagrams from source ports below 1024 (ignored by default, like xinetd, to prevent loops with other UDP services; port 0 is always ignored)'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s h -l help -d 'Print help (see more with \'--help\')'

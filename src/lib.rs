@@ -7,6 +7,7 @@
 pub mod cidr;
 pub mod cli;
 pub mod cmd;
+pub mod daytime;
 pub mod duration;
 pub mod exit;
 pub mod generate;

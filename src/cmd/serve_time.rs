@@ -1,19 +1,80 @@
-//! `tackle serve-time`: Daytime (RFC 867) and time (RFC 868) servers over UDP and TCP.
-//!
-//! Not implemented yet: this module holds the command-line surface until its issue lands.
+//! `tackle serve-time`: daytime (RFC 867) and time (RFC 868) servers over UDP and TCP, the
+//! recipe's `UDPTimeServer` grown up: the flags become a [`TimeConfig`] and the shared server
+//! core in `net::server` runs a [`TimeService`].
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use crate::daytime::reply::{Format, Zone};
+use crate::daytime::server::{TimeConfig, TimeService};
+use crate::net::args::{InetListeners, ListenSpec, ServerArgs};
+use crate::net::server::run_server;
+
+/// The port with no listener flag: one above serve-echo's 5566.
+pub const DEFAULT_PORT: u16 = 5567;
+
+/// The help heading of the flags that are serve-time's own.
+const TIME: &str = "Time";
 
 const EXAMPLES: &str = "\
 Examples:
   tackle serve-time                      # TCP and UDP on 127.0.0.1:5567
   tackle serve-time --udp 0 --format rfc3339 --utc
-  nc -u -w1 127.0.0.1 5567 </dev/null     # ask for the time";
+  tackle serve-time --tcp 0.0.0.0:37 --udp 0.0.0.0:37 --format rfc868   # as root: RFC 868
+  echo | nc -u -w1 127.0.0.1 5567        # ask for the time over UDP
+
+TCP: the reply is sent as soon as a connection is accepted, then the server closes it; what
+the client sends is ignored. UDP: every datagram (an empty one too) gets one reply, as long as
+its source stays within --rate-limit. Text replies end in CRLF; rfc868 replies are 4 bytes.";
 
 /// Daytime (RFC 867) and time (RFC 868) servers over UDP and TCP.
+///
+/// With no listener flag: TCP and UDP on 127.0.0.1:5567. Prints one `listening <proto> <addr>`
+/// line per listener on stdout, in the order given; SIGINT/SIGTERM stop it with a summary on
+/// stderr.
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    listen: InetListeners,
+
+    /// What a reply says (text formats end in CRLF)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Ctime,
+          help_heading = TIME)]
+    format: Format,
+
+    /// Write calendar fields in UTC (default: local time, from TZ or the system's zone)
+    #[arg(long, help_heading = TIME)]
+    utc: bool,
+
+    /// Most UDP replies per second to one source address; beyond it datagrams are dropped and
+    /// counted (0: no limit). Guards against reflection attacks with forged source addresses
+    #[arg(long, value_name = "N", default_value_t = 100, help_heading = TIME)]
+    rate_limit: u32,
+
+    #[command(flatten)]
+    server: ServerArgs,
+}
 
 /// Runs `tackle serve-time`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    Err(crate::exit::usage("not implemented yet"))
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let listeners = args.listen.or_defaults(default_listeners);
+    let mut config = args.server.config(listeners);
+    config.name = "serve-time";
+    // Counts since the epoch have no zone: don't look one up (or warn about a bad TZ) for them.
+    let zone = if args.utc || !args.format.uses_calendar() {
+        Zone::Utc
+    } else {
+        Zone::local()
+    };
+    let service = TimeService::new(TimeConfig {
+        format: args.format,
+        zone,
+        rate_limit: args.rate_limit,
+    });
+    run_server(config, service)
+}
+
+fn default_listeners() -> Vec<ListenSpec> {
+    let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT);
+    vec![ListenSpec::Tcp(addr), ListenSpec::Udp(addr)]
 }

@@ -13,6 +13,7 @@
 pub mod args;
 pub mod auth;
 pub mod listen;
+pub mod rate_limit;
 pub mod reactor;
 pub mod server;
 pub mod signals;

@@ -82,6 +82,12 @@ pub trait Service: Clone + Send + 'static {
     /// A datagram arrived (already past the low-port guard). Answer with [`Packet::reply`],
     /// or not at all.
     fn datagram(&mut self, packet: &Packet<'_>);
+
+    /// Counters of the service's own, appended to the summary line at exit (serve-time's
+    /// `N rate-limited`, say).
+    fn summary_note(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Everything a server needs to run.
@@ -312,12 +318,14 @@ pub fn run_server<S: Service>(config: ServerConfig, service: S) -> anyhow::Resul
     }
     result.context("the event loop failed")?;
     let totals = Totals::of(&all_shared);
+    let note = service.borrow().summary_note();
     // The summary is not a log line, but -q (errors only) silences it too.
     if tracing::enabled!(tracing::Level::WARN) {
         eprintln!(
-            "{}: {} in {:.1}s",
+            "{}: {}{} in {:.1}s",
             config.name,
             totals.summary(),
+            note.map(|n| format!(", {n}")).unwrap_or_default(),
             started.elapsed().as_secs_f64()
         );
     }
