@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::io;
+use std::sync::OnceLock;
 
 use tracing::{Event, Subscriber};
 use tracing_subscriber::EnvFilter;
@@ -18,8 +19,16 @@ use crate::cli::{GlobalArgs, LogFormat};
 /// The environment variable that overrides the level chosen by `-v`/`-q`.
 pub const FILTER_ENV: &str = "TACKLE_LOG";
 
+static FORMAT: OnceLock<LogFormat> = OnceLock::new();
+
+/// Whether logs are JSON lines, so that other stderr output (a server's summary) can match.
+pub fn is_json() -> bool {
+    FORMAT.get() == Some(&LogFormat::Json)
+}
+
 /// Installs the global logger. Safe to call once per process.
 pub fn init(global: &GlobalArgs) {
+    let _ = FORMAT.set(global.log_format);
     let filter = EnvFilter::try_from_env(FILTER_ENV)
         .unwrap_or_else(|_| EnvFilter::new(default_level(global)));
     let builder = tracing_subscriber::fmt()

@@ -511,6 +511,28 @@ fn sigterm_flushes_and_summarises_with_connections_open() {
 }
 
 #[test]
+fn json_logs_make_the_summary_json_too() {
+    let server = tackle(["-v", "--log-format", "json", "serve-echo", "--tcp", "0"]).serve(1);
+    let mut stream = connect(&server, 0);
+    ping(&mut stream, b"abc");
+    drop(stream);
+    server.signal(libc::SIGTERM);
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let summary = lines
+        .iter()
+        .find(|l| l["summary"] == "serve-echo")
+        .unwrap_or_else(|| panic!("no summary object in:\n{stderr}"));
+    assert_eq!(summary["connections"], 1, "{stderr}");
+    assert_eq!(summary["bytes_in"], 3, "{stderr}");
+    assert_eq!(summary["bytes_out"], 3, "{stderr}");
+}
+
+#[test]
 fn bad_addresses_and_values_are_usage_errors_naming_the_flag() {
     for (args, needle) in [
         (vec!["--tcp", "nope"], "--tcp"),

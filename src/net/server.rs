@@ -152,7 +152,7 @@ pub struct Stats {
 }
 
 /// A plain copy of [`Stats`] at one moment.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Totals {
     pub connections: u64,
     pub refused: u64,
@@ -321,15 +321,30 @@ pub fn run_server<S: Service>(config: ServerConfig, service: S) -> anyhow::Resul
     let note = service.borrow().summary_note();
     // The summary is not a log line, but -q (errors only) silences it too.
     if tracing::enabled!(tracing::Level::WARN) {
-        eprintln!(
-            "{}: {}{} in {:.1}s",
-            config.name,
-            totals.summary(),
-            note.map(|n| format!(", {n}")).unwrap_or_default(),
-            started.elapsed().as_secs_f64()
-        );
+        print_summary(config.name, &totals, note, started.elapsed());
     }
     Ok(())
+}
+
+/// Prints the summary on stderr: one plain line, or one JSON object under `--log-format json`
+/// so that a log collector reading stderr gets only JSON.
+fn print_summary(name: &str, totals: &Totals, note: Option<String>, elapsed: Duration) {
+    let seconds = elapsed.as_secs_f64();
+    if crate::logging::is_json() {
+        let mut line = serde_json::json!({ "summary": name, "seconds": seconds });
+        if let (Some(fields), serde_json::Value::Object(counters)) =
+            (line.as_object_mut(), serde_json::json!(totals))
+        {
+            fields.extend(counters);
+            if let Some(note) = note {
+                fields.insert("note".to_owned(), note.into());
+            }
+        }
+        eprintln!("{line}");
+    } else {
+        let note = note.map(|n| format!(", {n}")).unwrap_or_default();
+        eprintln!("{name}: {}{note} in {seconds:.1}s", totals.summary());
+    }
 }
 
 /// Raises the soft limit on open files to the hard limit, as servers need one descriptor per
