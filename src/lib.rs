@@ -15,3 +15,4 @@ pub mod logging;
 pub mod mail;
 pub mod net;
 pub mod process;
+pub mod size;

@@ -12,9 +12,9 @@ use std::time::Duration;
 use crate::duration::parse_duration;
 use crate::exit;
 use crate::process::signal::parse_signal;
-use crate::process::size::parse_size;
 use crate::process::spawn::TACKLE_FAILED;
 use crate::process::{self, Config, Input, Output, Retry, template};
+use crate::size::parse_size;
 
 const EXAMPLES: &str = "\
 Examples:

@@ -10,10 +10,11 @@ use std::time::Duration;
 use anyhow::Context as _;
 
 use crate::exit;
-use crate::net::args::{AllListeners, ListenSpec, ServerArgs, parse_positive_duration, parse_size};
+use crate::net::args::{AllListeners, ListenSpec, ServerArgs, parse_positive_duration};
 use crate::net::auth::{AuthConfig, Authenticated};
 use crate::net::server::{Packet, ServerConfig, Service, run_server};
 use crate::net::stream::{Output, Session, Step};
+use crate::size::parse_memory_size;
 
 /// The port used when no listener flag is given.
 pub const DEFAULT_PORT: u16 = 5566;
@@ -74,7 +75,7 @@ pub struct Args {
 }
 
 fn parse_buffer_size(text: &str) -> Result<usize, String> {
-    let size = parse_size(text)?;
+    let size = parse_memory_size(text)?;
     if size < 1024 {
         return Err(format!("{text:?} is too small; use at least 1K"));
     }

@@ -237,33 +237,6 @@ pub fn parse_positive_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
-/// Parses a byte size: `262144`, `256K`, `256KiB`, `1M`, `1MiB` (K and M are binary: 1024).
-pub fn parse_size(text: &str) -> Result<usize, String> {
-    let trimmed = text.trim();
-    let digits = trimmed
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(trimmed.len());
-    let (number, unit) = trimmed.split_at(digits);
-    let hint = "expected a size such as 65536, 256K or 1M";
-    let value: usize = number
-        .parse()
-        .map_err(|_| format!("invalid size {text:?}; {hint}"))?;
-    let scale: usize = match unit {
-        "" | "B" => 1,
-        "K" | "k" | "KiB" | "KB" => 1 << 10,
-        "M" | "MiB" | "MB" => 1 << 20,
-        "G" | "GiB" | "GB" => 1 << 30,
-        _ => {
-            return Err(format!(
-                "invalid size {text:?}: unknown unit {unit:?}; {hint}"
-            ));
-        }
-    };
-    value
-        .checked_mul(scale)
-        .ok_or_else(|| format!("size {text:?} is too large"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,23 +316,7 @@ mod tests {
         }
     }
 
-    #[test]
-    fn sizes_parse() {
-        assert_eq!(parse_size("262144"), Ok(262_144));
-        assert_eq!(parse_size("256K"), Ok(262_144));
-        assert_eq!(parse_size("256KiB"), Ok(262_144));
-        assert_eq!(parse_size("1M"), Ok(1 << 20));
-        for bad in ["", "K", "1X", "-1", "1.5M", "99999999999999999999G"] {
-            assert!(parse_size(bad).is_err(), "{bad:?}");
-        }
-    }
-
     proptest! {
-        #[test]
-        fn size_parsing_never_panics(text in ".{0,12}") {
-            let _ = parse_size(&text);
-        }
-
         #[test]
         fn listeners_come_out_in_the_order_given(
             flags in proptest::collection::vec((0u8..3, any::<u16>()), 0..12),
@@ -382,11 +339,6 @@ mod tests {
             }
             let cli = Cli::try_parse_from(&argv).unwrap();
             prop_assert_eq!(cli.listen.listeners, expected);
-        }
-
-        #[test]
-        fn kibibytes_round_trip(n in 0usize..1_000_000) {
-            prop_assert_eq!(parse_size(&format!("{n}K")), Ok(n * 1024));
         }
     }
 }

@@ -11,7 +11,6 @@ pub mod capture;
 pub mod json_string;
 pub mod report;
 pub mod signal;
-pub mod size;
 pub mod spawn;
 pub mod supervise;
 pub mod template;

@@ -1,4 +1,4 @@
-//! Byte sizes for flags such as `--max-output 64M`.
+//! Byte sizes for flags such as `--max-output 64M` and `--max-buffer 256K`.
 //!
 //! Accepted: a whole number with an optional binary unit: `K`, `M`, `G` or `T`, each optionally
 //! followed by `iB` or `B` (`512M`, `512MiB`, `512MB` all mean 512 × 1024² bytes), or `B` alone.
@@ -33,6 +33,12 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
     value
         .checked_mul(1u64 << shift)
         .ok_or_else(|| format!("size {text:?} is out of range"))
+}
+
+/// Parses a byte size that must fit in memory on this machine (`usize`).
+pub fn parse_memory_size(text: &str) -> Result<usize, String> {
+    let bytes = parse_size(text)?;
+    usize::try_from(bytes).map_err(|_| format!("size {text:?} is out of range"))
 }
 
 #[cfg(test)]
