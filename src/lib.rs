@@ -10,3 +10,4 @@ pub mod duration;
 pub mod exit;
 pub mod generate;
 pub mod logging;
+pub mod tabular;

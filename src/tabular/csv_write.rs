@@ -1,0 +1,158 @@
+//! A CSV writer byte-identical to CPython's `csv.writer` (`join_append` in `_csv.c`) for the
+//! same dialect, with one deliberate difference: a field holding `\r` or `\n` is always quoted
+//! (escaped under `none`), as Python 3.12+ does, while 3.11 leaves them bare when the line
+//! terminator does not contain them, which its own reader then splits into two records.
+
+use std::io::Write;
+
+use anyhow::{Result, bail};
+
+use super::dialect::{Quoting, WriteDialect};
+use super::row::Kind;
+
+/// Writes records in one dialect.
+pub struct CsvWriter {
+    dialect: WriteDialect,
+    special: [bool; 256],
+    records: u64,
+}
+
+impl CsvWriter {
+    /// A writer for `dialect`.
+    pub fn new(dialect: WriteDialect) -> CsvWriter {
+        let mut special = [false; 256];
+        special[usize::from(b'\r')] = true;
+        special[usize::from(b'\n')] = true;
+        special[usize::from(dialect.delimiter)] = true;
+        special[usize::from(dialect.quotechar)] = true;
+        if let Some(esc) = dialect.escapechar {
+            special[usize::from(esc)] = true;
+        }
+        CsvWriter {
+            dialect,
+            special,
+            records: 0,
+        }
+    }
+
+    /// Writes one record (`writer.writerow`). `names` labels fields in error messages.
+    pub fn write_record<'a, W: Write>(
+        &mut self,
+        out: &mut W,
+        fields: impl IntoIterator<Item = (&'a [u8], Kind)>,
+        names: &dyn Fn(usize) -> Option<String>,
+    ) -> Result<()> {
+        self.records += 1;
+        let mut count = 0usize;
+        let mut only_empty = true;
+        for (i, (bytes, kind)) in fields.into_iter().enumerate() {
+            if i > 0 {
+                out.write_all(&[self.dialect.delimiter])?;
+            }
+            let quoted = self.starts_quoted(kind);
+            self.write_field(out, bytes, quoted, i, names)?;
+            only_empty = !quoted && bytes.is_empty();
+            count += 1;
+        }
+        if count == 1 && only_empty {
+            // Python: a record of one empty field must be quoted, or it reads back as [].
+            if self.dialect.quoting == Quoting::None {
+                bail!(
+                    "record {}: a record of a single empty field must be quoted, \
+                     and --quoting none cannot quote it",
+                    self.records
+                );
+            }
+            let q = self.dialect.quotechar;
+            out.write_all(&[q, q])?;
+        }
+        out.write_all(if self.dialect.crlf { b"\r\n" } else { b"\n" })?;
+        Ok(())
+    }
+
+    fn starts_quoted(&self, kind: Kind) -> bool {
+        match self.dialect.quoting {
+            Quoting::All => true,
+            // PyNumber_Check: numbers and bools are numbers; None and str are not.
+            Quoting::Nonnumeric => !matches!(kind, Kind::Number | Kind::Bool),
+            Quoting::Minimal | Quoting::None => false,
+        }
+    }
+
+    fn write_field<W: Write>(
+        &self,
+        out: &mut W,
+        bytes: &[u8],
+        mut quoted: bool,
+        index: usize,
+        names: &dyn Fn(usize) -> Option<String>,
+    ) -> Result<()> {
+        let d = &self.dialect;
+        let first_special = bytes.iter().position(|&b| self.special[usize::from(b)]);
+        let Some(first) = first_special else {
+            if quoted {
+                out.write_all(&[d.quotechar])?;
+                out.write_all(bytes)?;
+                out.write_all(&[d.quotechar])?;
+            } else {
+                out.write_all(bytes)?;
+            }
+            return Ok(());
+        };
+        // Build the field the slow way, as join_append does, then decide on quotes.
+        let mut body = Vec::with_capacity(bytes.len() + 8);
+        body.extend_from_slice(&bytes[..first]);
+        for &c in &bytes[first..] {
+            if self.special[usize::from(c)] {
+                let mut escape = false;
+                if d.quoting == Quoting::None {
+                    escape = true;
+                } else {
+                    if c == d.quotechar {
+                        if d.doublequote {
+                            body.push(d.quotechar);
+                        } else {
+                            escape = true;
+                        }
+                    } else if Some(c) == d.escapechar {
+                        escape = true;
+                    }
+                    if !escape {
+                        quoted = true;
+                    }
+                }
+                if escape {
+                    let Some(esc) = d.escapechar else {
+                        bail!(
+                            "record {}, field {}{}: need to escape {:?}, but no \
+                             --out-escapechar is set",
+                            self.records,
+                            index + 1,
+                            names(index)
+                                .map(|n| format!(" ({n:?})"))
+                                .unwrap_or_default(),
+                            char::from(c)
+                        );
+                    };
+                    body.push(esc);
+                }
+            }
+            body.push(c);
+        }
+        if quoted {
+            out.write_all(&[d.quotechar])?;
+            out.write_all(&body)?;
+            out.write_all(&[d.quotechar])?;
+        } else {
+            out.write_all(&body)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes one record into a new buffer (for tests and small callers).
+pub fn to_vec(writer: &mut CsvWriter, fields: &[(&[u8], Kind)]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    writer.write_record(&mut out, fields.iter().copied(), &|_| None)?;
+    Ok(out)
+}

@@ -1,0 +1,108 @@
+//! A row of fields in one reusable buffer, so reading a million rows allocates nothing per row.
+
+/// What a field holds, beyond its bytes: decides quoting under `nonnumeric` and how a JSON
+/// writer spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text: a CSV field, a JSON string.
+    Text,
+    /// A number: a JSON number (its text verbatim) or an unquoted CSV field read under
+    /// `--quoting nonnumeric` (its text as written, known to parse as a Python float).
+    Number,
+    /// A JSON `true` or `false`.
+    Bool,
+    /// A JSON `null` (empty text).
+    Null,
+    /// A nested JSON array or object, as compact JSON text.
+    Nested,
+}
+
+/// Fields as byte ranges of one buffer, each with its [`Kind`].
+#[derive(Debug, Default, Clone)]
+pub struct Row {
+    buf: Vec<u8>,
+    ends: Vec<usize>,
+    kinds: Vec<Kind>,
+}
+
+impl Row {
+    /// An empty row.
+    pub fn new() -> Row {
+        Row::default()
+    }
+
+    /// Forgets every field, keeping the allocations.
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.ends.clear();
+        self.kinds.clear();
+    }
+
+    /// The number of finished fields.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// True when the row has no fields (a blank CSV line).
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The bytes of field `i`.
+    pub fn field(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
+
+    /// The kind of field `i`.
+    pub fn kind(&self, i: usize) -> Kind {
+        self.kinds[i]
+    }
+
+    /// Every field with its kind, in order.
+    pub fn fields(&self) -> impl Iterator<Item = (&[u8], Kind)> + '_ {
+        (0..self.len()).map(|i| (self.field(i), self.kind(i)))
+    }
+
+    /// Appends a whole field.
+    pub fn push(&mut self, bytes: &[u8], kind: Kind) {
+        self.buf.extend_from_slice(bytes);
+        self.finish_field(kind);
+    }
+
+    /// Appends bytes to the field being built.
+    pub fn extend_pending(&mut self, bytes: &[u8]) {
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// Appends one byte to the field being built.
+    pub fn push_pending(&mut self, byte: u8) {
+        self.buf.push(byte);
+    }
+
+    /// The bytes of the field being built.
+    pub fn pending(&self) -> &[u8] {
+        let start = self.ends.last().copied().unwrap_or(0);
+        &self.buf[start..]
+    }
+
+    /// Replaces the field being built (used to repair invalid UTF-8 under `--lossy`).
+    pub fn replace_pending(&mut self, bytes: &[u8]) {
+        let start = self.ends.last().copied().unwrap_or(0);
+        self.buf.truncate(start);
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// Ends the field being built.
+    pub fn finish_field(&mut self, kind: Kind) {
+        self.ends.push(self.buf.len());
+        self.kinds.push(kind);
+    }
+
+    /// The fields as owned UTF-8 strings (lossy), for headers and messages.
+    pub fn to_strings(&self) -> Vec<String> {
+        (0..self.len())
+            .map(|i| String::from_utf8_lossy(self.field(i)).into_owned())
+            .collect()
+    }
+}
