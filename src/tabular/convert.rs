@@ -97,10 +97,11 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
         let (sample, rest) = sniff::take_sample(src)?;
         let found = sniff::sniff(&sample, &dialect)?;
         tracing::info!(
-            "sniffed delimiter {:?}, quotechar {:?}, skipinitialspace {}, header {}",
+            "sniffed delimiter {:?}, quotechar {:?}, skipinitialspace {}, doublequote {}, header {}",
             char::from(found.delimiter),
             char::from(found.quotechar),
             found.skipinitialspace,
+            found.doublequote,
             if found.has_header { "yes" } else { "no" }
         );
         dialect.delimiter = found.delimiter;

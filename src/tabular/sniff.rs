@@ -49,6 +49,13 @@ pub fn sniff(sample: &[u8], base: &ReadDialect) -> Result<Sniffed> {
     let Some(delimiter) = delimiter else {
         bail!("--sniff could not determine the delimiter; give it with -d");
     };
+    if Some(delimiter) == quotechar || delimiter == b'\r' {
+        bail!(
+            "--sniff could not determine the delimiter (it guessed {:?}, which cannot be); \
+             give it with -d",
+            char::from(delimiter)
+        );
+    }
     let mut found = Sniffed {
         delimiter,
         quotechar: quotechar.unwrap_or(b'"'),
@@ -82,67 +89,161 @@ fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
 }
 
-/// The first regex of `_guess_quote_and_delimiter`:
-/// `(?P<delim>[^\w\n"'])(?P<space> ?)(?P<quote>["']).*?(?P=quote)(?P=delim)`, found
-/// non-overlapping, then the votes Python takes.
-fn guess_quote_and_delimiter(data: &[u8]) -> (Option<u8>, bool, Option<u8>, bool) {
-    let mut quotes: Vec<(u8, usize)> = Vec::new();
-    let mut delims: Vec<(u8, usize)> = Vec::new();
-    let mut spaces = 0;
+/// Can this byte be the `delim` group of Python's patterns (`[^\w\n"']`)?
+fn delim_candidate(b: u8) -> bool {
+    !is_word(b) && b != b'\n' && b != b'"' && b != b'\''
+}
+
+/// The four patterns `_guess_quote_and_delimiter` tries in turn (DOTALL, MULTILINE):
+/// 1. `(?P<delim>[^\w\n"'])(?P<space> ?)(?P<quote>["']).*?(?P=quote)(?P=delim)`
+/// 2. `(?:^|\n)(?P<quote>["']).*?(?P=quote)(?P<delim>[^\w\n"'])(?P<space> ?)`
+/// 3. `(?P<delim>[^\w\n"'])(?P<space> ?)(?P<quote>["']).*?(?P=quote)(?:$|\n)`
+/// 4. `(?:^|\n)(?P<quote>["']).*?(?P=quote)(?:$|\n)`
+///
+/// Each match is (quote, delim, space); matches are found left to right without overlap.
+fn find_quoted(data: &[u8], pattern: u8) -> Vec<(u8, Option<u8>, bool)> {
+    let delim_first = pattern == 1 || pattern == 3;
+    let mut found = Vec::new();
     let mut i = 0;
     while i < data.len() {
-        let delim = data[i];
-        if is_word(delim) || delim == b'\n' || delim == b'"' || delim == b'\'' {
-            i += 1;
-            continue;
-        }
-        let mut j = i + 1;
-        let space = data.get(j) == Some(&b' ');
-        if space {
-            j += 1;
-        }
-        let Some(&quote) = data.get(j).filter(|q| **q == b'"' || **q == b'\'') else {
+        let (quote_at, delim, space) = if delim_first {
+            if !delim_candidate(data[i]) {
+                i += 1;
+                continue;
+            }
+            let space = data.get(i + 1) == Some(&b' ');
+            (i + 1 + usize::from(space), Some(data[i]), space)
+        } else {
+            // `^` matches at 0 and after a newline; `\n` consumes the newline itself.
+            let at_line_start = i == 0 || data[i - 1] == b'\n';
+            if data[i] == b'\n' {
+                (i + 1, None, false)
+            } else if at_line_start {
+                (i, None, false)
+            } else {
+                i += 1;
+                continue;
+            }
+        };
+        let Some(&quote) = data.get(quote_at).filter(|q| **q == b'"' || **q == b'\'') else {
             i += 1;
             continue;
         };
-        let close = (j + 1..data.len().saturating_sub(1))
-            .find(|&k| data[k] == quote && data[k + 1] == delim);
-        match close {
-            Some(k) => {
-                vote(&mut quotes, quote);
-                vote(&mut delims, delim);
-                if space {
-                    spaces += 1;
+        let close = (quote_at + 1..data.len()).find(|&k| {
+            data[k] == quote
+                && match pattern {
+                    1 => data.get(k + 1) == delim.as_ref(),
+                    2 => data.get(k + 1).is_some_and(|&b| delim_candidate(b)),
+                    _ => data.get(k + 1).is_none_or(|&b| b == b'\n'),
                 }
+        });
+        let Some(k) = close else {
+            i += 1;
+            continue;
+        };
+        match pattern {
+            1 => {
+                found.push((quote, delim, space));
                 i = k + 2;
             }
-            None => i += 1,
+            2 => {
+                let space = data.get(k + 2) == Some(&b' ');
+                found.push((quote, Some(data[k + 1]), space));
+                i = k + 2 + usize::from(space);
+            }
+            3 => {
+                found.push((quote, delim, space));
+                i = k + 1 + usize::from(k + 1 < data.len());
+            }
+            _ => {
+                found.push((quote, None, false));
+                i = k + 1 + usize::from(k + 1 < data.len());
+            }
         }
     }
-    let Some(quotechar) = first_max(&quotes) else {
-        return (None, false, None, false);
-    };
-    let Some(delim) = first_max(&delims) else {
-        return (Some(quotechar), false, None, false);
-    };
-    let count = delims.iter().find(|(d, _)| *d == delim).map_or(0, |d| d.1);
-    let skipinitialspace = count == spaces;
-    let doublequote = has_doubled_quote(data, delim, quotechar);
-    (Some(quotechar), doublequote, Some(delim), skipinitialspace)
+    found
 }
 
-/// Python's `dq_regexp`: a field holding quote, text, quote, text, quote between delimiters.
+/// `_guess_quote_and_delimiter`: (quotechar, doublequote, delimiter, skipinitialspace).
+fn guess_quote_and_delimiter(data: &[u8]) -> (Option<u8>, bool, Option<u8>, bool) {
+    let Some(matches) = (1..=4)
+        .map(|pattern| find_quoted(data, pattern))
+        .find(|m| !m.is_empty())
+    else {
+        return (None, false, None, false);
+    };
+    let mut quotes: Vec<(u8, usize)> = Vec::new();
+    let mut delims: Vec<(u8, usize)> = Vec::new();
+    let mut spaces = 0;
+    for &(quote, delim, space) in &matches {
+        vote(&mut quotes, quote);
+        if let Some(d) = delim {
+            vote(&mut delims, d);
+        }
+        if space {
+            spaces += 1;
+        }
+    }
+    let quotechar = first_max(&quotes);
+    let Some(delim) = first_max(&delims) else {
+        return (quotechar, false, None, false);
+    };
+    let count = delims.iter().find(|(d, _)| *d == delim).map_or(0, |d| d.1);
+    let doublequote = quotechar.is_some_and(|q| has_doubled_quote(data, delim, q));
+    (quotechar, doublequote, Some(delim), count == spaces)
+}
+
+/// Python's `dq_regexp`, `((delim)|^)\W*quote[^delim\n]*quote[^delim\n]*quote\W*((delim)|$)`:
+/// three quotes in one field, the first reached from a delimiter or line start through
+/// non-word characters only, and the last likewise reaching a delimiter or line end.
 fn has_doubled_quote(data: &[u8], delim: u8, quote: u8) -> bool {
-    data.split(|&b| b == b'\n').any(|line| {
-        line.split(|&b| b == delim).any(|field| {
-            let inner: Vec<u8> = field
-                .iter()
-                .copied()
-                .skip_while(|b| !is_word(*b) && *b != quote)
-                .collect();
-            inner.iter().filter(|&&b| b == quote).count() >= 3 && inner.first() == Some(&quote)
+    let opens = |a: usize| {
+        let mut p = a;
+        loop {
+            if p == 0 {
+                return true;
+            }
+            let b = data[p - 1];
+            if b == delim || b == b'\n' {
+                return true;
+            }
+            if is_word(b) {
+                return false;
+            }
+            p -= 1;
+        }
+    };
+    let closes = |c: usize| {
+        let mut p = c + 1;
+        loop {
+            let Some(&b) = data.get(p) else { return true };
+            if b == delim || b == b'\n' {
+                return true;
+            }
+            if is_word(b) {
+                return false;
+            }
+            p += 1;
+        }
+    };
+    data.split(|&b| b == delim || b == b'\n')
+        .scan(0usize, |offset, field| {
+            let start = *offset;
+            *offset += field.len() + 1;
+            Some((start, field))
         })
-    })
+        .any(|(start, field)| {
+            let quotes: Vec<usize> = field
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == quote)
+                .map(|(i, _)| start + i)
+                .collect();
+            quotes.len() >= 3
+                && quotes.iter().position(|&a| opens(a)).is_some_and(|first| {
+                    quotes.len() - first >= 3 && quotes[first + 2..].iter().any(|&c| closes(c))
+                })
+        })
 }
 
 fn vote(tally: &mut Vec<(u8, usize)>, key: u8) {
@@ -320,7 +421,9 @@ fn has_header(sample: &[u8], dialect: ReadDialect) -> bool {
             Some(Some(ColumnType::Numeric)) => {
                 votes += if looks_complex(&header[col]) { -1 } else { 1 };
             }
-            _ => {}
+            // Python calls None(header[col]), a TypeError, which counts as a header vote.
+            Some(None) => votes += 1,
+            None => {}
         }
     }
     votes > 0
