@@ -272,7 +272,7 @@ fn schema_files_are_not_errors() {
 
 // ---------------------------------------------------------------- Python byte vectors
 
-include!("csv_vectors.rs");
+include!("csv_data/vectors.rs");
 
 #[test]
 fn the_reader_matches_python_csv_reader() {

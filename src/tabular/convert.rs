@@ -278,21 +278,7 @@ fn union_of_keys(
     src: Box<dyn Read>,
     lines: bool,
 ) -> Result<(Vec<String>, Box<dyn Read>)> {
-    let mut columns = Vec::new();
-    let mut seen: HashMap<Vec<u8>, ()> = HashMap::new();
-    let mut collect = |reader: &mut dyn FnMut(
-        &mut dyn FnMut(&[u8], &[u8], Kind) -> Result<()>,
-    ) -> Result<bool>|
-     -> Result<()> {
-        while reader(&mut |key, _, _| {
-            if !seen.contains_key(key) {
-                seen.insert(key.to_vec(), ());
-                columns.push(String::from_utf8_lossy(key).into_owned());
-            }
-            Ok(())
-        })? {}
-        Ok(())
-    };
+    let mut keys = KeysInOrder::default();
     if input == Path::new("-") {
         let spill = tempfile::tempfile().context("cannot create a temporary file for stdin")?;
         let mut tee = Tee {
@@ -300,8 +286,7 @@ fn union_of_keys(
             copy: BufWriter::with_capacity(256 * 1024, spill),
         };
         {
-            let mut reader = JsonReader::new(&mut tee, lines);
-            collect(&mut |f| reader.next_object(f))?;
+            keys.collect(&mut JsonReader::new(&mut tee, lines))?;
         }
         // Whatever the parser did not need (trailing whitespace) still belongs to the copy.
         io::copy(&mut tee.src, &mut tee.copy).context("cannot read the input")?;
@@ -311,13 +296,32 @@ fn union_of_keys(
             .map_err(|e| e.into_error())
             .context("cannot write the temporary copy of stdin")?;
         spill.rewind()?;
-        Ok((columns, Box::new(spill)))
+        Ok((keys.columns, Box::new(spill)))
     } else {
-        let mut reader = JsonReader::new(src, lines);
-        collect(&mut |f| reader.next_object(f))?;
+        keys.collect(&mut JsonReader::new(src, lines))?;
         let again =
             File::open(input).with_context(|| format!("cannot open {}", input.display()))?;
-        Ok((columns, Box::new(again)))
+        Ok((keys.columns, Box::new(again)))
+    }
+}
+
+/// Every key seen, in first-seen order.
+#[derive(Default)]
+struct KeysInOrder {
+    columns: Vec<String>,
+    seen: std::collections::HashSet<Vec<u8>>,
+}
+
+impl KeysInOrder {
+    fn collect<R: Read>(&mut self, reader: &mut JsonReader<R>) -> Result<()> {
+        while reader.next_object(&mut |key, _, _| {
+            if !self.seen.contains(key) {
+                self.seen.insert(key.to_vec());
+                self.columns.push(String::from_utf8_lossy(key).into_owned());
+            }
+            Ok(())
+        })? {}
+        Ok(())
     }
 }
 
@@ -439,7 +443,7 @@ struct Sink {
 
 enum SinkKind {
     Csv {
-        writer: CsvWriter,
+        writer: Box<CsvWriter>,
         names: Vec<String>,
     },
     Json {
@@ -452,7 +456,7 @@ enum SinkKind {
 impl Sink {
     fn open(config: &Config, header: Option<&[String]>, out: &mut dyn Write) -> Result<Sink> {
         if config.to.is_csv() {
-            let mut writer = CsvWriter::new(config.write.clone());
+            let mut writer = Box::new(CsvWriter::new(config.write.clone()));
             let mut buf = Vec::with_capacity(BLOCK + 4096);
             if let Some(names) = header {
                 writer.write_record(

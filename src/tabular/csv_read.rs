@@ -77,6 +77,17 @@ impl<R: Read> CsvReader<R> {
     /// A reader of `src` in `dialect`; `lossy` replaces invalid UTF-8 with U+FFFD instead of
     /// failing.
     pub fn new(src: R, dialect: ReadDialect, lossy: bool) -> CsvReader<R> {
+        CsvReader::with_buffer_size(src, dialect, lossy, BUF_SIZE)
+    }
+
+    /// As [`CsvReader::new`] with a read buffer of `size` bytes (at least 4), so tests can
+    /// put every buffer boundary through its paces.
+    pub fn with_buffer_size(
+        src: R,
+        dialect: ReadDialect,
+        lossy: bool,
+        size: usize,
+    ) -> CsvReader<R> {
         let mut special_unquoted = [false; 256];
         let mut special_quoted = [false; 256];
         for table in [&mut special_unquoted, &mut special_quoted] {
@@ -94,7 +105,7 @@ impl<R: Read> CsvReader<R> {
             src,
             dialect,
             lossy,
-            buf: vec![0; BUF_SIZE].into_boxed_slice(),
+            buf: vec![0; size.max(4)].into_boxed_slice(),
             pos: 0,
             end: 0,
             base: 0,

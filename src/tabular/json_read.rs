@@ -14,6 +14,9 @@ const BUF_SIZE: usize = 256 * 1024;
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 128;
 
+/// Receives each member of an object: its key, its value's text, and the value's kind.
+pub type OnField<'a> = dyn FnMut(&[u8], &[u8], Kind) -> Result<()> + 'a;
+
 /// Reads objects from a JSON array or a JSON Lines stream.
 pub struct JsonReader<R> {
     src: R,
@@ -35,10 +38,15 @@ pub struct JsonReader<R> {
 impl<R: Read> JsonReader<R> {
     /// A reader of `src`: JSON Lines when `lines_mode`, else one JSON array of objects.
     pub fn new(src: R, lines_mode: bool) -> JsonReader<R> {
+        JsonReader::with_buffer_size(src, lines_mode, BUF_SIZE)
+    }
+
+    /// As [`JsonReader::new`] with a read buffer of `size` bytes (at least 4), for tests.
+    pub fn with_buffer_size(src: R, lines_mode: bool, size: usize) -> JsonReader<R> {
         JsonReader {
             src,
             lines_mode,
-            buf: vec![0; BUF_SIZE].into_boxed_slice(),
+            buf: vec![0; size.max(4)].into_boxed_slice(),
             pos: 0,
             end: 0,
             eof: false,
@@ -60,10 +68,7 @@ impl<R: Read> JsonReader<R> {
 
     /// Reads the next object, calling `on_field(key, value, kind)` for each member in order;
     /// false at the end of input. An error from `on_field` is reported with the object's line.
-    pub fn next_object(
-        &mut self,
-        on_field: &mut dyn FnMut(&[u8], &[u8], Kind) -> Result<()>,
-    ) -> Result<bool> {
+    pub fn next_object(&mut self, on_field: &mut OnField<'_>) -> Result<bool> {
         if self.done || !self.before_next_element()? {
             self.done = true;
             return Ok(false);
