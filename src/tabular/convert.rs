@@ -349,6 +349,9 @@ struct JsonTable {
     values: Vec<Vec<u8>>,
     kinds: Vec<Kind>,
     seen: Vec<bool>,
+    /// Where the next key probably is: objects usually list their keys in column order,
+    /// and one comparison is cheaper than hashing.
+    guess: usize,
 }
 
 impl JsonTable {
@@ -370,6 +373,7 @@ impl JsonTable {
             values: vec![Vec::new(); n],
             kinds: vec![Kind::Text; n],
             seen: vec![false; n],
+            guess: 0,
         }
     }
 
@@ -388,10 +392,16 @@ impl JsonTable {
             values,
             kinds,
             seen,
+            guess,
         } = self;
+        *guess = 0;
         let got = reader.next_object(&mut |key, value, kind| {
-            let i = match index.get(key) {
-                Some(&i) => i,
+            let hit = columns
+                .get(*guess)
+                .filter(|c| c.as_bytes() == key)
+                .map(|_| *guess);
+            let i = match hit.or_else(|| index.get(key).copied()) {
+                Some(i) => i,
                 None if !*fixed => {
                     let i = columns.len();
                     columns.push(String::from_utf8_lossy(key).into_owned());
@@ -413,6 +423,7 @@ impl JsonTable {
             values[i].extend_from_slice(value);
             kinds[i] = kind;
             seen[i] = true;
+            *guess = i + 1;
             Ok(())
         })?;
         if !got {

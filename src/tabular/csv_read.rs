@@ -71,6 +71,17 @@ pub struct CsvReader<R> {
     bad_utf8_at: Option<u64>,
     special_unquoted: [bool; 256],
     special_quoted: [bool; 256],
+    /// Bytes that, at the start of a field, simply begin an unquoted field.
+    plain_start: [bool; 256],
+}
+
+/// How many bytes at the start of `bytes` are not special.
+#[inline]
+fn run_length(bytes: &[u8], special: &[bool; 256]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| special[usize::from(b)])
+        .unwrap_or(bytes.len())
 }
 
 impl<R: Read> CsvReader<R> {
@@ -101,6 +112,17 @@ impl<R: Read> CsvReader<R> {
         if dialect.quoting != Quoting::None {
             special_quoted[usize::from(dialect.quotechar)] = true;
         }
+        let mut plain_start = [true; 256];
+        for b in [b'\r', b'\n', dialect.delimiter, dialect.quotechar] {
+            plain_start[usize::from(b)] = false;
+        }
+        if let Some(esc) = dialect.escapechar {
+            plain_start[usize::from(esc)] = false;
+        }
+        if dialect.skipinitialspace {
+            plain_start[usize::from(b' ')] = false;
+        }
+
         CsvReader {
             src,
             dialect,
@@ -122,6 +144,7 @@ impl<R: Read> CsvReader<R> {
             bad_utf8_at: None,
             special_unquoted,
             special_quoted,
+            plain_start,
         }
     }
 
@@ -147,26 +170,42 @@ impl<R: Read> CsvReader<R> {
             if self.pos == limit {
                 return Err(self.utf8_error());
             }
+            // Fast paths for the common transitions; everything else goes through `process`,
+            // which is the state machine exactly as `_csv.c` has it.
             match self.state {
                 State::InField => {
-                    let start = self.pos;
-                    let table = &self.special_unquoted;
-                    let mut i = start;
-                    while i < limit && !table[usize::from(self.buf[i])] {
-                        i += 1;
+                    let run = run_length(&self.buf[self.pos..limit], &self.special_unquoted);
+                    row.extend_pending(&self.buf[self.pos..self.pos + run]);
+                    self.pos += run;
+                    self.line_has_bytes |= run > 0;
+                    if self.pos < limit && self.buf[self.pos] == self.dialect.delimiter {
+                        self.pos += 1;
+                        self.save_field(row)?;
+                        self.state = State::StartField;
+                        continue;
                     }
-                    row.extend_pending(&self.buf[start..i]);
-                    self.pos = i;
+                }
+                State::StartField => {
+                    if self.plain_start[usize::from(self.buf[self.pos])] {
+                        self.numeric = self.dialect.quoting == Quoting::Nonnumeric;
+                        self.state = State::InField;
+                        continue;
+                    }
                 }
                 State::InQuotedField => {
-                    let start = self.pos;
-                    let table = &self.special_quoted;
-                    let mut i = start;
-                    while i < limit && !table[usize::from(self.buf[i])] {
-                        i += 1;
+                    let run = run_length(&self.buf[self.pos..limit], &self.special_quoted);
+                    row.extend_pending(&self.buf[self.pos..self.pos + run]);
+                    self.pos += run;
+                    self.line_has_bytes |= run > 0;
+                }
+                State::QuoteInQuotedField => {
+                    if self.buf[self.pos] == self.dialect.delimiter {
+                        self.pos += 1;
+                        self.line_has_bytes = true;
+                        self.save_field(row)?;
+                        self.state = State::StartField;
+                        continue;
                     }
-                    row.extend_pending(&self.buf[start..i]);
-                    self.pos = i;
                 }
                 _ => {}
             }
@@ -469,6 +508,7 @@ impl<R: Read> CsvReader<R> {
         Ok(())
     }
 
+    #[inline]
     fn save_field(&mut self, row: &mut Row) -> Result<()> {
         if self.lossy
             && let Err(_) = std::str::from_utf8(row.pending())

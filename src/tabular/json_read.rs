@@ -421,6 +421,7 @@ impl<R: Read> JsonReader<R> {
         )
     }
 
+    #[inline]
     fn skip_ws(&mut self) -> Result<()> {
         while let Some(c @ (b' ' | b'\t' | b'\r' | b'\n')) = self.peek()? {
             if c == b'\n' {
@@ -431,18 +432,24 @@ impl<R: Read> JsonReader<R> {
         Ok(())
     }
 
+    #[inline]
     fn peek(&mut self) -> Result<Option<u8>> {
-        if self.pos >= self.end && !self.fill()? {
+        if let Some(&b) = self.buf[..self.end].get(self.pos) {
+            return Ok(Some(b));
+        }
+        if !self.fill()? {
             return Ok(None);
         }
         Ok(Some(self.buf[self.pos]))
     }
 
     /// Consumes the byte `peek` returned (never a newline outside `skip_ws`).
+    #[inline]
     fn bump(&mut self) {
         self.pos += 1;
     }
 
+    #[inline(never)]
     fn fill(&mut self) -> Result<bool> {
         while !self.eof {
             self.pos = 0;
