@@ -185,9 +185,9 @@ proptest! {
             text.push(b'{');
             for (j, (k, v)) in object.iter().enumerate() {
                 if j > 0 { text.extend_from_slice(b", "); }
-                write_string(&mut text, k.as_bytes()).unwrap();
+                write_string(&mut text, k.as_bytes());
                 text.extend_from_slice(b" : ");
-                write_string(&mut text, v.as_bytes()).unwrap();
+                write_string(&mut text, v.as_bytes());
             }
             text.push(b'}');
             if lines { text.push(b'\n'); }

@@ -14,7 +14,7 @@ use anyhow::{Result, bail};
 
 use super::dialect::{Quoting, ReadDialect};
 use super::number::parse_python_float;
-use super::row::{Kind, Row};
+use super::row::{Kind, Row, run_length};
 
 const BUF_SIZE: usize = 256 * 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -73,15 +73,6 @@ pub struct CsvReader<R> {
     special_quoted: [bool; 256],
     /// Bytes that, at the start of a field, simply begin an unquoted field.
     plain_start: [bool; 256],
-}
-
-/// How many bytes at the start of `bytes` are not special.
-#[inline]
-fn run_length(bytes: &[u8], special: &[bool; 256]) -> usize {
-    bytes
-        .iter()
-        .position(|&b| special[usize::from(b)])
-        .unwrap_or(bytes.len())
 }
 
 impl<R: Read> CsvReader<R> {

@@ -3,12 +3,10 @@
 //! (escaped under `none`), as Python 3.12+ does, while 3.11 leaves them bare when the line
 //! terminator does not contain them, which its own reader then splits into two records.
 
-use std::io::Write;
-
 use anyhow::{Result, bail};
 
 use super::dialect::{Quoting, WriteDialect};
-use super::row::Kind;
+use super::row::{Kind, run_length};
 
 /// Writes records in one dialect.
 pub struct CsvWriter {
@@ -36,9 +34,9 @@ impl CsvWriter {
     }
 
     /// Writes one record (`writer.writerow`). `names` labels fields in error messages.
-    pub fn write_record<'a, W: Write>(
+    pub fn write_record<'a>(
         &mut self,
-        out: &mut W,
+        out: &mut Vec<u8>,
         fields: impl IntoIterator<Item = (&'a [u8], Kind)>,
         names: &dyn Fn(usize) -> Option<String>,
     ) -> Result<()> {
@@ -47,7 +45,7 @@ impl CsvWriter {
         let mut only_empty = true;
         for (i, (bytes, kind)) in fields.into_iter().enumerate() {
             if i > 0 {
-                out.write_all(&[self.dialect.delimiter])?;
+                out.push(self.dialect.delimiter);
             }
             let quoted = self.starts_quoted(kind);
             self.write_field(out, bytes, quoted, i, names)?;
@@ -64,9 +62,9 @@ impl CsvWriter {
                 );
             }
             let q = self.dialect.quotechar;
-            out.write_all(&[q, q])?;
+            out.extend_from_slice(&[q, q]);
         }
-        out.write_all(if self.dialect.crlf { b"\r\n" } else { b"\n" })?;
+        out.extend_from_slice(if self.dialect.crlf { b"\r\n" } else { b"\n" });
         Ok(())
     }
 
@@ -79,29 +77,31 @@ impl CsvWriter {
         }
     }
 
-    fn write_field<W: Write>(
+    fn write_field(
         &self,
-        out: &mut W,
+        out: &mut Vec<u8>,
         bytes: &[u8],
         mut quoted: bool,
         index: usize,
         names: &dyn Fn(usize) -> Option<String>,
     ) -> Result<()> {
         let d = &self.dialect;
-        let first_special = bytes.iter().position(|&b| self.special[usize::from(b)]);
-        let Some(first) = first_special else {
+        let first = run_length(bytes, &self.special);
+        if first == bytes.len() {
             if quoted {
-                out.write_all(&[d.quotechar])?;
-                out.write_all(bytes)?;
-                out.write_all(&[d.quotechar])?;
+                out.push(d.quotechar);
+                out.extend_from_slice(bytes);
+                out.push(d.quotechar);
             } else {
-                out.write_all(bytes)?;
+                out.extend_from_slice(bytes);
             }
             return Ok(());
-        };
-        // Build the field the slow way, as join_append does, then decide on quotes.
-        let mut body = Vec::with_capacity(bytes.len() + 8);
-        body.extend_from_slice(&bytes[..first]);
+        }
+        // The slow way, as join_append does. Whether the field ends up quoted is only known
+        // at its end, so an opening quote is written speculatively and taken back if not.
+        let start = out.len();
+        out.push(d.quotechar);
+        out.extend_from_slice(&bytes[..first]);
         for &c in &bytes[first..] {
             if self.special[usize::from(c)] {
                 let mut escape = false;
@@ -110,7 +110,7 @@ impl CsvWriter {
                 } else {
                     if c == d.quotechar {
                         if d.doublequote {
-                            body.push(d.quotechar);
+                            out.push(d.quotechar);
                         } else {
                             escape = true;
                         }
@@ -123,6 +123,7 @@ impl CsvWriter {
                 }
                 if escape {
                     let Some(esc) = d.escapechar else {
+                        out.truncate(start);
                         bail!(
                             "record {}, field {}{}: need to escape {:?}, but no \
                              --out-escapechar is set",
@@ -134,17 +135,15 @@ impl CsvWriter {
                             char::from(c)
                         );
                     };
-                    body.push(esc);
+                    out.push(esc);
                 }
             }
-            body.push(c);
+            out.push(c);
         }
         if quoted {
-            out.write_all(&[d.quotechar])?;
-            out.write_all(&body)?;
-            out.write_all(&[d.quotechar])?;
+            out.push(d.quotechar);
         } else {
-            out.write_all(&body)?;
+            out.remove(start);
         }
         Ok(())
     }

@@ -258,7 +258,7 @@ impl<R: Read> JsonReader<R> {
                 self.bump();
                 let mut text = Vec::new();
                 self.string_into(&mut text)?;
-                write_string(out, &text)?;
+                write_string(out, &text);
                 Ok(())
             }
             Some(b'n') => self.literal(b"null", out),

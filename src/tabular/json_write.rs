@@ -1,12 +1,10 @@
 //! JSON and JSON Lines output: rows as objects keyed by the header (`DictReader`), or as
 //! arrays without one (`csv.reader`). Compact, UTF-8, one row per line in both formats.
 
-use std::io::Write;
-
 use anyhow::{Result, bail};
 
 use super::number::{Inferred, infer, json_number_text};
-use super::row::Kind;
+use super::row::{Kind, run_length};
 
 /// Writes rows as a JSON array (`json`) or one value a line (`jsonl`).
 pub struct JsonWriter {
@@ -25,7 +23,7 @@ impl JsonWriter {
                 .iter()
                 .map(|name| {
                     let mut key = Vec::with_capacity(name.len() + 3);
-                    write_string(&mut key, name.as_bytes()).expect("writing to a Vec");
+                    write_string(&mut key, name.as_bytes());
                     key.push(b':');
                     key
                 })
@@ -41,80 +39,80 @@ impl JsonWriter {
 
     /// Writes one row; fields beyond the header (ragged rows under `--flexible`) go into an
     /// array under `extra_key`, as `DictReader`'s `restkey`.
-    pub fn write_row<'a, W: Write>(
+    pub fn write_row<'a>(
         &mut self,
-        out: &mut W,
+        out: &mut Vec<u8>,
         fields: impl IntoIterator<Item = (&'a [u8], Kind)>,
         extra_key: &[u8],
     ) -> Result<()> {
         self.rows += 1;
         if !self.lines {
-            out.write_all(if self.rows == 1 { b"[\n" } else { b",\n" })?;
+            out.extend_from_slice(if self.rows == 1 { b"[\n" } else { b",\n" });
         }
         match &self.keys {
             Some(keys) => {
-                out.write_all(b"{")?;
+                out.extend_from_slice(b"{");
                 let mut extra = false;
                 for (i, (bytes, kind)) in fields.into_iter().enumerate() {
                     if i > 0 && i <= keys.len() {
-                        out.write_all(b",")?;
+                        out.extend_from_slice(b",");
                     }
                     if let Some(key) = keys.get(i) {
-                        out.write_all(key)?;
+                        out.extend_from_slice(key);
                     } else if i == keys.len() {
-                        write_string(out, extra_key)?;
-                        out.write_all(b":[")?;
+                        write_string(out, extra_key);
+                        out.extend_from_slice(b":[");
                     } else {
-                        out.write_all(b",")?;
+                        out.extend_from_slice(b",");
                     }
                     self.write_value(out, bytes, kind)?;
                     extra = i >= keys.len();
                 }
-                out.write_all(if extra { b"]}" } else { b"}" })?;
+                out.extend_from_slice(if extra { b"]}" } else { b"}" });
             }
             None => {
-                out.write_all(b"[")?;
+                out.extend_from_slice(b"[");
                 for (i, (bytes, kind)) in fields.into_iter().enumerate() {
                     if i > 0 {
-                        out.write_all(b",")?;
+                        out.extend_from_slice(b",");
                     }
                     self.write_value(out, bytes, kind)?;
                 }
-                out.write_all(b"]")?;
+                out.extend_from_slice(b"]");
             }
         }
         if self.lines {
-            out.write_all(b"\n")?;
+            out.extend_from_slice(b"\n");
         }
         Ok(())
     }
 
     /// Writes the end of the output.
-    pub fn finish<W: Write>(&mut self, out: &mut W) -> Result<()> {
+    pub fn finish(&mut self, out: &mut Vec<u8>) -> Result<()> {
         if !self.lines {
-            out.write_all(if self.rows == 0 { b"[]\n" } else { b"\n]\n" })?;
+            out.extend_from_slice(if self.rows == 0 { b"[]\n" } else { b"\n]\n" });
         }
         Ok(())
     }
 
-    fn write_value<W: Write>(&self, out: &mut W, bytes: &[u8], kind: Kind) -> Result<()> {
+    fn write_value(&self, out: &mut Vec<u8>, bytes: &[u8], kind: Kind) -> Result<()> {
         match kind {
             Kind::Text if self.infer_types => match infer(bytes) {
-                Inferred::Number | Inferred::Bool => out.write_all(bytes)?,
-                Inferred::Null => out.write_all(b"null")?,
-                Inferred::Text => write_string(out, bytes)?,
+                Inferred::Number | Inferred::Bool => out.extend_from_slice(bytes),
+                Inferred::Null => out.extend_from_slice(b"null"),
+                Inferred::Text => write_string(out, bytes),
             },
-            Kind::Text => write_string(out, bytes)?,
+            Kind::Text => write_string(out, bytes),
             Kind::Number => match json_number_text(bytes) {
-                Some(text) => out.write_all(&text)?,
+                Some(text) => out.extend_from_slice(&text),
                 None => bail!(
                     "row {}: {:?} is not a finite number, and JSON has no NaN or Infinity",
                     self.rows,
                     String::from_utf8_lossy(bytes)
                 ),
             },
-            Kind::Bool | Kind::Nested => out.write_all(bytes)?,
-            Kind::Null => out.write_all(b"null")?,
+            Kind::Bool | Kind::Nested => out.extend_from_slice(bytes),
+            Kind::Null => out.extend_from_slice(b"null"),
         }
         Ok(())
     }
@@ -124,33 +122,45 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Writes `bytes` (UTF-8) as a JSON string: quotes, backslashes and control characters
 /// escaped, everything else verbatim.
-pub fn write_string<W: Write + ?Sized>(out: &mut W, bytes: &[u8]) -> std::io::Result<()> {
-    out.write_all(b"\"")?;
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
-            continue;
-        }
-        out.write_all(&bytes[start..i])?;
+pub fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
+    out.push(b'"');
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = run_length(&bytes[i..], &NEEDS_ESCAPE);
+        out.extend_from_slice(&bytes[i..i + run]);
+        i += run;
+        let Some(&b) = bytes.get(i) else { break };
         match b {
-            b'"' => out.write_all(b"\\\"")?,
-            b'\\' => out.write_all(b"\\\\")?,
-            b'\n' => out.write_all(b"\\n")?,
-            b'\r' => out.write_all(b"\\r")?,
-            b'\t' => out.write_all(b"\\t")?,
-            0x08 => out.write_all(b"\\b")?,
-            0x0c => out.write_all(b"\\f")?,
-            _ => out.write_all(&[
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => out.extend_from_slice(&[
                 b'\\',
                 b'u',
                 b'0',
                 b'0',
                 HEX[usize::from(b >> 4)],
                 HEX[usize::from(b & 0xf)],
-            ])?,
+            ]),
         }
-        start = i + 1;
+        i += 1;
     }
-    out.write_all(&bytes[start..])?;
-    out.write_all(b"\"")
+    out.push(b'"');
 }
+
+/// Bytes a JSON string cannot hold as they are: quote, backslash, control characters.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};

@@ -106,3 +106,30 @@ impl Row {
             .collect()
     }
 }
+
+/// How many bytes at the start of `bytes` are not `special`: the hot loop of both the CSV
+/// reader and writer. Eight table lookups are OR-ed per step so that a run of ordinary bytes
+/// costs one branch per eight bytes instead of one per byte.
+#[inline]
+pub fn run_length(bytes: &[u8], special: &[bool; 256]) -> usize {
+    let mut done = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let hit = special[usize::from(c[0])]
+            | special[usize::from(c[1])]
+            | special[usize::from(c[2])]
+            | special[usize::from(c[3])]
+            | special[usize::from(c[4])]
+            | special[usize::from(c[5])]
+            | special[usize::from(c[6])]
+            | special[usize::from(c[7])];
+        if hit {
+            break;
+        }
+        done += 8;
+    }
+    done + bytes[done..]
+        .iter()
+        .position(|&b| special[usize::from(b)])
+        .unwrap_or(bytes.len() - done)
+}
