@@ -231,3 +231,52 @@ proptest! {
         let _ = tackle::tabular::sniff::sniff(&input, &ReadDialect::default());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// CSV to CSV skips the writer's scan of fields the reader saw no writer special in;
+    /// that must never change a byte of the output.
+    #[test]
+    fn clean_flags_never_change_csv_output(
+        input in proptest::collection::vec(
+            prop_oneof![
+                Just(b','), Just(b'"'), Just(b'\\'), Just(b'\r'), Just(b'\n'), Just(b'\t'),
+                Just(b'|'), Just(b' '), Just(b'a'), any::<u8>(),
+            ],
+            0..64,
+        ),
+        escapechar in prop_oneof![Just(None), Just(Some(b'\\'))],
+        d in dialect(),
+        buffer in 4usize..16,
+    ) {
+        let read = ReadDialect { escapechar, ..ReadDialect::default() };
+        let write = WriteDialect {
+            delimiter: d.delimiter,
+            quotechar: d.quotechar,
+            escapechar: d.escapechar,
+            doublequote: d.doublequote,
+            quoting: d.quoting,
+            crlf: d.crlf,
+        };
+        let convert = |watch: bool| -> Result<Vec<u8>, String> {
+            let mut writer = CsvWriter::new(write.clone());
+            let mut reader = CsvReader::with_buffer_size(&input[..], read.clone(), true, buffer);
+            if watch {
+                reader.watch_for(&writer.specials());
+            }
+            let mut row = Row::new();
+            let mut out = Vec::new();
+            while reader.read_record(&mut row).map_err(|e| e.to_string())? {
+                if watch {
+                    writer.write_row(&mut out, &row, &|_| None)
+                } else {
+                    writer.write_record(&mut out, row.fields(), &|_| None)
+                }
+                .map_err(|e| e.to_string())?;
+            }
+            Ok(out)
+        };
+        prop_assert_eq!(convert(true), convert(false));
+    }
+}

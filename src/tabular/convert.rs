@@ -112,6 +112,9 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
         src = rest;
     }
     let mut reader = CsvReader::new(src, dialect, config.lossy);
+    if config.to.is_csv() {
+        reader.watch_for(&CsvWriter::new(config.write.clone()).specials());
+    }
     let mut row = Row::new();
     let header = if has_header {
         if !reader.read_record(&mut row)? {
@@ -160,7 +163,7 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
                 out,
                 (0..row.len().max(expected)).map(|i| cell(&row, i, restval)),
             )?,
-            None => sink.write(out, row.fields())?,
+            None => sink.write_row(out, &row)?,
         }
     }
     sink.finish(out)
@@ -526,6 +529,21 @@ impl Sink {
             self.buf.clear();
         }
         Ok(())
+    }
+
+    /// Writes a row as it was read (CSV to CSV keeps the reader's clean flags).
+    fn write_row(&mut self, out: &mut dyn Write, row: &Row) -> Result<()> {
+        match &mut self.kind {
+            SinkKind::Csv { writer, names } => {
+                writer.write_row(&mut self.buf, row, &|i| names.get(i).cloned())?;
+                if self.buf.len() >= BLOCK {
+                    out.write_all(&self.buf)?;
+                    self.buf.clear();
+                }
+                Ok(())
+            }
+            SinkKind::Json { .. } => self.write(out, row.fields()),
+        }
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {

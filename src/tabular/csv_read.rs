@@ -71,8 +71,17 @@ pub struct CsvReader<R> {
     bad_utf8_at: Option<u64>,
     special_unquoted: [bool; 256],
     special_quoted: [bool; 256],
+    /// The reader's own specials, before [`CsvReader::watch_for`] added the writer's.
+    own_unquoted: [bool; 256],
+    own_quoted: [bool; 256],
     /// Bytes that, at the start of a field, simply begin an unquoted field.
     plain_start: [bool; 256],
+    /// Bytes the CSV writer will have to look at (see [`CsvReader::watch_for`]).
+    watched: [bool; 256],
+    /// The field being built holds a watched byte.
+    dirty: bool,
+    /// [`CsvReader::watch_for`] was called: clean flags mean something.
+    watching: bool,
 }
 
 impl<R: Read> CsvReader<R> {
@@ -135,8 +144,34 @@ impl<R: Read> CsvReader<R> {
             bad_utf8_at: None,
             special_unquoted,
             special_quoted,
+            own_unquoted: special_unquoted,
+            own_quoted: special_quoted,
             plain_start,
+            watched: [true; 256],
+            dirty: false,
+            watching: false,
         }
+    }
+
+    /// Marks fields that hold none of `bytes` as clean ([`Row::is_clean`]), so a CSV writer
+    /// whose specials these are can copy them without a second scan. The scans stop at these
+    /// bytes too, note them and go on.
+    pub fn watch_for(&mut self, bytes: &[u8]) {
+        self.watched = [false; 256];
+        self.watching = true;
+        for &b in bytes {
+            self.watched[usize::from(b)] = true;
+            self.special_unquoted[usize::from(b)] = true;
+            self.special_quoted[usize::from(b)] = true;
+        }
+        // EOL inside escapes turns into a newline the writer must see.
+        self.watched[usize::from(b'\n')] = true;
+    }
+
+    /// True when `b` stopped a scan only because the writer watches it.
+    #[inline]
+    fn watched_only(&self, b: u8, table_of_state: &[bool; 256]) -> bool {
+        self.watched[usize::from(b)] && !table_of_state[usize::from(b)]
     }
 
     /// Where the last record returned started, for messages about it.
@@ -165,38 +200,61 @@ impl<R: Read> CsvReader<R> {
             // which is the state machine exactly as `_csv.c` has it.
             match self.state {
                 State::InField => {
-                    let run = run_length(&self.buf[self.pos..limit], &self.special_unquoted);
-                    row.extend_pending(&self.buf[self.pos..self.pos + run]);
-                    self.pos += run;
-                    self.line_has_bytes |= run > 0;
-                    if self.pos < limit && self.buf[self.pos] == self.dialect.delimiter {
-                        self.pos += 1;
-                        self.save_field(row)?;
-                        self.state = State::StartField;
+                    // Unquoted field after unquoted field without leaving this loop.
+                    let mut next_field = false;
+                    loop {
+                        let run = run_length(&self.buf[self.pos..limit], &self.special_unquoted);
+                        row.extend_pending(&self.buf[self.pos..self.pos + run]);
+                        self.pos += run;
+                        self.line_has_bytes |= run > 0;
+                        if self.pos < limit
+                            && self.watched_only(self.buf[self.pos], &self.own_unquoted)
+                        {
+                            self.dirty = true;
+                            row.push_pending(self.buf[self.pos]);
+                            self.pos += 1;
+                            continue;
+                        }
+                        if self.pos + 1 < limit && self.buf[self.pos] == self.dialect.delimiter {
+                            self.pos += 1;
+                            self.save_field(row)?;
+                            if self.plain_start[usize::from(self.buf[self.pos])] {
+                                self.numeric = self.dialect.quoting == Quoting::Nonnumeric;
+                                continue;
+                            }
+                            self.state = State::StartField;
+                            next_field = true;
+                        }
+                        break;
+                    }
+                    if next_field {
                         continue;
                     }
                 }
-                State::StartField => {
-                    if self.plain_start[usize::from(self.buf[self.pos])] {
-                        self.numeric = self.dialect.quoting == Quoting::Nonnumeric;
-                        self.state = State::InField;
-                        continue;
-                    }
+                State::StartField if self.plain_start[usize::from(self.buf[self.pos])] => {
+                    self.numeric = self.dialect.quoting == Quoting::Nonnumeric;
+                    self.state = State::InField;
+                    continue;
                 }
-                State::InQuotedField => {
+                State::InQuotedField => loop {
                     let run = run_length(&self.buf[self.pos..limit], &self.special_quoted);
                     row.extend_pending(&self.buf[self.pos..self.pos + run]);
                     self.pos += run;
                     self.line_has_bytes |= run > 0;
-                }
-                State::QuoteInQuotedField => {
-                    if self.buf[self.pos] == self.dialect.delimiter {
+                    if self.pos < limit && self.watched_only(self.buf[self.pos], &self.own_quoted) {
+                        self.dirty = true;
+                        row.push_pending(self.buf[self.pos]);
                         self.pos += 1;
-                        self.line_has_bytes = true;
-                        self.save_field(row)?;
-                        self.state = State::StartField;
                         continue;
                     }
+                    break;
+                },
+                State::QuoteInQuotedField if self.buf[self.pos] == self.dialect.delimiter => {
+                    self.pos += 1;
+                    self.line_has_bytes = true;
+                    self.save_field(row)?;
+                    self.state = State::StartField;
+                    continue;
                 }
                 _ => {}
             }
@@ -352,6 +410,13 @@ impl<R: Read> CsvReader<R> {
     }
 
     /// One step of `parse_process_char`; `None` is Python's end-of-line event.
+    /// Adds one byte to the field being built, noting whether the writer must look at it.
+    #[inline]
+    fn push(&mut self, row: &mut Row, byte: u8) {
+        self.dirty |= self.watched[usize::from(byte)];
+        row.push_pending(byte);
+    }
+
     fn process(&mut self, c: Option<u8>, row: &mut Row) -> Result<()> {
         match self.state {
             State::StartRecord => match c {
@@ -366,11 +431,11 @@ impl<R: Read> CsvReader<R> {
             State::StartField => self.start_field(c, row)?,
             State::EscapedChar => match c {
                 Some(ch @ (b'\n' | b'\r')) => {
-                    row.push_pending(ch);
+                    self.push(row, ch);
                     self.state = State::AfterEscapedCrnl;
                 }
                 _ => {
-                    row.push_pending(c.unwrap_or(b'\n'));
+                    self.push(row, c.unwrap_or(b'\n'));
                     self.state = State::InField;
                 }
             },
@@ -394,17 +459,17 @@ impl<R: Read> CsvReader<R> {
                         State::InField
                     };
                 }
-                Some(ch) => row.push_pending(ch),
+                Some(ch) => self.push(row, ch),
             },
             State::EscapeInQuotedField => {
-                row.push_pending(c.unwrap_or(b'\n'));
+                self.push(row, c.unwrap_or(b'\n'));
                 self.state = State::InQuotedField;
             }
             State::QuoteInQuotedField => match c {
                 Some(ch)
                     if ch == self.dialect.quotechar && self.dialect.quoting != Quoting::None =>
                 {
-                    row.push_pending(ch);
+                    self.push(row, ch);
                     self.state = State::InQuotedField;
                 }
                 Some(ch) if ch == self.dialect.delimiter => {
@@ -420,7 +485,7 @@ impl<R: Read> CsvReader<R> {
                     };
                 }
                 Some(ch) if !self.dialect.strict => {
-                    row.push_pending(ch);
+                    self.push(row, ch);
                     self.state = State::InField;
                 }
                 Some(_) => bail!(
@@ -472,7 +537,7 @@ impl<R: Read> CsvReader<R> {
                 if d.quoting == Quoting::Nonnumeric {
                     self.numeric = true;
                 }
-                row.push_pending(ch);
+                self.push(row, ch);
                 self.state = State::InField;
             }
         }
@@ -494,7 +559,7 @@ impl<R: Read> CsvReader<R> {
                 self.save_field(row)?;
                 self.state = State::StartField;
             }
-            Some(ch) => row.push_pending(ch),
+            Some(ch) => self.push(row, ch),
         }
         Ok(())
     }
@@ -522,7 +587,7 @@ impl<R: Read> CsvReader<R> {
         } else {
             Kind::Text
         };
-        row.finish_field(kind);
+        row.finish_field_clean(kind, self.watching && !std::mem::take(&mut self.dirty));
         Ok(())
     }
 }

@@ -6,7 +6,7 @@
 use anyhow::{Result, bail};
 
 use super::dialect::{Quoting, WriteDialect};
-use super::row::{Kind, run_length};
+use super::row::{Kind, Row, run_length};
 
 /// Writes records in one dialect.
 pub struct CsvWriter {
@@ -33,6 +33,13 @@ impl CsvWriter {
         }
     }
 
+    /// The bytes this writer treats specially, for [`CsvReader::watch_for`](super::csv_read::CsvReader::watch_for).
+    pub fn specials(&self) -> Vec<u8> {
+        (0..=255u8)
+            .filter(|&b| self.special[usize::from(b)])
+            .collect()
+    }
+
     /// Writes one record (`writer.writerow`). `names` labels fields in error messages.
     pub fn write_record<'a>(
         &mut self,
@@ -40,15 +47,39 @@ impl CsvWriter {
         fields: impl IntoIterator<Item = (&'a [u8], Kind)>,
         names: &dyn Fn(usize) -> Option<String>,
     ) -> Result<()> {
+        self.write_fields(out, fields.into_iter().map(|(b, k)| (b, k, false)), names)
+    }
+
+    /// Writes a whole row read by a reader watching for [`CsvWriter::specials`], skipping
+    /// the scan of fields it found clean.
+    pub fn write_row(
+        &mut self,
+        out: &mut Vec<u8>,
+        row: &Row,
+        names: &dyn Fn(usize) -> Option<String>,
+    ) -> Result<()> {
+        self.write_fields(
+            out,
+            (0..row.len()).map(|i| (row.field(i), row.kind(i), row.is_clean(i))),
+            names,
+        )
+    }
+
+    fn write_fields<'a>(
+        &mut self,
+        out: &mut Vec<u8>,
+        fields: impl Iterator<Item = (&'a [u8], Kind, bool)>,
+        names: &dyn Fn(usize) -> Option<String>,
+    ) -> Result<()> {
         self.records += 1;
         let mut count = 0usize;
         let mut only_empty = true;
-        for (i, (bytes, kind)) in fields.into_iter().enumerate() {
+        for (i, (bytes, kind, clean)) in fields.enumerate() {
             if i > 0 {
                 out.push(self.dialect.delimiter);
             }
             let quoted = self.starts_quoted(kind);
-            self.write_field(out, bytes, quoted, i, names)?;
+            self.write_field(out, bytes, quoted, clean, i, names)?;
             only_empty = !quoted && bytes.is_empty();
             count += 1;
         }
@@ -82,11 +113,16 @@ impl CsvWriter {
         out: &mut Vec<u8>,
         bytes: &[u8],
         mut quoted: bool,
+        clean: bool,
         index: usize,
         names: &dyn Fn(usize) -> Option<String>,
     ) -> Result<()> {
         let d = &self.dialect;
-        let first = run_length(bytes, &self.special);
+        let first = if clean {
+            bytes.len()
+        } else {
+            run_length(bytes, &self.special)
+        };
         if first == bytes.len() {
             if quoted {
                 out.push(d.quotechar);

@@ -23,6 +23,9 @@ pub struct Row {
     buf: Vec<u8>,
     ends: Vec<usize>,
     kinds: Vec<Kind>,
+    /// Per field: known to hold no byte the CSV writer treats specially (see
+    /// [`crate::tabular::csv_read::CsvReader::watch_for`]), so it can skip looking.
+    clean: Vec<bool>,
 }
 
 impl Row {
@@ -36,6 +39,7 @@ impl Row {
         self.buf.clear();
         self.ends.clear();
         self.kinds.clear();
+        self.clean.clear();
     }
 
     /// The number of finished fields.
@@ -95,8 +99,19 @@ impl Row {
 
     /// Ends the field being built.
     pub fn finish_field(&mut self, kind: Kind) {
+        self.finish_field_clean(kind, false);
+    }
+
+    /// Ends the field being built, saying whether it is known to be free of writer specials.
+    pub fn finish_field_clean(&mut self, kind: Kind, clean: bool) {
         self.ends.push(self.buf.len());
         self.kinds.push(kind);
+        self.clean.push(clean);
+    }
+
+    /// True when field `i` is known to hold no byte the CSV writer must look at.
+    pub fn is_clean(&self, i: usize) -> bool {
+        self.clean[i]
     }
 
     /// The fields as owned UTF-8 strings (lossy), for headers and messages.
