@@ -566,6 +566,19 @@ impl<R: Read> CsvReader<R> {
 
     #[inline]
     fn save_field(&mut self, row: &mut Row) -> Result<()> {
+        if !self.lossy && !self.numeric {
+            row.finish_field_clean(
+                Kind::Text,
+                self.watching && !std::mem::take(&mut self.dirty),
+            );
+            return Ok(());
+        }
+        self.save_special_field(row)
+    }
+
+    /// `save_field` under `--lossy` or for a nonnumeric field.
+    #[cold]
+    fn save_special_field(&mut self, row: &mut Row) -> Result<()> {
         if self.lossy
             && let Err(_) = std::str::from_utf8(row.pending())
         {

@@ -8,11 +8,24 @@ use std::io::{self, Read};
 use anyhow::{Result, anyhow, bail};
 
 use super::json_write::write_string;
-use super::row::Kind;
+use super::row::{Kind, run_length};
 
 const BUF_SIZE: usize = 256 * 1024;
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 128;
+
+/// Bytes that end a run of string contents: the closing quote, an escape, control bytes.
+static STRING_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
 
 /// Receives each member of an object: its key, its value's text, and the value's kind.
 pub type OnField<'a> = dyn FnMut(&[u8], &[u8], Kind) -> Result<()> + 'a;
@@ -301,14 +314,7 @@ impl<R: Read> JsonReader<R> {
                 bail!("JSON input, line {}: unterminated string", self.line);
             }
             let run_start = self.pos;
-            let mut i = run_start;
-            while i < self.end {
-                let b = self.buf[i];
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                i += 1;
-            }
+            let i = run_start + run_length(&self.buf[run_start..self.end], &STRING_SPECIAL);
             out.extend_from_slice(&self.buf[run_start..i]);
             self.pos = i;
             if i == self.end {

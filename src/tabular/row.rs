@@ -21,11 +21,17 @@ pub enum Kind {
 #[derive(Debug, Default, Clone)]
 pub struct Row {
     buf: Vec<u8>,
-    ends: Vec<usize>,
-    kinds: Vec<Kind>,
-    /// Per field: known to hold no byte the CSV writer treats specially (see
+    fields: Vec<Field>,
+}
+
+/// Where a field ends in the buffer, and what it is.
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    end: usize,
+    kind: Kind,
+    /// Known to hold no byte the CSV writer treats specially (see
     /// [`crate::tabular::csv_read::CsvReader::watch_for`]), so it can skip looking.
-    clean: Vec<bool>,
+    clean: bool,
 }
 
 impl Row {
@@ -37,30 +43,28 @@ impl Row {
     /// Forgets every field, keeping the allocations.
     pub fn clear(&mut self) {
         self.buf.clear();
-        self.ends.clear();
-        self.kinds.clear();
-        self.clean.clear();
+        self.fields.clear();
     }
 
     /// The number of finished fields.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.fields.len()
     }
 
     /// True when the row has no fields (a blank CSV line).
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.fields.is_empty()
     }
 
     /// The bytes of field `i`.
     pub fn field(&self, i: usize) -> &[u8] {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.buf[start..self.ends[i]]
+        let start = if i == 0 { 0 } else { self.fields[i - 1].end };
+        &self.buf[start..self.fields[i].end]
     }
 
     /// The kind of field `i`.
     pub fn kind(&self, i: usize) -> Kind {
-        self.kinds[i]
+        self.fields[i].kind
     }
 
     /// Every field with its kind, in order.
@@ -86,13 +90,13 @@ impl Row {
 
     /// The bytes of the field being built.
     pub fn pending(&self) -> &[u8] {
-        let start = self.ends.last().copied().unwrap_or(0);
+        let start = self.fields.last().map_or(0, |f| f.end);
         &self.buf[start..]
     }
 
     /// Replaces the field being built (used to repair invalid UTF-8 under `--lossy`).
     pub fn replace_pending(&mut self, bytes: &[u8]) {
-        let start = self.ends.last().copied().unwrap_or(0);
+        let start = self.fields.last().map_or(0, |f| f.end);
         self.buf.truncate(start);
         self.buf.extend_from_slice(bytes);
     }
@@ -104,14 +108,16 @@ impl Row {
 
     /// Ends the field being built, saying whether it is known to be free of writer specials.
     pub fn finish_field_clean(&mut self, kind: Kind, clean: bool) {
-        self.ends.push(self.buf.len());
-        self.kinds.push(kind);
-        self.clean.push(clean);
+        self.fields.push(Field {
+            end: self.buf.len(),
+            kind,
+            clean,
+        });
     }
 
     /// True when field `i` is known to hold no byte the CSV writer must look at.
     pub fn is_clean(&self, i: usize) -> bool {
-        self.clean[i]
+        self.fields[i].clean
     }
 
     /// The fields as owned UTF-8 strings (lossy), for headers and messages.
