@@ -280,3 +280,28 @@ proptest! {
         prop_assert_eq!(convert(true), convert(false));
     }
 }
+
+proptest! {
+    /// The word-at-a-time scanner agrees with the plain table scan.
+    #[test]
+    fn the_swar_scanner_agrees_with_the_table(
+        specials in proptest::collection::vec(any::<u8>(), 0..6),
+        input in proptest::collection::vec(
+            prop_oneof![Just(b','), Just(b'"'), Just(b'\t'), Just(b'\n'), Just(0x01), Just(0x7f),
+                        Just(0x80), Just(0xff), Just(b'a'), any::<u8>()],
+            0..80,
+        ),
+    ) {
+        let mut table = [false; 256];
+        for b in specials {
+            table[usize::from(b)] = true;
+        }
+        let scanner = tackle::tabular::row::RunScanner::new(&table);
+        for start in 0..input.len().min(9) {
+            prop_assert_eq!(
+                scanner.run_length(&input[start..]),
+                tackle::tabular::row::run_length(&input[start..], &table)
+            );
+        }
+    }
+}

@@ -14,7 +14,7 @@ use anyhow::{Result, bail};
 
 use super::dialect::{Quoting, ReadDialect};
 use super::number::parse_python_float;
-use super::row::{Kind, Row, run_length};
+use super::row::{Kind, Row, RunScanner};
 
 const BUF_SIZE: usize = 256 * 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -71,6 +71,8 @@ pub struct CsvReader<R> {
     bad_utf8_at: Option<u64>,
     special_unquoted: [bool; 256],
     special_quoted: [bool; 256],
+    scan_unquoted: RunScanner,
+    scan_quoted: RunScanner,
     /// The reader's own specials, before [`CsvReader::watch_for`] added the writer's.
     own_unquoted: [bool; 256],
     own_quoted: [bool; 256],
@@ -144,6 +146,8 @@ impl<R: Read> CsvReader<R> {
             bad_utf8_at: None,
             special_unquoted,
             special_quoted,
+            scan_unquoted: RunScanner::new(&special_unquoted),
+            scan_quoted: RunScanner::new(&special_quoted),
             own_unquoted: special_unquoted,
             own_quoted: special_quoted,
             plain_start,
@@ -164,6 +168,8 @@ impl<R: Read> CsvReader<R> {
             self.special_unquoted[usize::from(b)] = true;
             self.special_quoted[usize::from(b)] = true;
         }
+        self.scan_unquoted = RunScanner::new(&self.special_unquoted);
+        self.scan_quoted = RunScanner::new(&self.special_quoted);
         // EOL inside escapes turns into a newline the writer must see.
         self.watched[usize::from(b'\n')] = true;
     }
@@ -203,7 +209,7 @@ impl<R: Read> CsvReader<R> {
                     // Unquoted field after unquoted field without leaving this loop.
                     let mut next_field = false;
                     loop {
-                        let run = run_length(&self.buf[self.pos..limit], &self.special_unquoted);
+                        let run = self.scan_unquoted.run_length(&self.buf[self.pos..limit]);
                         row.extend_pending(&self.buf[self.pos..self.pos + run]);
                         self.pos += run;
                         self.line_has_bytes |= run > 0;
@@ -237,7 +243,7 @@ impl<R: Read> CsvReader<R> {
                     continue;
                 }
                 State::InQuotedField => loop {
-                    let run = run_length(&self.buf[self.pos..limit], &self.special_quoted);
+                    let run = self.scan_quoted.run_length(&self.buf[self.pos..limit]);
                     row.extend_pending(&self.buf[self.pos..self.pos + run]);
                     self.pos += run;
                     self.line_has_bytes |= run > 0;

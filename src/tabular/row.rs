@@ -154,3 +154,59 @@ pub fn run_length(bytes: &[u8], special: &[bool; 256]) -> usize {
         .position(|&b| special[usize::from(b)])
         .unwrap_or(bytes.len() - done)
 }
+
+/// A scanner for runs of ordinary bytes that tests eight bytes at a time with word
+/// arithmetic (SWAR): one check for every control byte below 0x20 (CR, LF and tab among them)
+/// and one per other special byte, then the table settles the rare false alarm.
+#[derive(Debug, Clone)]
+pub struct RunScanner {
+    table: [bool; 256],
+    needles: Vec<u64>,
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+impl RunScanner {
+    /// A scanner stopping at the bytes `table` marks.
+    pub fn new(table: &[bool; 256]) -> RunScanner {
+        let needles = (0x20..=0xFFu8)
+            .filter(|&b| table[usize::from(b)])
+            .map(|b| LO * u64::from(b))
+            .collect();
+        RunScanner {
+            table: *table,
+            needles,
+        }
+    }
+
+    /// How many bytes at the start of `bytes` are not special.
+    #[inline]
+    pub fn run_length(&self, bytes: &[u8]) -> usize {
+        if self.needles.len() > 3 {
+            return run_length(bytes, &self.table);
+        }
+        let mut i = 0;
+        while i + 8 <= bytes.len() {
+            let w = &bytes[i..i + 8];
+            let v = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+            // Lowest flagged byte is exact: below 0x20, or equal to a needle.
+            let mut hits = v.wrapping_sub(LO * 0x20) & !v & HI;
+            for &n in &self.needles {
+                let x = v ^ n;
+                hits |= x.wrapping_sub(LO) & !x & HI;
+            }
+            if hits != 0 {
+                let j = i + (hits.trailing_zeros() / 8) as usize;
+                if self.table[usize::from(bytes[j])] {
+                    return j;
+                }
+                // A control byte nobody asked about: ordinary after all.
+                i = j + 1;
+                continue;
+            }
+            i += 8;
+        }
+        i + run_length(&bytes[i..], &self.table)
+    }
+}
