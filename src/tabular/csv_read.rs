@@ -84,6 +84,9 @@ pub struct CsvReader<R> {
     dirty: bool,
     /// [`CsvReader::watch_for`] was called: clean flags mean something.
     watching: bool,
+    /// A quotechar in a quoted field ends the quoted part (quoting is on and the quotechar
+    /// is not also the escapechar, which Python checks first).
+    quote_closes: bool,
 }
 
 impl<R: Read> CsvReader<R> {
@@ -114,6 +117,8 @@ impl<R: Read> CsvReader<R> {
         if dialect.quoting != Quoting::None {
             special_quoted[usize::from(dialect.quotechar)] = true;
         }
+        let quote_closes =
+            dialect.quoting != Quoting::None && dialect.escapechar != Some(dialect.quotechar);
         let mut plain_start = [true; 256];
         for b in [b'\r', b'\n', dialect.delimiter, dialect.quotechar] {
             plain_start[usize::from(b)] = false;
@@ -154,6 +159,7 @@ impl<R: Read> CsvReader<R> {
             watched: [true; 256],
             dirty: false,
             watching: false,
+            quote_closes,
         }
     }
 
@@ -242,19 +248,48 @@ impl<R: Read> CsvReader<R> {
                     self.state = State::InField;
                     continue;
                 }
-                State::InQuotedField => loop {
-                    let run = self.scan_quoted.run_length(&self.buf[self.pos..limit]);
-                    row.extend_pending(&self.buf[self.pos..self.pos + run]);
-                    self.pos += run;
-                    self.line_has_bytes |= run > 0;
-                    if self.pos < limit && self.watched_only(self.buf[self.pos], &self.own_quoted) {
-                        self.dirty = true;
-                        row.push_pending(self.buf[self.pos]);
-                        self.pos += 1;
+                State::StartField
+                    if self.buf[self.pos] == self.dialect.quotechar
+                        && self.dialect.quoting != Quoting::None =>
+                {
+                    self.pos += 1;
+                    self.line_has_bytes = true;
+                    self.state = State::InQuotedField;
+                    continue;
+                }
+                State::InQuotedField => {
+                    let mut closed = false;
+                    loop {
+                        let run = self.scan_quoted.run_length(&self.buf[self.pos..limit]);
+                        row.extend_pending(&self.buf[self.pos..self.pos + run]);
+                        self.pos += run;
+                        self.line_has_bytes |= run > 0;
+                        if self.pos >= limit {
+                            break;
+                        }
+                        let b = self.buf[self.pos];
+                        if self.watched_only(b, &self.own_quoted) {
+                            self.dirty = true;
+                            row.push_pending(b);
+                            self.pos += 1;
+                            continue;
+                        }
+                        if self.quote_closes && b == self.dialect.quotechar {
+                            self.pos += 1;
+                            self.line_has_bytes = true;
+                            self.state = if self.dialect.doublequote {
+                                State::QuoteInQuotedField
+                            } else {
+                                State::InField
+                            };
+                            closed = true;
+                        }
+                        break;
+                    }
+                    if closed {
                         continue;
                     }
-                    break;
-                },
+                }
                 State::QuoteInQuotedField if self.buf[self.pos] == self.dialect.delimiter => {
                     self.pos += 1;
                     self.line_has_bytes = true;

@@ -79,7 +79,20 @@ impl CsvWriter {
                 out.push(self.dialect.delimiter);
             }
             let quoted = self.starts_quoted(kind);
-            self.write_field(out, bytes, quoted, clean, i, names)?;
+            let first = if clean {
+                bytes.len()
+            } else {
+                run_length(bytes, &self.special)
+            };
+            if first < bytes.len() {
+                self.write_special_field(out, bytes, first, quoted, i, names)?;
+            } else if quoted {
+                out.push(self.dialect.quotechar);
+                out.extend_from_slice(bytes);
+                out.push(self.dialect.quotechar);
+            } else {
+                out.extend_from_slice(bytes);
+            }
             only_empty = !quoted && bytes.is_empty();
             count += 1;
         }
@@ -108,31 +121,18 @@ impl CsvWriter {
         }
     }
 
-    fn write_field(
+    /// Writes a field holding a special byte at `first`.
+    #[inline(never)]
+    fn write_special_field(
         &self,
         out: &mut Vec<u8>,
         bytes: &[u8],
+        first: usize,
         mut quoted: bool,
-        clean: bool,
         index: usize,
         names: &dyn Fn(usize) -> Option<String>,
     ) -> Result<()> {
         let d = &self.dialect;
-        let first = if clean {
-            bytes.len()
-        } else {
-            run_length(bytes, &self.special)
-        };
-        if first == bytes.len() {
-            if quoted {
-                out.push(d.quotechar);
-                out.extend_from_slice(bytes);
-                out.push(d.quotechar);
-            } else {
-                out.extend_from_slice(bytes);
-            }
-            return Ok(());
-        }
         // The slow way, as join_append does. Whether the field ends up quoted is only known
         // at its end, so an opening quote is written speculatively and taken back if not.
         let start = out.len();

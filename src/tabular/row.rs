@@ -161,7 +161,11 @@ pub fn run_length(bytes: &[u8], special: &[bool; 256]) -> usize {
 #[derive(Debug, Clone)]
 pub struct RunScanner {
     table: [bool; 256],
-    needles: Vec<u64>,
+    /// Up to three special bytes of 0x20 and above, each repeated across a word; unused
+    /// slots hold zero bytes, which the control check catches anyway.
+    needles: [u64; 3],
+    /// More than three: fall back to the table.
+    too_many: bool,
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -170,20 +174,25 @@ const HI: u64 = 0x8080_8080_8080_8080;
 impl RunScanner {
     /// A scanner stopping at the bytes `table` marks.
     pub fn new(table: &[bool; 256]) -> RunScanner {
-        let needles = (0x20..=0xFFu8)
+        let wanted: Vec<u64> = (0x20..=0xFFu8)
             .filter(|&b| table[usize::from(b)])
             .map(|b| LO * u64::from(b))
             .collect();
+        let mut needles = [0; 3];
+        for (slot, n) in needles.iter_mut().zip(&wanted) {
+            *slot = *n;
+        }
         RunScanner {
             table: *table,
             needles,
+            too_many: wanted.len() > 3,
         }
     }
 
     /// How many bytes at the start of `bytes` are not special.
-    #[inline]
+    #[inline(always)]
     pub fn run_length(&self, bytes: &[u8]) -> usize {
-        if self.needles.len() > 3 {
+        if self.too_many {
             return run_length(bytes, &self.table);
         }
         let mut i = 0;
@@ -191,11 +200,16 @@ impl RunScanner {
             let w = &bytes[i..i + 8];
             let v = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
             // Lowest flagged byte is exact: below 0x20, or equal to a needle.
-            let mut hits = v.wrapping_sub(LO * 0x20) & !v & HI;
-            for &n in &self.needles {
-                let x = v ^ n;
-                hits |= x.wrapping_sub(LO) & !x & HI;
-            }
+            let [a, b, c] = [
+                v ^ self.needles[0],
+                v ^ self.needles[1],
+                v ^ self.needles[2],
+            ];
+            let hits = (v.wrapping_sub(LO * 0x20) & !v
+                | a.wrapping_sub(LO) & !a
+                | b.wrapping_sub(LO) & !b
+                | c.wrapping_sub(LO) & !c)
+                & HI;
             if hits != 0 {
                 let j = i + (hits.trailing_zeros() / 8) as usize;
                 if self.table[usize::from(bytes[j])] {
