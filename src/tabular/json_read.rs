@@ -8,7 +8,7 @@ use std::io::{self, Read};
 use anyhow::{Result, anyhow, bail};
 
 use super::json_write::write_string;
-use super::row::{Kind, run_length};
+use super::row::{Kind, RunScanner};
 
 const BUF_SIZE: usize = 256 * 1024;
 /// Nesting deeper than this is refused rather than risking the stack.
@@ -46,6 +46,7 @@ pub struct JsonReader<R> {
     done: bool,
     key: Vec<u8>,
     value: Vec<u8>,
+    scanner: RunScanner,
 }
 
 impl<R: Read> JsonReader<R> {
@@ -71,6 +72,7 @@ impl<R: Read> JsonReader<R> {
             done: false,
             key: Vec::new(),
             value: Vec::new(),
+            scanner: RunScanner::new(&STRING_SPECIAL),
         }
     }
 
@@ -314,7 +316,7 @@ impl<R: Read> JsonReader<R> {
                 bail!("JSON input, line {}: unterminated string", self.line);
             }
             let run_start = self.pos;
-            let i = run_start + run_length(&self.buf[run_start..self.end], &STRING_SPECIAL);
+            let i = run_start + self.scanner.run_length(&self.buf[run_start..self.end]);
             out.extend_from_slice(&self.buf[run_start..i]);
             self.pos = i;
             if i == self.end {

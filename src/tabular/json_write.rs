@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 
 use super::number::{Inferred, infer, json_number_text};
-use super::row::{Kind, run_length};
+use super::row::{Kind, RunScanner};
 
 /// Writes rows as a JSON array (`json`) or one value a line (`jsonl`).
 pub struct JsonWriter {
@@ -13,6 +13,7 @@ pub struct JsonWriter {
     /// `"name":` for each column, escaped once.
     keys: Option<Vec<Vec<u8>>>,
     rows: u64,
+    scanner: RunScanner,
 }
 
 impl JsonWriter {
@@ -34,6 +35,7 @@ impl JsonWriter {
             infer_types,
             keys,
             rows: 0,
+            scanner: string_scanner(),
         }
     }
 
@@ -100,9 +102,9 @@ impl JsonWriter {
             Kind::Text if self.infer_types => match infer(bytes) {
                 Inferred::Number | Inferred::Bool => out.extend_from_slice(bytes),
                 Inferred::Null => out.extend_from_slice(b"null"),
-                Inferred::Text => write_string(out, bytes),
+                Inferred::Text => write_string_with(out, bytes, &self.scanner),
             },
-            Kind::Text => write_string(out, bytes),
+            Kind::Text => write_string_with(out, bytes, &self.scanner),
             Kind::Number => match json_number_text(bytes) {
                 Some(text) => out.extend_from_slice(&text),
                 None => bail!(
@@ -123,10 +125,21 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 /// Writes `bytes` (UTF-8) as a JSON string: quotes, backslashes and control characters
 /// escaped, everything else verbatim.
 pub fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
+    write_string_with(out, bytes, &string_scanner());
+}
+
+/// A scanner for the bytes [`write_string`] escapes.
+pub fn string_scanner() -> RunScanner {
+    RunScanner::new(&NEEDS_ESCAPE)
+}
+
+/// [`write_string`] with a scanner made once by [`string_scanner`], for hot loops.
+#[inline]
+pub fn write_string_with(out: &mut Vec<u8>, bytes: &[u8], scanner: &RunScanner) {
     out.push(b'"');
     let mut i = 0;
     while i < bytes.len() {
-        let run = run_length(&bytes[i..], &NEEDS_ESCAPE);
+        let run = scanner.run_length(&bytes[i..]);
         out.extend_from_slice(&bytes[i..i + run]);
         i += run;
         let Some(&b) = bytes.get(i) else { break };
