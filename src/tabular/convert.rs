@@ -461,7 +461,7 @@ enum SinkKind {
         names: Vec<String>,
     },
     Json {
-        writer: JsonWriter,
+        writer: Box<JsonWriter>,
         keyed: bool,
         restkey: Vec<u8>,
     },
@@ -494,11 +494,11 @@ impl Sink {
             .transpose()?;
         Ok(Sink {
             kind: SinkKind::Json {
-                writer: JsonWriter::new(
+                writer: Box::new(JsonWriter::new(
                     config.to == Format::Jsonl,
                     config.infer_types,
                     keys.as_deref(),
-                ),
+                )),
                 keyed: keys.is_some(),
                 restkey: config.restkey.as_bytes().to_vec(),
             },

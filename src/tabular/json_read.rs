@@ -334,7 +334,8 @@ impl<R: Read> JsonReader<R> {
                 ),
             }
         }
-        if std::str::from_utf8(&out[start..]).is_err() {
+        // Most strings are ASCII, which is cheaper to see than to validate.
+        if !out[start..].is_ascii() && std::str::from_utf8(&out[start..]).is_err() {
             bail!("JSON input, line {}: invalid UTF-8 in a string", self.line);
         }
         Ok(())
@@ -429,7 +430,7 @@ impl<R: Read> JsonReader<R> {
         )
     }
 
-    #[inline]
+    #[inline(always)]
     fn skip_ws(&mut self) -> Result<()> {
         while let Some(c @ (b' ' | b'\t' | b'\r' | b'\n')) = self.peek()? {
             if c == b'\n' {
