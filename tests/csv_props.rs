@@ -305,3 +305,40 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// CSV to JSON copies text the reader saw no JSON special in without escaping it; that
+    /// must never change a byte of the output.
+    #[test]
+    fn clean_flags_never_change_json_output(
+        input in proptest::collection::vec(
+            prop_oneof![
+                Just(b','), Just(b'"'), Just(b'\\'), Just(b'\r'), Just(b'\n'), Just(b'\t'),
+                Just(0x01), Just(b' '), Just(b'a'), any::<u8>(),
+            ],
+            0..64,
+        ),
+        escapechar in prop_oneof![Just(None), Just(Some(b'\\'))],
+        buffer in 4usize..16,
+    ) {
+        use tackle::tabular::json_write::{JsonWriter, json_specials};
+        let read = ReadDialect { escapechar, ..ReadDialect::default() };
+        let convert = |watch: bool| -> Result<Vec<u8>, String> {
+            let mut writer = JsonWriter::new(true, false, None);
+            let mut reader = CsvReader::with_buffer_size(&input[..], read.clone(), true, buffer);
+            if watch {
+                reader.watch_for(&json_specials());
+            }
+            let mut row = Row::new();
+            let mut out = Vec::new();
+            while reader.read_record(&mut row).map_err(|e| e.to_string())? {
+                let fields = (0..row.len()).map(|i| (row.field(i), row.kind(i), row.is_clean(i)));
+                writer.write_row_clean(&mut out, fields, b"_extra").map_err(|e| e.to_string())?;
+            }
+            Ok(out)
+        };
+        prop_assert_eq!(convert(true), convert(false));
+    }
+}

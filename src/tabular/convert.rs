@@ -114,6 +114,8 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
     let mut reader = CsvReader::new(src, dialect, config.lossy);
     if config.to.is_csv() {
         reader.watch_for(&CsvWriter::new(config.write.clone()).specials());
+    } else {
+        reader.watch_for(&super::json_write::json_specials());
     }
     let mut row = Row::new();
     let header = if has_header {
@@ -159,11 +161,7 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
         }
         match &projection {
             Some(p) => sink.write(out, p.iter().map(|&i| cell(&row, i, restval)))?,
-            None if sink.keyed() => sink.write(
-                out,
-                (0..row.len().max(expected)).map(|i| cell(&row, i, restval)),
-            )?,
-            None => sink.write_row(out, &row)?,
+            None => sink.write_row(out, &row, expected, restval)?,
         }
     }
     sink.finish(out)
@@ -506,11 +504,6 @@ impl Sink {
         })
     }
 
-    /// True when rows become objects keyed by the header.
-    fn keyed(&self) -> bool {
-        matches!(self.kind, SinkKind::Json { keyed: true, .. })
-    }
-
     fn write<'a>(
         &mut self,
         out: &mut dyn Write,
@@ -531,19 +524,44 @@ impl Sink {
         Ok(())
     }
 
-    /// Writes a row as it was read (CSV to CSV keeps the reader's clean flags).
-    fn write_row(&mut self, out: &mut dyn Write, row: &Row) -> Result<()> {
+    /// Writes a row as it was read, keeping the reader's clean flags. CSV gets it as it is;
+    /// JSON objects are padded with `restval` to `width` fields.
+    fn write_row(
+        &mut self,
+        out: &mut dyn Write,
+        row: &Row,
+        width: usize,
+        restval: &[u8],
+    ) -> Result<()> {
         match &mut self.kind {
             SinkKind::Csv { writer, names } => {
-                writer.write_row(&mut self.buf, row, &|i| names.get(i).cloned())?;
-                if self.buf.len() >= BLOCK {
-                    out.write_all(&self.buf)?;
-                    self.buf.clear();
-                }
-                Ok(())
+                writer.write_row(&mut self.buf, row, &|i| names.get(i).cloned())?
             }
-            SinkKind::Json { .. } => self.write(out, row.fields()),
+            SinkKind::Json {
+                writer,
+                restkey,
+                keyed,
+            } => {
+                let width = if *keyed {
+                    row.len().max(width)
+                } else {
+                    row.len()
+                };
+                let fields = (0..width).map(|i| {
+                    if i < row.len() {
+                        (row.field(i), row.kind(i), row.is_clean(i))
+                    } else {
+                        (restval, Kind::Text, false)
+                    }
+                });
+                writer.write_row_clean(&mut self.buf, fields, restkey)?
+            }
         }
+        if self.buf.len() >= BLOCK {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {

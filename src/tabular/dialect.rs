@@ -135,9 +135,8 @@ impl WriteDialect {
         if self.escapechar.is_some_and(is_line_break) {
             return Err("the output escapechar cannot be CR or LF".into());
         }
-        if !self.doublequote && self.escapechar.is_none() && self.quoting != Quoting::None {
-            // Python accepts this dialect and fails on the first quotechar; so do we.
-        }
+        // Without doublequote or an escapechar Python accepts the dialect and fails on the
+        // first quotechar it meets; so does the writer.
         Ok(())
     }
 }

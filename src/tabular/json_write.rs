@@ -47,6 +47,18 @@ impl JsonWriter {
         fields: impl IntoIterator<Item = (&'a [u8], Kind)>,
         extra_key: &[u8],
     ) -> Result<()> {
+        let fields = fields.into_iter().map(|(b, k)| (b, k, false));
+        self.write_row_clean(out, fields, extra_key)
+    }
+
+    /// As [`JsonWriter::write_row`], with each field's clean flag from a reader watching for
+    /// [`json_specials`]: clean text needs no escaping and is copied without a scan.
+    pub fn write_row_clean<'a>(
+        &mut self,
+        out: &mut Vec<u8>,
+        fields: impl IntoIterator<Item = (&'a [u8], Kind, bool)>,
+        extra_key: &[u8],
+    ) -> Result<()> {
         self.rows += 1;
         if !self.lines {
             out.extend_from_slice(if self.rows == 1 { b"[\n" } else { b",\n" });
@@ -55,7 +67,7 @@ impl JsonWriter {
             Some(keys) => {
                 out.extend_from_slice(b"{");
                 let mut extra = false;
-                for (i, (bytes, kind)) in fields.into_iter().enumerate() {
+                for (i, (bytes, kind, clean)) in fields.into_iter().enumerate() {
                     if i > 0 && i <= keys.len() {
                         out.extend_from_slice(b",");
                     }
@@ -67,18 +79,18 @@ impl JsonWriter {
                     } else {
                         out.extend_from_slice(b",");
                     }
-                    self.write_value(out, bytes, kind)?;
+                    self.write_value(out, bytes, kind, clean)?;
                     extra = i >= keys.len();
                 }
                 out.extend_from_slice(if extra { b"]}" } else { b"}" });
             }
             None => {
                 out.extend_from_slice(b"[");
-                for (i, (bytes, kind)) in fields.into_iter().enumerate() {
+                for (i, (bytes, kind, clean)) in fields.into_iter().enumerate() {
                     if i > 0 {
                         out.extend_from_slice(b",");
                     }
-                    self.write_value(out, bytes, kind)?;
+                    self.write_value(out, bytes, kind, clean)?;
                 }
                 out.extend_from_slice(b"]");
             }
@@ -97,14 +109,15 @@ impl JsonWriter {
         Ok(())
     }
 
-    fn write_value(&self, out: &mut Vec<u8>, bytes: &[u8], kind: Kind) -> Result<()> {
+    #[inline]
+    fn write_value(&self, out: &mut Vec<u8>, bytes: &[u8], kind: Kind, clean: bool) -> Result<()> {
         match kind {
             Kind::Text if self.infer_types => match infer(bytes) {
                 Inferred::Number | Inferred::Bool => out.extend_from_slice(bytes),
                 Inferred::Null => out.extend_from_slice(b"null"),
-                Inferred::Text => write_string_with(out, bytes, &self.scanner),
+                Inferred::Text => self.write_text(out, bytes, clean),
             },
-            Kind::Text => write_string_with(out, bytes, &self.scanner),
+            Kind::Text => self.write_text(out, bytes, clean),
             Kind::Number => match json_number_text(bytes) {
                 Some(text) => out.extend_from_slice(&text),
                 None => bail!(
@@ -118,6 +131,24 @@ impl JsonWriter {
         }
         Ok(())
     }
+
+    #[inline]
+    fn write_text(&self, out: &mut Vec<u8>, bytes: &[u8], clean: bool) {
+        if clean {
+            out.push(b'"');
+            out.extend_from_slice(bytes);
+            out.push(b'"');
+        } else {
+            write_string_with(out, bytes, &self.scanner);
+        }
+    }
+}
+
+/// The bytes a JSON string escapes, for [`CsvReader::watch_for`](super::csv_read::CsvReader::watch_for).
+pub fn json_specials() -> Vec<u8> {
+    (0..=255u8)
+        .filter(|&b| NEEDS_ESCAPE[usize::from(b)])
+        .collect()
 }
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
