@@ -197,7 +197,7 @@ proptest! {
         let mut got = Vec::new();
         loop {
             let mut members = Vec::new();
-            let more = reader.next_object(&mut |k, v, kind| {
+            let more = reader.next_object(&mut |k, v, kind, _| {
                 assert_eq!(kind, Kind::Text);
                 members.push((String::from_utf8(k.to_vec()).unwrap(), String::from_utf8(v.to_vec()).unwrap()));
                 Ok(())
@@ -223,7 +223,7 @@ proptest! {
         buffer in 4usize..16,
     ) {
         let mut reader = JsonReader::with_buffer_size(&input[..], lines, buffer);
-        while let Ok(true) = reader.next_object(&mut |_, _, _| Ok(())) {}
+        while let Ok(true) = reader.next_object(&mut |_, _, _, _| Ok(())) {}
     }
 
     #[test]
@@ -337,6 +337,61 @@ proptest! {
                 let fields = (0..row.len()).map(|i| (row.field(i), row.kind(i), row.is_clean(i)));
                 writer.write_row_clean(&mut out, fields, b"_extra").map_err(|e| e.to_string())?;
             }
+            Ok(out)
+        };
+        prop_assert_eq!(convert(true), convert(false));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// JSON to CSV skips the writer's scan of strings the JSON reader saw no writer special
+    /// (and no escape) in; that must never change a byte of the output.
+    #[test]
+    fn clean_json_strings_never_change_csv_output(
+        values in proptest::collection::vec(field(), 0..6),
+        d in dialect(),
+        buffer in 4usize..32,
+    ) {
+        let mut text = Vec::new();
+        text.push(b'{');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 { text.push(b','); }
+            write_string(&mut text, format!("k{i}").as_bytes());
+            text.push(b':');
+            write_string(&mut text, v.as_bytes());
+        }
+        text.extend_from_slice(b"}\n");
+        let write = WriteDialect {
+            delimiter: d.delimiter,
+            quotechar: d.quotechar,
+            escapechar: d.escapechar,
+            doublequote: d.doublequote,
+            quoting: d.quoting,
+            crlf: d.crlf,
+        };
+        let convert = |watch: bool| -> Result<Vec<u8>, String> {
+            let mut writer = CsvWriter::new(write.clone());
+            let mut reader = JsonReader::with_buffer_size(&text[..], true, buffer);
+            if watch {
+                reader.watch_for(&writer.specials());
+            }
+            let mut fields: Vec<(Vec<u8>, Kind, bool)> = Vec::new();
+            reader
+                .next_object(&mut |_, v, kind, clean| {
+                    fields.push((v.to_vec(), kind, clean));
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+            let mut out = Vec::new();
+            writer
+                .write_record_clean(
+                    &mut out,
+                    fields.iter().map(|(v, k, c)| (v.as_slice(), *k, *c)),
+                    &|_| None,
+                )
+                .map_err(|e| e.to_string())?;
             Ok(out)
         };
         prop_assert_eq!(convert(true), convert(false));

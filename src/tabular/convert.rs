@@ -238,6 +238,11 @@ fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Resu
     };
     let mut table = JsonTable::new(columns.clone(), config.ignore_extra);
     let mut reader = JsonReader::new(src, lines);
+    reader.watch_for(&if config.to.is_csv() {
+        CsvWriter::new(config.write.clone()).specials()
+    } else {
+        super::json_write::json_specials()
+    });
     let mut order: Vec<usize> = Vec::new();
     let mut sink = None;
     if let Some(columns) = &columns {
@@ -256,7 +261,12 @@ fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Resu
                 sink.insert(Sink::open(config, Some(&names), out)?)
             }
         };
-        sink.write(out, order.iter().map(|&i| (row.field(i), row.kind(i))))?;
+        sink.write_clean(
+            out,
+            order
+                .iter()
+                .map(|&i| (row.field(i), row.kind(i), row.is_clean(i))),
+        )?;
     }
     match &mut sink {
         Some(sink) => sink.finish(out),
@@ -315,7 +325,7 @@ struct KeysInOrder {
 
 impl KeysInOrder {
     fn collect<R: Read>(&mut self, reader: &mut JsonReader<R>) -> Result<()> {
-        while reader.next_object(&mut |key, _, _| {
+        while reader.next_object(&mut |key, _, _, _| {
             if !self.seen.contains(key) {
                 self.seen.insert(key.to_vec());
                 self.columns.push(String::from_utf8_lossy(key).into_owned());
@@ -349,6 +359,7 @@ struct JsonTable {
     ignore_extra: bool,
     values: Vec<Vec<u8>>,
     kinds: Vec<Kind>,
+    cleans: Vec<bool>,
     seen: Vec<bool>,
     /// Where the next key probably is: objects usually list their keys in column order,
     /// and one comparison is cheaper than hashing.
@@ -373,6 +384,7 @@ impl JsonTable {
             ignore_extra,
             values: vec![Vec::new(); n],
             kinds: vec![Kind::Text; n],
+            cleans: vec![false; n],
             seen: vec![false; n],
             guess: 0,
         }
@@ -392,11 +404,12 @@ impl JsonTable {
             ignore_extra,
             values,
             kinds,
+            cleans,
             seen,
             guess,
         } = self;
         *guess = 0;
-        let got = reader.next_object(&mut |key, value, kind| {
+        let got = reader.next_object(&mut |key, value, kind, clean| {
             let hit = columns
                 .get(*guess)
                 .filter(|c| c.as_bytes() == key)
@@ -409,6 +422,7 @@ impl JsonTable {
                     index.insert(key.to_vec(), i);
                     values.push(Vec::new());
                     kinds.push(Kind::Text);
+                    cleans.push(false);
                     seen.push(false);
                     i
                 }
@@ -423,6 +437,7 @@ impl JsonTable {
             values[i].clear();
             values[i].extend_from_slice(value);
             kinds[i] = kind;
+            cleans[i] = clean;
             seen[i] = true;
             *guess = i + 1;
             Ok(())
@@ -434,7 +449,8 @@ impl JsonTable {
         row.clear();
         for i in 0..self.columns.len() {
             if self.seen[i] {
-                row.push(&self.values[i], self.kinds[i]);
+                row.extend_pending(&self.values[i]);
+                row.finish_field_clean(self.kinds[i], self.cleans[i]);
             } else {
                 row.push(restval, Kind::Text);
             }
@@ -516,6 +532,27 @@ impl Sink {
             SinkKind::Json {
                 writer, restkey, ..
             } => writer.write_row(&mut self.buf, fields, restkey)?,
+        }
+        if self.buf.len() >= BLOCK {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes fields with clean flags from a reader watching for this sink's specials.
+    fn write_clean<'a>(
+        &mut self,
+        out: &mut dyn Write,
+        fields: impl Iterator<Item = (&'a [u8], Kind, bool)>,
+    ) -> Result<()> {
+        match &mut self.kind {
+            SinkKind::Csv { writer, names } => {
+                writer.write_record_clean(&mut self.buf, fields, &|i| names.get(i).cloned())?
+            }
+            SinkKind::Json {
+                writer, restkey, ..
+            } => writer.write_row_clean(&mut self.buf, fields, restkey)?,
         }
         if self.buf.len() >= BLOCK {
             out.write_all(&self.buf)?;

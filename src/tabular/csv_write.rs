@@ -65,6 +65,17 @@ impl CsvWriter {
         )
     }
 
+    /// Writes one record whose fields carry clean flags from a reader watching for
+    /// [`CsvWriter::specials`].
+    pub fn write_record_clean<'a>(
+        &mut self,
+        out: &mut Vec<u8>,
+        fields: impl Iterator<Item = (&'a [u8], Kind, bool)>,
+        names: &dyn Fn(usize) -> Option<String>,
+    ) -> Result<()> {
+        self.write_fields(out, fields, names)
+    }
+
     fn write_fields<'a>(
         &mut self,
         out: &mut Vec<u8>,

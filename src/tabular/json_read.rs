@@ -28,7 +28,9 @@ static STRING_SPECIAL: [bool; 256] = {
 };
 
 /// Receives each member of an object: its key, its value's text, and the value's kind.
-pub type OnField<'a> = dyn FnMut(&[u8], &[u8], Kind) -> Result<()> + 'a;
+/// The last argument says the value is text known to hold none of the bytes given to
+/// [`JsonReader::watch_for`].
+pub type OnField<'a> = dyn FnMut(&[u8], &[u8], Kind, bool) -> Result<()> + 'a;
 
 /// Reads objects from a JSON array or a JSON Lines stream.
 pub struct JsonReader<R> {
@@ -47,6 +49,10 @@ pub struct JsonReader<R> {
     key: Vec<u8>,
     value: Vec<u8>,
     scanner: RunScanner,
+    /// Bytes a writer would have to look at; clean flags mean something once set.
+    watched: Option<[bool; 256]>,
+    /// The string being read holds a watched byte or an escape.
+    dirty: bool,
 }
 
 impl<R: Read> JsonReader<R> {
@@ -73,7 +79,22 @@ impl<R: Read> JsonReader<R> {
             key: Vec::new(),
             value: Vec::new(),
             scanner: RunScanner::new(&STRING_SPECIAL),
+            watched: None,
+            dirty: false,
         }
+    }
+
+    /// Marks text values that hold none of `bytes` (and no escape) as clean, so a writer
+    /// whose specials these are can copy them without a second scan.
+    pub fn watch_for(&mut self, bytes: &[u8]) {
+        let mut watched = [false; 256];
+        let mut table = STRING_SPECIAL;
+        for &b in bytes {
+            watched[usize::from(b)] = true;
+            table[usize::from(b)] = true;
+        }
+        self.watched = Some(watched);
+        self.scanner = RunScanner::new(&table);
     }
 
     /// The line on which the last object read started.
@@ -117,8 +138,10 @@ impl<R: Read> JsonReader<R> {
             self.skip_ws()?;
             let mut value = std::mem::take(&mut self.value);
             value.clear();
+            self.dirty = false;
             let kind = self.value_into(&mut value)?;
-            let outcome = on_field(&key, &value, kind);
+            let clean = kind == Kind::Text && self.watched.is_some() && !self.dirty;
+            let outcome = on_field(&key, &value, kind, clean);
             self.key = key;
             self.value = value;
             outcome.map_err(|e| anyhow!("line {}: {e:#}", self.object_line))?;
@@ -326,7 +349,15 @@ impl<R: Read> JsonReader<R> {
             self.pos += 1;
             match b {
                 b'"' => break,
-                b'\\' => self.escape_into(out)?,
+                b'\\' => {
+                    self.dirty = true;
+                    self.escape_into(out)?
+                }
+                _ if !STRING_SPECIAL[usize::from(b)] => {
+                    // Stopped only because a writer watches this byte.
+                    self.dirty = true;
+                    out.push(b);
+                }
                 _ => bail!(
                     "JSON input, line {}: control character {:#04x} in a string must be escaped",
                     self.line,
