@@ -143,12 +143,92 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__csv__subcmd__convert)
-            opts="-v -q -h -V --verbose --quiet --log-format --help --version"
+            opts="-o -d -v -q -h -V --output --from --to --dialect --delimiter --quotechar --escapechar --no-doublequote --skipinitialspace --strict --comment --no-header --quoting --lossy --flexible --sniff --out-dialect --out-delimiter --out-quotechar --out-escapechar --out-no-doublequote --out-quoting --line-terminator --infer-types --dedupe-headers --columns --union-keys --ignore-extra --restval --restkey --sort-columns --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -W "csv tsv json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -W "csv tsv json jsonl" -- "${cur}"))
+                    return 0
+                    ;;
+                --dialect)
+                    COMPREPLY=($(compgen -W "excel excel-tab unix" -- "${cur}"))
+                    return 0
+                    ;;
+                --delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --quotechar)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --escapechar)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --comment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --quoting)
+                    COMPREPLY=($(compgen -W "minimal all nonnumeric none" -- "${cur}"))
+                    return 0
+                    ;;
+                --out-dialect)
+                    COMPREPLY=($(compgen -W "excel excel-tab unix" -- "${cur}"))
+                    return 0
+                    ;;
+                --out-delimiter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-quotechar)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-escapechar)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-quoting)
+                    COMPREPLY=($(compgen -W "minimal all nonnumeric none" -- "${cur}"))
+                    return 0
+                    ;;
+                --line-terminator)
+                    COMPREPLY=($(compgen -W "lf crlf" -- "${cur}"))
+                    return 0
+                    ;;
+                --columns)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --restval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --restkey)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0

@@ -16,3 +16,4 @@ pub mod mail;
 pub mod net;
 pub mod process;
 pub mod size;
+pub mod tabular;

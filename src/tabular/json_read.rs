@@ -1,0 +1,517 @@
+//! A streaming reader of JSON objects: the elements of one top-level array (`json`) or one
+//! object a line (`jsonl`), parsed one at a time from a byte stream, so a 2 GB array is
+//! converted in constant memory. Scalars come out as their text (numbers verbatim, so
+//! `1.50` stays `1.50`); nested arrays and objects as compact JSON text.
+
+use std::io::{self, Read};
+
+use anyhow::{Result, anyhow, bail};
+
+use super::json_write::write_string;
+use super::row::{Kind, RunScanner};
+
+const BUF_SIZE: usize = 256 * 1024;
+/// Nesting deeper than this is refused rather than risking the stack.
+const MAX_DEPTH: usize = 128;
+
+/// Bytes that end a run of string contents: the closing quote, an escape, control bytes.
+static STRING_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+/// Receives each member of an object: its key, its value's text, and the value's kind.
+/// The last argument says the value is text known to hold none of the bytes given to
+/// [`JsonReader::watch_for`].
+pub type OnField<'a> = dyn FnMut(&[u8], &[u8], Kind, bool) -> Result<()> + 'a;
+
+/// Reads objects from a JSON array or a JSON Lines stream.
+pub struct JsonReader<R> {
+    src: R,
+    lines_mode: bool,
+    buf: Box<[u8]>,
+    pos: usize,
+    end: usize,
+    eof: bool,
+    line: u64,
+    object_line: u64,
+    objects: u64,
+    started: bool,
+    filled: bool,
+    done: bool,
+    key: Vec<u8>,
+    value: Vec<u8>,
+    scanner: RunScanner,
+    /// Bytes a writer would have to look at; clean flags mean something once set.
+    watched: Option<[bool; 256]>,
+    /// The string being read holds a watched byte or an escape.
+    dirty: bool,
+}
+
+impl<R: Read> JsonReader<R> {
+    /// A reader of `src`: JSON Lines when `lines_mode`, else one JSON array of objects.
+    pub fn new(src: R, lines_mode: bool) -> JsonReader<R> {
+        JsonReader::with_buffer_size(src, lines_mode, BUF_SIZE)
+    }
+
+    /// As [`JsonReader::new`] with a read buffer of `size` bytes (at least 4), for tests.
+    pub fn with_buffer_size(src: R, lines_mode: bool, size: usize) -> JsonReader<R> {
+        JsonReader {
+            src,
+            lines_mode,
+            buf: vec![0; size.max(4)].into_boxed_slice(),
+            pos: 0,
+            end: 0,
+            eof: false,
+            line: 1,
+            object_line: 1,
+            objects: 0,
+            started: false,
+            filled: false,
+            done: false,
+            key: Vec::new(),
+            value: Vec::new(),
+            scanner: RunScanner::new(&STRING_SPECIAL),
+            watched: None,
+            dirty: false,
+        }
+    }
+
+    /// Marks text values that hold none of `bytes` (and no escape) as clean, so a writer
+    /// whose specials these are can copy them without a second scan.
+    pub fn watch_for(&mut self, bytes: &[u8]) {
+        let mut watched = [false; 256];
+        let mut table = STRING_SPECIAL;
+        for &b in bytes {
+            watched[usize::from(b)] = true;
+            table[usize::from(b)] = true;
+        }
+        self.watched = Some(watched);
+        self.scanner = RunScanner::new(&table);
+    }
+
+    /// The line on which the last object read started.
+    pub fn object_line(&self) -> u64 {
+        self.object_line
+    }
+
+    /// Reads the next object, calling `on_field(key, value, kind)` for each member in order;
+    /// false at the end of input. An error from `on_field` is reported with the object's line.
+    pub fn next_object(&mut self, on_field: &mut OnField<'_>) -> Result<bool> {
+        if self.done || !self.before_next_element()? {
+            self.done = true;
+            return Ok(false);
+        }
+        self.object_line = self.line;
+        self.objects += 1;
+        if self.peek()? != Some(b'{') {
+            bail!(
+                "JSON input, line {}: element {} is not an object",
+                self.line,
+                self.objects
+            );
+        }
+        self.bump();
+        self.skip_ws()?;
+        if self.peek()? == Some(b'}') {
+            self.bump();
+            return self.after_element().map(|()| true);
+        }
+        loop {
+            self.skip_ws()?;
+            if self.peek()? != Some(b'"') {
+                return Err(self.unexpected("a string key"));
+            }
+            self.bump();
+            let mut key = std::mem::take(&mut self.key);
+            key.clear();
+            self.string_into(&mut key)?;
+            self.skip_ws()?;
+            self.expect(b':', "':' after an object key")?;
+            self.skip_ws()?;
+            let mut value = std::mem::take(&mut self.value);
+            value.clear();
+            self.dirty = false;
+            let kind = self.value_into(&mut value)?;
+            let clean = kind == Kind::Text && self.watched.is_some() && !self.dirty;
+            let outcome = on_field(&key, &value, kind, clean);
+            self.key = key;
+            self.value = value;
+            outcome.map_err(|e| anyhow!("line {}: {e:#}", self.object_line))?;
+            self.skip_ws()?;
+            match self.peek()? {
+                Some(b',') => self.bump(),
+                Some(b'}') => {
+                    self.bump();
+                    break;
+                }
+                _ => return Err(self.unexpected("',' or '}' in an object")),
+            }
+        }
+        self.after_element()?;
+        Ok(true)
+    }
+
+    /// Skips to the next element; false when there is none.
+    fn before_next_element(&mut self) -> Result<bool> {
+        self.skip_ws()?;
+        if self.lines_mode {
+            return Ok(self.peek()?.is_some());
+        }
+        if !self.started {
+            self.started = true;
+            if self.peek()? != Some(b'[') {
+                return Err(self.unexpected("'[' starting an array of objects"));
+            }
+            self.bump();
+            self.skip_ws()?;
+            if self.peek()? == Some(b']') {
+                self.bump();
+                return self.end_of_input();
+            }
+            return Ok(true);
+        }
+        match self.peek()? {
+            Some(b',') => {
+                self.bump();
+                self.skip_ws()?;
+                Ok(true)
+            }
+            Some(b']') => {
+                self.bump();
+                self.end_of_input()
+            }
+            _ => Err(self.unexpected("',' or ']' after an array element")),
+        }
+    }
+
+    fn end_of_input(&mut self) -> Result<bool> {
+        self.skip_ws()?;
+        if self.peek()?.is_some() {
+            return Err(self.unexpected("the end of input after the array"));
+        }
+        Ok(false)
+    }
+
+    /// In JSON Lines, an object must end its line.
+    fn after_element(&mut self) -> Result<()> {
+        if !self.lines_mode {
+            return Ok(());
+        }
+        while let Some(b' ' | b'\t' | b'\r') = self.peek()? {
+            self.bump();
+        }
+        match self.peek()? {
+            None | Some(b'\n') => Ok(()),
+            _ => Err(self.unexpected("a new line after the object (JSON Lines)")),
+        }
+    }
+
+    /// Reads any value into `out`: string contents unescaped, other scalars verbatim,
+    /// arrays and objects as compact JSON.
+    fn value_into(&mut self, out: &mut Vec<u8>) -> Result<Kind> {
+        match self.peek()? {
+            Some(b'"') => {
+                self.bump();
+                self.string_into(out)?;
+                Ok(Kind::Text)
+            }
+            Some(b'{' | b'[') => {
+                self.compact_into(out, 0)?;
+                Ok(Kind::Nested)
+            }
+            Some(b't') => self.literal(b"true", out).map(|()| Kind::Bool),
+            Some(b'f') => self.literal(b"false", out).map(|()| Kind::Bool),
+            Some(b'n') => {
+                self.literal(b"null", &mut Vec::new())?;
+                Ok(Kind::Null)
+            }
+            Some(b'-' | b'0'..=b'9') => {
+                self.number_into(out)?;
+                Ok(Kind::Number)
+            }
+            _ => Err(self.unexpected("a JSON value")),
+        }
+    }
+
+    fn compact_into(&mut self, out: &mut Vec<u8>, depth: usize) -> Result<()> {
+        if depth >= MAX_DEPTH {
+            bail!(
+                "JSON input, line {}: nested deeper than {MAX_DEPTH} levels",
+                self.line
+            );
+        }
+        let (open, close) = match self.peek()? {
+            Some(b'{') => (b'{', b'}'),
+            _ => (b'[', b']'),
+        };
+        self.bump();
+        out.push(open);
+        self.skip_ws()?;
+        if self.peek()? == Some(close) {
+            self.bump();
+            out.push(close);
+            return Ok(());
+        }
+        loop {
+            self.skip_ws()?;
+            if open == b'{' {
+                if self.peek()? != Some(b'"') {
+                    return Err(self.unexpected("a string key"));
+                }
+                self.compact_value(out, depth)?;
+                self.skip_ws()?;
+                self.expect(b':', "':' after an object key")?;
+                out.push(b':');
+                self.skip_ws()?;
+            }
+            self.compact_value(out, depth)?;
+            self.skip_ws()?;
+            match self.peek()? {
+                Some(b',') => {
+                    self.bump();
+                    out.push(b',');
+                }
+                Some(c) if c == close => {
+                    self.bump();
+                    out.push(close);
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("',' or a closing bracket")),
+            }
+        }
+    }
+
+    fn compact_value(&mut self, out: &mut Vec<u8>, depth: usize) -> Result<()> {
+        match self.peek()? {
+            Some(b'{' | b'[') => self.compact_into(out, depth + 1),
+            Some(b'"') => {
+                self.bump();
+                let mut text = Vec::new();
+                self.string_into(&mut text)?;
+                write_string(out, &text);
+                Ok(())
+            }
+            Some(b'n') => self.literal(b"null", out),
+            _ => self.value_into(out).map(drop),
+        }
+    }
+
+    fn literal(&mut self, word: &[u8], out: &mut Vec<u8>) -> Result<()> {
+        for &expected in word {
+            if self.peek()? != Some(expected) {
+                return Err(self.unexpected("true, false or null"));
+            }
+            self.bump();
+        }
+        out.extend_from_slice(word);
+        Ok(())
+    }
+
+    fn number_into(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        let start = out.len();
+        while let Some(c @ (b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) = self.peek()? {
+            out.push(c);
+            self.bump();
+        }
+        if !super::number::is_json_number(&out[start..]) {
+            bail!(
+                "JSON input, line {}: {:?} is not a valid number",
+                self.line,
+                String::from_utf8_lossy(&out[start..])
+            );
+        }
+        Ok(())
+    }
+
+    /// Reads a string's contents after its opening quote, unescaping into `out`.
+    fn string_into(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        let start = out.len();
+        loop {
+            if self.pos >= self.end && !self.fill()? {
+                bail!("JSON input, line {}: unterminated string", self.line);
+            }
+            let run_start = self.pos;
+            let i = run_start + self.scanner.run_length(&self.buf[run_start..self.end]);
+            out.extend_from_slice(&self.buf[run_start..i]);
+            self.pos = i;
+            if i == self.end {
+                continue;
+            }
+            let b = self.buf[i];
+            self.pos += 1;
+            match b {
+                b'"' => break,
+                b'\\' => {
+                    self.dirty = true;
+                    self.escape_into(out)?
+                }
+                _ if !STRING_SPECIAL[usize::from(b)] => {
+                    // Stopped only because a writer watches this byte.
+                    self.dirty = true;
+                    out.push(b);
+                }
+                _ => bail!(
+                    "JSON input, line {}: control character {:#04x} in a string must be escaped",
+                    self.line,
+                    b
+                ),
+            }
+        }
+        // Most strings are ASCII, which is cheaper to see than to validate.
+        if !out[start..].is_ascii() && std::str::from_utf8(&out[start..]).is_err() {
+            bail!("JSON input, line {}: invalid UTF-8 in a string", self.line);
+        }
+        Ok(())
+    }
+
+    fn escape_into(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        let Some(c) = self.peek()? else {
+            bail!("JSON input, line {}: unterminated string", self.line);
+        };
+        self.bump();
+        let byte = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            b'/' => b'/',
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => {
+                let unit = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&unit) {
+                    if self.peek()? != Some(b'\\') {
+                        return Err(self.lone_surrogate());
+                    }
+                    self.bump();
+                    if self.peek()? != Some(b'u') {
+                        return Err(self.lone_surrogate());
+                    }
+                    self.bump();
+                    let low = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return Err(self.lone_surrogate());
+                    }
+                    0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    unit
+                };
+                let ch = char::from_u32(code).ok_or_else(|| self.lone_surrogate())?;
+                let mut utf8 = [0; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut utf8).as_bytes());
+                return Ok(());
+            }
+            _ => return Err(self.unexpected("a valid escape after '\\'")),
+        };
+        out.push(byte);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let mut value = 0;
+        for _ in 0..4 {
+            let digit = self
+                .peek()?
+                .and_then(|c| char::from(c).to_digit(16))
+                .ok_or_else(|| self.unexpected("four hex digits after \\u"))?;
+            self.bump();
+            value = value * 16 + digit;
+        }
+        Ok(value)
+    }
+
+    fn lone_surrogate(&self) -> anyhow::Error {
+        anyhow!(
+            "JSON input, line {}: a \\u escape is a lone UTF-16 surrogate, which UTF-8 cannot hold",
+            self.line
+        )
+    }
+
+    fn expect(&mut self, byte: u8, what: &str) -> Result<()> {
+        if self.peek()? != Some(byte) {
+            return Err(self.unexpected(what));
+        }
+        self.bump();
+        Ok(())
+    }
+
+    fn unexpected(&self, what: &str) -> anyhow::Error {
+        let found = match self.buf.get(self.pos) {
+            Some(&c) if self.pos < self.end => {
+                if c.is_ascii_graphic() {
+                    format!("{:?}", char::from(c))
+                } else {
+                    format!("byte {c:#04x}")
+                }
+            }
+            _ => "the end of input".to_owned(),
+        };
+        anyhow!(
+            "JSON input, line {}: expected {what}, found {found}",
+            self.line
+        )
+    }
+
+    #[inline(always)]
+    fn skip_ws(&mut self) -> Result<()> {
+        while let Some(c @ (b' ' | b'\t' | b'\r' | b'\n')) = self.peek()? {
+            if c == b'\n' {
+                self.line += 1;
+            }
+            self.pos += 1;
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn peek(&mut self) -> Result<Option<u8>> {
+        if let Some(&b) = self.buf[..self.end].get(self.pos) {
+            return Ok(Some(b));
+        }
+        if !self.fill()? {
+            return Ok(None);
+        }
+        Ok(Some(self.buf[self.pos]))
+    }
+
+    /// Consumes the byte `peek` returned (never a newline outside `skip_ws`).
+    #[inline]
+    fn bump(&mut self) {
+        self.pos += 1;
+    }
+
+    #[inline(never)]
+    fn fill(&mut self) -> Result<bool> {
+        while !self.eof {
+            self.pos = 0;
+            self.end = 0;
+            match self.src.read(&mut self.buf) {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    self.end = n;
+                    if !std::mem::replace(&mut self.filled, true)
+                        && self.buf[..n].starts_with(b"\xEF\xBB\xBF")
+                    {
+                        // A UTF-8 BOM before the first value is tolerated, as in CSV.
+                        self.pos = 3;
+                    }
+                    if self.pos < self.end {
+                        return Ok(true);
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(anyhow::Error::new(e).context("cannot read the input")),
+            }
+        }
+        Ok(false)
+    }
+}

@@ -1,0 +1,210 @@
+//! JSON and JSON Lines output: rows as objects keyed by the header (`DictReader`), or as
+//! arrays without one (`csv.reader`). Compact, UTF-8, one row per line in both formats.
+
+use anyhow::{Result, bail};
+
+use super::number::{Inferred, infer, json_number_text};
+use super::row::{Kind, RunScanner};
+
+/// Writes rows as a JSON array (`json`) or one value a line (`jsonl`).
+pub struct JsonWriter {
+    lines: bool,
+    infer_types: bool,
+    /// `"name":` for each column, escaped once.
+    keys: Option<Vec<Vec<u8>>>,
+    rows: u64,
+    scanner: RunScanner,
+}
+
+impl JsonWriter {
+    /// A writer of objects keyed by `header` (or arrays when `None`).
+    pub fn new(lines: bool, infer_types: bool, header: Option<&[String]>) -> JsonWriter {
+        let keys = header.map(|names| {
+            names
+                .iter()
+                .map(|name| {
+                    let mut key = Vec::with_capacity(name.len() + 3);
+                    write_string(&mut key, name.as_bytes());
+                    key.push(b':');
+                    key
+                })
+                .collect()
+        });
+        JsonWriter {
+            lines,
+            infer_types,
+            keys,
+            rows: 0,
+            scanner: string_scanner(),
+        }
+    }
+
+    /// Writes one row; fields beyond the header (ragged rows under `--flexible`) go into an
+    /// array under `extra_key`, as `DictReader`'s `restkey`.
+    pub fn write_row<'a>(
+        &mut self,
+        out: &mut Vec<u8>,
+        fields: impl IntoIterator<Item = (&'a [u8], Kind)>,
+        extra_key: &[u8],
+    ) -> Result<()> {
+        let fields = fields.into_iter().map(|(b, k)| (b, k, false));
+        self.write_row_clean(out, fields, extra_key)
+    }
+
+    /// As [`JsonWriter::write_row`], with each field's clean flag from a reader watching for
+    /// [`json_specials`]: clean text needs no escaping and is copied without a scan.
+    pub fn write_row_clean<'a>(
+        &mut self,
+        out: &mut Vec<u8>,
+        fields: impl IntoIterator<Item = (&'a [u8], Kind, bool)>,
+        extra_key: &[u8],
+    ) -> Result<()> {
+        self.rows += 1;
+        if !self.lines {
+            out.extend_from_slice(if self.rows == 1 { b"[\n" } else { b",\n" });
+        }
+        match &self.keys {
+            Some(keys) => {
+                out.extend_from_slice(b"{");
+                let mut extra = false;
+                for (i, (bytes, kind, clean)) in fields.into_iter().enumerate() {
+                    if i > 0 && i <= keys.len() {
+                        out.extend_from_slice(b",");
+                    }
+                    if let Some(key) = keys.get(i) {
+                        out.extend_from_slice(key);
+                    } else if i == keys.len() {
+                        write_string(out, extra_key);
+                        out.extend_from_slice(b":[");
+                    } else {
+                        out.extend_from_slice(b",");
+                    }
+                    self.write_value(out, bytes, kind, clean)?;
+                    extra = i >= keys.len();
+                }
+                out.extend_from_slice(if extra { b"]}" } else { b"}" });
+            }
+            None => {
+                out.extend_from_slice(b"[");
+                for (i, (bytes, kind, clean)) in fields.into_iter().enumerate() {
+                    if i > 0 {
+                        out.extend_from_slice(b",");
+                    }
+                    self.write_value(out, bytes, kind, clean)?;
+                }
+                out.extend_from_slice(b"]");
+            }
+        }
+        if self.lines {
+            out.extend_from_slice(b"\n");
+        }
+        Ok(())
+    }
+
+    /// Writes the end of the output.
+    pub fn finish(&mut self, out: &mut Vec<u8>) -> Result<()> {
+        if !self.lines {
+            out.extend_from_slice(if self.rows == 0 { b"[]\n" } else { b"\n]\n" });
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn write_value(&self, out: &mut Vec<u8>, bytes: &[u8], kind: Kind, clean: bool) -> Result<()> {
+        match kind {
+            Kind::Text if self.infer_types => match infer(bytes) {
+                Inferred::Number | Inferred::Bool => out.extend_from_slice(bytes),
+                Inferred::Null => out.extend_from_slice(b"null"),
+                Inferred::Text => self.write_text(out, bytes, clean),
+            },
+            Kind::Text => self.write_text(out, bytes, clean),
+            Kind::Number => match json_number_text(bytes) {
+                Some(text) => out.extend_from_slice(&text),
+                None => bail!(
+                    "row {}: {:?} is not a finite number, and JSON has no NaN or Infinity",
+                    self.rows,
+                    String::from_utf8_lossy(bytes)
+                ),
+            },
+            Kind::Bool | Kind::Nested => out.extend_from_slice(bytes),
+            Kind::Null => out.extend_from_slice(b"null"),
+        }
+        Ok(())
+    }
+
+    #[inline]
+    fn write_text(&self, out: &mut Vec<u8>, bytes: &[u8], clean: bool) {
+        if clean {
+            out.push(b'"');
+            out.extend_from_slice(bytes);
+            out.push(b'"');
+        } else {
+            write_string_with(out, bytes, &self.scanner);
+        }
+    }
+}
+
+/// The bytes a JSON string escapes, for [`CsvReader::watch_for`](super::csv_read::CsvReader::watch_for).
+pub fn json_specials() -> Vec<u8> {
+    (0..=255u8)
+        .filter(|&b| NEEDS_ESCAPE[usize::from(b)])
+        .collect()
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Writes `bytes` (UTF-8) as a JSON string: quotes, backslashes and control characters
+/// escaped, everything else verbatim.
+pub fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
+    write_string_with(out, bytes, &string_scanner());
+}
+
+/// A scanner for the bytes [`write_string`] escapes.
+pub fn string_scanner() -> RunScanner {
+    RunScanner::new(&NEEDS_ESCAPE)
+}
+
+/// [`write_string`] with a scanner made once by [`string_scanner`], for hot loops.
+#[inline]
+pub fn write_string_with(out: &mut Vec<u8>, bytes: &[u8], scanner: &RunScanner) {
+    out.push(b'"');
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = scanner.run_length(&bytes[i..]);
+        out.extend_from_slice(&bytes[i..i + run]);
+        i += run;
+        let Some(&b) = bytes.get(i) else { break };
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ]),
+        }
+        i += 1;
+    }
+    out.push(b'"');
+}
+
+/// Bytes a JSON string cannot hold as they are: quote, backslash, control characters.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};

@@ -1,0 +1,927 @@
+//! `tackle csv-convert` through the real binary: the shared conformance suites, byte vectors
+//! from CPython 3.11's `csv` module for the reader and every writer quoting / escapechar /
+//! doublequote combination, JSON in and out, round trips, every error path and atomic `-o`.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{repo_root, tackle};
+use serde_json::{Value, json};
+
+fn conformance() -> PathBuf {
+    repo_root().join("../shared/conformance")
+}
+
+fn parse_json(out: &common::Outcome) -> Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| out.fail(&format!("stdout is not JSON: {e}")))
+}
+
+fn names_in(dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(conformance().join(dir))
+        .unwrap_or_else(|e| panic!("read {dir}: {e}"))
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter_map(|n| n.strip_suffix(".csv").map(str::to_owned))
+        .collect();
+    names.sort();
+    names
+}
+
+// ---------------------------------------------------------------- conformance suites
+
+#[test]
+fn csv_spectrum_reads_as_its_expected_json() {
+    let names = names_in("csv-spectrum/csvs");
+    assert!(names.len() >= 10, "csv-spectrum looks empty: {names:?}");
+    for name in names {
+        let csv = conformance().join(format!("csv-spectrum/csvs/{name}.csv"));
+        let expected: Value = serde_json::from_slice(
+            &std::fs::read(conformance().join(format!("csv-spectrum/json/{name}.json")))
+                .expect("expected json"),
+        )
+        .expect("expected json parses");
+        let out = tackle([
+            "csv-convert".as_ref(),
+            csv.as_os_str(),
+            "--to".as_ref(),
+            "json".as_ref(),
+        ])
+        .run();
+        out.success();
+        assert_eq!(parse_json(&out), expected, "{name}");
+    }
+}
+
+/// csv-test-data files whose expected JSON encodes a blank line as `[""]`; Python's
+/// `csv.reader` gives `[]` for a blank line (and `DictReader` skips it), and so do we.
+const BLANK_LINE_FILES: [&str; 2] = ["empty-one-column", "all-empty"];
+
+#[test]
+fn csv_test_data_valid_files_read_as_their_expected_json() {
+    let names = names_in("csv-test-data/csv");
+    let mut checked = 0;
+    for name in names {
+        if name.starts_with("bad-") || BLANK_LINE_FILES.contains(&name.as_str()) {
+            continue;
+        }
+        let csv = conformance().join(format!("csv-test-data/csv/{name}.csv"));
+        let expected: Value = serde_json::from_slice(
+            &std::fs::read(conformance().join(format!("csv-test-data/json/{name}.json")))
+                .expect("expected json"),
+        )
+        .expect("expected json parses");
+        let mut args = vec![
+            "csv-convert".to_owned(),
+            csv.to_string_lossy().into_owned(),
+            "--to".into(),
+            "json".into(),
+        ];
+        if !name.starts_with("header-") {
+            args.push("--no-header".into());
+        }
+        let out = tackle(&args).run();
+        out.success();
+        assert_eq!(parse_json(&out), expected, "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 15, "only {checked} files checked");
+}
+
+#[test]
+fn blank_lines_read_as_python_does_not_as_the_suite_expects() {
+    let file = |name: &str| conformance().join(format!("csv-test-data/csv/{name}.csv"));
+    // `foo\n\n`: csv.reader gives [['foo'], []].
+    let out = tackle([
+        "csv-convert".as_ref(),
+        file("empty-one-column").as_os_str(),
+        "--no-header".as_ref(),
+        "--to".as_ref(),
+        "json".as_ref(),
+    ])
+    .run();
+    out.success();
+    assert_eq!(parse_json(&out), json!([["foo"], []]));
+    // DictReader skips the blank line: a header and no rows.
+    let out = tackle([
+        "csv-convert".as_ref(),
+        file("empty-one-column").as_os_str(),
+        "--to".as_ref(),
+        "json".as_ref(),
+    ])
+    .run();
+    out.success();
+    assert_eq!(parse_json(&out), json!([]));
+    // `\n\n`: csv.reader gives [[], []].
+    let out = tackle([
+        "csv-convert".as_ref(),
+        file("all-empty").as_os_str(),
+        "--no-header".as_ref(),
+        "--to".as_ref(),
+        "json".as_ref(),
+    ])
+    .run();
+    out.success();
+    assert_eq!(parse_json(&out), json!([[], []]));
+    // And CSV to CSV keeps blank lines as blank lines.
+    tackle(["csv-convert", "--no-header"])
+        .stdin("foo\n\nbar\n")
+        .run()
+        .success()
+        .stdout_is("foo\n\nbar\n");
+}
+
+fn bad(name: &str) -> String {
+    conformance()
+        .join(format!("csv-test-data/csv/bad-{name}.csv"))
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn bad_quotes_fail_under_strict_and_read_leniently_without() {
+    for name in ["missing-quote", "quotes-with-unescaped-quote"] {
+        tackle(["csv-convert", &bad(name), "--strict", "--to", "json"])
+            .run()
+            .code(1)
+            .stderr_contains("tackle: csv-convert: record 2 (line 2")
+            .stderr_contains("--strict");
+    }
+    // Python: [['foo','bar','baz'], ['1', 'I forgot to close this one,3']] (quote never closes).
+    let out = tackle([
+        "csv-convert",
+        &bad("missing-quote"),
+        "--no-header",
+        "--flexible",
+        "--to",
+        "json",
+    ])
+    .run();
+    out.success();
+    assert_eq!(
+        parse_json(&out),
+        json!([["foo", "bar", "baz"], ["1", "I forgot to close this one,3"]])
+    );
+    let out = tackle([
+        "csv-convert",
+        &bad("quotes-with-unescaped-quote"),
+        "--to",
+        "json",
+    ])
+    .run();
+    out.success();
+    assert_eq!(
+        parse_json(&out),
+        json!([{"foo": "1", "bar": "Hey, I missed  it\"", "baz": "3"}])
+    );
+}
+
+#[test]
+fn an_unescaped_quote_inside_an_unquoted_field_is_literal_even_under_strict() {
+    let out = tackle([
+        "csv-convert",
+        &bad("unescaped-quote"),
+        "--strict",
+        "--to",
+        "json",
+    ])
+    .run();
+    out.success();
+    assert_eq!(
+        parse_json(&out),
+        json!([{"foo": "1", "bar": "This \"quotes\" must be escaped", "baz": "3"}])
+    );
+}
+
+#[test]
+fn ragged_rows_fail_by_default_and_pass_with_flexible() {
+    tackle(["csv-convert", &bad("header-less-fields"), "--to", "json"])
+        .run()
+        .code(1)
+        .stderr_contains("record 2 (line 2) has 2 fields, but the header has 3")
+        .stderr_contains("--flexible");
+    tackle(["csv-convert", &bad("header-more-fields")])
+        .run()
+        .code(1)
+        .stderr_contains("record 2 (line 2) has 4 fields, but the header has 3");
+    let out = tackle([
+        "csv-convert",
+        &bad("header-less-fields"),
+        "--flexible",
+        "--to",
+        "json",
+    ])
+    .run();
+    out.success();
+    assert_eq!(
+        parse_json(&out),
+        json!([{"foo": "1", "bar": "2", "baz": ""}])
+    );
+    let out = tackle([
+        "csv-convert",
+        &bad("header-more-fields"),
+        "--flexible",
+        "--to",
+        "json",
+    ])
+    .run();
+    out.success();
+    assert_eq!(
+        parse_json(&out),
+        json!([{"foo": "1", "bar": "2", "baz": "3", "_extra": ["4"]}])
+    );
+    tackle(["csv-convert", &bad("header-more-fields"), "--flexible"])
+        .run()
+        .success()
+        .stdout_is("foo,bar,baz\n1,2,3,4\n");
+    tackle([
+        "csv-convert",
+        &bad("header-less-fields"),
+        "--flexible",
+        "--restval",
+        "?",
+        "--restkey",
+        "more",
+        "--to",
+        "jsonl",
+    ])
+    .run()
+    .success()
+    .stdout_is("{\"foo\":\"1\",\"bar\":\"2\",\"baz\":\"?\"}\n");
+}
+
+#[test]
+fn schema_files_are_not_errors() {
+    tackle(["csv-convert", &bad("header-no-header"), "--to", "json"])
+        .run()
+        .success()
+        .stdout_is("[]\n");
+    tackle(["csv-convert", &bad("header-no-header")])
+        .run()
+        .success()
+        .stdout_is("");
+    let out = tackle(["csv-convert", &bad("header-wrong-header"), "--to", "json"]).run();
+    out.success();
+    assert_eq!(parse_json(&out), json!([]));
+}
+
+// ---------------------------------------------------------------- Python byte vectors
+
+include!("csv_data/vectors.rs");
+
+#[test]
+fn the_reader_matches_python_csv_reader() {
+    for (input, flags, expected) in READER_VECTORS {
+        let mut args = vec!["csv-convert", "--no-header", "--flexible", "--to", "json"];
+        args.extend_from_slice(flags);
+        let out = tackle(&args).stdin(*input).run();
+        match expected {
+            Some(rows) => {
+                out.success();
+                let want: Value = serde_json::from_str(rows).expect("vector parses");
+                assert_eq!(parse_json(&out), want, "input {input:?} flags {flags:?}");
+            }
+            None => {
+                out.code(1);
+                assert!(
+                    out.stderr_str().starts_with("tackle: csv-convert: record "),
+                    "input {input:?} flags {flags:?}:\n{out}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_writer_matches_python_csv_writer_in_every_mode() {
+    for (quoting, escapechar, doublequote, expected) in WRITER_VECTORS {
+        let mut args = vec!["csv-convert", "--from", "jsonl", "--quoting", quoting];
+        if let Some(esc) = escapechar {
+            args.extend(["--out-escapechar", esc]);
+        }
+        if !doublequote {
+            args.push("--out-no-doublequote");
+        }
+        let out = tackle(&args).stdin(WRITER_INPUT).run();
+        let label =
+            format!("quoting {quoting}, escapechar {escapechar:?}, doublequote {doublequote}");
+        match expected {
+            Some(bytes) => {
+                out.success();
+                assert_eq!(out.stdout_str(), *bytes, "{label}");
+            }
+            None => {
+                out.code(1).stderr_contains("no --out-escapechar is set");
+            }
+        }
+    }
+}
+
+#[test]
+fn quoting_none_names_the_field_it_cannot_escape() {
+    tackle(["csv-convert", "--out-quoting", "none"])
+        .stdin("a,b\n1,\"x,y\"\n")
+        .run()
+        .code(1)
+        .stderr_contains(
+            "record 2, field 2 (\"b\"): need to escape ',', but no --out-escapechar is set",
+        );
+}
+
+#[test]
+fn dialect_presets_and_line_terminators_are_pythons() {
+    // csv.writer(f) (excel): CRLF; unix_dialect: LF and every field quoted.
+    tackle(["csv-convert", "--out-dialect", "excel"])
+        .stdin("a,b\n1,x y\n")
+        .run()
+        .success()
+        .stdout_is("a,b\r\n1,x y\r\n");
+    tackle(["csv-convert", "--out-dialect", "unix"])
+        .stdin("a,b\n1,2\n")
+        .run()
+        .success()
+        .stdout_is("\"a\",\"b\"\n\"1\",\"2\"\n");
+    tackle([
+        "csv-convert",
+        "--out-dialect",
+        "excel-tab",
+        "--line-terminator",
+        "lf",
+    ])
+    .stdin("a,b\n1,x\ty\n")
+    .run()
+    .success()
+    .stdout_is("a\tb\n1\t\"x\ty\"\n");
+    tackle(["csv-convert", "--dialect", "excel-tab"])
+        .stdin("a\tb\n1,2\t3\n")
+        .run()
+        .success()
+        .stdout_is("a,b\n\"1,2\",3\n");
+}
+
+#[test]
+fn a_record_of_one_empty_field_is_written_quoted() {
+    // Python: writer.writerow(['']) writes "" so that it does not read back as [].
+    tackle(["csv-convert", "--no-header"])
+        .stdin("\"\"\nx\n")
+        .run()
+        .success()
+        .stdout_is("\"\"\nx\n");
+    tackle([
+        "csv-convert",
+        "--from",
+        "jsonl",
+        "--quoting",
+        "none",
+        "--out-escapechar",
+        "\\",
+    ])
+    .stdin("{\"a\":\"\"}\n")
+    .run()
+    .code(1)
+    .stderr_contains("a single empty field must be quoted");
+}
+
+#[test]
+fn carriage_returns_are_always_quoted_unlike_python_3_11_with_lf() {
+    // 3.11 writes `a\rb` bare under lineterminator='\n', which reads back as two records.
+    tackle(["csv-convert", "--from", "jsonl", "--to", "csv"])
+        .stdin("{\"x\":\"a\\rb\"}\n")
+        .run()
+        .success()
+        .stdout_is("x\n\"a\rb\"\n");
+}
+
+// ---------------------------------------------------------------- reading details
+
+#[test]
+fn line_endings_bom_and_quoted_newlines() {
+    let out = tackle(["csv-convert", "--to", "json"])
+        .stdin("\u{feff}h1,h2\r\n\"multi\r\nline\",2\rlone,cr\n")
+        .run();
+    out.success();
+    assert_eq!(
+        parse_json(&out),
+        json!([{"h1": "multi\r\nline", "h2": "2"}, {"h1": "lone", "h2": "cr"}])
+    );
+}
+
+#[test]
+fn comments_are_skipped_when_asked() {
+    tackle(["csv-convert", "--comment", "#"])
+        .stdin("# generated\na,b\n#x,y\n1,2\n")
+        .run()
+        .success()
+        .stdout_is("a,b\n1,2\n");
+}
+
+#[test]
+fn delimiter_quotechar_and_skipinitialspace_flags() {
+    tackle([
+        "csv-convert",
+        "-d",
+        ";",
+        "--quotechar",
+        "'",
+        "--skipinitialspace",
+    ])
+    .stdin("a; b\n'x;y';  z\n")
+    .run()
+    .success()
+    .stdout_is("a,b\nx;y,z\n");
+    tackle(["csv-convert", "-d", "tab", "--to", "tsv"])
+        .stdin("a\tb\n1\t2\n")
+        .run()
+        .success()
+        .stdout_is("a\tb\n1\t2\n");
+}
+
+#[test]
+fn quoting_none_reads_quotes_as_text_and_escapes_outside_them() {
+    let out = tackle([
+        "csv-convert",
+        "--no-header",
+        "--quoting",
+        "none",
+        "--escapechar",
+        "\\",
+        "--to",
+        "json",
+    ])
+    .stdin("\"a\",b\\,c\n")
+    .run();
+    out.success();
+    assert_eq!(parse_json(&out), json!([["\"a\"", "b,c"]]));
+}
+
+#[test]
+fn quoting_nonnumeric_reads_unquoted_fields_as_numbers() {
+    let out = tackle(["csv-convert", "--quoting", "nonnumeric", "--to", "jsonl"])
+        .stdin("\"a\",\"b\",\"c\",\"d\"\n1,\"1\",2.50,+3\n 1_000 ,\"x\",.5,\"\"\n")
+        .run();
+    out.success().stdout_is(
+        "{\"a\":1,\"b\":\"1\",\"c\":2.50,\"d\":3.0}\n{\"a\":1000.0,\"b\":\"x\",\"c\":0.5,\"d\":\"\"}\n",
+    );
+    // Nonnumeric in and out keeps numbers unquoted, strings quoted, text as written.
+    tackle(["csv-convert", "--quoting", "nonnumeric"])
+        .stdin("\"a\",\"b\"\n1.0,\"x\"\n")
+        .run()
+        .success()
+        .stdout_is("\"a\",\"b\"\n1.0,\"x\"\n");
+    tackle([
+        "csv-convert",
+        "--quoting",
+        "nonnumeric",
+        "--out-quoting",
+        "minimal",
+    ])
+    .stdin("\"a\",\"b\"\n1.0,\"x\"\n")
+    .run()
+    .success()
+    .stdout_is("a,b\n1.0,x\n");
+}
+
+#[test]
+fn a_non_numeric_unquoted_field_under_nonnumeric_is_an_error_with_its_position() {
+    tackle(["csv-convert", "--quoting", "nonnumeric"])
+        .stdin("\"a\",\"b\"\n1,2\n3,abc\n")
+        .run()
+        .code(1)
+        .stderr_contains("record 3 (line 3), field 2: unquoted field \"abc\" is not a number");
+    tackle(["csv-convert", "--quoting", "nonnumeric", "--to", "json"])
+        .stdin("\"a\"\nnan\n")
+        .run()
+        .code(1)
+        .stderr_contains("\"nan\" is not a finite number");
+}
+
+#[test]
+fn invalid_utf8_names_record_line_and_byte_unless_lossy() {
+    tackle(["csv-convert", "--to", "json"])
+        .stdin(b"a,b\n1,2\n\"x\ny\",ok\xff\n".to_vec())
+        .run()
+        .code(1)
+        .stderr_contains("invalid UTF-8 in record 3 (line 4) at byte offset 16; use --lossy");
+    // A sequence cut short by the end of input.
+    tackle(["csv-convert"])
+        .stdin(b"a\n\xe2\x82".to_vec())
+        .run()
+        .code(1)
+        .stderr_contains("at byte offset 2;");
+    let out = tackle(["csv-convert", "--lossy", "--to", "json"])
+        .stdin(b"a,b\n1,\xff2\n".to_vec())
+        .run();
+    out.success();
+    assert_eq!(parse_json(&out), json!([{"a": "1", "b": "\u{fffd}2"}]));
+}
+
+#[test]
+fn sniff_finds_delimiter_quotechar_and_header() {
+    let out = tackle(["-v", "csv-convert", "--sniff", "--to", "json"])
+        .stdin("name;age\n'Smith; J';42\nDoe;37\nRoe;29\n")
+        .run();
+    out.success()
+        .stderr_contains("sniffed delimiter ';', quotechar '\\'', skipinitialspace false, doublequote false, header yes");
+    assert_eq!(
+        parse_json(&out),
+        json!([{"name": "Smith; J", "age": "42"}, {"name": "Doe", "age": "37"}, {"name": "Roe", "age": "29"}])
+    );
+    let out = tackle(["csv-convert", "--sniff", "--to", "json"])
+        .stdin("1|2|3\n4|5|6\n7|8|9\n")
+        .run();
+    out.success();
+    assert_eq!(
+        parse_json(&out),
+        json!([["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]])
+    );
+    // Python's Sniffer cannot place a delimiter here either.
+    tackle(["csv-convert", "--sniff"])
+        .stdin("a\nbb\nccc\n")
+        .run()
+        .code(1)
+        .stderr_contains("could not determine the delimiter");
+}
+
+// ---------------------------------------------------------------- JSON out
+
+#[test]
+fn json_values_are_strings_unless_types_are_inferred() {
+    let input = "id,zip,score,ok,empty,big,sci\n1,0050,2.5,true,,1e400,-1.5E3\n";
+    let out = tackle(["csv-convert", "--to", "json"]).stdin(input).run();
+    out.success();
+    assert_eq!(
+        parse_json(&out)[0],
+        json!({"id": "1", "zip": "0050", "score": "2.5", "ok": "true", "empty": "", "big": "1e400", "sci": "-1.5E3"})
+    );
+    let out = tackle(["csv-convert", "--to", "jsonl", "--infer-types"])
+        .stdin(input)
+        .run();
+    out.success().stdout_is(
+        "{\"id\":1,\"zip\":\"0050\",\"score\":2.5,\"ok\":true,\"empty\":null,\"big\":\"1e400\",\"sci\":-1.5E3}\n",
+    );
+    tackle(["csv-convert", "--to", "jsonl", "--infer-types"])
+        .stdin("a,b,c,d\n+1,NaN,-0,99999999999999999999\n")
+        .run()
+        .success()
+        .stdout_is("{\"a\":\"+1\",\"b\":\"NaN\",\"c\":\"-0\",\"d\":\"99999999999999999999\"}\n");
+}
+
+#[test]
+fn json_strings_escape_controls_and_keep_unicode() {
+    tackle(["csv-convert", "--to", "jsonl"])
+        .stdin("k\n\"tab\there \"\"q\"\" back\\ \u{1}é😀\"\n")
+        .run()
+        .success()
+        .stdout_is("{\"k\":\"tab\\there \\\"q\\\" back\\\\ \\u0001é😀\"}\n");
+}
+
+#[test]
+fn duplicate_headers_fail_unless_deduped() {
+    tackle(["csv-convert", "--to", "json"])
+        .stdin("a,b,a\n1,2,3\n")
+        .run()
+        .code(1)
+        .stderr_contains("duplicate column name \"a\" (columns 1 and 3); use --dedupe-headers");
+    tackle(["csv-convert", "--to", "jsonl", "--dedupe-headers"])
+        .stdin("a,a_2,a,a\n1,2,3,4\n")
+        .run()
+        .success()
+        .stdout_is("{\"a\":\"1\",\"a_2\":\"2\",\"a_3\":\"3\",\"a_4\":\"4\"}\n");
+    // CSV output does not need unique names.
+    tackle(["csv-convert"])
+        .stdin("a,a\n1,2\n")
+        .run()
+        .success()
+        .stdout_is("a,a\n1,2\n");
+}
+
+#[test]
+fn columns_select_and_reorder_csv() {
+    tackle(["csv-convert", "--columns", "c,a"])
+        .stdin("a,b,c\n1,2,3\n")
+        .run()
+        .success()
+        .stdout_is("c,a\n3,1\n");
+    tackle(["csv-convert", "--sort-columns", "--to", "jsonl"])
+        .stdin("b,c,a\n1,2,3\n")
+        .run()
+        .success()
+        .stdout_is("{\"a\":\"3\",\"b\":\"1\",\"c\":\"2\"}\n");
+    tackle(["csv-convert", "--no-header", "--columns", "2,1"])
+        .stdin("x,y\n")
+        .run()
+        .success()
+        .stdout_is("y,x\n");
+    tackle(["csv-convert", "--columns", "nope"])
+        .stdin("a,b\n1,2\n")
+        .run()
+        .code(1)
+        .stderr_contains("no column named \"nope\"; the header has a, b");
+    tackle(["csv-convert", "--no-header", "--columns", "a"])
+        .stdin("x\n")
+        .run()
+        .code(1)
+        .stderr_contains("1-based column numbers");
+}
+
+// ---------------------------------------------------------------- JSON in
+
+#[test]
+fn json_arrays_and_lines_become_csv() {
+    let array = r#"[ {"name": "Ann", "age": 31, "tags": ["a", {"k": "v\n"}], "ok": true, "x": null},
+                     {"age": 1.50, "name": "Bob \"B\"", "ok": false, "x": {}, "tags": []} ]"#;
+    tackle(["csv-convert", "--from", "json"])
+        .stdin(array)
+        .run()
+        .success()
+        .stdout_is(
+            "name,age,tags,ok,x\nAnn,31,\"[\"\"a\"\",{\"\"k\"\":\"\"v\\n\"\"}]\",true,\n\"Bob \"\"B\"\"\",1.50,[],false,{}\n",
+        );
+    tackle(["csv-convert", "-", "--from", "jsonl", "--to", "tsv"])
+        .stdin("{\"a\":\"x\\ty\",\"b\":\"\\u00e9\\ud83d\\ude00\"}\n\n{\"b\":2,\"a\":1}\n")
+        .run()
+        .success()
+        .stdout_is("a\tb\n\"x\ty\"\té😀\n1\t2\n");
+    tackle(["csv-convert", "--from", "json"])
+        .stdin(" [ ] ")
+        .run()
+        .success()
+        .stdout_is("");
+}
+
+#[test]
+fn json_to_json_keeps_types() {
+    tackle(["csv-convert", "--from", "jsonl", "--to", "jsonl"])
+        .stdin("{\"a\":1.50,\"b\":null,\"c\":[1, 2],\"d\":true,\"e\":\"s\"}\n")
+        .run()
+        .success()
+        .stdout_is("{\"a\":1.50,\"b\":null,\"c\":[1,2],\"d\":true,\"e\":\"s\"}\n");
+}
+
+#[test]
+fn unknown_keys_fail_with_key_and_line_unless_unioned_or_ignored() {
+    let input = "{\"a\":1,\"b\":2}\n{\"a\":3}\n{\"c\":4,\"a\":5}\n";
+    tackle(["csv-convert", "--from", "jsonl"])
+        .stdin(input)
+        .run()
+        .code(1)
+        .stderr_contains(
+            "line 3: key \"c\" is not one of the columns (a, b); use --union-keys to add it or --ignore-extra to drop it",
+        );
+    tackle([
+        "csv-convert",
+        "--from",
+        "jsonl",
+        "--ignore-extra",
+        "--restval",
+        "NA",
+    ])
+    .stdin(input)
+    .run()
+    .success()
+    .stdout_is("a,b\n1,2\n3,NA\n5,NA\n");
+    tackle(["csv-convert", "--from", "jsonl", "--union-keys"])
+        .stdin(input)
+        .run()
+        .success()
+        .stdout_is("a,b,c\n1,2,\n3,,\n5,,4\n");
+    let out = tackle([
+        "csv-convert",
+        "in.jsonl",
+        "--union-keys",
+        "--sort-columns",
+        "-o",
+        "out.csv",
+    ])
+    .file("in.jsonl", "{\"z\":1}\n{\"b\":2}\n")
+    .run();
+    out.success().stdout_is("");
+    assert_eq!(
+        std::fs::read_to_string(out.dir.path().join("out.csv")).expect("out.csv"),
+        "b,z\n,1\n2,\n"
+    );
+    tackle(["csv-convert", "--from", "jsonl", "--columns", "b,a"])
+        .stdin(input)
+        .run()
+        .code(1)
+        .stderr_contains("key \"c\" is not one of the columns (b, a)");
+}
+
+#[test]
+fn bad_json_is_an_error_with_its_line() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "json",
+            "{\"a\":1}",
+            "expected '[' starting an array of objects, found '{'",
+        ),
+        (
+            "json",
+            "[{\"a\":1},\n 2]",
+            "line 2: element 2 is not an object",
+        ),
+        (
+            "json",
+            "[{\"a\":1}\n\n{\"a\":2}]",
+            "line 3: expected ',' or ']' after an array element",
+        ),
+        (
+            "json",
+            "[{\"a\":1}] x",
+            "expected the end of input after the array",
+        ),
+        (
+            "jsonl",
+            "{\"a\":1} {\"a\":2}\n",
+            "expected a new line after the object",
+        ),
+        ("jsonl", "{\"a\":01}\n", "\"01\" is not a valid number"),
+        (
+            "jsonl",
+            "{\"a\":\"x\n",
+            "control character 0x0a in a string must be escaped",
+        ),
+        ("jsonl", "{\"a\":\"\\ud800\"}\n", "lone UTF-16 surrogate"),
+        ("jsonl", "{\"a\":tru}\n", "expected true, false or null"),
+        ("jsonl", "{\"a\" 1}\n", "expected ':' after an object key"),
+        ("jsonl", "{\"a\":\"x", "unterminated string"),
+    ];
+    for (format, input, message) in cases {
+        tackle(["csv-convert", "--from", format])
+            .stdin(*input)
+            .run()
+            .code(1)
+            .stderr_contains(message);
+    }
+    let deep = "[".repeat(200) + &"]".repeat(200);
+    tackle(["csv-convert", "--from", "jsonl"])
+        .stdin(format!("{{\"a\":{deep}}}\n"))
+        .run()
+        .code(1)
+        .stderr_contains("nested deeper than 128 levels");
+}
+
+// ---------------------------------------------------------------- round trips, files, pipes
+
+#[test]
+fn csv_to_json_to_csv_round_trips() {
+    let original = "id,text,note\n1,\"a, b\",\"multi\nline\"\n2,\"quote \"\"q\"\"\",\n3,é, lead\n";
+    let json = tackle(["csv-convert", "--to", "json"])
+        .stdin(original)
+        .run();
+    json.success();
+    tackle(["csv-convert", "--from", "json"])
+        .stdin(json.stdout.clone())
+        .run()
+        .success()
+        .stdout_is(original);
+    let jsonl = tackle(["csv-convert", "--to", "jsonl", "--infer-types"])
+        .stdin(original)
+        .run();
+    jsonl.success();
+    tackle(["csv-convert", "--from", "jsonl"])
+        .stdin(jsonl.stdout.clone())
+        .run()
+        .success()
+        .stdout_is(original);
+}
+
+#[test]
+fn formats_follow_file_extensions() {
+    let out = tackle(["csv-convert", "in.tsv", "-o", "out.jsonl"])
+        .file("in.tsv", "a\tb\n1\t2\n")
+        .run();
+    out.success();
+    assert_eq!(
+        std::fs::read_to_string(out.dir.path().join("out.jsonl")).expect("out"),
+        "{\"a\":\"1\",\"b\":\"2\"}\n"
+    );
+    let out = tackle(["csv-convert", "rows.ndjson", "-o", "rows.json"])
+        .file("rows.ndjson", "{\"a\":1}\n")
+        .run();
+    out.success();
+    assert_eq!(
+        std::fs::read_to_string(out.dir.path().join("rows.json")).expect("out"),
+        "[\n{\"a\":1}\n]\n"
+    );
+}
+
+#[test]
+fn a_failure_midway_leaves_the_old_output_intact() {
+    let mut input = String::from("a,b\n");
+    for i in 0..50_000 {
+        input.push_str(&format!("{i},row {i}\n"));
+    }
+    input.push_str("ragged\n");
+    let out = tackle(["csv-convert", "in.csv", "-o", "out.json"])
+        .file("in.csv", &input)
+        .file("out.json", "old contents\n")
+        .run();
+    out.code(1)
+        .stderr_contains("record 50002 (line 50002) has 1 field");
+    assert_eq!(
+        std::fs::read_to_string(out.dir.path().join("out.json")).expect("out.json"),
+        "old contents\n"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(out.dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn output_replaces_the_file_on_success_keeping_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let run = tackle(["csv-convert", "in.csv", "-o", "out.csv", "--quoting", "all"])
+        .file("in.csv", "a\n1\n")
+        .file("out.csv", "old\n");
+    let path = run.dir().join("out.csv");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let out = run.run();
+    out.success().stdout_is("");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("out"),
+        "\"a\"\n\"1\"\n"
+    );
+    let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+}
+
+#[test]
+fn missing_input_and_unwritable_output_are_errors() {
+    tackle(["csv-convert", "nope.csv"])
+        .run()
+        .code(1)
+        .stderr_contains("tackle: csv-convert: cannot open nope.csv: No such file or directory");
+    tackle(["csv-convert", "-o", "no/such/dir/out.csv"])
+        .stdin("a\n")
+        .run()
+        .code(1)
+        .stderr_contains("cannot create a temporary file in no/such/dir");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["-d", "ab"], "expected one character"),
+        (&["-d", "é"], "is not ASCII"),
+        (&["-d", "\""], "the delimiter and the quotechar must differ"),
+        (&["--out-delimiter", "\n"], "cannot be CR or LF"),
+        (
+            &["--from", "json", "--sniff"],
+            "--sniff applies to CSV input only",
+        ),
+        (&["--union-keys"], "apply to JSON input only"),
+        (&["--infer-types"], "apply to JSON output only"),
+        (&["--quoting", "sometimes"], "invalid value 'sometimes'"),
+        (&["--columns", "a,,b"], "empty column name"),
+        (
+            &["--columns", "a", "--union-keys", "--from", "json"],
+            "cannot be used with",
+        ),
+    ];
+    for (flags, message) in cases {
+        let mut args = vec!["csv-convert"];
+        args.extend_from_slice(flags);
+        tackle(&args)
+            .stdin("a\n")
+            .run()
+            .code(2)
+            .stderr_contains(message);
+    }
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut input = String::from("a,b\n");
+    for i in 0..200_000 {
+        input.push_str(&format!("{i},{i}\n"));
+    }
+    for to in ["csv", "jsonl"] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let mut child = Command::new(common::bin())
+            .args(["csv-convert", "--to", to])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::from(writer))
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut stdin = child.stdin.take().expect("stdin");
+        let data = input.clone();
+        let feeder = std::thread::spawn(move || drop(stdin.write_all(data.as_bytes())));
+        let out = child.wait_with_output().expect("wait");
+        feeder.join().expect("feeder");
+        assert_eq!(out.status.code(), Some(0), "{to}: {out:?}");
+        assert!(out.stderr.is_empty(), "{to}: {out:?}");
+    }
+}

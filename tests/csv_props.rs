@@ -1,0 +1,399 @@
+//! Property tests of the `tabular` parsers and writer: whatever fields and dialect, the CSV
+//! writer's output reads back as the same fields; no byte sequence makes a parser panic;
+//! and the read buffer's size never changes what is read (records split across refills, a
+//! `\r` at a buffer's end, UTF-8 sequences cut in two).
+
+use proptest::prelude::*;
+use tackle::tabular::csv_read::CsvReader;
+use tackle::tabular::csv_write::CsvWriter;
+use tackle::tabular::dialect::{Quoting, ReadDialect, WriteDialect};
+use tackle::tabular::json_read::JsonReader;
+use tackle::tabular::json_write::write_string;
+use tackle::tabular::{Kind, Row};
+
+fn field() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just(','),
+            Just(';'),
+            Just('"'),
+            Just('\''),
+            Just('\\'),
+            Just('\r'),
+            Just('\n'),
+            Just(' '),
+            Just('\t'),
+            Just('a'),
+            Just('1'),
+            Just('é'),
+            Just('😀'),
+            any::<char>(),
+        ],
+        0..8,
+    )
+    .prop_map(|chars| chars.into_iter().collect())
+}
+
+fn rows() -> impl Strategy<Value = Vec<Vec<String>>> {
+    proptest::collection::vec(proptest::collection::vec(field(), 0..5), 0..6)
+}
+
+fn quoting() -> impl Strategy<Value = Quoting> {
+    prop_oneof![
+        Just(Quoting::Minimal),
+        Just(Quoting::All),
+        Just(Quoting::Nonnumeric),
+        Just(Quoting::None),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Dialect {
+    delimiter: u8,
+    quotechar: u8,
+    escapechar: Option<u8>,
+    doublequote: bool,
+    quoting: Quoting,
+    crlf: bool,
+}
+
+fn dialect() -> impl Strategy<Value = Dialect> {
+    (
+        prop_oneof![Just(b','), Just(b';'), Just(b'\t'), Just(b'|')],
+        prop_oneof![Just(b'"'), Just(b'\'')],
+        prop_oneof![Just(None), Just(Some(b'\\'))],
+        any::<bool>(),
+        quoting(),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(delimiter, quotechar, escapechar, doublequote, quoting, crlf)| Dialect {
+                delimiter,
+                quotechar,
+                escapechar,
+                doublequote,
+                quoting,
+                crlf,
+            },
+        )
+}
+
+fn read_all(input: &[u8], dialect: ReadDialect, buffer: usize) -> Result<Vec<Vec<String>>, String> {
+    let mut reader = CsvReader::with_buffer_size(input, dialect, false, buffer);
+    let mut row = Row::new();
+    let mut rows = Vec::new();
+    loop {
+        match reader.read_record(&mut row) {
+            Ok(true) => rows.push(row.to_strings()),
+            Ok(false) => return Ok(rows),
+            Err(e) => return Err(format!("{e:#}")),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn written_csv_reads_back_as_the_same_fields(
+        rows in rows(),
+        d in dialect(),
+        buffer in 4usize..64,
+    ) {
+        let mut writer = CsvWriter::new(WriteDialect {
+            delimiter: d.delimiter,
+            quotechar: d.quotechar,
+            escapechar: d.escapechar,
+            doublequote: d.doublequote,
+            quoting: d.quoting,
+            crlf: d.crlf,
+        });
+        let mut out = Vec::new();
+        let mut written = Vec::new();
+        for row in &rows {
+            let fields: Vec<(&[u8], Kind)> = row.iter().map(|f| (f.as_bytes(), Kind::Text)).collect();
+            // Python refuses what cannot be written in this dialect; so must we, and then
+            // the row is simply not part of the file.
+            let mut one = Vec::new();
+            if writer.write_record(&mut one, fields, &|_| None).is_ok() {
+                out.extend_from_slice(&one);
+                written.push(row.clone());
+            }
+        }
+        let read = ReadDialect {
+            delimiter: d.delimiter,
+            quotechar: d.quotechar,
+            escapechar: d.escapechar,
+            doublequote: d.doublequote,
+            skipinitialspace: false,
+            strict: true,
+            // Nonnumeric quotes every text field, so it reads back as plain minimal.
+            quoting: if d.quoting == Quoting::None { Quoting::None } else { Quoting::Minimal },
+            comment: None,
+        };
+        let back = read_all(&out, read, buffer);
+        prop_assert_eq!(back, Ok(written), "output {:?}", String::from_utf8_lossy(&out));
+    }
+
+    #[test]
+    fn the_csv_reader_never_panics_and_ignores_buffer_size(
+        input in proptest::collection::vec(
+            prop_oneof![
+                Just(b','), Just(b'"'), Just(b'\\'), Just(b'\r'), Just(b'\n'), Just(b' '),
+                Just(b'#'), Just(b'1'), Just(b'a'), Just(0xC3), Just(0xA9), Just(0xFF), any::<u8>(),
+            ],
+            0..64,
+        ),
+        escapechar in prop_oneof![Just(None), Just(Some(b'\\'))],
+        doublequote in any::<bool>(),
+        skipinitialspace in any::<bool>(),
+        strict in any::<bool>(),
+        quoting in quoting(),
+        comment in prop_oneof![Just(None), Just(Some(b'#'))],
+        buffer in 4usize..16,
+    ) {
+        let dialect = ReadDialect {
+            delimiter: b',',
+            quotechar: b'"',
+            escapechar,
+            doublequote,
+            skipinitialspace,
+            strict,
+            quoting,
+            comment,
+        };
+        let big = read_all(&input, dialect.clone(), 1 << 16);
+        let small = read_all(&input, dialect.clone(), buffer);
+        prop_assert_eq!(big, small);
+        // Lossy reading accepts anything that is not a CSV syntax error.
+        let mut reader = CsvReader::with_buffer_size(&input[..], dialect, true, buffer);
+        let mut row = Row::new();
+        while let Ok(true) = reader.read_record(&mut row) {}
+    }
+
+    #[test]
+    fn json_strings_read_back_exactly(
+        objects in proptest::collection::vec(
+            proptest::collection::vec((field(), field()), 0..4), 0..4),
+        lines in any::<bool>(),
+        buffer in 4usize..32,
+    ) {
+        let mut text = Vec::new();
+        if !lines { text.extend_from_slice(b"[ "); }
+        for (i, object) in objects.iter().enumerate() {
+            if i > 0 && !lines { text.extend_from_slice(b" ,\n"); }
+            text.push(b'{');
+            for (j, (k, v)) in object.iter().enumerate() {
+                if j > 0 { text.extend_from_slice(b", "); }
+                write_string(&mut text, k.as_bytes());
+                text.extend_from_slice(b" : ");
+                write_string(&mut text, v.as_bytes());
+            }
+            text.push(b'}');
+            if lines { text.push(b'\n'); }
+        }
+        if !lines { text.extend_from_slice(b" ]"); }
+        let mut reader = JsonReader::with_buffer_size(&text[..], lines, buffer);
+        let mut got = Vec::new();
+        loop {
+            let mut members = Vec::new();
+            let more = reader.next_object(&mut |k, v, kind, _| {
+                assert_eq!(kind, Kind::Text);
+                members.push((String::from_utf8(k.to_vec()).unwrap(), String::from_utf8(v.to_vec()).unwrap()));
+                Ok(())
+            });
+            prop_assert!(more.is_ok(), "{:?} on {:?}", more, String::from_utf8_lossy(&text));
+            if !more.unwrap() { break; }
+            got.push(members);
+        }
+        prop_assert_eq!(got, objects);
+    }
+
+    #[test]
+    fn the_json_reader_never_panics(
+        input in proptest::collection::vec(
+            prop_oneof![
+                Just(b'{'), Just(b'}'), Just(b'['), Just(b']'), Just(b'"'), Just(b'\\'),
+                Just(b':'), Just(b','), Just(b'u'), Just(b'1'), Just(b'-'), Just(b'e'),
+                Just(b'n'), Just(b'\n'), Just(b' '), any::<u8>(),
+            ],
+            0..64,
+        ),
+        lines in any::<bool>(),
+        buffer in 4usize..16,
+    ) {
+        let mut reader = JsonReader::with_buffer_size(&input[..], lines, buffer);
+        while let Ok(true) = reader.next_object(&mut |_, _, _, _| Ok(())) {}
+    }
+
+    #[test]
+    fn the_sniffer_never_panics(input in proptest::collection::vec(any::<u8>(), 0..256)) {
+        let _ = tackle::tabular::sniff::sniff(&input, &ReadDialect::default());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// CSV to CSV skips the writer's scan of fields the reader saw no writer special in;
+    /// that must never change a byte of the output.
+    #[test]
+    fn clean_flags_never_change_csv_output(
+        input in proptest::collection::vec(
+            prop_oneof![
+                Just(b','), Just(b'"'), Just(b'\\'), Just(b'\r'), Just(b'\n'), Just(b'\t'),
+                Just(b'|'), Just(b' '), Just(b'a'), any::<u8>(),
+            ],
+            0..64,
+        ),
+        escapechar in prop_oneof![Just(None), Just(Some(b'\\'))],
+        d in dialect(),
+        buffer in 4usize..16,
+    ) {
+        let read = ReadDialect { escapechar, ..ReadDialect::default() };
+        let write = WriteDialect {
+            delimiter: d.delimiter,
+            quotechar: d.quotechar,
+            escapechar: d.escapechar,
+            doublequote: d.doublequote,
+            quoting: d.quoting,
+            crlf: d.crlf,
+        };
+        let convert = |watch: bool| -> Result<Vec<u8>, String> {
+            let mut writer = CsvWriter::new(write.clone());
+            let mut reader = CsvReader::with_buffer_size(&input[..], read.clone(), true, buffer);
+            if watch {
+                reader.watch_for(&writer.specials());
+            }
+            let mut row = Row::new();
+            let mut out = Vec::new();
+            while reader.read_record(&mut row).map_err(|e| e.to_string())? {
+                if watch {
+                    writer.write_row(&mut out, &row, &|_| None)
+                } else {
+                    writer.write_record(&mut out, row.fields(), &|_| None)
+                }
+                .map_err(|e| e.to_string())?;
+            }
+            Ok(out)
+        };
+        prop_assert_eq!(convert(true), convert(false));
+    }
+}
+
+proptest! {
+    /// The word-at-a-time scanner agrees with the plain table scan.
+    #[test]
+    fn the_swar_scanner_agrees_with_the_table(
+        specials in proptest::collection::vec(any::<u8>(), 0..6),
+        input in proptest::collection::vec(
+            prop_oneof![Just(b','), Just(b'"'), Just(b'\t'), Just(b'\n'), Just(0x01), Just(0x7f),
+                        Just(0x80), Just(0xff), Just(b'a'), any::<u8>()],
+            0..80,
+        ),
+    ) {
+        let mut table = [false; 256];
+        for b in specials {
+            table[usize::from(b)] = true;
+        }
+        let scanner = tackle::tabular::row::RunScanner::new(&table);
+        for start in 0..input.len().min(9) {
+            prop_assert_eq!(
+                scanner.run_length(&input[start..]),
+                tackle::tabular::row::run_length(&input[start..], &table)
+            );
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// CSV to JSON copies text the reader saw no JSON special in without escaping it; that
+    /// must never change a byte of the output.
+    #[test]
+    fn clean_flags_never_change_json_output(
+        input in proptest::collection::vec(
+            prop_oneof![
+                Just(b','), Just(b'"'), Just(b'\\'), Just(b'\r'), Just(b'\n'), Just(b'\t'),
+                Just(0x01), Just(b' '), Just(b'a'), any::<u8>(),
+            ],
+            0..64,
+        ),
+        escapechar in prop_oneof![Just(None), Just(Some(b'\\'))],
+        buffer in 4usize..16,
+    ) {
+        use tackle::tabular::json_write::{JsonWriter, json_specials};
+        let read = ReadDialect { escapechar, ..ReadDialect::default() };
+        let convert = |watch: bool| -> Result<Vec<u8>, String> {
+            let mut writer = JsonWriter::new(true, false, None);
+            let mut reader = CsvReader::with_buffer_size(&input[..], read.clone(), true, buffer);
+            if watch {
+                reader.watch_for(&json_specials());
+            }
+            let mut row = Row::new();
+            let mut out = Vec::new();
+            while reader.read_record(&mut row).map_err(|e| e.to_string())? {
+                let fields = (0..row.len()).map(|i| (row.field(i), row.kind(i), row.is_clean(i)));
+                writer.write_row_clean(&mut out, fields, b"_extra").map_err(|e| e.to_string())?;
+            }
+            Ok(out)
+        };
+        prop_assert_eq!(convert(true), convert(false));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// JSON to CSV skips the writer's scan of strings the JSON reader saw no writer special
+    /// (and no escape) in; that must never change a byte of the output.
+    #[test]
+    fn clean_json_strings_never_change_csv_output(
+        values in proptest::collection::vec(field(), 0..6),
+        d in dialect(),
+        buffer in 4usize..32,
+    ) {
+        let mut text = Vec::new();
+        text.push(b'{');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 { text.push(b','); }
+            write_string(&mut text, format!("k{i}").as_bytes());
+            text.push(b':');
+            write_string(&mut text, v.as_bytes());
+        }
+        text.extend_from_slice(b"}\n");
+        let write = WriteDialect {
+            delimiter: d.delimiter,
+            quotechar: d.quotechar,
+            escapechar: d.escapechar,
+            doublequote: d.doublequote,
+            quoting: d.quoting,
+            crlf: d.crlf,
+        };
+        let convert = |watch: bool| -> Result<Vec<u8>, String> {
+            let mut writer = CsvWriter::new(write.clone());
+            let mut reader = JsonReader::with_buffer_size(&text[..], true, buffer);
+            if watch {
+                reader.watch_for(&writer.specials());
+            }
+            let mut fields: Vec<(Vec<u8>, Kind, bool)> = Vec::new();
+            reader
+                .next_object(&mut |_, v, kind, clean| {
+                    fields.push((v.to_vec(), kind, clean));
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+            let mut out = Vec::new();
+            writer
+                .write_record_clean(
+                    &mut out,
+                    fields.iter().map(|(v, k, c)| (v.as_slice(), *k, *c)),
+                    &|_| None,
+                )
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        };
+        prop_assert_eq!(convert(true), convert(false));
+    }
+}
