@@ -800,3 +800,57 @@ fn a_second_signal_ends_the_drain_at_once() {
     assert!(stderr.contains("stopping without draining"), "{stderr}");
     drop(hog);
 }
+
+/// A UDP socket on a free loopback port below 1024. Sending from such a port needs root or
+/// CAP_NET_BIND_SERVICE, which the CI machine (root) has.
+fn low_port_socket() -> UdpSocket {
+    for port in (600..1024).rev() {
+        match UdpSocket::bind(("127.0.0.1", port)) {
+            Ok(socket) => return socket,
+            Err(e) if e.kind() == ErrorKind::AddrInUse => continue,
+            Err(e) => panic!(
+                "cannot bind UDP 127.0.0.1:{port} ({e}); this test sends from a port below \
+                 1024 and needs root or CAP_NET_BIND_SERVICE"
+            ),
+        }
+    }
+    panic!("no free UDP port below 1024 on 127.0.0.1");
+}
+
+#[test]
+fn udp_from_a_low_source_port_is_ignored_unless_allowed() {
+    for allowed in [false, true] {
+        let mut args = vec!["serve-echo", "--udp", "0"];
+        if allowed {
+            args.push("--allow-low-ports");
+        }
+        let server = tackle(args).serve(1);
+        let low = low_port_socket();
+        let high = UdpSocket::bind("127.0.0.1:0").unwrap();
+        high.set_read_timeout(Some(PATIENCE)).unwrap();
+        low.send_to(b"from low", addr_of(&server, 0)).unwrap();
+        high.send_to(b"from high", addr_of(&server, 0)).unwrap();
+        // The server reads its socket in arrival order, so once the later datagram has been
+        // answered, any answer to the earlier one is already in the low socket's buffer.
+        let mut buf = [0u8; 64];
+        let (n, _) = high.recv_from(&mut buf).expect("echo to the high port");
+        assert_eq!(&buf[..n], b"from high");
+        low.set_nonblocking(true).unwrap();
+        let low_reply = low.recv_from(&mut buf).map(|(n, _)| buf[..n].to_vec());
+        let stderr = stop(server);
+        if allowed {
+            assert_eq!(low_reply.expect("echo to the low port"), b"from low");
+            assert!(
+                stderr.contains("2 datagrams in, 2 out, 0 dropped"),
+                "{stderr}"
+            );
+        } else {
+            let err = low_reply.expect_err("a low port got an echo");
+            assert_eq!(err.kind(), ErrorKind::WouldBlock);
+            assert!(
+                stderr.contains("2 datagrams in, 1 out, 1 dropped"),
+                "{stderr}"
+            );
+        }
+    }
+}

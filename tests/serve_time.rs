@@ -517,3 +517,33 @@ fn one_reactor_serves_time_and_echo_together() {
     assert_close_to_now("unix", parse("unix", &tcp_reply, &TimeZone::UTC));
     assert!(empty_echo.is_empty());
 }
+
+#[test]
+fn udp_from_a_low_source_port_gets_no_reply_unless_allowed() {
+    for allowed in [false, true] {
+        let mut args = vec!["--udp", "0"];
+        if allowed {
+            args.push("--allow-low-ports");
+        }
+        let server = serve(&args, 1);
+        // A free loopback port below 1024: needs root or CAP_NET_BIND_SERVICE (CI runs as root).
+        let low = (600..1024)
+            .rev()
+            .find_map(|port| UdpSocket::bind(("127.0.0.1", port)).ok())
+            .expect("a free UDP port below 1024 (this test needs root or CAP_NET_BIND_SERVICE)");
+        low.connect(addr(&server, 0)).expect("connect");
+        low.send(b"").expect("send from the low port");
+        // Datagrams are answered in arrival order: once this later one is answered, a reply
+        // to the low port, had there been one, is already waiting in its buffer.
+        assert!(!ask_udp(addr(&server, 0), b"").is_empty());
+        low.set_nonblocking(true).expect("nonblocking");
+        let mut buf = [0u8; 64];
+        let low_reply = low.recv(&mut buf);
+        assert_eq!(low_reply.is_ok(), allowed, "{low_reply:?}");
+        server.signal(libc::SIGTERM);
+        let (status, stderr) = server.wait();
+        assert_eq!(status.code(), Some(0), "{stderr}");
+        let dropped = if allowed { 0 } else { 1 };
+        assert!(stderr.contains(&format!("{dropped} dropped")), "{stderr}");
+    }
+}
