@@ -8,7 +8,7 @@ use tackle::tabular::csv_read::{CsvReader, Transcode};
 use tackle::tabular::csv_write::CsvWriter;
 use tackle::tabular::dialect::{Quoting, ReadDialect, WriteDialect};
 use tackle::tabular::json_read::JsonReader;
-use tackle::tabular::json_write::write_string;
+use tackle::tabular::json_write::{JsonWriter, json_specials, write_string};
 use tackle::tabular::{Kind, Row};
 
 fn field() -> impl Strategy<Value = String> {
@@ -491,6 +491,65 @@ proptest! {
                     return (Err(format!("ragged at {:?}", reader.position())), positions);
                 }
                 if let Err(e) = writer.write_row(&mut out, &row, &|_| None) {
+                    return (Err(e.to_string()), positions);
+                }
+            }
+            (Ok(out), positions)
+        };
+        prop_assert_eq!(convert(true), convert(false));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// CSV to JSON Lines rewrites plain records straight from the read buffer; that must
+    /// give the same output, errors and reader positions as reading rows and writing them.
+    #[test]
+    fn transcoding_plain_records_never_changes_jsonl_output(
+        pieces in proptest::collection::vec(csv_piece(), 0..60),
+        in_delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
+        in_quote in prop_oneof![Just(b'"'), Just(b'\'')],
+        strict in any::<bool>(),
+        width in 1usize..4,
+        buffer in 4usize..48,
+    ) {
+        let input = pieces.concat();
+        let read = ReadDialect {
+            delimiter: in_delimiter,
+            quotechar: in_quote,
+            strict,
+            ..ReadDialect::default()
+        };
+        let names: Vec<String> = ["a", "b\"q", "c\\\n"][..width].iter().map(|s| s.to_string()).collect();
+        let convert = |fast: bool| -> (Result<Vec<u8>, String>, Vec<String>) {
+            let mut writer = JsonWriter::new(true, false, Some(&names));
+            let plan = Transcode::jsonl(&read, writer.plain_jsonl_keys().expect("keys"), false)
+                .expect("a plain dialect has a plan");
+            let mut reader = CsvReader::with_buffer_size(&input[..], read.clone(), false, buffer);
+            reader.watch_for(&json_specials());
+            let mut row = Row::new();
+            let mut out = Vec::new();
+            let mut positions = Vec::new();
+            loop {
+                if fast && reader.transcode_record(&plan, &mut out, Some(width)) {
+                    positions.push(format!("{:?}", reader.position()));
+                    continue;
+                }
+                match reader.read_record(&mut row) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => return (Err(e.to_string()), positions),
+                }
+                positions.push(format!("{:?}", reader.position()));
+                if row.is_empty() {
+                    continue;
+                }
+                if row.len() != width {
+                    return (Err(format!("ragged at {:?}", reader.position())), positions);
+                }
+                let fields = (0..row.len()).map(|i| (row.field(i), row.kind(i), row.is_clean(i)));
+                if let Err(e) = writer.write_row_clean(&mut out, fields, b"rest") {
                     return (Err(e.to_string()), positions);
                 }
             }

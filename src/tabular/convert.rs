@@ -111,11 +111,7 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
         has_header = has_header && found.has_header;
         src = rest;
     }
-    // CSV to CSV of every column: plain records skip the rows altogether.
-    let transcode = match config.to.is_csv() {
-        true => Transcode::new(&dialect, &config.write, config.lossy),
-        false => None,
-    };
+    let read_dialect = dialect.clone();
     let mut reader = CsvReader::new(src, dialect, config.lossy);
     if config.to.is_csv() {
         reader.watch_for(&CsvWriter::new(config.write.clone()).specials());
@@ -139,7 +135,11 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
     let mut sink = Sink::open(config, out_header.as_deref(), out)?;
     let mut width = header.as_ref().map(Vec::len);
     let restval = config.restval.as_bytes();
-    let transcode = transcode.filter(|_| projection.is_none());
+    // Every column to CSV or JSON Lines: plain records skip the rows altogether.
+    let transcode = match projection {
+        None => sink.transcode_plan(&read_dialect, config),
+        Some(_) => None,
+    };
     loop {
         if let Some(plan) = &transcode {
             let want = if config.flexible { None } else { width };
@@ -618,7 +618,17 @@ impl Sink {
         Ok(())
     }
 
-    /// Converts the reader's next record straight into a CSV sink when it is plain (see
+    /// The plan for converting plain records straight into this sink, if it has one.
+    fn transcode_plan(&self, read: &ReadDialect, config: &Config) -> Option<Transcode> {
+        match &self.kind {
+            SinkKind::Csv { .. } => Transcode::new(read, &config.write, config.lossy),
+            SinkKind::Json { writer, .. } => {
+                Transcode::jsonl(read, writer.plain_jsonl_keys()?, config.lossy)
+            }
+        }
+    }
+
+    /// Converts the reader's next record straight into the sink when it is plain (see
     /// [`Transcode`]); false when the record needs reading into a row.
     fn transcode_record<R: Read>(
         &mut self,
@@ -627,9 +637,7 @@ impl Sink {
         plan: &Transcode,
         width: Option<usize>,
     ) -> Result<bool> {
-        if !matches!(self.kind, SinkKind::Csv { .. })
-            || !reader.transcode_record(plan, &mut self.buf, width)
-        {
+        if !reader.transcode_record(plan, &mut self.buf, width) {
             return Ok(false);
         }
         if self.buf.len() >= BLOCK {

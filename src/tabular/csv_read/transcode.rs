@@ -1,7 +1,8 @@
-//! CSV to CSV (or TSV) without building rows: for the common dialects (no escapechar, doubled
-//! quotes, no comments, no `skipinitialspace` on input; minimal or always quoting without an
-//! escapechar on output) a record is rewritten straight from the read buffer into the output
-//! buffer, copying fields that need no quoting as they are.
+//! CSV to CSV (or TSV) or JSON Lines without building rows: for the common dialects (no
+//! escapechar, doubled quotes, no comments, no `skipinitialspace` on input; minimal or always
+//! quoting without an escapechar on output; JSON Lines objects without type inference) a
+//! record is rewritten straight from the read buffer into the output buffer, copying fields
+//! that need no quoting or escaping as they are.
 //!
 //! Only plain records take this path: every field unquoted without a quotechar in it, or
 //! quoted and closed right before a delimiter or the line end; lines ending in `\n` or
@@ -11,6 +12,7 @@
 //! machine, so this path only has to be right for records where Python's rules are simple.
 
 use super::super::dialect::{Quoting, ReadDialect, WriteDialect};
+use super::super::json_write::{json_specials, push_escaped, write_string_with};
 use super::super::row::RunScanner;
 use super::{CsvReader, State};
 
@@ -19,16 +21,30 @@ use super::{CsvReader, State};
 pub struct Transcode {
     in_delim: u8,
     in_quote: u8,
-    out_delim: u8,
-    out_quote: u8,
-    /// Every field is quoted (`all`; `nonnumeric` too, as every CSV field is text here).
-    always: bool,
-    crlf: bool,
+    target: Target,
+    /// The bytes that make a field need quoting (CSV) or escaping (JSON).
     out_special: [bool; 256],
     /// Stops at the input's delimiter, quotechar and line breaks and the writer's specials.
     unquoted: RunScanner,
     /// Stops at the input's quotechar and line breaks and the writer's specials.
     quoted: RunScanner,
+}
+
+/// What records become.
+#[derive(Debug, Clone)]
+enum Target {
+    Csv {
+        delimiter: u8,
+        quotechar: u8,
+        /// Every field is quoted (`all`; `nonnumeric` too, as every CSV field is text here).
+        always: bool,
+        crlf: bool,
+    },
+    /// JSON Lines objects with these escaped `"name":` keys, in order.
+    Jsonl {
+        keys: Vec<Vec<u8>>,
+        escapes: Box<RunScanner>,
+    },
 }
 
 /// What [`Transcode::record`] found.
@@ -41,36 +57,80 @@ impl Transcode {
     /// The plan for reading `read` and writing `write`, or `None` when either dialect (or
     /// `--lossy`) needs the general path.
     pub fn new(read: &ReadDialect, write: &WriteDialect, lossy: bool) -> Option<Transcode> {
+        let plain_write =
+            write.escapechar.is_none() && write.doublequote && write.quoting != Quoting::None;
+        if !plain_write {
+            return None;
+        }
+        let target = Target::Csv {
+            delimiter: write.delimiter,
+            quotechar: write.quotechar,
+            always: write.quoting != Quoting::Minimal,
+            crlf: write.crlf,
+        };
+        Transcode::with_target(
+            read,
+            lossy,
+            target,
+            &[b'\r', b'\n', write.delimiter, write.quotechar],
+        )
+    }
+
+    /// The plan for reading `read` and writing JSON Lines objects with `keys` (as
+    /// [`JsonWriter::plain_jsonl_keys`](super::super::json_write::JsonWriter::plain_jsonl_keys)
+    /// gives them), or `None` when the dialect (or `--lossy`) needs the general path.
+    pub fn jsonl(read: &ReadDialect, keys: &[Vec<u8>], lossy: bool) -> Option<Transcode> {
+        let specials = json_specials();
+        let mut table = [false; 256];
+        for &b in &specials {
+            table[usize::from(b)] = true;
+        }
+        let target = Target::Jsonl {
+            keys: keys.to_vec(),
+            escapes: Box::new(RunScanner::new(&table)),
+        };
+        Transcode::with_target(read, lossy, target, &specials)
+    }
+
+    fn with_target(
+        read: &ReadDialect,
+        lossy: bool,
+        target: Target,
+        out_specials: &[u8],
+    ) -> Option<Transcode> {
         let plain_read = read.escapechar.is_none()
             && read.doublequote
             && !read.skipinitialspace
             && read.comment.is_none()
             && matches!(read.quoting, Quoting::Minimal | Quoting::All)
             && !lossy;
-        let plain_write =
-            write.escapechar.is_none() && write.doublequote && write.quoting != Quoting::None;
-        if !plain_read || !plain_write || read.delimiter == read.quotechar {
+        if !plain_read || read.delimiter == read.quotechar {
             return None;
         }
         let mut out_special = [false; 256];
-        for b in [b'\r', b'\n', write.delimiter, write.quotechar] {
+        for &b in out_specials {
             out_special[usize::from(b)] = true;
         }
         let mut quoted = out_special;
         quoted[usize::from(read.quotechar)] = true;
+        quoted[usize::from(b'\r')] = true;
+        quoted[usize::from(b'\n')] = true;
         let mut unquoted = quoted;
         unquoted[usize::from(read.delimiter)] = true;
         Some(Transcode {
             in_delim: read.delimiter,
             in_quote: read.quotechar,
-            out_delim: write.delimiter,
-            out_quote: write.quotechar,
-            always: write.quoting != Quoting::Minimal,
-            crlf: write.crlf,
+            target,
             out_special,
             unquoted: RunScanner::new(&unquoted),
             quoted: RunScanner::new(&quoted),
         })
+    }
+
+    /// Every field is quoted whatever it holds.
+    #[inline(always)]
+    fn always(&self) -> bool {
+        matches!(self.target, Target::Csv { always: true, .. })
     }
 
     /// Rewrites the plain record at the start of `bytes` into `out`; `None` (with `out`
@@ -84,9 +144,22 @@ impl Transcode {
         let mut i = 0;
         let mut fields = 0usize;
         let mut lines = 0u64;
+        if let Target::Jsonl { .. } = self.target {
+            out.push(b'{');
+        }
         loop {
-            if fields > 0 {
-                out.push(self.out_delim);
+            match &self.target {
+                Target::Csv { delimiter, .. } => {
+                    if fields > 0 {
+                        out.push(*delimiter);
+                    }
+                }
+                Target::Jsonl { keys, .. } => {
+                    if fields > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(keys.get(fields)?);
+                }
             }
             fields += 1;
             if *bytes.get(i)? == self.in_quote {
@@ -109,10 +182,16 @@ impl Transcode {
             lines += 1;
             break;
         }
-        if width.is_some_and(|w| w != fields) || (fields == 1 && out.len() == start) {
+        if width.is_some_and(|w| w != fields) {
             return None;
         }
-        out.extend_from_slice(if self.crlf { b"\r\n" } else { b"\n" });
+        match &self.target {
+            // A record of one empty field: the writer's special case.
+            Target::Csv { .. } if fields == 1 && out.len() == start => return None,
+            Target::Csv { crlf, .. } => out.extend_from_slice(if *crlf { b"\r\n" } else { b"\n" }),
+            Target::Jsonl { keys, .. } if fields != keys.len() => return None,
+            Target::Jsonl { .. } => out.extend_from_slice(b"}\n"),
+        }
         Some(Done { used: i, lines })
     }
 
@@ -120,7 +199,7 @@ impl Transcode {
     #[inline(always)]
     fn unquoted_field(&self, bytes: &[u8], i: usize, out: &mut Vec<u8>) -> Option<usize> {
         let mut j = i;
-        let mut needs = self.always;
+        let mut needs = self.always();
         loop {
             j += self.unquoted.run_length(&bytes[j..]);
             let b = *bytes.get(j)?;
@@ -148,7 +227,7 @@ impl Transcode {
         lines: &mut u64,
     ) -> Option<usize> {
         let mut j = body;
-        let mut needs = self.always;
+        let mut needs = self.always();
         let mut pairs = false;
         loop {
             j += self.quoted.run_length(&bytes[j..]);
@@ -177,28 +256,44 @@ impl Transcode {
         let content = &bytes[body..j];
         if !pairs {
             self.write_plain(out, content, needs);
-        } else if needs && self.in_quote == self.out_quote {
+        } else if needs
+            && matches!(self.target, Target::Csv { quotechar, .. } if quotechar == self.in_quote)
+        {
             // Doubled quotes stay doubled.
-            out.push(self.out_quote);
+            out.push(self.in_quote);
             out.extend_from_slice(content);
-            out.push(self.out_quote);
+            out.push(self.in_quote);
         } else {
             self.write_unpaired(out, content, needs);
         }
         Some(j + 1)
     }
 
-    /// Writes field text holding no input quotechar, quoted when `needs`.
+    /// Writes field text holding no input quotechar, quoted (CSV) or escaped (JSON) when
+    /// `needs`.
     #[inline(always)]
     fn write_plain(&self, out: &mut Vec<u8>, text: &[u8], needs: bool) {
+        let quote = match &self.target {
+            Target::Csv { quotechar, .. } => *quotechar,
+            Target::Jsonl { escapes, .. } => {
+                if needs {
+                    write_string_with(out, text, escapes);
+                } else {
+                    out.push(b'"');
+                    out.extend_from_slice(text);
+                    out.push(b'"');
+                }
+                return;
+            }
+        };
         if !needs {
             out.extend_from_slice(text);
             return;
         }
-        out.push(self.out_quote);
-        if text.contains(&self.out_quote) {
+        out.push(quote);
+        if text.contains(&quote) {
             for &b in text {
-                if b == self.out_quote {
+                if b == quote {
                     out.push(b);
                 }
                 out.push(b);
@@ -206,15 +301,20 @@ impl Transcode {
         } else {
             out.extend_from_slice(text);
         }
-        out.push(self.out_quote);
+        out.push(quote);
     }
 
     /// Writes quoted-field text with its doubled input quotes made single, then the output
-    /// quotechar doubled, quoted when `needs`.
+    /// quotechar doubled, quoted when `needs` (CSV), or escaped as a JSON string.
     #[cold]
     fn write_unpaired(&self, out: &mut Vec<u8>, text: &[u8], needs: bool) {
-        if needs {
-            out.push(self.out_quote);
+        let quote = match self.target {
+            Target::Csv { quotechar, .. } => quotechar,
+            Target::Jsonl { .. } => b'"',
+        };
+        let json = matches!(self.target, Target::Jsonl { .. });
+        if needs || json {
+            out.push(quote);
         }
         let mut k = 0;
         while k < text.len() {
@@ -222,14 +322,18 @@ impl Transcode {
             if b == self.in_quote {
                 k += 1;
             }
-            if needs && b == self.out_quote {
+            if json {
+                push_escaped(out, b);
+            } else {
+                if needs && b == quote {
+                    out.push(b);
+                }
                 out.push(b);
             }
-            out.push(b);
             k += 1;
         }
-        if needs {
-            out.push(self.out_quote);
+        if needs || json {
+            out.push(quote);
         }
     }
 }
