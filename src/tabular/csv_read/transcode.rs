@@ -291,7 +291,8 @@ impl Transcode {
             return;
         }
         out.push(quote);
-        if text.contains(&quote) {
+        // The text holds no input quotechar, so only another output quotechar needs doubling.
+        if quote != self.in_quote && text.contains(&quote) {
             for &b in text {
                 if b == quote {
                     out.push(b);
