@@ -4,11 +4,11 @@
 //! `\r` at a buffer's end, UTF-8 sequences cut in two).
 
 use proptest::prelude::*;
-use tackle::tabular::csv_read::CsvReader;
+use tackle::tabular::csv_read::{CsvReader, Transcode};
 use tackle::tabular::csv_write::CsvWriter;
 use tackle::tabular::dialect::{Quoting, ReadDialect, WriteDialect};
 use tackle::tabular::json_read::JsonReader;
-use tackle::tabular::json_write::write_string;
+use tackle::tabular::json_write::{JsonWriter, json_specials, write_string};
 use tackle::tabular::{Kind, Row};
 
 fn field() -> impl Strategy<Value = String> {
@@ -393,6 +393,167 @@ proptest! {
                 )
                 .map_err(|e| e.to_string())?;
             Ok(out)
+        };
+        prop_assert_eq!(convert(true), convert(false));
+    }
+}
+
+/// Pieces of CSV text that make plain records often and every odd case now and then.
+fn csv_piece() -> impl Strategy<Value = &'static [u8]> {
+    prop_oneof![
+        Just(&b"a"[..]),
+        Just(&b"bc1"[..]),
+        Just(&b"\xC3\xA9"[..]),
+        Just(&b","[..]),
+        Just(&b";"[..]),
+        Just(&b"\t"[..]),
+        Just(&b"|"[..]),
+        Just(&b"'"[..]),
+        Just(&b"\""[..]),
+        Just(&b"\"\""[..]),
+        Just(&b"\n"[..]),
+        Just(&b"\r\n"[..]),
+        Just(&b"\r"[..]),
+        Just(&b" "[..]),
+        Just(&b"\"x,y\""[..]),
+        Just(&b"\"a\"\"b\""[..]),
+        Just(&b"\"l1\nl2\""[..]),
+        Just(&b"'p;q'"[..]),
+        Just(&b"'it''s'"[..]),
+        Just(&b"'a\"b''c'"[..]),
+        Just(&b"\"x'y\"\"z\""[..]),
+        Just(&b"\xF0\x9F\x98\x80"[..]),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// CSV to CSV rewrites plain records straight from the read buffer; with any input,
+    /// dialects, buffer size and ragged-row rule that must give the same output, errors and
+    /// reader positions as reading every record into a row and writing it.
+    #[test]
+    fn transcoding_plain_records_never_changes_csv_output(
+        pieces in proptest::collection::vec(csv_piece(), 0..60),
+        in_delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
+        in_quote in prop_oneof![Just(b'"'), Just(b'\'')],
+        in_all in any::<bool>(),
+        strict in any::<bool>(),
+        d in dialect(),
+        flexible in any::<bool>(),
+        buffer in 4usize..48,
+    ) {
+        let input = pieces.concat();
+        let read = ReadDialect {
+            delimiter: in_delimiter,
+            quotechar: in_quote,
+            strict,
+            quoting: if in_all { Quoting::All } else { Quoting::Minimal },
+            ..ReadDialect::default()
+        };
+        let write = WriteDialect {
+            delimiter: d.delimiter,
+            quotechar: d.quotechar,
+            escapechar: None,
+            doublequote: true,
+            quoting: if d.quoting == Quoting::None { Quoting::Minimal } else { d.quoting },
+            crlf: d.crlf,
+        };
+        let plan = Transcode::new(&read, &write, false).expect("plain dialects have a plan");
+        let convert = |fast: bool| -> (Result<Vec<u8>, String>, Vec<String>) {
+            let mut writer = CsvWriter::new(write.clone());
+            let mut reader = CsvReader::with_buffer_size(&input[..], read.clone(), false, buffer);
+            reader.watch_for(&writer.specials());
+            let mut row = Row::new();
+            let mut out = Vec::new();
+            let mut width = None;
+            let mut positions = Vec::new();
+            loop {
+                let want = if flexible { None } else { width };
+                if fast
+                    && (want.is_some() || flexible)
+                    && reader.transcode_record(&plan, &mut out, want)
+                {
+                    positions.push(format!("{:?}", reader.position()));
+                    continue;
+                }
+                match reader.read_record(&mut row) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => return (Err(e.to_string()), positions),
+                }
+                positions.push(format!("{:?}", reader.position()));
+                if row.is_empty() {
+                    continue;
+                }
+                let w = *width.get_or_insert(row.len());
+                if row.len() != w && !flexible {
+                    return (Err(format!("ragged at {:?}", reader.position())), positions);
+                }
+                if let Err(e) = writer.write_row(&mut out, &row, &|_| None) {
+                    return (Err(e.to_string()), positions);
+                }
+            }
+            (Ok(out), positions)
+        };
+        prop_assert_eq!(convert(true), convert(false));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// CSV to JSON Lines rewrites plain records straight from the read buffer; that must
+    /// give the same output, errors and reader positions as reading rows and writing them.
+    #[test]
+    fn transcoding_plain_records_never_changes_jsonl_output(
+        pieces in proptest::collection::vec(csv_piece(), 0..60),
+        in_delimiter in prop_oneof![Just(b','), Just(b';'), Just(b'\t')],
+        in_quote in prop_oneof![Just(b'"'), Just(b'\'')],
+        strict in any::<bool>(),
+        width in 1usize..4,
+        buffer in 4usize..48,
+    ) {
+        let input = pieces.concat();
+        let read = ReadDialect {
+            delimiter: in_delimiter,
+            quotechar: in_quote,
+            strict,
+            ..ReadDialect::default()
+        };
+        let names: Vec<String> = ["a", "b\"q", "c\\\n"][..width].iter().map(|s| s.to_string()).collect();
+        let convert = |fast: bool| -> (Result<Vec<u8>, String>, Vec<String>) {
+            let mut writer = JsonWriter::new(true, false, Some(&names));
+            let plan = Transcode::jsonl(&read, writer.plain_jsonl_keys().expect("keys"), false)
+                .expect("a plain dialect has a plan");
+            let mut reader = CsvReader::with_buffer_size(&input[..], read.clone(), false, buffer);
+            reader.watch_for(&json_specials());
+            let mut row = Row::new();
+            let mut out = Vec::new();
+            let mut positions = Vec::new();
+            loop {
+                if fast && reader.transcode_record(&plan, &mut out, Some(width)) {
+                    positions.push(format!("{:?}", reader.position()));
+                    continue;
+                }
+                match reader.read_record(&mut row) {
+                    Ok(true) => {}
+                    Ok(false) => break,
+                    Err(e) => return (Err(e.to_string()), positions),
+                }
+                positions.push(format!("{:?}", reader.position()));
+                if row.is_empty() {
+                    continue;
+                }
+                if row.len() != width {
+                    return (Err(format!("ragged at {:?}", reader.position())), positions);
+                }
+                let fields = (0..row.len()).map(|i| (row.field(i), row.kind(i), row.is_clean(i)));
+                if let Err(e) = writer.write_row_clean(&mut out, fields, b"rest") {
+                    return (Err(e.to_string()), positions);
+                }
+            }
+            (Ok(out), positions)
         };
         prop_assert_eq!(convert(true), convert(false));
     }

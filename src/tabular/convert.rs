@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::csv_read::CsvReader;
+use super::csv_read::{CsvReader, Transcode};
 use super::csv_write::CsvWriter;
 use super::dialect::{ReadDialect, WriteDialect};
 use super::json_read::JsonReader;
@@ -111,6 +111,7 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
         has_header = has_header && found.has_header;
         src = rest;
     }
+    let read_dialect = dialect.clone();
     let mut reader = CsvReader::new(src, dialect, config.lossy);
     if config.to.is_csv() {
         reader.watch_for(&CsvWriter::new(config.write.clone()).specials());
@@ -134,7 +135,23 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
     let mut sink = Sink::open(config, out_header.as_deref(), out)?;
     let mut width = header.as_ref().map(Vec::len);
     let restval = config.restval.as_bytes();
-    while reader.read_record(&mut row)? {
+    // Every column to CSV or JSON Lines: plain records skip the rows altogether.
+    let transcode = match projection {
+        None => sink.transcode_plan(&read_dialect, config),
+        Some(_) => None,
+    };
+    loop {
+        if let Some(plan) = &transcode {
+            let want = if config.flexible { None } else { width };
+            if (want.is_some() || config.flexible)
+                && sink.transcode_record(out, &mut reader, plan, want)?
+            {
+                continue;
+            }
+        }
+        if !reader.read_record(&mut row)? {
+            break;
+        }
         if row.is_empty() {
             // A blank line: DictReader skips it, csv.reader gives [].
             if !has_header {
@@ -599,6 +616,35 @@ impl Sink {
             self.buf.clear();
         }
         Ok(())
+    }
+
+    /// The plan for converting plain records straight into this sink, if it has one.
+    fn transcode_plan(&self, read: &ReadDialect, config: &Config) -> Option<Transcode> {
+        match &self.kind {
+            SinkKind::Csv { .. } => Transcode::new(read, &config.write, config.lossy),
+            SinkKind::Json { writer, .. } => {
+                Transcode::jsonl(read, writer.plain_jsonl_keys()?, config.lossy)
+            }
+        }
+    }
+
+    /// Converts the reader's next record straight into the sink when it is plain (see
+    /// [`Transcode`]); false when the record needs reading into a row.
+    fn transcode_record<R: Read>(
+        &mut self,
+        out: &mut dyn Write,
+        reader: &mut CsvReader<R>,
+        plan: &Transcode,
+        width: Option<usize>,
+    ) -> Result<bool> {
+        if !reader.transcode_record(plan, &mut self.buf, width) {
+            return Ok(false);
+        }
+        if self.buf.len() >= BLOCK {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(true)
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {

@@ -16,6 +16,9 @@ use super::dialect::{Quoting, ReadDialect};
 use super::number::parse_python_float;
 use super::row::{Kind, Row, RunScanner};
 
+mod transcode;
+pub use transcode::Transcode;
+
 const BUF_SIZE: usize = 256 * 1024;
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 

@@ -101,6 +101,15 @@ impl JsonWriter {
         Ok(())
     }
 
+    /// The escaped `"name":` keys when every row is one plain line (JSON Lines objects
+    /// without type inference), for [`Transcode::jsonl`](super::csv_read::Transcode::jsonl).
+    pub fn plain_jsonl_keys(&self) -> Option<&[Vec<u8>]> {
+        if !self.lines || self.infer_types {
+            return None;
+        }
+        self.keys.as_deref()
+    }
+
     /// Writes the end of the output.
     pub fn finish(&mut self, out: &mut Vec<u8>) -> Result<()> {
         if !self.lines {
@@ -174,26 +183,36 @@ pub fn write_string_with(out: &mut Vec<u8>, bytes: &[u8], scanner: &RunScanner) 
         out.extend_from_slice(&bytes[i..i + run]);
         i += run;
         let Some(&b) = bytes.get(i) else { break };
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            _ => out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ]),
-        }
+        push_escaped(out, b);
         i += 1;
     }
     out.push(b'"');
+}
+
+/// Writes one byte of a JSON string, escaped if [`json_specials`] holds it.
+#[inline]
+pub fn push_escaped(out: &mut Vec<u8>, b: u8) {
+    if !NEEDS_ESCAPE[usize::from(b)] {
+        out.push(b);
+        return;
+    }
+    match b {
+        b'"' => out.extend_from_slice(b"\\\""),
+        b'\\' => out.extend_from_slice(b"\\\\"),
+        b'\n' => out.extend_from_slice(b"\\n"),
+        b'\r' => out.extend_from_slice(b"\\r"),
+        b'\t' => out.extend_from_slice(b"\\t"),
+        0x08 => out.extend_from_slice(b"\\b"),
+        0x0c => out.extend_from_slice(b"\\f"),
+        _ => out.extend_from_slice(&[
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 0xf)],
+        ]),
+    }
 }
 
 /// Bytes a JSON string cannot hold as they are: quote, backslash, control characters.
