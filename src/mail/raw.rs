@@ -296,7 +296,8 @@ body line\n\
         }
 
         #[test]
-        fn bcc_never_survives(name in "(?i)bcc", value in "[a-z]{1,8}@[a-z]{1,8}\\.org", crlf in any::<bool>()) {
+        fn bcc_never_survives(name in "(?i)bcc", value in "[a-z]{1,8}@hidden[a-z]{0,8}\\.org", crlf in any::<bool>()) {
+            // The domain keeps the Bcc address from ever equalling From or To (both @x.org).
             let nl = if crlf { "\r\n" } else { "\n" };
             let input = format!("From: a@x.org{nl}{name}: {value}{nl}To: t@x.org{nl}{nl}body{nl}");
             let read = read_message(input.as_bytes()).unwrap();
