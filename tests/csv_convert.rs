@@ -855,6 +855,60 @@ fn output_replaces_the_file_on_success_keeping_its_mode() {
 }
 
 #[test]
+fn output_to_a_fifo_or_device_is_written_in_place_not_replaced() {
+    use std::io::Read;
+    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+    let run =
+        tackle(["csv-convert", "in.csv", "-o", "pipe", "--to", "jsonl"]).file("in.csv", "a\n1\n");
+    let fifo = run.dir().join("pipe");
+    let c_path = std::ffi::CString::new(fifo.to_str().expect("utf-8 path")).expect("path");
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0, "mkfifo");
+    // A non-blocking reader lets tackle's open for writing succeed at once; the small output
+    // then sits in the pipe until we read it after tackle has exited.
+    let mut reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .expect("open fifo for reading");
+    let out = run.run();
+    out.success().stdout_is("");
+    let mut got = String::new();
+    reader.read_to_string(&mut got).expect("read fifo");
+    assert_eq!(got, "{\"a\":\"1\"}\n");
+    let kind = std::fs::symlink_metadata(&fifo).expect("meta").file_type();
+    assert!(kind.is_fifo(), "the FIFO was replaced by a {kind:?}");
+}
+
+#[test]
+fn output_through_a_symlink_replaces_the_file_it_names() {
+    let run = tackle([
+        "csv-convert",
+        "in.csv",
+        "-o",
+        "link.csv",
+        "--quoting",
+        "all",
+    ])
+    .file("in.csv", "a\n1\n")
+    .file("real.csv", "old\n");
+    std::os::unix::fs::symlink("real.csv", run.dir().join("link.csv")).expect("symlink");
+    let dir = run.dir().to_owned();
+    let out = run.run();
+    out.success();
+    assert!(
+        std::fs::symlink_metadata(dir.join("link.csv"))
+            .expect("link")
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("real.csv")).expect("real"),
+        "\"a\"\n\"1\"\n"
+    );
+}
+
+#[test]
 fn missing_input_and_unwritable_output_are_errors() {
     tackle(["csv-convert", "nope.csv"])
         .run()

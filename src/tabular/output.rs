@@ -1,6 +1,10 @@
 //! Where converted output goes: stdout, or a file written atomically (a temporary file in the
 //! same directory, renamed into place only when the whole conversion succeeded), so a failure
 //! never leaves a partial or truncated output file behind.
+//!
+//! Only regular files can be replaced that way: `-o /dev/null`, a FIFO or a terminal is written
+//! in place (renaming over a device would replace the device with a file), and a symbolic link
+//! is followed so the file it names is replaced, not the link.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -18,6 +22,11 @@ pub enum Output {
         file: BufWriter<NamedTempFile>,
         path: PathBuf,
     },
+    /// Something that is not a regular file (a device, a FIFO), written in place.
+    Special {
+        file: BufWriter<fs::File>,
+        path: PathBuf,
+    },
 }
 
 impl Output {
@@ -29,6 +38,27 @@ impl Output {
                 io::stdout().lock(),
             )));
         }
+        let metadata = fs::metadata(path).ok();
+        if metadata.as_ref().is_some_and(|m| !m.is_file()) {
+            let file = fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?;
+            return Ok(Output::Special {
+                file: BufWriter::with_capacity(256 * 1024, file),
+                path: path.to_owned(),
+            });
+        }
+        // Replace the file a symbolic link names, keeping the link.
+        let resolved;
+        let path = match metadata {
+            Some(_) if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) => {
+                resolved = fs::canonicalize(path)
+                    .with_context(|| format!("cannot resolve {}", path.display()))?;
+                resolved.as_path()
+            }
+            _ => path,
+        };
         let dir = match path.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
@@ -49,6 +79,7 @@ impl Output {
         match self {
             Output::Stdout(out) => out,
             Output::File { file, .. } => file,
+            Output::Special { file, .. } => file,
         }
     }
 
@@ -57,6 +88,9 @@ impl Output {
     pub fn commit(self) -> Result<()> {
         match self {
             Output::Stdout(mut out) => out.flush().map_err(Into::into),
+            Output::Special { mut file, path } => file
+                .flush()
+                .with_context(|| format!("cannot write {}", path.display())),
             Output::File { file, path } => {
                 let temp = file
                     .into_inner()
