@@ -267,9 +267,8 @@ fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Resu
         let names: Vec<String> = order.iter().map(|&i| columns[i].clone()).collect();
         sink = Some(Sink::open(config, Some(&names), out)?);
     }
-    let mut row = Row::new();
     let restval = config.restval.as_bytes();
-    while table.next_row(&mut reader, &mut row, restval)? {
+    while table.next_row(&mut reader)? {
         let sink = match &mut sink {
             Some(sink) => sink,
             None => {
@@ -278,12 +277,7 @@ fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Resu
                 sink.insert(Sink::open(config, Some(&names), out)?)
             }
         };
-        sink.write_clean(
-            out,
-            order
-                .iter()
-                .map(|&i| (row.field(i), row.kind(i), row.is_clean(i))),
-        )?;
+        sink.write_clean(out, order.iter().map(|&i| table.field(i, restval)))?;
     }
     match &mut sink {
         Some(sink) => sink.finish(out),
@@ -407,12 +401,18 @@ impl JsonTable {
         }
     }
 
-    fn next_row<R: Read>(
-        &mut self,
-        reader: &mut JsonReader<R>,
-        row: &mut Row,
-        restval: &[u8],
-    ) -> Result<bool> {
+    /// Field `i` of the last row read, `restval` when its object lacked the key: written
+    /// straight from the value buffers, with no copy into a [`Row`] between.
+    fn field<'a>(&'a self, i: usize, restval: &'a [u8]) -> (&'a [u8], Kind, bool) {
+        if self.seen[i] {
+            (&self.values[i], self.kinds[i], self.cleans[i])
+        } else {
+            (restval, Kind::Text, false)
+        }
+    }
+
+    /// Reads the next object into the value buffers; false at the end of input.
+    fn next_row<R: Read>(&mut self, reader: &mut JsonReader<R>) -> Result<bool> {
         self.seen.fill(false);
         let JsonTable {
             columns,
@@ -463,15 +463,6 @@ impl JsonTable {
             return Ok(false);
         }
         self.fixed = true;
-        row.clear();
-        for i in 0..self.columns.len() {
-            if self.seen[i] {
-                row.extend_pending(&self.values[i]);
-                row.finish_field_clean(self.kinds[i], self.cleans[i]);
-            } else {
-                row.push(restval, Kind::Text);
-            }
-        }
         Ok(true)
     }
 }
