@@ -7,25 +7,14 @@ use std::io::{self, Read};
 
 use anyhow::{Result, anyhow, bail};
 
-use super::json_write::write_string;
+// The bytes that end a run of string contents (closing quote, escape, control bytes) are
+// exactly the bytes a JSON writer must escape.
+use super::json_write::{NEEDS_ESCAPE as STRING_SPECIAL, write_string};
 use super::row::{Kind, RunScanner};
 
 const BUF_SIZE: usize = 256 * 1024;
 /// Nesting deeper than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 128;
-
-/// Bytes that end a run of string contents: the closing quote, an escape, control bytes.
-static STRING_SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table
-};
 
 /// Receives each member of an object: its key, its value's text, and the value's kind.
 /// The last argument says the value is text known to hold none of the bytes given to

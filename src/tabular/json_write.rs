@@ -216,7 +216,7 @@ pub fn push_escaped(out: &mut Vec<u8>, b: u8) {
 }
 
 /// Bytes a JSON string cannot hold as they are: quote, backslash, control characters.
-static NEEDS_ESCAPE: [bool; 256] = {
+pub(super) static NEEDS_ESCAPE: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
     while b < 0x20 {
