@@ -460,6 +460,22 @@ mod tests {
         notifier_out: Option<std::sync::mpsc::Sender<Notifier>>,
     }
 
+    impl PipeReader {
+        /// A reader of `pipe` that counts into `bytes` and, if asked, hands out its notifier.
+        fn boxed(
+            pipe: pipe::Receiver,
+            bytes: Arc<AtomicUsize>,
+            notifier_out: Option<std::sync::mpsc::Sender<Notifier>>,
+        ) -> Box<PipeReader> {
+            Box::new(PipeReader {
+                pipe,
+                bytes,
+                ticks: 0,
+                notifier_out,
+            })
+        }
+    }
+
     impl Handler for PipeReader {
         fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
             registry.register(&mut self.pipe, token, Interest::READABLE)
@@ -509,12 +525,7 @@ mod tests {
         let bytes = Arc::new(AtomicUsize::new(0));
         let mut reactor = Reactor::new().unwrap();
         reactor
-            .add(Box::new(PipeReader {
-                pipe: receiver,
-                bytes: Arc::clone(&bytes),
-                ticks: 0,
-                notifier_out: None,
-            }))
+            .add(PipeReader::boxed(receiver, Arc::clone(&bytes), None))
             .unwrap();
         let writer = std::thread::spawn(move || {
             sender.set_nonblocking(false).unwrap();
@@ -534,12 +545,11 @@ mod tests {
         let mut reactor = Reactor::new().unwrap();
         reactor.set_drain(Duration::from_millis(20));
         reactor
-            .add(Box::new(PipeReader {
-                pipe: receiver,
-                bytes: Arc::new(AtomicUsize::new(0)),
-                ticks: 0,
-                notifier_out: Some(tx),
-            }))
+            .add(PipeReader::boxed(
+                receiver,
+                Arc::new(AtomicUsize::new(0)),
+                Some(tx),
+            ))
             .unwrap();
         let notifier = rx.recv().unwrap();
         std::thread::spawn(move || notifier.notify().unwrap());
@@ -556,12 +566,11 @@ mod tests {
         let mut reactor = Reactor::new().unwrap();
         reactor.set_drain(Duration::from_secs(3600));
         reactor
-            .add(Box::new(PipeReader {
-                pipe: receiver,
-                bytes: Arc::new(AtomicUsize::new(0)),
-                ticks: 0,
-                notifier_out: None,
-            }))
+            .add(PipeReader::boxed(
+                receiver,
+                Arc::new(AtomicUsize::new(0)),
+                None,
+            ))
             .unwrap();
         let stop = reactor.stop_handle();
         std::thread::spawn(move || {
@@ -580,12 +589,11 @@ mod tests {
         let mut reactor = Reactor::new().unwrap();
         reactor.set_drain(Duration::ZERO);
         reactor
-            .add(Box::new(PipeReader {
-                pipe: receiver,
-                bytes: Arc::new(AtomicUsize::new(0)),
-                ticks: 0,
-                notifier_out: None,
-            }))
+            .add(PipeReader::boxed(
+                receiver,
+                Arc::new(AtomicUsize::new(0)),
+                None,
+            ))
             .unwrap();
         let stop = reactor.stop_handle();
         std::thread::spawn(move || stop.request_stop().unwrap());
