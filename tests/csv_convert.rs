@@ -655,6 +655,72 @@ fn json_arrays_and_lines_become_csv() {
 }
 
 #[test]
+fn objects_after_the_first_convert_alike_whatever_their_shape() {
+    // The first object fixes the columns; later ones holding exactly them in order take a
+    // faster path than the rest. Both must give the same CSV.
+    let input = concat!(
+        "{\"a\":1,\"b\":\"x\"}\n",
+        "{\"b\":\"y\",\"a\":2}\n",
+        "{\"a\":\"q\\\"\\n\",\"b\":null}\n",
+        "{\"a\":true}\n",
+        "{ \"a\" : -1.5e3 , \"b\" : \"\\u00e9,\" }  \n",
+        "{\"a\":[1,{\"k\":\"v\"}],\"b\":\"Z\u{fc}rich\"}\n",
+    );
+    tackle(["csv-convert", "--from", "jsonl"])
+        .stdin(input)
+        .run()
+        .success()
+        .stdout_is(
+            "a,b\n1,x\n2,y\n\"q\"\"\n\",\ntrue,\n-1.5e3,\"\u{e9},\"\n\"[1,{\"\"k\"\":\"\"v\"\"}]\",Z\u{fc}rich\n",
+        );
+    tackle(["csv-convert", "--from", "jsonl", "--quoting", "nonnumeric"])
+        .stdin(input)
+        .run()
+        .success()
+        .stdout_is(
+            "\"a\",\"b\"\n1,\"x\"\n2,\"y\"\n\"q\"\"\n\",\"\"\ntrue,\"\"\n-1.5e3,\"\u{e9},\"\n\"[1,{\"\"k\"\":\"\"v\"\"}]\",\"Z\u{fc}rich\"\n",
+        );
+}
+
+#[test]
+fn errors_after_the_first_object_name_their_line() {
+    let pretty_array =
+        "[\n {\n  \"a\": 1,\n  \"b\": 2\n },\n {\n  \"a\": 3,\n  \"b\": 4\n },\n 5\n]";
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "jsonl",
+            "{\"a\":1,\"b\":\"x\"}\n{\"a\":2,\"b\":\"y\"}\n{\"a\":01,\"b\":\"z\"}\n",
+            "line 3: \"01\" is not a valid number",
+        ),
+        (
+            "jsonl",
+            "{\"a\":1,\"b\":2}\n{\"a\":1,\"b\":2} {\"a\":3}\n",
+            "line 2: expected a new line after the object",
+        ),
+        (
+            "jsonl",
+            "{\"a\":1,\"b\":2}\n{\"a\":1,\"b\":2}\n\n{\"a\":1,\"b\":2,\"c\":3}\n",
+            "line 4: key \"c\" is not one of the columns",
+        ),
+        ("json", pretty_array, "line 10: element 3 is not an object"),
+    ];
+    for (format, input, message) in cases {
+        tackle(["csv-convert", "--from", format])
+            .stdin(*input)
+            .run()
+            .code(1)
+            .stderr_contains(message);
+    }
+    let mut bad_utf8 = b"{\"a\":1,\"b\":2}\n{\"a\":1,\"b\":\"".to_vec();
+    bad_utf8.extend_from_slice(b"\xff\"}\n");
+    tackle(["csv-convert", "--from", "jsonl"])
+        .stdin(bad_utf8)
+        .run()
+        .code(1)
+        .stderr_contains("line 2: invalid UTF-8 in a string");
+}
+
+#[test]
 fn json_to_json_keeps_types() {
     tackle(["csv-convert", "--from", "jsonl", "--to", "jsonl"])
         .stdin("{\"a\":1.50,\"b\":null,\"c\":[1, 2],\"d\":true,\"e\":\"s\"}\n")

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use tackle::tabular::csv_read::{CsvReader, Transcode};
 use tackle::tabular::csv_write::CsvWriter;
 use tackle::tabular::dialect::{Quoting, ReadDialect, WriteDialect};
-use tackle::tabular::json_read::JsonReader;
+use tackle::tabular::json_read::{JsonReader, Plain, PlainKey};
 use tackle::tabular::json_write::{JsonWriter, json_specials, write_string};
 use tackle::tabular::{Kind, Row};
 
@@ -556,5 +556,122 @@ proptest! {
             (Ok(out), positions)
         };
         prop_assert_eq!(convert(true), convert(false));
+    }
+}
+
+/// Pieces of JSON text that make plain objects (keys `a`, `b` in order, scalar values)
+/// often and every odd case now and then: keys missing, repeated or extra, escapes,
+/// nested values, bad numbers and literals, raw control bytes, invalid UTF-8, newlines.
+fn json_piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        8 => Just(b"{\"a\":1,\"b\":\"x\"}\n".to_vec()),
+        4 => field().prop_map(|v| {
+            let mut text = b"{\"a\": ".to_vec();
+            write_string(&mut text, v.as_bytes());
+            text.extend_from_slice(b" , \"b\":null}\n");
+            text
+        }),
+        2 => Just(b"{ \"a\" : true,\n \"b\" : -1.5e3 }\n".to_vec()),
+        2 => Just(b"{\"a\":\"\\u00e9\\\"\",\"b\":false}\n".to_vec()),
+        2 => Just(b"{\"b\":1,\"a\":2}\n".to_vec()),
+        1 => Just(b"{\"a\":1}\n".to_vec()),
+        1 => Just(b"{\"a\":1,\"b\":2,\"c\":3}\n".to_vec()),
+        1 => Just(b"{\"a\":1,\"a\":2}\n".to_vec()),
+        1 => Just(b"{\"a\":[1,{\"k\":\"v\"}],\"b\":{}}\n".to_vec()),
+        1 => Just(b"{\"a\":01,\"b\":1}\n".to_vec()),
+        1 => Just(b"{\"a\":nul,\"b\":1}\n".to_vec()),
+        1 => Just(b"{\"a\":\"x\ty\",\"b\":1}\n".to_vec()),
+        1 => Just(b"{\"a\":\"\xff\",\"b\":1}\n".to_vec()),
+        1 => Just(b"{\"a\":\"\xc3\",\"b\":\"\xa9\"}\n".to_vec()),
+        1 => Just(b"{\"a\":1,\"b\":2} x\n".to_vec()),
+        1 => Just(b"{\"a\\u0062\":1,\"b\":2}\n".to_vec()),
+        1 => Just(b"{}\n".to_vec()),
+        1 => Just(b"\n".to_vec()),
+        1 => Just(b"7\n".to_vec()),
+        1 => Just(b"{\"a\":1,\"b\":2}".to_vec()),
+    ]
+}
+
+/// Every object and error a reader yields, each object with its line and members; through
+/// [`JsonReader::next_plain_object`] first when `plain`, else [`JsonReader::next_object`]
+/// alone.
+fn read_json(text: &[u8], lines: bool, buffer: usize, watch: &[u8], plain: bool) -> Vec<String> {
+    let keys: Vec<PlainKey> = ["a", "b"].iter().filter_map(|k| PlainKey::new(k)).collect();
+    let mut reader = JsonReader::with_buffer_size(text, lines, buffer);
+    reader.watch_for(watch);
+    let mut got = Vec::new();
+    loop {
+        if plain {
+            match reader.next_plain_object(&keys) {
+                Ok(Plain::End) => break,
+                Ok(Plain::Object) => {
+                    let members: Vec<_> = ["a", "b"]
+                        .iter()
+                        .enumerate()
+                        .map(|(i, k)| {
+                            let (v, kind, clean) = reader.plain_field(i);
+                            format!("{k}={v:?}/{kind:?}/{clean}")
+                        })
+                        .collect();
+                    got.push(format!("line {}: {members:?}", reader.object_line()));
+                    continue;
+                }
+                Ok(Plain::Other) => {}
+                Err(e) => {
+                    got.push(e.to_string());
+                    break;
+                }
+            }
+        }
+        let mut members = Vec::new();
+        let more = reader.next_object(&mut |k, v, kind, clean| {
+            members.push(format!(
+                "{}={v:?}/{kind:?}/{clean}",
+                String::from_utf8_lossy(k)
+            ));
+            Ok(())
+        });
+        match more {
+            Ok(true) => got.push(format!("line {}: {members:?}", reader.object_line())),
+            Ok(false) => break,
+            Err(e) => {
+                got.push(e.to_string());
+                break;
+            }
+        }
+    }
+    got
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// JSON to CSV reads plain objects straight from the read buffer; that must give the
+    /// same objects, values, kinds, clean flags, lines and errors as the slow way, whatever
+    /// the buffer size cuts.
+    #[test]
+    fn plain_objects_read_as_the_slow_way_does(
+        pieces in proptest::collection::vec(json_piece(), 0..24),
+        lines in any::<bool>(),
+        pretty in any::<bool>(),
+        buffer in 4usize..96,
+        watch in prop_oneof![Just(b",\"\r\n".to_vec()), Just(json_specials()), Just(b"\t;".to_vec())],
+    ) {
+        let mut text = Vec::new();
+        if lines {
+            text = pieces.concat();
+        } else {
+            text.extend_from_slice(b"[");
+            for (i, piece) in pieces.iter().enumerate() {
+                if i > 0 {
+                    text.extend_from_slice(if pretty { b",\n " } else { b"," });
+                }
+                text.extend_from_slice(piece);
+            }
+            text.extend_from_slice(b"]");
+        }
+        let slow = read_json(&text, lines, buffer, &watch, false);
+        let fast = read_json(&text, lines, buffer, &watch, true);
+        prop_assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(&text));
     }
 }

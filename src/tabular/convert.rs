@@ -11,7 +11,7 @@ use anyhow::{Context, Result, bail};
 use super::csv_read::{CsvReader, Transcode};
 use super::csv_write::CsvWriter;
 use super::dialect::{ReadDialect, WriteDialect};
-use super::json_read::JsonReader;
+use super::json_read::{JsonReader, Plain, PlainKey};
 use super::json_write::JsonWriter;
 use super::row::{Kind, Row};
 use super::sniff;
@@ -268,12 +268,29 @@ fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Resu
         sink = Some(Sink::open(config, Some(&names), out)?);
     }
     let restval = config.restval.as_bytes();
-    while table.next_row(&mut reader)? {
+    // Once the columns are known, objects holding exactly them in order are written
+    // straight from the read buffer; the rest go through the table.
+    let mut plain = columns.as_deref().and_then(plain_keys);
+    loop {
+        if let (Some(keys), Some(sink)) = (&plain, &mut sink) {
+            match reader.next_plain_object(keys)? {
+                Plain::End => break,
+                Plain::Object => {
+                    sink.write_clean(out, order.iter().map(|&i| reader.plain_field(i)))?;
+                    continue;
+                }
+                Plain::Other => {}
+            }
+        }
+        if !table.next_row(&mut reader)? {
+            break;
+        }
         let sink = match &mut sink {
             Some(sink) => sink,
             None => {
                 order = column_order(&table.columns, config.sort_columns);
                 let names: Vec<String> = order.iter().map(|&i| table.columns[i].clone()).collect();
+                plain = plain_keys(&table.columns);
                 sink.insert(Sink::open(config, Some(&names), out)?)
             }
         };
@@ -283,6 +300,15 @@ fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Resu
         Some(sink) => sink.finish(out),
         None => empty_output(config, out),
     }
+}
+
+/// The columns as [`JsonReader::next_plain_object`] matches keys, or `None` when one of
+/// them cannot be matched that way or there are none.
+fn plain_keys(columns: &[String]) -> Option<Vec<PlainKey>> {
+    if columns.is_empty() {
+        return None;
+    }
+    columns.iter().map(|c| PlainKey::new(c)).collect()
 }
 
 fn column_order(columns: &[String], sort: bool) -> Vec<usize> {
