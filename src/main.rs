@@ -1,12 +1,9 @@
 //! The `tackle` binary: parse the command line, set up logging, run one subcommand and turn
 //! its result into an exit status. Everything else lives in the library crate.
 
-use clap::Parser;
-use tackle::cli::Cli;
-
 fn main() {
     let args: Vec<_> = std::env::args_os().collect();
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match tackle::cli::parse(&args) {
         Ok(cli) => cli,
         Err(err) => tackle::exit::clap_error(err, &args),
     };
