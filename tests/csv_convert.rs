@@ -1045,3 +1045,87 @@ fn closed_stdout_ends_quietly() {
         assert!(out.stderr.is_empty(), "{to}: {out:?}");
     }
 }
+
+// ---------------------------------------------------------------- progress bar
+
+/// Runs `run` with its stderr on a new pseudo-terminal, as in an interactive shell; returns
+/// its exit status and everything it wrote there, after calling `check` on its directory.
+fn with_terminal_stderr(
+    run: common::Run,
+    check: impl FnOnce(&std::path::Path),
+) -> (std::process::ExitStatus, String) {
+    use std::io::Read;
+    use std::os::fd::{FromRawFd, OwnedFd};
+
+    let (mut leader, follower) = {
+        let (mut leader, mut follower) = (-1, -1);
+        // SAFETY: openpty(3) writes two new descriptors into the two ints; the name, termios
+        // and window size arguments may be null.
+        let rc = unsafe {
+            libc::openpty(
+                &mut leader,
+                &mut follower,
+                std::ptr::null_mut(),
+                std::ptr::null(),
+                std::ptr::null(),
+            )
+        };
+        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
+        // SAFETY: both descriptors were just opened and are owned by nobody else.
+        unsafe {
+            (
+                std::fs::File::from_raw_fd(leader),
+                OwnedFd::from_raw_fd(follower),
+            )
+        }
+    };
+    let mut spawned = run.spawn_with(std::process::Stdio::null(), follower.into());
+    // The follower's last copy closes when the child exits; the leader then reads EIO.
+    let mut seen = Vec::new();
+    let _ = leader.read_to_end(&mut seen);
+    let status = spawned.child.wait().expect("wait for tackle");
+    check(spawned.dir.path());
+    (status, String::from_utf8_lossy(&seen).into_owned())
+}
+
+#[test]
+fn a_big_file_shows_a_progress_bar_on_a_terminal_only() {
+    // 65 MiB, over the 64 MiB threshold: one long field converts quickly even unoptimised.
+    // (With TERM unset the terminal counts as dumb and gets no bar, as in indicatif.)
+    let big = [b"a\n".as_slice(), &vec![b'x'; 65 << 20], b"\n"].concat();
+    let convert = |extra: &[&str]| {
+        let args = ["csv-convert", "big.csv", "--to", "tsv", "-o", "big.tsv"];
+        let run = tackle(args.iter().chain(extra))
+            .env("TERM", "xterm")
+            .file("big.csv", &big);
+        let (status, terminal) = with_terminal_stderr(run, |dir| {
+            let written = std::fs::metadata(dir.join("big.tsv"))
+                .expect("output")
+                .len();
+            assert_eq!(written, big.len() as u64);
+        });
+        assert!(status.success(), "{status}: {terminal}");
+        terminal
+    };
+    let shown = convert(&[]);
+    assert!(
+        shown.contains("MiB") && shown.contains("ETA"),
+        "no bar: {shown:?}"
+    );
+    assert_eq!(convert(&["-q"]), "", "-q turns the bar off");
+
+    // Piped stderr, or a small file: no bar.
+    tackle(["csv-convert", "big.csv", "--to", "tsv", "-o", "big.tsv"])
+        .file("big.csv", &big)
+        .run()
+        .success()
+        .stderr_empty();
+    let run = tackle(["csv-convert", "small.csv", "-o", "small.out"])
+        .env("TERM", "xterm")
+        .file("small.csv", "a\nb\n");
+    let (status, terminal) = with_terminal_stderr(run, |dir| {
+        assert!(dir.join("small.out").exists());
+    });
+    assert!(status.success());
+    assert_eq!(terminal, "");
+}
