@@ -83,7 +83,7 @@ pub struct Context<'a> {
     token: Token,
     serial: u64,
     registry: &'a Registry,
-    buffer: &'a mut [u8],
+    buffer: &'a mut Vec<u8>,
     spawned: &'a mut Vec<Box<dyn Handler>>,
     timer: &'a mut Option<Instant>,
     control: &'a mut LoopControl,
@@ -105,6 +105,11 @@ impl Context<'_> {
     /// The loop's shared read buffer ([`READ_BUFFER_SIZE`] bytes). Its contents do not survive
     /// past the current call.
     pub fn buffer(&mut self) -> &mut [u8] {
+        // Made on first use: a loop that never reads (run-cmd with inherited output) does not
+        // pay for faulting it in.
+        if self.buffer.is_empty() {
+            self.buffer.resize(READ_BUFFER_SIZE, 0);
+        }
         self.buffer
     }
 
@@ -246,7 +251,7 @@ impl Reactor {
             poll,
             entries: Slab::new(),
             timers: BinaryHeap::new(),
-            buffer: vec![0; READ_BUFFER_SIZE],
+            buffer: Vec::new(),
             spawned: Vec::new(),
             wakeups: Arc::new(Wakeups {
                 waker,
