@@ -704,13 +704,7 @@ fn errors_after_the_first_object_name_their_line() {
         ),
         ("json", pretty_array, "line 10: element 3 is not an object"),
     ];
-    for (format, input, message) in cases {
-        tackle(["csv-convert", "--from", format])
-            .stdin(*input)
-            .run()
-            .code(1)
-            .stderr_contains(message);
-    }
+    each_fails_with(cases);
     let mut bad_utf8 = b"{\"a\":1,\"b\":2}\n{\"a\":1,\"b\":\"".to_vec();
     bad_utf8.extend_from_slice(b"\xff\"}\n");
     tackle(["csv-convert", "--from", "jsonl"])
@@ -778,6 +772,18 @@ fn unknown_keys_fail_with_key_and_line_unless_unioned_or_ignored() {
         .stderr_contains("key \"c\" is not one of the columns (b, a)");
 }
 
+/// Runs `csv-convert --from FORMAT` on each `(format, input, message)` and expects status 1
+/// with the message on stderr.
+fn each_fails_with(cases: &[(&str, &str, &str)]) {
+    for (format, input, message) in cases {
+        tackle(["csv-convert", "--from", format])
+            .stdin(*input)
+            .run()
+            .code(1)
+            .stderr_contains(message);
+    }
+}
+
 #[test]
 fn bad_json_is_an_error_with_its_line() {
     let cases: &[(&str, &str, &str)] = &[
@@ -817,13 +823,7 @@ fn bad_json_is_an_error_with_its_line() {
         ("jsonl", "{\"a\" 1}\n", "expected ':' after an object key"),
         ("jsonl", "{\"a\":\"x", "unterminated string"),
     ];
-    for (format, input, message) in cases {
-        tackle(["csv-convert", "--from", format])
-            .stdin(*input)
-            .run()
-            .code(1)
-            .stderr_contains(message);
-    }
+    each_fails_with(cases);
     let deep = "[".repeat(200) + &"]".repeat(200);
     tackle(["csv-convert", "--from", "jsonl"])
         .stdin(format!("{{\"a\":{deep}}}\n"))
@@ -1055,30 +1055,8 @@ fn with_terminal_stderr(
     check: impl FnOnce(&std::path::Path),
 ) -> (std::process::ExitStatus, String) {
     use std::io::Read;
-    use std::os::fd::{FromRawFd, OwnedFd};
 
-    let (mut leader, follower) = {
-        let (mut leader, mut follower) = (-1, -1);
-        // SAFETY: openpty(3) writes two new descriptors into the two ints; the name, termios
-        // and window size arguments may be null.
-        let rc = unsafe {
-            libc::openpty(
-                &mut leader,
-                &mut follower,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                std::ptr::null(),
-            )
-        };
-        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
-        // SAFETY: both descriptors were just opened and are owned by nobody else.
-        unsafe {
-            (
-                std::fs::File::from_raw_fd(leader),
-                OwnedFd::from_raw_fd(follower),
-            )
-        }
-    };
+    let (mut leader, follower) = common::open_pty();
     let mut spawned = run.spawn_with(std::process::Stdio::null(), follower.into());
     // The follower's last copy closes when the child exits; the leader then reads EIO.
     let mut seen = Vec::new();

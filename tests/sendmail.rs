@@ -994,7 +994,7 @@ fn plaintext_auth_is_refused_without_the_flag() {
 #[test]
 fn prompts_for_the_password_without_echo_on_a_terminal() {
     let server = auth_server();
-    let (mut master, slave) = open_pty();
+    let (mut master, slave) = common::open_pty();
     let run = tackle(auth_args(&server, &["--user", "ann"]));
     let mut spawned = run.spawn_with(Stdio::from(slave), Stdio::piped());
     let mut stderr = spawned.child.stderr.take().expect("stderr");
@@ -1025,29 +1025,6 @@ fn prompts_for_the_password_without_echo_on_a_terminal() {
         !String::from_utf8_lossy(&echoed).contains("s3cret"),
         "password echoed: {echoed:?}"
     );
-}
-
-fn open_pty() -> (std::fs::File, std::os::fd::OwnedFd) {
-    use std::os::fd::FromRawFd;
-    let (mut master, mut slave) = (0, 0);
-    // SAFETY: openpty writes two new file descriptors that we then own.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            std::ptr::null(),
-        )
-    };
-    assert_eq!(rc, 0, "openpty");
-    // SAFETY: both descriptors are fresh and owned by nobody else.
-    unsafe {
-        (
-            std::fs::File::from_raw_fd(master),
-            std::os::fd::OwnedFd::from_raw_fd(slave),
-        )
-    }
 }
 
 fn set_nonblocking(file: &std::fs::File) {
