@@ -18,6 +18,16 @@ fn parse_json(out: &common::Outcome) -> Value {
         .unwrap_or_else(|e| out.fail(&format!("stdout is not JSON: {e}")))
 }
 
+/// `csv-convert FILE FLAGS... --to json`, which must succeed: its output, parsed.
+fn to_json(file: &str, flags: &[&str]) -> Value {
+    let mut args = vec!["csv-convert", file];
+    args.extend_from_slice(flags);
+    args.extend(["--to", "json"]);
+    let out = tackle(&args).run();
+    out.success();
+    parse_json(&out)
+}
+
 fn names_in(dir: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(conformance().join(dir))
         .unwrap_or_else(|e| panic!("read {dir}: {e}"))
@@ -95,39 +105,24 @@ fn csv_test_data_valid_files_read_as_their_expected_json() {
 
 #[test]
 fn blank_lines_read_as_python_does_not_as_the_suite_expects() {
-    let file = |name: &str| conformance().join(format!("csv-test-data/csv/{name}.csv"));
+    let file = |name: &str| {
+        conformance()
+            .join(format!("csv-test-data/csv/{name}.csv"))
+            .to_string_lossy()
+            .into_owned()
+    };
     // `foo\n\n`: csv.reader gives [['foo'], []].
-    let out = tackle([
-        "csv-convert".as_ref(),
-        file("empty-one-column").as_os_str(),
-        "--no-header".as_ref(),
-        "--to".as_ref(),
-        "json".as_ref(),
-    ])
-    .run();
-    out.success();
-    assert_eq!(parse_json(&out), json!([["foo"], []]));
+    assert_eq!(
+        to_json(&file("empty-one-column"), &["--no-header"]),
+        json!([["foo"], []])
+    );
     // DictReader skips the blank line: a header and no rows.
-    let out = tackle([
-        "csv-convert".as_ref(),
-        file("empty-one-column").as_os_str(),
-        "--to".as_ref(),
-        "json".as_ref(),
-    ])
-    .run();
-    out.success();
-    assert_eq!(parse_json(&out), json!([]));
+    assert_eq!(to_json(&file("empty-one-column"), &[]), json!([]));
     // `\n\n`: csv.reader gives [[], []].
-    let out = tackle([
-        "csv-convert".as_ref(),
-        file("all-empty").as_os_str(),
-        "--no-header".as_ref(),
-        "--to".as_ref(),
-        "json".as_ref(),
-    ])
-    .run();
-    out.success();
-    assert_eq!(parse_json(&out), json!([[], []]));
+    assert_eq!(
+        to_json(&file("all-empty"), &["--no-header"]),
+        json!([[], []])
+    );
     // And CSV to CSV keeps blank lines as blank lines.
     tackle(["csv-convert", "--no-header"])
         .stdin("foo\n\nbar\n")
@@ -153,47 +148,20 @@ fn bad_quotes_fail_under_strict_and_read_leniently_without() {
             .stderr_contains("--strict");
     }
     // Python: [['foo','bar','baz'], ['1', 'I forgot to close this one,3']] (quote never closes).
-    let out = tackle([
-        "csv-convert",
-        &bad("missing-quote"),
-        "--no-header",
-        "--flexible",
-        "--to",
-        "json",
-    ])
-    .run();
-    out.success();
     assert_eq!(
-        parse_json(&out),
+        to_json(&bad("missing-quote"), &["--no-header", "--flexible"]),
         json!([["foo", "bar", "baz"], ["1", "I forgot to close this one,3"]])
     );
-    let out = tackle([
-        "csv-convert",
-        &bad("quotes-with-unescaped-quote"),
-        "--to",
-        "json",
-    ])
-    .run();
-    out.success();
     assert_eq!(
-        parse_json(&out),
+        to_json(&bad("quotes-with-unescaped-quote"), &[]),
         json!([{"foo": "1", "bar": "Hey, I missed  it\"", "baz": "3"}])
     );
 }
 
 #[test]
 fn an_unescaped_quote_inside_an_unquoted_field_is_literal_even_under_strict() {
-    let out = tackle([
-        "csv-convert",
-        &bad("unescaped-quote"),
-        "--strict",
-        "--to",
-        "json",
-    ])
-    .run();
-    out.success();
     assert_eq!(
-        parse_json(&out),
+        to_json(&bad("unescaped-quote"), &["--strict"]),
         json!([{"foo": "1", "bar": "This \"quotes\" must be escaped", "baz": "3"}])
     );
 }
@@ -209,30 +177,12 @@ fn ragged_rows_fail_by_default_and_pass_with_flexible() {
         .run()
         .code(1)
         .stderr_contains("record 2 (line 2) has 4 fields, but the header has 3");
-    let out = tackle([
-        "csv-convert",
-        &bad("header-less-fields"),
-        "--flexible",
-        "--to",
-        "json",
-    ])
-    .run();
-    out.success();
     assert_eq!(
-        parse_json(&out),
+        to_json(&bad("header-less-fields"), &["--flexible"]),
         json!([{"foo": "1", "bar": "2", "baz": ""}])
     );
-    let out = tackle([
-        "csv-convert",
-        &bad("header-more-fields"),
-        "--flexible",
-        "--to",
-        "json",
-    ])
-    .run();
-    out.success();
     assert_eq!(
-        parse_json(&out),
+        to_json(&bad("header-more-fields"), &["--flexible"]),
         json!([{"foo": "1", "bar": "2", "baz": "3", "_extra": ["4"]}])
     );
     tackle(["csv-convert", &bad("header-more-fields"), "--flexible"])
@@ -265,9 +215,7 @@ fn schema_files_are_not_errors() {
         .run()
         .success()
         .stdout_is("");
-    let out = tackle(["csv-convert", &bad("header-wrong-header"), "--to", "json"]).run();
-    out.success();
-    assert_eq!(parse_json(&out), json!([]));
+    assert_eq!(to_json(&bad("header-wrong-header"), &[]), json!([]));
 }
 
 // ---------------------------------------------------------------- Python byte vectors

@@ -298,11 +298,31 @@ fn text(part: &Part) -> String {
         .replace("\r\n", "\n")
 }
 
-fn args(base: &[String], more: &[&str]) -> Vec<String> {
+/// `sendmail`, then `base` (where and how to connect), then `more`.
+fn args(base: &[impl AsRef<str>], more: &[&str]) -> Vec<String> {
     let mut all = vec!["sendmail".to_owned()];
-    all.extend(base.iter().cloned());
+    all.extend(base.iter().map(|s| s.as_ref().to_owned()));
     all.extend(more.iter().map(|s| s.to_string()));
     all
+}
+
+/// The command line most tests send: `sendmail`, `base`, `--from me@example.org --to
+/// you@example.org`, then `more`.
+fn me_to_you(base: &[impl AsRef<str>], more: &[&str]) -> Vec<String> {
+    let mut all = args(
+        base,
+        &["--from", "me@example.org", "--to", "you@example.org"],
+    );
+    all.extend(more.iter().map(|s| s.to_string()));
+    all
+}
+
+/// `me_to_you` through 127.0.0.1:`port`, for a peer that is not the aiosmtpd test server.
+fn me_to_you_at(port: u16, more: &[&str]) -> Vec<String> {
+    me_to_you(
+        &["--server", "127.0.0.1", "--port", &port.to_string()],
+        more,
+    )
 }
 
 // --- plain sending --------------------------------------------------------------------------
@@ -351,13 +371,10 @@ fn sends_a_plain_message_with_date_and_message_id() {
 fn reads_the_body_from_stdin_and_dot_stuffs_it() {
     let server = SmtpServer::plain();
     let body = "a line\n.\n..two dots\n.leading dot\n";
-    tackle(args(
-        &server.flags("none"),
-        &["--from", "me@example.org", "--to", "you@example.org"],
-    ))
-    .stdin(body)
-    .run()
-    .success();
+    tackle(me_to_you(&server.flags("none"), &[]))
+        .stdin(body)
+        .run()
+        .success();
     let parts = Parsed::of(&server.only_message().raw).parts();
     assert_eq!(text(&parts[0]), body);
 }
@@ -447,18 +464,9 @@ fn several_recipients_get_it_and_bcc_never_shows_in_headers() {
 fn text_and_html_make_multipart_alternative() {
     let server = SmtpServer::plain();
     let html = "<html><body><h1>Hi</h1><p>caf\u{e9}</p></body></html>\n";
-    tackle(args(
+    tackle(me_to_you(
         &server.flags("none"),
-        &[
-            "--from",
-            "me@example.org",
-            "--to",
-            "you@example.org",
-            "--body",
-            "Hi, café\n",
-            "--html-file",
-            "mail.html",
-        ],
+        &["--body", "Hi, café\n", "--html-file", "mail.html"],
     ))
     .file("mail.html", html)
     .run()
@@ -476,16 +484,9 @@ fn text_and_html_make_multipart_alternative() {
 #[test]
 fn html_alone_is_text_html() {
     let server = SmtpServer::plain();
-    tackle(args(
+    tackle(me_to_you(
         &server.flags("none"),
-        &[
-            "--from",
-            "me@example.org",
-            "--to",
-            "you@example.org",
-            "--html",
-            "<p>only html</p>",
-        ],
+        &["--html", "<p>only html</p>"],
     ))
     .stdin("this stdin is not the body when --html is given")
     .run()
@@ -500,13 +501,9 @@ fn attachments_arrive_byte_for_byte_in_base64_with_rfc2231_names() {
     let server = SmtpServer::plain();
     let binary: Vec<u8> = (0..5000u32).map(|i| (i * 7919 % 256) as u8).collect();
     let csv = "name,city\r\nZoë,Köln\nlone\rcr\n".as_bytes().to_vec();
-    let out = tackle(args(
+    let out = tackle(me_to_you(
         &server.flags("none"),
         &[
-            "--from",
-            "me@example.org",
-            "--to",
-            "you@example.org",
             "--body",
             "see attached",
             "--html",
@@ -565,27 +562,20 @@ fn attachments_arrive_byte_for_byte_in_base64_with_rfc2231_names() {
 #[test]
 fn unreadable_body_or_attachment_exits_66_and_sends_nothing() {
     let server = SmtpServer::plain();
-    let base = args(
+    tackle(me_to_you(
         &server.flags("none"),
-        &["--from", "me@example.org", "--to", "you@example.org"],
-    );
-    let mut missing_attachment = base.clone();
-    missing_attachment.extend([
-        "--body".into(),
-        "x".into(),
-        "--attach".into(),
-        "nope.pdf".into(),
-    ]);
-    tackle(missing_attachment)
-        .run()
-        .code(66)
-        .stderr_contains("--attach nope.pdf");
-    let mut missing_body = base.clone();
-    missing_body.extend(["--body-file".into(), "missing.txt".into()]);
-    tackle(missing_body)
-        .run()
-        .code(66)
-        .stderr_contains("missing.txt");
+        &["--body", "x", "--attach", "nope.pdf"],
+    ))
+    .run()
+    .code(66)
+    .stderr_contains("--attach nope.pdf");
+    tackle(me_to_you(
+        &server.flags("none"),
+        &["--body-file", "missing.txt"],
+    ))
+    .run()
+    .code(66)
+    .stderr_contains("missing.txt");
     assert!(server.received().is_empty());
 }
 
@@ -660,16 +650,9 @@ fn starttls_with_a_private_ca() {
         tls: "starttls",
         ..ServerOptions::default()
     });
-    tackle(args(
+    tackle(me_to_you(
         &server.flags("starttls"),
-        &[
-            "--from",
-            "me@example.org",
-            "--to",
-            "you@example.org",
-            "--body",
-            "over TLS",
-        ],
+        &["--body", "over TLS"],
     ))
     .run()
     .success()
@@ -683,19 +666,9 @@ fn opportunistic_tls_upgrades_when_offered() {
         tls: "starttls",
         ..ServerOptions::default()
     });
-    tackle(args(
-        &server.flags("opportunistic"),
-        &[
-            "--from",
-            "me@example.org",
-            "--to",
-            "you@example.org",
-            "--body",
-            "x",
-        ],
-    ))
-    .run()
-    .success();
+    tackle(me_to_you(&server.flags("opportunistic"), &["--body", "x"]))
+        .run()
+        .success();
     assert_eq!(server.only_message().meta["encrypted"], true);
 }
 
@@ -705,19 +678,9 @@ fn implicit_tls_with_a_private_ca() {
         tls: "implicit",
         ..ServerOptions::default()
     });
-    tackle(args(
-        &server.flags("implicit"),
-        &[
-            "--from",
-            "me@example.org",
-            "--to",
-            "you@example.org",
-            "--body",
-            "SMTPS",
-        ],
-    ))
-    .run()
-    .success();
+    tackle(me_to_you(&server.flags("implicit"), &["--body", "SMTPS"]))
+        .run()
+        .success();
     assert_eq!(server.only_message().meta["encrypted"], true);
 }
 
@@ -727,21 +690,7 @@ fn an_untrusted_certificate_fails_with_77_unless_insecure_which_warns() {
         tls: "starttls",
         ..ServerOptions::default()
     });
-    let base: Vec<String> = vec![
-        "sendmail".into(),
-        "--server".into(),
-        "127.0.0.1".into(),
-        "--port".into(),
-        server.port.to_string(),
-        "--tls".into(),
-        "starttls".into(),
-        "--from".into(),
-        "me@example.org".into(),
-        "--to".into(),
-        "you@example.org".into(),
-        "--body".into(),
-        "x".into(),
-    ];
+    let base = me_to_you_at(server.port, &["--tls", "starttls", "--body", "x"]);
     tackle(base.clone())
         .run()
         .code(77)
@@ -759,23 +708,10 @@ fn an_untrusted_certificate_fails_with_77_unless_insecure_which_warns() {
 #[test]
 fn an_unreadable_or_empty_ca_file_is_refused_before_connecting() {
     let send_with_ca = |ca: &str| {
-        tackle([
-            "sendmail",
-            "--server",
-            "127.0.0.1",
-            "--port",
-            "1",
-            "--tls",
-            "starttls",
-            "--ca-file",
-            ca,
-            "--from",
-            "me@example.org",
-            "--to",
-            "you@example.org",
-            "--body",
-            "x",
-        ])
+        tackle(me_to_you_at(
+            1,
+            &["--tls", "starttls", "--ca-file", ca, "--body", "x"],
+        ))
         .file("not-a-cert.pem", "hello\n")
         .run()
     };
@@ -790,20 +726,10 @@ fn an_unreadable_or_empty_ca_file_is_refused_before_connecting() {
 #[test]
 fn required_starttls_fails_with_77_when_not_offered() {
     let server = SmtpServer::plain();
-    tackle(args(
-        &server.flags("starttls"),
-        &[
-            "--from",
-            "me@example.org",
-            "--to",
-            "you@example.org",
-            "--body",
-            "x",
-        ],
-    ))
-    .run()
-    .code(77)
-    .stderr_contains("TLS: 127.0.0.1 does not offer STARTTLS");
+    tackle(me_to_you(&server.flags("starttls"), &["--body", "x"]))
+        .run()
+        .code(77)
+        .stderr_contains("TLS: 127.0.0.1 does not offer STARTTLS");
     assert!(server.received().is_empty());
 }
 
@@ -817,9 +743,10 @@ fn auth_server() -> SmtpServer {
     })
 }
 
-fn auth_args(server: &SmtpServer, more: &[&str]) -> Vec<String> {
+/// `sendmail`, `base`, a message from ann@example.org to you@example.org, then `more`.
+fn ann_to_you(base: &[String], more: &[&str]) -> Vec<String> {
     let mut all = args(
-        &server.flags("starttls"),
+        base,
         &[
             "--from",
             "ann@example.org",
@@ -831,6 +758,10 @@ fn auth_args(server: &SmtpServer, more: &[&str]) -> Vec<String> {
     );
     all.extend(more.iter().map(|s| s.to_string()));
     all
+}
+
+fn auth_args(server: &SmtpServer, more: &[&str]) -> Vec<String> {
+    ann_to_you(&server.flags("starttls"), more)
 }
 
 #[test]
@@ -941,19 +872,7 @@ fn plaintext_auth_is_refused_without_the_flag() {
         auth_without_tls: true,
         ..ServerOptions::default()
     });
-    let base = args(
-        &server.flags("opportunistic"),
-        &[
-            "--from",
-            "ann@example.org",
-            "--to",
-            "you@example.org",
-            "--body",
-            "x",
-            "--user",
-            "ann",
-        ],
-    );
+    let base = ann_to_you(&server.flags("opportunistic"), &["--user", "ann"]);
     tackle(base.clone())
         .env("TACKLE_SMTP_PASSWORD", "pw")
         .run()
@@ -963,19 +882,7 @@ fn plaintext_auth_is_refused_without_the_flag() {
         );
     assert!(server.received().is_empty());
 
-    let mut none = args(
-        &server.flags("none"),
-        &[
-            "--from",
-            "ann@example.org",
-            "--to",
-            "you@example.org",
-            "--body",
-            "x",
-            "--user",
-            "ann",
-        ],
-    );
+    let mut none = ann_to_you(&server.flags("none"), &["--user", "ann"]);
     tackle(none.clone())
         .env("TACKLE_SMTP_PASSWORD", "pw")
         .run()
@@ -1092,24 +999,10 @@ fn a_server_that_is_down_exits_69_quickly() {
         listener.local_addr().expect("addr").port()
     };
     let started = Instant::now();
-    tackle([
-        "sendmail",
-        "--server",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--timeout",
-        "20s",
-        "--from",
-        "me@example.org",
-        "--to",
-        "you@example.org",
-        "--body",
-        "x",
-    ])
-    .run()
-    .code(69)
-    .stderr_contains(&format!("connect: 127.0.0.1:{port}"));
+    tackle(me_to_you_at(port, &["--timeout", "20s", "--body", "x"]))
+        .run()
+        .code(69)
+        .stderr_contains(&format!("connect: 127.0.0.1:{port}"));
     // Refused at once: no waiting for the 20 s timeout.
     assert!(started.elapsed() < Duration::from_secs(10));
 }
@@ -1120,24 +1013,10 @@ fn a_server_that_never_answers_exits_69_within_the_timeout() {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     let started = Instant::now();
-    tackle([
-        "sendmail",
-        "--server",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--timeout",
-        "1s",
-        "--from",
-        "me@example.org",
-        "--to",
-        "you@example.org",
-        "--body",
-        "x",
-    ])
-    .run()
-    .code(69)
-    .stderr_contains("no answer within 1s");
+    tackle(me_to_you_at(port, &["--timeout", "1s", "--body", "x"]))
+        .run()
+        .code(69)
+        .stderr_contains("no answer within 1s");
     let elapsed = started.elapsed();
     assert!(
         elapsed >= Duration::from_secs(1) && elapsed < Duration::from_secs(8),
@@ -1148,17 +1027,10 @@ fn a_server_that_never_answers_exits_69_within_the_timeout() {
 
 #[test]
 fn an_unknown_host_exits_68() {
-    tackle([
-        "sendmail",
-        "--server",
-        "no-such-host.invalid",
-        "--from",
-        "me@example.org",
-        "--to",
-        "you@example.org",
-        "--body",
-        "x",
-    ])
+    tackle(me_to_you(
+        &["--server", "no-such-host.invalid"],
+        &["--body", "x"],
+    ))
     .run()
     .code(68)
     .stderr_contains("connect: cannot resolve no-such-host.invalid");
@@ -1376,23 +1248,11 @@ fn a_server_that_hangs_up_mid_dialogue_is_a_protocol_error_76() {
         let mut ehlo = [0u8; 256];
         let _ = conn.read(&mut ehlo);
     });
-    tackle([
-        "sendmail",
-        "--server",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--from",
-        "me@example.org",
-        "--to",
-        "you@example.org",
-        "--body",
-        "x",
-    ])
-    .run()
-    .code(76)
-    .stderr_contains("connect: 127.0.0.1:")
-    .stderr_contains("the server closed the connection without answering");
+    tackle(me_to_you_at(port, &["--body", "x"]))
+        .run()
+        .code(76)
+        .stderr_contains("connect: 127.0.0.1:")
+        .stderr_contains("the server closed the connection without answering");
     peer.join().expect("peer thread");
 }
 
@@ -1426,24 +1286,10 @@ fn a_server_that_stalls_after_the_data_exits_69_naming_data_within_the_timeout()
         }
     });
     let started = Instant::now();
-    tackle([
-        "sendmail",
-        "--server",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--timeout",
-        "1s",
-        "--from",
-        "me@example.org",
-        "--to",
-        "you@example.org",
-        "--body",
-        "x",
-    ])
-    .run()
-    .code(69)
-    .stderr_contains("DATA: the message: no answer within 1s");
+    tackle(me_to_you_at(port, &["--timeout", "1s", "--body", "x"]))
+        .run()
+        .code(69)
+        .stderr_contains("DATA: the message: no answer within 1s");
     // One timeout, not a second one spent waiting for an answer to QUIT.
     assert!(started.elapsed() < Duration::from_secs(2) + Duration::from_millis(900));
     peer.join().expect("peer thread");
