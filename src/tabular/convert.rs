@@ -260,19 +260,20 @@ fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Resu
     } else {
         super::json_write::json_specials()
     });
-    let mut order: Vec<usize> = Vec::new();
-    let mut sink = None;
-    if let Some(columns) = &columns {
-        order = column_order(columns, config.sort_columns);
-        let names: Vec<String> = order.iter().map(|&i| columns[i].clone()).collect();
-        sink = Some(Sink::open(config, Some(&names), out)?);
-    }
+    let mut output = match &columns {
+        Some(columns) => Some(JsonOutput::open(config, columns, out)?),
+        None => None,
+    };
     let restval = config.restval.as_bytes();
-    // Once the columns are known, objects holding exactly them in order are written
-    // straight from the read buffer; the rest go through the table.
-    let mut plain = columns.as_deref().and_then(plain_keys);
     loop {
-        if let (Some(keys), Some(sink)) = (&plain, &mut sink) {
+        // Once the columns are known, objects holding exactly them in order are written
+        // straight from the read buffer; the rest go through the table.
+        if let Some(JsonOutput {
+            sink,
+            order,
+            plain: Some(keys),
+        }) = &mut output
+        {
             match reader.next_plain_object(keys)? {
                 Plain::End => break,
                 Plain::Object => {
@@ -285,30 +286,44 @@ fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Resu
         if !table.next_row(&mut reader)? {
             break;
         }
-        let sink = match &mut sink {
-            Some(sink) => sink,
-            None => {
-                order = column_order(&table.columns, config.sort_columns);
-                let names: Vec<String> = order.iter().map(|&i| table.columns[i].clone()).collect();
-                plain = plain_keys(&table.columns);
-                sink.insert(Sink::open(config, Some(&names), out)?)
-            }
+        let JsonOutput { sink, order, .. } = match &mut output {
+            Some(output) => output,
+            None => output.insert(JsonOutput::open(config, &table.columns, out)?),
         };
         sink.write_clean(out, order.iter().map(|&i| table.field(i, restval)))?;
     }
-    match &mut sink {
-        Some(sink) => sink.finish(out),
+    match &mut output {
+        Some(output) => output.sink.finish(out),
         None => empty_output(config, out),
     }
 }
 
-/// The columns as [`JsonReader::next_plain_object`] matches keys, or `None` when one of
-/// them cannot be matched that way or there are none.
-fn plain_keys(columns: &[String]) -> Option<Vec<PlainKey>> {
-    if columns.is_empty() {
-        return None;
+/// Where JSON objects go once their columns are known.
+struct JsonOutput {
+    sink: Sink,
+    /// The columns in output order (sorted with `--sort-columns`).
+    order: Vec<usize>,
+    /// The columns as [`JsonReader::next_plain_object`] matches keys, or `None` when one of
+    /// them cannot be matched that way.
+    plain: Option<Vec<PlainKey>>,
+}
+
+impl JsonOutput {
+    /// Writes the header for `columns` and gets ready for rows.
+    fn open(config: &Config, columns: &[String], out: &mut dyn Write) -> Result<JsonOutput> {
+        let order = column_order(columns, config.sort_columns);
+        let names: Vec<String> = order.iter().map(|&i| columns[i].clone()).collect();
+        let plain = if columns.is_empty() {
+            None
+        } else {
+            columns.iter().map(|c| PlainKey::new(c)).collect()
+        };
+        Ok(JsonOutput {
+            sink: Sink::open(config, Some(&names), out)?,
+            order,
+            plain,
+        })
     }
-    columns.iter().map(|c| PlainKey::new(c)).collect()
 }
 
 fn column_order(columns: &[String], sort: bool) -> Vec<usize> {

@@ -84,6 +84,19 @@ struct Span {
     clean: bool,
 }
 
+impl Span {
+    /// A value lying in the read buffer as it is.
+    fn in_buffer(start: usize, end: usize, kind: Kind, clean: bool) -> Span {
+        Span {
+            start,
+            end,
+            unescaped: false,
+            kind,
+            clean,
+        }
+    }
+}
+
 /// Reads objects from a JSON array or a JSON Lines stream.
 pub struct JsonReader<R> {
     src: R,
@@ -486,7 +499,7 @@ impl<R: Read> JsonReader<R> {
 
     fn number_into(&mut self, out: &mut Vec<u8>) -> Result<()> {
         let start = out.len();
-        while let Some(c @ (b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) = self.peek()? {
+        while let Some(c) = self.peek()?.filter(|&c| is_number_byte(c)) {
             out.push(c);
             self.bump();
         }
@@ -546,15 +559,11 @@ impl<R: Read> JsonReader<R> {
             bail!("JSON input, line {}: unterminated string", self.line);
         };
         self.bump();
-        let byte = match c {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            b'/' => b'/',
-            b'b' => 0x08,
-            b'f' => 0x0c,
-            b'n' => b'\n',
-            b'r' => b'\r',
-            b't' => b'\t',
+        if let Some(byte) = one_byte_escape(c) {
+            out.push(byte);
+            return Ok(());
+        }
+        match c {
             b'u' => {
                 let unit = self.hex4()?;
                 let code = if (0xD800..0xDC00).contains(&unit) {
@@ -577,12 +586,10 @@ impl<R: Read> JsonReader<R> {
                 let ch = char::from_u32(code).ok_or_else(|| self.lone_surrogate())?;
                 let mut utf8 = [0; 4];
                 out.extend_from_slice(ch.encode_utf8(&mut utf8).as_bytes());
-                return Ok(());
+                Ok(())
             }
-            _ => return Err(self.unexpected("a valid escape after '\\'")),
-        };
-        out.push(byte);
-        Ok(())
+            _ => Err(self.unexpected("a valid escape after '\\'")),
+        }
     }
 
     fn hex4(&mut self) -> Result<u32> {
@@ -632,13 +639,12 @@ impl<R: Read> JsonReader<R> {
 
     #[inline(always)]
     fn skip_ws(&mut self) -> Result<()> {
-        while let Some(c @ (b' ' | b'\t' | b'\r' | b'\n')) = self.peek()? {
-            if c == b'\n' {
-                self.line += 1;
+        loop {
+            self.pos = skip_space(&self.buf[..self.end], self.pos, &mut self.line);
+            if self.pos < self.end || !self.fill()? {
+                return Ok(());
             }
-            self.pos += 1;
         }
-        Ok(())
     }
 
     #[inline]
@@ -723,18 +729,11 @@ fn plain_string(
             _ => return None,
         }
     }
-    let span = Span {
-        start: s,
-        end: q,
-        unescaped: false,
-        kind: Kind::Text,
-        clean,
-    };
-    Some((span, q + 1))
+    Some((Span::in_buffer(s, q, Kind::Text, clean), q + 1))
 }
 
 /// The rest of [`plain_string`] once an escape turns up at `q`: the string is unescaped
-/// into `scratch`. `\u` escapes are left to the slow path.
+/// into `scratch`.
 #[cold]
 fn plain_escaped_string(
     buf: &[u8],
@@ -749,16 +748,8 @@ fn plain_escaped_string(
         match *buf.get(q)? {
             b'"' => break,
             b'\\' => {
-                let byte = match *buf.get(q + 1)? {
-                    c @ (b'"' | b'\\' | b'/') => c,
-                    b'b' => 0x08,
-                    b'f' => 0x0c,
-                    b'n' => b'\n',
-                    b'r' => b'\r',
-                    b't' => b'\t',
-                    _ => return None,
-                };
-                scratch.push(byte);
+                // `\u` (or a bad escape) is left to the slow path.
+                scratch.push(one_byte_escape(*buf.get(q + 1)?)?);
                 q += 2;
             }
             b if !STRING_SPECIAL[usize::from(b)] => {
@@ -792,31 +783,36 @@ fn plain_literal(buf: &[u8], p: usize, word: &[u8], kind: Kind) -> Option<(Span,
     } else {
         p + word.len()
     };
-    let span = Span {
-        start: p,
-        end,
-        unescaped: false,
-        kind,
-        clean: false,
-    };
-    Some((span, p + word.len()))
+    Some((Span::in_buffer(p, end, kind, false), p + word.len()))
 }
 
 /// A number at `p`, ended within `buf`.
 #[inline(always)]
 fn plain_number(buf: &[u8], p: usize) -> Option<(Span, usize)> {
-    let len = buf[p..]
-        .iter()
-        .position(|c| !matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))?;
+    let len = buf[p..].iter().position(|&c| !is_number_byte(c))?;
     if !super::number::is_json_number(&buf[p..p + len]) {
         return None;
     }
-    let span = Span {
-        start: p,
-        end: p + len,
-        unescaped: false,
-        kind: Kind::Number,
-        clean: false,
-    };
-    Some((span, p + len))
+    Some((Span::in_buffer(p, p + len, Kind::Number, false), p + len))
+}
+
+/// The byte a one-character escape (`\n`, `\"`, ...) stands for; `None` for `\u` and for
+/// anything that is not an escape.
+#[inline]
+fn one_byte_escape(c: u8) -> Option<u8> {
+    Some(match c {
+        b'"' | b'\\' | b'/' => c,
+        b'b' => 0x08,
+        b'f' => 0x0c,
+        b'n' => b'\n',
+        b'r' => b'\r',
+        b't' => b'\t',
+        _ => return None,
+    })
+}
+
+/// Bytes a JSON number is made of (which ones, in which order, is checked afterwards).
+#[inline(always)]
+fn is_number_byte(c: u8) -> bool {
+    matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
 }
