@@ -111,6 +111,14 @@ impl SmtpServer {
         SmtpServer::start(ServerOptions::default())
     }
 
+    /// A server speaking TLS (`starttls` or `implicit`) with a certificate from a private CA.
+    fn with_tls(tls: &str) -> SmtpServer {
+        SmtpServer::start(ServerOptions {
+            tls,
+            ..ServerOptions::default()
+        })
+    }
+
     /// `--server 127.0.0.1 --port N` plus the TLS mode and, for TLS servers, `--ca-file`.
     fn flags(&self, tls: &str) -> Vec<String> {
         let mut flags = vec![
@@ -646,10 +654,7 @@ fn read_recipients_refuses_a_malformed_message_and_composing_flags() {
 
 #[test]
 fn starttls_with_a_private_ca() {
-    let server = SmtpServer::start(ServerOptions {
-        tls: "starttls",
-        ..ServerOptions::default()
-    });
+    let server = SmtpServer::with_tls("starttls");
     tackle(me_to_you(
         &server.flags("starttls"),
         &["--body", "over TLS"],
@@ -662,10 +667,7 @@ fn starttls_with_a_private_ca() {
 
 #[test]
 fn opportunistic_tls_upgrades_when_offered() {
-    let server = SmtpServer::start(ServerOptions {
-        tls: "starttls",
-        ..ServerOptions::default()
-    });
+    let server = SmtpServer::with_tls("starttls");
     tackle(me_to_you(&server.flags("opportunistic"), &["--body", "x"]))
         .run()
         .success();
@@ -674,10 +676,7 @@ fn opportunistic_tls_upgrades_when_offered() {
 
 #[test]
 fn implicit_tls_with_a_private_ca() {
-    let server = SmtpServer::start(ServerOptions {
-        tls: "implicit",
-        ..ServerOptions::default()
-    });
+    let server = SmtpServer::with_tls("implicit");
     tackle(me_to_you(&server.flags("implicit"), &["--body", "SMTPS"]))
         .run()
         .success();
@@ -686,10 +685,7 @@ fn implicit_tls_with_a_private_ca() {
 
 #[test]
 fn an_untrusted_certificate_fails_with_77_unless_insecure_which_warns() {
-    let server = SmtpServer::start(ServerOptions {
-        tls: "starttls",
-        ..ServerOptions::default()
-    });
+    let server = SmtpServer::with_tls("starttls");
     let base = me_to_you_at(server.port, &["--tls", "starttls", "--body", "x"]);
     tackle(base.clone())
         .run()
