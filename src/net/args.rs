@@ -201,12 +201,13 @@ pub struct ServerArgs {
 }
 
 impl ServerArgs {
-    /// The socket options these flags ask for.
+    /// The socket options these flags ask for. SO_REUSEPORT is left off: the server turns it
+    /// on itself when it runs more than one thread.
     pub fn listen_options(&self) -> ListenOptions {
         ListenOptions {
             backlog: self.backlog,
             ipv6_only: self.ipv6_only,
-            reuse_port: self.threads > 1,
+            reuse_port: false,
         }
     }
 
