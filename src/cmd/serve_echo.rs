@@ -85,10 +85,7 @@ fn parse_buffer_size(text: &str) -> Result<usize, String> {
 /// Runs `tackle serve-echo`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let auth = auth_config(&args)?;
-    let listeners = args.listen.or_defaults(|| {
-        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT));
-        vec![ListenSpec::Tcp(addr), ListenSpec::Udp(addr)]
-    });
+    let listeners = args.listen.or_loopback(DEFAULT_PORT);
     if auth.is_some()
         && let Some(udp) = listeners.iter().find(|l| matches!(l, ListenSpec::Udp(_)))
     {

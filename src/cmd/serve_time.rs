@@ -2,11 +2,9 @@
 //! recipe's `UDPTimeServer` grown up: the flags become a [`TimeConfig`] and the shared server
 //! core in `net::server` runs a [`TimeService`].
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-
 use crate::daytime::reply::{Format, Zone};
 use crate::daytime::server::{TimeConfig, TimeService};
-use crate::net::args::{InetListeners, ListenSpec, ServerArgs};
+use crate::net::args::{InetListeners, ServerArgs};
 use crate::net::server::run_server;
 
 /// The port with no listener flag: one above serve-echo's 5566.
@@ -57,7 +55,7 @@ pub struct Args {
 
 /// Runs `tackle serve-time`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let listeners = args.listen.or_defaults(default_listeners);
+    let listeners = args.listen.or_loopback(DEFAULT_PORT);
     let mut config = args.server.config(listeners);
     config.name = "serve-time";
     // Counts since the epoch have no zone: don't look one up (or warn about a bad TZ) for them.
@@ -72,9 +70,4 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         rate_limit: args.rate_limit,
     });
     run_server(config, service)
-}
-
-fn default_listeners() -> Vec<ListenSpec> {
-    let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), DEFAULT_PORT);
-    vec![ListenSpec::Tcp(addr), ListenSpec::Udp(addr)]
 }

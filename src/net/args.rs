@@ -7,7 +7,7 @@
 //! the values by their position on the command line (`ArgMatches::indices_of`), so the
 //! `listening` lines come out in the order given.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -55,10 +55,12 @@ const ADDR_FORMS: &str =
     "ADDR is PORT (on 127.0.0.1), HOST:PORT, [IPV6]:PORT or NAME:PORT; port 0 picks a free port";
 
 impl<const UNIX: bool> ListenerArgs<UNIX> {
-    /// The listeners given, or `defaults` when none was.
-    pub fn or_defaults(&self, defaults: impl FnOnce() -> Vec<ListenSpec>) -> Vec<ListenSpec> {
+    /// The listeners given, or TCP and UDP on 127.0.0.1:`port` when none was (a server binds
+    /// loopback unless told otherwise).
+    pub fn or_loopback(&self, port: u16) -> Vec<ListenSpec> {
         if self.listeners.is_empty() {
-            defaults()
+            let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port);
+            vec![ListenSpec::Tcp(addr), ListenSpec::Udp(addr)]
         } else {
             self.listeners.clone()
         }
@@ -201,12 +203,13 @@ pub struct ServerArgs {
 }
 
 impl ServerArgs {
-    /// The socket options these flags ask for.
+    /// The socket options these flags ask for. SO_REUSEPORT is left off: the server turns it
+    /// on itself when it runs more than one thread.
     pub fn listen_options(&self) -> ListenOptions {
         ListenOptions {
             backlog: self.backlog,
             ipv6_only: self.ipv6_only,
-            reuse_port: self.threads > 1,
+            reuse_port: false,
         }
     }
 
@@ -290,8 +293,11 @@ mod tests {
     #[test]
     fn no_listener_flag_means_the_defaults() {
         let cli = Cli::try_parse_from(["t"]).unwrap();
-        let spec = ListenSpec::Tcp("127.0.0.1:1".parse().unwrap());
-        assert_eq!(cli.listen.or_defaults(|| vec![spec.clone()]), vec![spec]);
+        let addr = "127.0.0.1:1".parse().unwrap();
+        assert_eq!(
+            cli.listen.or_loopback(1),
+            vec![ListenSpec::Tcp(addr), ListenSpec::Udp(addr)]
+        );
     }
 
     #[test]

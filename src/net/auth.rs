@@ -23,9 +23,14 @@ type HmacSha256 = Hmac<Sha256>;
 
 /// HMAC-SHA256 of `challenge` under `key`: what a client must answer.
 pub fn answer(key: &[u8], challenge: &[u8]) -> [u8; CHALLENGE_LEN] {
+    keyed_mac(key, challenge).finalize().into_bytes().into()
+}
+
+/// The HMAC of `challenge` under `key`, to finalize or to verify an answer against.
+fn keyed_mac(key: &[u8], challenge: &[u8]) -> HmacSha256 {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(challenge);
-    mac.finalize().into_bytes().into()
+    mac
 }
 
 /// The shared secret and how long a client has to answer.
@@ -103,9 +108,7 @@ impl<P: Session> Session for Authenticated<P> {
         if self.answer.len() < CHALLENGE_LEN {
             return Step::Continue;
         }
-        let mut mac =
-            HmacSha256::new_from_slice(&self.config.key).expect("HMAC takes keys of any length");
-        mac.update(&self.challenge);
+        let mac = keyed_mac(&self.config.key, &self.challenge);
         // verify_slice compares in constant time.
         if mac.verify_slice(&self.answer).is_err() {
             return self.fail(out, "wrong digest");

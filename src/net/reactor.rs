@@ -543,19 +543,26 @@ mod tests {
         assert_eq!(bytes.load(Ordering::SeqCst), 1_000_000);
     }
 
+    /// A loop with this drain period reading a pipe that stays open as long as the returned
+    /// sender lives; the reader hands out its notifier on `notifier_out` if given.
+    fn loop_reading_an_open_pipe(
+        drain: Duration,
+        notifier_out: Option<std::sync::mpsc::Sender<Notifier>>,
+    ) -> (Reactor, pipe::Sender) {
+        let (sender, receiver) = pipe::new().unwrap();
+        let mut reactor = Reactor::new().unwrap();
+        reactor.set_drain(drain);
+        let bytes = Arc::new(AtomicUsize::new(0));
+        reactor
+            .add(PipeReader::boxed(receiver, bytes, notifier_out))
+            .unwrap();
+        (reactor, sender)
+    }
+
     #[test]
     fn a_notifier_from_another_thread_reaches_its_handler() {
-        let (_sender, receiver) = pipe::new().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
-        let mut reactor = Reactor::new().unwrap();
-        reactor.set_drain(Duration::from_millis(20));
-        reactor
-            .add(PipeReader::boxed(
-                receiver,
-                Arc::new(AtomicUsize::new(0)),
-                Some(tx),
-            ))
-            .unwrap();
+        let (mut reactor, _sender) = loop_reading_an_open_pipe(Duration::from_millis(20), Some(tx));
         let notifier = rx.recv().unwrap();
         std::thread::spawn(move || notifier.notify().unwrap());
         // The handler begins a shutdown when notified, keeps going during the drain, and the
@@ -567,16 +574,7 @@ mod tests {
 
     #[test]
     fn stop_now_cuts_a_long_drain_short() {
-        let (_sender, receiver) = pipe::new().unwrap();
-        let mut reactor = Reactor::new().unwrap();
-        reactor.set_drain(Duration::from_secs(3600));
-        reactor
-            .add(PipeReader::boxed(
-                receiver,
-                Arc::new(AtomicUsize::new(0)),
-                None,
-            ))
-            .unwrap();
+        let (mut reactor, _sender) = loop_reading_an_open_pipe(Duration::from_secs(3600), None);
         let stop = reactor.stop_handle();
         std::thread::spawn(move || {
             // The reader keeps going through the drain; only stop_now ends the loop.
@@ -590,16 +588,7 @@ mod tests {
 
     #[test]
     fn a_stop_handle_shuts_the_loop_down() {
-        let (_sender, receiver) = pipe::new().unwrap();
-        let mut reactor = Reactor::new().unwrap();
-        reactor.set_drain(Duration::ZERO);
-        reactor
-            .add(PipeReader::boxed(
-                receiver,
-                Arc::new(AtomicUsize::new(0)),
-                None,
-            ))
-            .unwrap();
+        let (mut reactor, _sender) = loop_reading_an_open_pipe(Duration::ZERO, None);
         let stop = reactor.stop_handle();
         std::thread::spawn(move || stop.request_stop().unwrap());
         reactor.run().unwrap();

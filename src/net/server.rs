@@ -49,7 +49,6 @@
 use std::cell::RefCell;
 use std::io;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -524,11 +523,7 @@ pub fn add_socket<S: Service>(
             Arc::clone(shared),
         )),
         Bound::Unix(listener, file) => Box::new(StreamListener::new(
-            UnixAcceptor {
-                listener,
-                path: file.path().to_path_buf(),
-                _file: file,
-            },
+            UnixAcceptor { listener, file },
             Rc::clone(service),
             Arc::clone(shared),
         )),
@@ -586,9 +581,9 @@ impl Source for TcpAcceptor {
 
 struct UnixAcceptor {
     listener: mio::net::UnixListener,
-    path: PathBuf,
-    /// Removes the socket file when the listener is dropped (at shutdown).
-    _file: SocketFile,
+    /// Names the listener in log lines, and removes the socket file when the listener is
+    /// dropped (at shutdown).
+    file: SocketFile,
 }
 
 impl Acceptor for UnixAcceptor {
@@ -596,11 +591,11 @@ impl Acceptor for UnixAcceptor {
 
     fn accept_one(&self, _shared: &Shared) -> io::Result<(Self::Stream, String)> {
         let (stream, _) = self.listener.accept()?;
-        Ok((stream, format!("unix:{}", self.path.display())))
+        Ok((stream, format!("unix:{}", self.file.path().display())))
     }
 
     fn describe(&self) -> String {
-        format!("unix {}", self.path.display())
+        format!("unix {}", self.file.path().display())
     }
 }
 

@@ -40,20 +40,17 @@ impl Handler for ShutdownOnSignal {
     fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
         for signal in self.signals.pending() {
             self.received += 1;
-            if self.received > 1 {
+            let stop_other: fn(&StopHandle) -> io::Result<()> = if self.received > 1 {
                 tracing::warn!("signal {signal} again: stopping without draining");
                 cx.stop_now();
-                for other in &self.others {
-                    if let Err(e) = other.request_stop_now() {
-                        tracing::warn!("cannot wake a worker loop: {e}");
-                    }
-                }
-                continue;
-            }
-            tracing::info!("signal {signal}: shutting down");
-            cx.begin_shutdown();
+                StopHandle::request_stop_now
+            } else {
+                tracing::info!("signal {signal}: shutting down");
+                cx.begin_shutdown();
+                StopHandle::request_stop
+            };
             for other in &self.others {
-                if let Err(e) = other.request_stop() {
+                if let Err(e) = stop_other(other) {
                     tracing::warn!("cannot wake a worker loop: {e}");
                 }
             }

@@ -100,21 +100,13 @@ impl Output<'_> {
             return;
         }
         if self.queue.is_empty() {
-            while !bytes.is_empty() {
-                match self.stream.write(bytes) {
-                    Ok(0) => break,
-                    Ok(n) => {
-                        *self.written += n as u64;
-                        bytes = &bytes[n..];
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                    Err(e) => {
-                        *self.error = Some(e);
-                        return;
-                    }
-                }
+            let (n, result) = write_until_blocked(self.stream, bytes);
+            *self.written += n as u64;
+            if let Err(e) = result {
+                *self.error = Some(e);
+                return;
             }
+            bytes = &bytes[n..];
         }
         self.queue.push(bytes);
     }
@@ -175,19 +167,9 @@ impl OutQueue {
 
     /// Writes as much as the socket takes; returns the bytes written.
     fn flush(&mut self, stream: &mut dyn Write) -> io::Result<u64> {
-        let mut written = 0u64;
-        while self.start < self.bytes.len() {
-            match stream.write(&self.bytes[self.start..]) {
-                Ok(0) => break,
-                Ok(n) => {
-                    self.start += n;
-                    written += n as u64;
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) => return Err(e),
-            }
-        }
+        let (written, result) = write_until_blocked(stream, &self.bytes[self.start..]);
+        self.start += written;
+        result?;
         if self.is_empty() {
             self.start = 0;
             self.bytes.clear();
@@ -195,8 +177,25 @@ impl OutQueue {
                 self.bytes = Vec::new();
             }
         }
-        Ok(written)
+        Ok(written as u64)
     }
+}
+
+/// Writes `bytes` until they are all taken, the socket would block or takes nothing more, or
+/// an error. Returns how many bytes were written (before the error too) and the error.
+#[inline]
+fn write_until_blocked(stream: &mut dyn Write, bytes: &[u8]) -> (usize, io::Result<()>) {
+    let mut written = 0;
+    while written < bytes.len() {
+        match stream.write(&bytes[written..]) {
+            Ok(0) => break,
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
+            Err(e) => return (written, Err(e)),
+        }
+    }
+    (written, Ok(()))
 }
 
 /// What reading and discarding found.
