@@ -249,7 +249,7 @@ impl Job {
         Ok(union
             .into_sorted()
             .into_iter()
-            .flat_map(|range| self.exclusions.remove_from(range).collect::<Vec<_>>())
+            .flat_map(|range| self.exclusions.remove_from(range))
             .collect())
     }
 
