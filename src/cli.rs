@@ -109,27 +109,16 @@ impl Command {
     }
 }
 
-/// The exit status for a usage error in subcommand `name`: sendmail follows sysexits.h (64,
+/// The exit status for a usage error in this command line: sendmail follows sysexits.h (64,
 /// as msmtp does) and run-cmd follows coreutils `timeout` (125: the wrapper itself failed);
-/// everything else uses 2.
-pub fn usage_status(name: Option<&str>) -> i32 {
-    match name {
-        Some("sendmail") => 64,
-        Some("run-cmd") => 125,
+/// everything else uses 2. The subcommand is found by a lenient re-parse.
+pub fn usage_status_of(args: &[OsString]) -> i32 {
+    let matches = command().ignore_errors(true).try_get_matches_from(args);
+    match matches.as_ref().ok().and_then(|m| m.subcommand_name()) {
+        Some("sendmail") => crate::mail::sysexits::USAGE,
+        Some("run-cmd") => crate::process::spawn::TACKLE_FAILED,
         _ => crate::exit::USAGE,
     }
-}
-
-/// The subcommand named in a command line that failed to parse, found by a lenient re-parse.
-pub fn subcommand_named_in(args: &[OsString]) -> Option<&'static str> {
-    let matches = command()
-        .ignore_errors(true)
-        .try_get_matches_from(args)
-        .ok()?;
-    let name = matches.subcommand_name()?;
-    ["sendmail", "run-cmd"]
-        .into_iter()
-        .find(|known| *known == name)
 }
 
 /// Parses the command line as [`Cli`] does. `tackle run-cmd ...` is first tried against

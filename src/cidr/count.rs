@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-/// An unsigned 256-bit integer: four 64-bit limbs, least significant first.
+/// An unsigned 256-bit integer: four 64-bit limbs, most significant first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Count {
     // Most significant first, so the derived ordering compares numbers correctly.

@@ -216,13 +216,7 @@ impl Job {
 
     fn info<W: Write>(&self, sources: &[Source], out: &mut Output<W>) -> anyhow::Result<()> {
         self.policy.each_entry(sources, |entry| {
-            let net = entry.network().ok_or_else(|| {
-                Problem::Invalid(
-                    "a range that is not a single network has no netmask; \
-                     --aggregate turns it into networks"
-                        .to_owned(),
-                )
-            })?;
+            let net = single_network(entry, "has no netmask")?;
             let address = match entry {
                 Entry::Network { address, .. } => *address,
                 Entry::Range(range) => range.first,
@@ -249,7 +243,7 @@ impl Job {
         Ok(union
             .into_sorted()
             .into_iter()
-            .flat_map(|range| self.exclusions.remove_from(range).collect::<Vec<_>>())
+            .flat_map(|range| self.exclusions.remove_from(range))
             .collect())
     }
 
@@ -298,15 +292,18 @@ impl Job {
     }
 }
 
+/// The entry as one network, or an error saying what a range that is not one `cannot`.
+fn single_network(entry: &Entry, cannot: &str) -> Result<Network, Problem> {
+    entry.network().ok_or_else(|| {
+        Problem::Invalid(format!(
+            "a range that is not a single network {cannot}; --aggregate turns it into networks"
+        ))
+    })
+}
+
 /// The network to split and the new prefix length, or why the entry cannot be split.
 fn split_plan(entry: &Entry, split: Split) -> Result<(Network, u8), Problem> {
-    let net = entry.network().ok_or_else(|| {
-        Problem::Invalid(
-            "a range that is not a single network cannot be split; \
-             --aggregate turns it into networks"
-                .to_owned(),
-        )
-    })?;
+    let net = single_network(entry, "cannot be split")?;
     let bits = net.family.bits();
     let prefix = match split {
         Split::Prefix(prefix) => u32::from(prefix),

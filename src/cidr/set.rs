@@ -59,6 +59,13 @@ impl Union {
     pub fn into_sorted(self) -> Vec<Range> {
         merge(self.ranges)
     }
+
+    /// The union as addresses to leave out.
+    pub fn into_exclusions(self) -> Exclusions {
+        Exclusions {
+            ranges: self.into_sorted(),
+        }
+    }
 }
 
 /// Addresses to leave out, as sorted disjoint ranges.
@@ -68,16 +75,11 @@ pub struct Exclusions {
 }
 
 impl Exclusions {
-    /// The union of these ranges.
+    /// The union of these ranges (see also [`Union::into_exclusions`]).
     pub fn new(ranges: Vec<Range>) -> Exclusions {
         Exclusions {
             ranges: merge(ranges),
         }
-    }
-
-    /// True when nothing is excluded.
-    pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
     }
 
     /// What is left of `range` once the exclusions are taken away, lowest first.

@@ -205,7 +205,7 @@ fn exclusions_of(args: &Args, policy: Policy) -> anyhow::Result<Exclusions> {
             },
         )?;
     }
-    Ok(Exclusions::new(union.into_sorted()))
+    Ok(union.into_exclusions())
 }
 
 /// `\t`, `\n`, `\0` and `\\` in a delimiter; anything else is taken literally.

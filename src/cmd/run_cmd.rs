@@ -14,7 +14,7 @@ use crate::exit;
 use crate::process::signal::parse_signal;
 use crate::process::spawn::TACKLE_FAILED;
 use crate::process::{self, Config, Input, Output, Retry, template};
-use crate::size::parse_size;
+use crate::size::parse_memory_size;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -107,8 +107,8 @@ struct Options {
 
     /// Bytes of each stream kept in memory (e.g. 64M, 1G): --json drops and notes the rest,
     /// --quiet-unless-failed spills the rest to a temporary file
-    #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_size)]
-    max_output: u64,
+    #[arg(long, value_name = "BYTES", default_value = "64M", value_parser = parse_memory_size)]
+    max_output: usize,
 
     /// Hold stdout and stderr and print them only if the command fails or times out
     #[arg(long)]
@@ -202,12 +202,6 @@ fn config_from(Args { options, command }: Args) -> Result<Config, String> {
     } else {
         Output::Inherit
     };
-    let max_output = usize::try_from(args.max_output).map_err(|_| {
-        format!(
-            "--max-output {} is more than this machine can address",
-            args.max_output
-        )
-    })?;
     Ok(Config {
         argv,
         display,
@@ -217,7 +211,7 @@ fn config_from(Args { options, command }: Args) -> Result<Config, String> {
         input,
         output,
         merge_stderr: args.merge_stderr,
-        max_output,
+        max_output: args.max_output,
         // As with coreutils `timeout`, 0 means no timeout.
         timeout: args.timeout.filter(|limit| !limit.is_zero()),
         signal: args.signal,

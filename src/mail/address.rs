@@ -33,35 +33,10 @@ pub fn reject_line_breaks(what: &str, value: &str) -> anyhow::Result<()> {
 pub fn split_list(text: &str) -> Vec<String> {
     let mut items = Vec::new();
     let mut current = String::new();
-    let mut in_quotes = false;
-    let mut escaped = false;
     let mut angle = false;
-    let mut comment_depth = 0usize;
-    for c in text.chars() {
-        if escaped {
-            current.push(c);
-            escaped = false;
-            continue;
-        }
+    for (c, part) in parts(text) {
         match c {
-            '\\' if in_quotes || comment_depth > 0 => {
-                escaped = true;
-                current.push(c);
-            }
-            '"' if comment_depth == 0 => {
-                in_quotes = !in_quotes;
-                current.push(c);
-            }
-            _ if in_quotes => current.push(c),
-            '(' => {
-                comment_depth += 1;
-                current.push(c);
-            }
-            ')' if comment_depth > 0 => {
-                comment_depth -= 1;
-                current.push(c);
-            }
-            _ if comment_depth > 0 => current.push(c),
+            _ if part != Part::Plain => current.push(c),
             '<' => {
                 angle = true;
                 current.push(c);
@@ -125,36 +100,55 @@ pub fn parse_lists(what: &str, lists: &[String]) -> anyhow::Result<Vec<Mailbox>>
 
 /// Removes `(comments)` outside quoted strings; they carry nothing an envelope needs.
 fn strip_comments(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    parts(text)
+        .filter(|&(_, part)| part != Part::Comment)
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// Where a character of an address stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Plain,
+    /// In a `"quoted string"`, quotes included.
+    Quoted,
+    /// In a `(comment)`, which may nest, parentheses included.
+    Comment,
+}
+
+/// Each character of `text` with where it stands. Inside quotes and comments a backslash
+/// escapes the next character.
+fn parts(text: &str) -> impl Iterator<Item = (char, Part)> + '_ {
     let mut in_quotes = false;
     let mut escaped = false;
     let mut depth = 0usize;
-    for c in text.chars() {
+    text.chars().map(move |c| {
+        let part = if depth > 0 {
+            Part::Comment
+        } else if in_quotes {
+            Part::Quoted
+        } else {
+            Part::Plain
+        };
         if escaped {
-            if depth == 0 {
-                out.push(c);
-            }
             escaped = false;
-            continue;
+            return (c, part);
         }
         match c {
-            '\\' if in_quotes || depth > 0 => {
-                escaped = true;
-                if depth == 0 {
-                    out.push(c);
-                }
-            }
+            '\\' if part != Part::Plain => escaped = true,
             '"' if depth == 0 => {
                 in_quotes = !in_quotes;
-                out.push(c);
+                return (c, Part::Quoted);
             }
-            '(' if !in_quotes => depth += 1,
-            ')' if !in_quotes && depth > 0 => depth -= 1,
-            _ if depth > 0 => {}
-            _ => out.push(c),
+            '(' if !in_quotes => {
+                depth += 1;
+                return (c, Part::Comment);
+            }
+            ')' if depth > 0 => depth -= 1,
+            _ => {}
         }
-    }
-    out
+        (c, part)
+    })
 }
 
 #[cfg(test)]

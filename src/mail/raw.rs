@@ -7,7 +7,7 @@
 use lettre::Message;
 use lettre::message::Mailbox;
 
-use super::address::{parse_mailbox, split_list};
+use super::address::{parse_lists, parse_mailbox, split_list};
 use super::compose::{Envelope, Outgoing};
 use super::sysexits;
 use crate::exit;
@@ -72,16 +72,15 @@ pub fn read_message(input: &[u8]) -> anyhow::Result<ReadMessage> {
         .filter(|f| f.is("to") || f.is("cc") || f.is("bcc"))
     {
         let what = format!("-t: {} header", field.name);
-        for item in split_list(&field.value()) {
-            recipients.push(parse_mailbox(&what, &item)?);
-        }
+        recipients.extend(parse_lists(&what, &[field.value()])?);
     }
     let sender = first_mailbox(&fields, "sender")?.or(first_mailbox(&fields, "from")?);
 
     let mut bytes = Vec::with_capacity(input.len() + 200);
     let has = |name: &str| fields.iter().any(|f| f.is(name));
-    if !has("date") || !has("message-id") {
-        bytes.extend_from_slice(missing_date_and_id(!has("date"), !has("message-id"))?.as_bytes());
+    let (has_date, has_id) = (has("date"), has("message-id"));
+    if !has_date || !has_id {
+        bytes.extend_from_slice(missing_date_and_id(!has_date, !has_id)?.as_bytes());
     }
     for field in fields.iter().filter(|f| !f.is("bcc")) {
         for line in &field.lines {
@@ -198,12 +197,10 @@ fn missing_date_and_id(date: bool, id: bool) -> anyhow::Result<String> {
         )
     };
     let placeholder = lettre::Address::new("nobody", "localhost").map_err(|e| internal(&e))?;
+    let nobody = Mailbox::new(None, placeholder);
     let generated = Message::builder()
-        .from(Mailbox::new(None, placeholder))
-        .to(Mailbox::new(
-            None,
-            lettre::Address::new("nobody", "localhost").map_err(|e| internal(&e))?,
-        ))
+        .from(nobody.clone())
+        .to(nobody)
         .date_now()
         .message_id(None)
         .body(String::new())

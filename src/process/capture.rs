@@ -1,7 +1,8 @@
 //! Where captured output goes: memory up to a cap, then either dropped (`--json`, which notes
 //! the truncation) or spilled to an unnamed temporary file (`--quiet-unless-failed`, which must
-//! be able to print everything if the command fails). A small tail of the most recent bytes is
-//! always kept, so `--check` can quote the last lines of stderr even past the cap.
+//! be able to print everything if the command fails). Only what the report will read is tracked
+//! besides ([`Reads`]): whether the kept bytes are UTF-8 (for `--json`), and a small tail of the
+//! most recent bytes, so `--check` can quote the last lines of stderr even past the cap.
 
 use std::fs::File;
 use std::io::{self, Seek, Write};
@@ -25,6 +26,15 @@ pub enum Overflow {
     Spill,
 }
 
+/// What will be asked of a capture besides its bytes; anything else is not tracked.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reads {
+    /// [`Capture::kept_text`]: scan the kept bytes for UTF-8 as they arrive.
+    pub text: bool,
+    /// [`Capture::last_lines`]: keep a copy of the most recent bytes.
+    pub tail: bool,
+}
+
 /// One captured stream.
 #[derive(Debug)]
 pub struct Capture {
@@ -34,16 +44,18 @@ pub struct Capture {
     spill: Option<File>,
     total: u64,
     populated: usize,
-    /// How much of `memory` is known to be UTF-8, and whether all of it may still be.
+    /// How much of `memory` is known to be UTF-8, and whether all of it may still be (false
+    /// from the start when the text is not asked for, which skips the scan).
     utf8_checked: usize,
     utf8_so_far: bool,
-    tail: Vec<u8>,
+    /// `None` when the tail is not asked for.
+    tail: Option<Vec<u8>>,
     error: Option<io::Error>,
 }
 
 impl Capture {
     /// Keeps up to `cap` bytes in memory; past it, does what `overflow` says.
-    pub fn new(cap: usize, overflow: Overflow) -> Capture {
+    pub fn new(cap: usize, overflow: Overflow, reads: Reads) -> Capture {
         Capture {
             memory: Vec::new(),
             cap,
@@ -52,8 +64,8 @@ impl Capture {
             total: 0,
             populated: 0,
             utf8_checked: 0,
-            utf8_so_far: true,
-            tail: Vec::new(),
+            utf8_so_far: reads.text,
+            tail: reads.tail.then(Vec::new),
             error: None,
         }
     }
@@ -62,7 +74,9 @@ impl Capture {
     /// and later bytes are only counted: the child must still be drained and waited for.
     pub fn push(&mut self, bytes: &[u8]) {
         self.total += bytes.len() as u64;
-        self.remember_tail(bytes);
+        if let Some(tail) = &mut self.tail {
+            remember_tail(tail, bytes);
+        }
         let room = self.cap.saturating_sub(self.memory.len());
         let (kept, rest) = bytes.split_at(room.min(bytes.len()));
         self.populate_ahead(kept.len());
@@ -76,7 +90,8 @@ impl Capture {
         }
     }
 
-    /// Faults in the pages the next bytes will land on, a few megabytes at a time, with one
+    /// Makes room for `incoming` more bytes (`populated` never passes the capacity) and faults
+    /// in the pages they will land on, a few megabytes at a time, with one
     /// `madvise(MADV_POPULATE_WRITE)` instead of one page fault per 4 KiB (about a tenth of a
     /// large capture's time). Never more than [`POPULATE_AHEAD`] past what is kept, so the
     /// resident size stays the kept output plus a little.
@@ -115,10 +130,6 @@ impl Capture {
         file.write_all(bytes)
     }
 
-    fn remember_tail(&mut self, bytes: &[u8]) {
-        remember_tail(&mut self.tail, bytes);
-    }
-
     /// Reads once from `fd` (non-blocking), straight into the kept memory while there is room
     /// under the cap (no copy through the loop's buffer), through `scratch` past it. Returns
     /// what `read(2)` returned: 0 at the end, `WouldBlock` when nothing is waiting.
@@ -131,7 +142,6 @@ impl Capture {
         }
         let want = room.min(DIRECT_READ);
         self.populate_ahead(want);
-        self.memory.reserve(want);
         let start = self.memory.len();
         let spare = &mut self.memory.spare_capacity_mut()[..want];
         // SAFETY: read(2) writes at most `want` bytes into this reserved, unused capacity.
@@ -140,7 +150,9 @@ impl Capture {
         // SAFETY: the kernel has initialised the first `n` (<= `want`) bytes of the capacity.
         unsafe { self.memory.set_len(start + n) };
         self.total += n as u64;
-        remember_tail(&mut self.tail, &self.memory[start..]);
+        if let Some(tail) = &mut self.tail {
+            remember_tail(tail, &self.memory[start..]);
+        }
         self.check_utf8();
         Ok(n)
     }
@@ -157,8 +169,9 @@ impl Capture {
         }
     }
 
-    /// The kept bytes as text, if they are UTF-8. When the stream was cut at the cap, a
-    /// character split by the cut is left off: that alone does not make the stream binary.
+    /// The kept bytes as text, if they are UTF-8 (always `None` unless [`Reads::text`]). When
+    /// the stream was cut at the cap, a character split by the cut is left off: that alone does
+    /// not make the stream binary.
     pub fn kept_text(&self) -> Option<&[u8]> {
         let whole = self.utf8_checked == self.memory.len();
         match (self.utf8_so_far, whole) {
@@ -198,16 +211,18 @@ impl Capture {
         out.flush()
     }
 
-    /// The last `n` lines (lossily decoded), from the most recent bytes of the stream.
+    /// The last `n` lines (lossily decoded), from the most recent bytes of the stream (always
+    /// none unless [`Reads::tail`]).
     pub fn last_lines(&self, n: usize) -> Vec<String> {
-        let text = String::from_utf8_lossy(&self.tail);
+        let tail = self.tail.as_deref().unwrap_or_default();
+        let text = String::from_utf8_lossy(tail);
         let text = text.strip_suffix('\n').unwrap_or(&text);
         if text.is_empty() {
             return Vec::new();
         }
         let lines: Vec<&str> = text.split('\n').collect();
         // The oldest line may have been cut by the tail's start unless we hold the whole stream.
-        let whole = self.total as usize == self.tail.len();
+        let whole = self.total as usize == tail.len();
         let complete = if whole {
             &lines[..]
         } else {
@@ -245,9 +260,14 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    const TEXT_AND_TAIL: Reads = Reads {
+        text: true,
+        tail: true,
+    };
+
     #[test]
     fn drops_past_the_cap_but_counts_everything() {
-        let mut capture = Capture::new(4, Overflow::Drop);
+        let mut capture = Capture::new(4, Overflow::Drop, TEXT_AND_TAIL);
         capture.push(b"abc");
         capture.push(b"defg");
         assert_eq!(capture.kept(), b"abcd");
@@ -257,7 +277,7 @@ mod tests {
 
     #[test]
     fn spills_past_the_cap_and_replays_everything_in_order() {
-        let mut capture = Capture::new(3, Overflow::Spill);
+        let mut capture = Capture::new(3, Overflow::Spill, Reads::default());
         for chunk in [&b"ab"[..], b"cdef", b"g"] {
             capture.push(chunk);
         }
@@ -269,32 +289,36 @@ mod tests {
 
     #[test]
     fn last_lines_come_from_the_end_of_the_stream() {
-        let mut capture = Capture::new(2, Overflow::Drop);
+        let mut capture = Capture::new(2, Overflow::Drop, TEXT_AND_TAIL);
         capture.push(b"one\ntwo\r\nthree\n");
         assert_eq!(capture.last_lines(2), ["two", "three"]);
         assert_eq!(capture.last_lines(10), ["one", "two", "three"]);
-        let mut big = Capture::new(0, Overflow::Drop);
+        let mut big = Capture::new(0, Overflow::Drop, TEXT_AND_TAIL);
         for i in 0..5000 {
             big.push(format!("line {i}\n").as_bytes());
         }
         assert_eq!(big.last_lines(2), ["line 4998", "line 4999"]);
-        assert!(Capture::new(1, Overflow::Drop).last_lines(10).is_empty());
+        assert!(
+            Capture::new(1, Overflow::Drop, TEXT_AND_TAIL)
+                .last_lines(10)
+                .is_empty()
+        );
     }
 
     #[test]
     fn knows_whether_it_holds_text() {
-        let mut split = Capture::new(100, Overflow::Drop);
+        let mut split = Capture::new(100, Overflow::Drop, TEXT_AND_TAIL);
         for chunk in ["hé".as_bytes(), &[0xe2, 0x9c], &[0x93], b"ok"] {
             split.push(chunk);
         }
         assert_eq!(split.kept_text(), Some("hé✓ok".as_bytes()));
-        let mut binary = Capture::new(100, Overflow::Drop);
+        let mut binary = Capture::new(100, Overflow::Drop, TEXT_AND_TAIL);
         binary.push(b"ok\xff");
         assert_eq!(binary.kept_text(), None);
-        let mut unfinished = Capture::new(100, Overflow::Drop);
+        let mut unfinished = Capture::new(100, Overflow::Drop, TEXT_AND_TAIL);
         unfinished.push(&[b'a', 0xe2, 0x9c]);
         assert_eq!(unfinished.kept_text(), None);
-        let mut cut = Capture::new(3, Overflow::Drop);
+        let mut cut = Capture::new(3, Overflow::Drop, TEXT_AND_TAIL);
         cut.push("a✓".as_bytes());
         assert!(cut.truncated());
         assert_eq!(cut.kept_text(), Some(&b"a"[..]));
@@ -307,7 +331,7 @@ mod tests {
             let data: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
             let sent = data.clone();
             let feeder = std::thread::spawn(move || writer.write_all(&sent).unwrap());
-            let mut capture = Capture::new(100_000, overflow);
+            let mut capture = Capture::new(100_000, overflow, TEXT_AND_TAIL);
             let mut scratch = vec![0; 4096];
             while capture.read_from(&reader, &mut scratch).unwrap() > 0 {}
             feeder.join().unwrap();
@@ -328,7 +352,7 @@ mod tests {
     proptest! {
         #[test]
         fn spilled_replay_is_the_input(chunks in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..100), 0..20), cap in 0usize..300) {
-            let mut capture = Capture::new(cap, Overflow::Spill);
+            let mut capture = Capture::new(cap, Overflow::Spill, Reads::default());
             for chunk in &chunks {
                 capture.push(chunk);
             }
@@ -339,7 +363,7 @@ mod tests {
 
         #[test]
         fn kept_text_agrees_with_from_utf8(chunks in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..8), 0..8)) {
-            let mut capture = Capture::new(1000, Overflow::Drop);
+            let mut capture = Capture::new(1000, Overflow::Drop, TEXT_AND_TAIL);
             for chunk in &chunks {
                 capture.push(chunk);
             }
@@ -349,7 +373,7 @@ mod tests {
 
         #[test]
         fn last_lines_never_panics(chunks in prop::collection::vec(prop::collection::vec(any::<u8>(), 0..9000), 0..4), n in 0usize..12) {
-            let mut capture = Capture::new(10, Overflow::Drop);
+            let mut capture = Capture::new(10, Overflow::Drop, TEXT_AND_TAIL);
             for chunk in &chunks {
                 capture.push(chunk);
             }

@@ -39,7 +39,7 @@ use mio::unix::pipe::{Receiver, Sender};
 use mio::{Interest, Registry, Token};
 use signal_hook_mio::v1_0::Signals;
 
-use super::capture::{Capture, Overflow};
+use super::capture::{Capture, Overflow, Reads};
 use super::{Config, Input, Output, spawn};
 use crate::net::reactor::{Action, Context, Handler, Notifier, Reactor};
 use crate::process::signal::signal_name;
@@ -127,7 +127,7 @@ pub fn run_once(config: &Config, signals: &SharedSignals) -> anyhow::Result<Atte
         .context("the command's exit status was never collected")?
         .context("cannot wait for the command")?;
     let take = |capture: Option<Rc<RefCell<Capture>>>| {
-        capture.map(|c| c.replace(Capture::new(0, Overflow::Drop)))
+        capture.map(|c| c.replace(Capture::new(0, Overflow::Drop, Reads::default())))
     };
     Ok(Attempt {
         status,
@@ -154,14 +154,24 @@ fn attach(
         Output::QuietUnlessFailed => Overflow::Spill,
         _ => Overflow::Drop,
     };
-    let new_capture = || Rc::new(RefCell::new(Capture::new(config.max_output, overflow)));
+    // Only `--json` reads the text, and only its `--check` message the last lines, of stderr or
+    // of the merged output (see `report::check_message`).
+    let json = matches!(config.output, Output::Json { .. });
+    let new_capture = |quoted: bool| {
+        let reads = Reads {
+            text: json,
+            tail: json && config.check && quoted,
+        };
+        let capture = Capture::new(config.max_output, overflow, reads);
+        Rc::new(RefCell::new(capture))
+    };
     let mut readers = Vec::new();
     let (stdout, stderr) = if let Some(pipe) = merged {
-        let capture = new_capture();
+        let capture = new_capture(true);
         readers.push(OutputReader::new(receiver(pipe)?, &capture, shared));
         (Some(capture), None)
     } else if config.output != Output::Inherit {
-        let (out, err) = (new_capture(), new_capture());
+        let (out, err) = (new_capture(false), new_capture(true));
         if let Some(pipe) = child.stdout.take() {
             readers.push(OutputReader::new(receiver(pipe)?, &out, shared));
         }

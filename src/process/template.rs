@@ -13,8 +13,9 @@ use std::ffi::OsStr;
 pub fn render(template: &str, values: &[String]) -> Result<String, String> {
     let mut out = String::with_capacity(template.len());
     let mut used = vec![false; values.len()];
+    // `{}` placeholders seen so far, which is also the index of the next one's value.
     let mut next_auto = 0usize;
-    let (mut saw_auto, mut saw_numbered) = (false, false);
+    let mut saw_numbered = false;
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
@@ -24,14 +25,12 @@ pub fn render(template: &str, values: &[String]) -> Result<String, String> {
             rest = after;
             continue;
         }
-        let Some((index, name, after)) =
-            placeholder(at, &mut next_auto, &mut saw_auto, &mut saw_numbered)
-        else {
+        let Some((index, name, after)) = placeholder(at, &mut next_auto, &mut saw_numbered) else {
             out.push('{');
             rest = &at[1..];
             continue;
         };
-        if saw_auto && saw_numbered {
+        if next_auto > 0 && saw_numbered {
             return Err("the --shell template mixes {} with {N}; use one style".to_owned());
         }
         let (index, value) = index
@@ -63,14 +62,12 @@ pub fn render(template: &str, values: &[String]) -> Result<String, String> {
 fn placeholder<'t>(
     text: &'t str,
     next_auto: &mut usize,
-    saw_auto: &mut bool,
     saw_numbered: &mut bool,
 ) -> Option<(Option<usize>, &'t str, &'t str)> {
     let close = text.find('}')?;
     let (name, after) = (&text[..=close], &text[close + 1..]);
     let inner = &name[1..name.len() - 1];
     if inner.is_empty() {
-        *saw_auto = true;
         *next_auto += 1;
         return Some((Some(*next_auto - 1), name, after));
     }
