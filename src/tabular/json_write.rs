@@ -13,7 +13,6 @@ pub struct JsonWriter {
     /// `"name":` for each column, escaped once.
     keys: Option<Vec<Vec<u8>>>,
     rows: u64,
-    scanner: RunScanner,
 }
 
 impl JsonWriter {
@@ -35,7 +34,6 @@ impl JsonWriter {
             infer_types,
             keys,
             rows: 0,
-            scanner: string_scanner(),
         }
     }
 
@@ -148,7 +146,7 @@ impl JsonWriter {
             out.extend_from_slice(bytes);
             out.push(b'"');
         } else {
-            write_string_with(out, bytes, &self.scanner);
+            write_string(out, bytes);
         }
     }
 }
@@ -164,22 +162,12 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// Writes `bytes` (UTF-8) as a JSON string: quotes, backslashes and control characters
 /// escaped, everything else verbatim.
-pub fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
-    write_string_with(out, bytes, &string_scanner());
-}
-
-/// A scanner for the bytes [`write_string`] escapes.
-pub fn string_scanner() -> RunScanner {
-    RunScanner::new(&NEEDS_ESCAPE)
-}
-
-/// [`write_string`] with a scanner made once by [`string_scanner`], for hot loops.
 #[inline]
-pub fn write_string_with(out: &mut Vec<u8>, bytes: &[u8], scanner: &RunScanner) {
+pub fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
     let mut i = 0;
     while i < bytes.len() {
-        let run = scanner.run_length(&bytes[i..]);
+        let run = STRING_SCANNER.run_length(&bytes[i..]);
         out.extend_from_slice(&bytes[i..i + run]);
         i += run;
         let Some(&b) = bytes.get(i) else { break };
@@ -188,6 +176,9 @@ pub fn write_string_with(out: &mut Vec<u8>, bytes: &[u8], scanner: &RunScanner) 
     }
     out.push(b'"');
 }
+
+/// The scanner for the bytes [`write_string`] escapes, made once for every caller.
+pub static STRING_SCANNER: RunScanner = RunScanner::new(&NEEDS_ESCAPE);
 
 /// Writes one byte of a JSON string, escaped if [`json_specials`] holds it.
 #[inline]
