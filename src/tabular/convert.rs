@@ -155,7 +155,7 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
         if row.is_empty() {
             // A blank line: DictReader skips it, csv.reader gives [].
             if !has_header {
-                sink.write(out, std::iter::empty())?;
+                sink.write_clean(out, std::iter::empty())?;
             }
             continue;
         }
@@ -177,19 +177,19 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
             );
         }
         match &projection {
-            Some(p) => sink.write(out, p.iter().map(|&i| cell(&row, i, restval)))?,
+            Some(p) => sink.write_clean(out, p.iter().map(|&i| cell(&row, i, restval)))?,
             None => sink.write_row(out, &row, expected, restval)?,
         }
     }
     sink.finish(out)
 }
 
-/// Field `i` of `row`, or `restval` past its end.
-fn cell<'a>(row: &'a Row, i: usize, restval: &'a [u8]) -> (&'a [u8], Kind) {
+/// Field `i` of `row` with its kind and clean flag, or `restval` past its end.
+fn cell<'a>(row: &'a Row, i: usize, restval: &'a [u8]) -> (&'a [u8], Kind, bool) {
     if i < row.len() {
-        (row.field(i), row.kind(i))
+        (row.field(i), row.kind(i), row.is_clean(i))
     } else {
-        (restval, Kind::Text)
+        (restval, Kind::Text, false)
     }
 }
 
@@ -569,26 +569,6 @@ impl Sink {
         })
     }
 
-    fn write<'a>(
-        &mut self,
-        out: &mut dyn Write,
-        fields: impl Iterator<Item = (&'a [u8], Kind)>,
-    ) -> Result<()> {
-        match &mut self.kind {
-            SinkKind::Csv { writer, names } => {
-                writer.write_record(&mut self.buf, fields, &|i| names.get(i).cloned())?
-            }
-            SinkKind::Json {
-                writer, restkey, ..
-            } => writer.write_row(&mut self.buf, fields, restkey)?,
-        }
-        if self.buf.len() >= BLOCK {
-            out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        Ok(())
-    }
-
     /// Writes fields with clean flags from a reader watching for this sink's specials.
     fn write_clean<'a>(
         &mut self,
@@ -603,11 +583,7 @@ impl Sink {
                 writer, restkey, ..
             } => writer.write_row_clean(&mut self.buf, fields, restkey)?,
         }
-        if self.buf.len() >= BLOCK {
-            out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        Ok(())
+        self.flush_if_full(out)
     }
 
     /// Writes a row as it was read, keeping the reader's clean flags. CSV gets it as it is;
@@ -633,21 +609,11 @@ impl Sink {
                 } else {
                     row.len()
                 };
-                let fields = (0..width).map(|i| {
-                    if i < row.len() {
-                        (row.field(i), row.kind(i), row.is_clean(i))
-                    } else {
-                        (restval, Kind::Text, false)
-                    }
-                });
+                let fields = (0..width).map(|i| cell(row, i, restval));
                 writer.write_row_clean(&mut self.buf, fields, restkey)?
             }
         }
-        if self.buf.len() >= BLOCK {
-            out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        Ok(())
+        self.flush_if_full(out)
     }
 
     /// The plan for converting plain records straight into this sink, if it has one.
@@ -672,11 +638,17 @@ impl Sink {
         if !reader.transcode_record(plan, &mut self.buf, width) {
             return Ok(false);
         }
+        self.flush_if_full(out)?;
+        Ok(true)
+    }
+
+    /// Hands the buffer on once it holds a block.
+    fn flush_if_full(&mut self, out: &mut dyn Write) -> Result<()> {
         if self.buf.len() >= BLOCK {
             out.write_all(&self.buf)?;
             self.buf.clear();
         }
-        Ok(true)
+        Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
