@@ -38,19 +38,9 @@ impl JsonWriter {
     }
 
     /// Writes one row; fields beyond the header (ragged rows under `--flexible`) go into an
-    /// array under `extra_key`, as `DictReader`'s `restkey`.
-    pub fn write_row<'a>(
-        &mut self,
-        out: &mut Vec<u8>,
-        fields: impl IntoIterator<Item = (&'a [u8], Kind)>,
-        extra_key: &[u8],
-    ) -> Result<()> {
-        let fields = fields.into_iter().map(|(b, k)| (b, k, false));
-        self.write_row_clean(out, fields, extra_key)
-    }
-
-    /// As [`JsonWriter::write_row`], with each field's clean flag from a reader watching for
-    /// [`json_specials`]: clean text needs no escaping and is copied without a scan.
+    /// array under `extra_key`, as `DictReader`'s `restkey`. Each field comes with its clean
+    /// flag from a reader watching for [`json_specials`]: clean text needs no escaping and is
+    /// copied without a scan.
     pub fn write_row_clean<'a>(
         &mut self,
         out: &mut Vec<u8>,

@@ -72,12 +72,6 @@ impl Row {
         (0..self.len()).map(|i| (self.field(i), self.kind(i)))
     }
 
-    /// Appends a whole field.
-    pub fn push(&mut self, bytes: &[u8], kind: Kind) {
-        self.buf.extend_from_slice(bytes);
-        self.finish_field(kind);
-    }
-
     /// Appends bytes to the field being built.
     pub fn extend_pending(&mut self, bytes: &[u8]) {
         self.buf.extend_from_slice(bytes);
@@ -99,11 +93,6 @@ impl Row {
         let start = self.fields.last().map_or(0, |f| f.end);
         self.buf.truncate(start);
         self.buf.extend_from_slice(bytes);
-    }
-
-    /// Ends the field being built.
-    pub fn finish_field(&mut self, kind: Kind) {
-        self.finish_field_clean(kind, false);
     }
 
     /// Ends the field being built, saying whether it is known to be free of writer specials.
