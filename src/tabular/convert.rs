@@ -409,13 +409,28 @@ struct JsonTable {
     /// Columns are fixed: given, unioned, or taken from the first object.
     fixed: bool,
     ignore_extra: bool,
-    values: Vec<Vec<u8>>,
-    kinds: Vec<Kind>,
-    cleans: Vec<bool>,
-    seen: Vec<bool>,
-    /// Where the next key probably is: objects usually list their keys in column order,
-    /// and one comparison is cheaper than hashing.
-    guess: usize,
+    /// The last object's value for each column.
+    cells: Vec<Cell>,
+}
+
+/// One column's value in the last object read.
+struct Cell {
+    value: Vec<u8>,
+    kind: Kind,
+    clean: bool,
+    /// The object had this key.
+    seen: bool,
+}
+
+impl Cell {
+    fn empty() -> Cell {
+        Cell {
+            value: Vec::new(),
+            kind: Kind::Text,
+            clean: false,
+            seen: false,
+        }
+    }
 }
 
 impl JsonTable {
@@ -428,25 +443,22 @@ impl JsonTable {
             .rev()
             .map(|(i, c)| (c.as_bytes().to_vec(), i))
             .collect();
-        let n = columns.len();
+        let cells = columns.iter().map(|_| Cell::empty()).collect();
         JsonTable {
             columns,
             index,
             fixed,
             ignore_extra,
-            values: vec![Vec::new(); n],
-            kinds: vec![Kind::Text; n],
-            cleans: vec![false; n],
-            seen: vec![false; n],
-            guess: 0,
+            cells,
         }
     }
 
     /// Field `i` of the last row read, `restval` when its object lacked the key: written
     /// straight from the value buffers, with no copy into a [`Row`] between.
     fn field<'a>(&'a self, i: usize, restval: &'a [u8]) -> (&'a [u8], Kind, bool) {
-        if self.seen[i] {
-            (&self.values[i], self.kinds[i], self.cleans[i])
+        let cell = &self.cells[i];
+        if cell.seen {
+            (&cell.value, cell.kind, cell.clean)
         } else {
             (restval, Kind::Text, false)
         }
@@ -454,34 +466,31 @@ impl JsonTable {
 
     /// Reads the next object into the value buffers; false at the end of input.
     fn next_row<R: Read>(&mut self, reader: &mut JsonReader<R>) -> Result<bool> {
-        self.seen.fill(false);
+        for cell in &mut self.cells {
+            cell.seen = false;
+        }
         let JsonTable {
             columns,
             index,
             fixed,
             ignore_extra,
-            values,
-            kinds,
-            cleans,
-            seen,
-            guess,
+            cells,
         } = self;
-        *guess = 0;
+        // Where the next key probably is: objects usually list their keys in column order,
+        // and one comparison is cheaper than hashing.
+        let mut guess = 0;
         let got = reader.next_object(&mut |key, value, kind, clean| {
             let hit = columns
-                .get(*guess)
+                .get(guess)
                 .filter(|c| c.as_bytes() == key)
-                .map(|_| *guess);
+                .map(|_| guess);
             let i = match hit.or_else(|| index.get(key).copied()) {
                 Some(i) => i,
                 None if !*fixed => {
                     let i = columns.len();
                     columns.push(String::from_utf8_lossy(key).into_owned());
                     index.insert(key.to_vec(), i);
-                    values.push(Vec::new());
-                    kinds.push(Kind::Text);
-                    cleans.push(false);
-                    seen.push(false);
+                    cells.push(Cell::empty());
                     i
                 }
                 None if *ignore_extra => return Ok(()),
@@ -492,12 +501,13 @@ impl JsonTable {
                     columns.join(", ")
                 ),
             };
-            values[i].clear();
-            values[i].extend_from_slice(value);
-            kinds[i] = kind;
-            cleans[i] = clean;
-            seen[i] = true;
-            *guess = i + 1;
+            let cell = &mut cells[i];
+            cell.value.clear();
+            cell.value.extend_from_slice(value);
+            cell.kind = kind;
+            cell.clean = clean;
+            cell.seen = true;
+            guess = i + 1;
             Ok(())
         })?;
         if !got {
