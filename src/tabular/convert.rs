@@ -42,7 +42,8 @@ impl Format {
         }
     }
 
-    fn is_csv(self) -> bool {
+    /// CSV or TSV, read and written by the CSV reader and writer.
+    pub fn is_csv(self) -> bool {
         matches!(self, Format::Csv | Format::Tsv)
     }
 }

@@ -56,7 +56,7 @@ impl JsonWriter {
                 out.extend_from_slice(b"{");
                 let mut extra = false;
                 for (i, (bytes, kind, clean)) in fields.into_iter().enumerate() {
-                    if i > 0 && i <= keys.len() {
+                    if i > 0 {
                         out.extend_from_slice(b",");
                     }
                     if let Some(key) = keys.get(i) {
@@ -64,8 +64,6 @@ impl JsonWriter {
                     } else if i == keys.len() {
                         write_string(out, extra_key);
                         out.extend_from_slice(b":[");
-                    } else {
-                        out.extend_from_slice(b",");
                     }
                     self.write_value(out, bytes, kind, clean)?;
                     extra = i >= keys.len();
