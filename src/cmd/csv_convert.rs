@@ -1,7 +1,7 @@
 //! `tackle csv-convert`: convert CSV in any Python `csv` dialect to CSV, TSV, JSON and JSON
 //! Lines and back. This file only turns flags into a [`Config`]; the work is in `tabular`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::exit;
 use crate::tabular::dialect::{Preset, parse_char};
@@ -176,14 +176,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 fn config_from(args: Args) -> anyhow::Result<Config> {
     let from = args
         .from
-        .or_else(|| format_of(&args.input))
+        .or_else(|| Format::from_path(&args.input))
         .unwrap_or(Format::Csv);
     let to = args
         .to
-        .or_else(|| format_of(&args.output))
+        .or_else(|| Format::from_path(&args.output))
         .unwrap_or(Format::Csv);
-    let csv_in = matches!(from, Format::Csv | Format::Tsv);
-    let csv_out = matches!(to, Format::Csv | Format::Tsv);
+    let csv_in = from.is_csv();
+    let csv_out = to.is_csv();
     if !csv_in {
         for (set, flag) in [
             (args.sniff, "--sniff"),
@@ -278,10 +278,4 @@ fn config_from(args: Args) -> anyhow::Result<Config> {
         // -q turns logging down to errors; the bar goes with it.
         progress: tracing::enabled!(tracing::Level::WARN),
     })
-}
-
-fn format_of(path: &Path) -> Option<Format> {
-    (path != Path::new("-"))
-        .then(|| Format::from_path(path))
-        .flatten()
 }

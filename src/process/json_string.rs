@@ -5,14 +5,17 @@
 //! sixteen bytes at a time (SSE2 on x86-64): each block is stored into the output whole and
 //! then checked, so a block with nothing to escape costs one load, one store and one compare,
 //! and a run between escapes needs no separate copy. The last few bytes, and all of them on
-//! other machines, go eight at a time in a `u64`. The escapes are the ones serde_json writes,
-//! so the output is what `serde_json::to_string` would give (the property tests check exactly
-//! that).
+//! other machines, go through `csv-convert`'s JSON string writer
+//! ([`escape_into`], eight bytes at a time in a `u64`), whose escape table this shares. The
+//! escapes are the ones serde_json writes, so the output is what `serde_json::to_string` would
+//! give (the property tests check exactly that).
 
 use std::io::{self, Write};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+
+use crate::tabular::json_write::{ESCAPE_SEQUENCES, escape_into};
 
 /// How much input is escaped before the output is written.
 const PIECE: usize = 1 << 20;
@@ -30,7 +33,7 @@ pub fn write_text(out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
     let mut buffer = Vec::with_capacity(WORST * PIECE.min(text.len()) + SLACK + 2);
     buffer.push(b'"');
     for piece in text.chunks(PIECE) {
-        escape_into(&mut buffer, piece);
+        escape_piece(&mut buffer, piece);
         out.write_all(&buffer)?;
         buffer.clear();
     }
@@ -57,7 +60,7 @@ pub fn write_base64(out: &mut dyn Write, bytes: &[u8]) -> io::Result<()> {
 /// Appends `bytes` with JSON escapes (the bytes are part of valid UTF-8; multi-byte
 /// characters pass through unchanged, so a piece may split one).
 #[cfg(target_arch = "x86_64")]
-fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
+fn escape_piece(out: &mut Vec<u8>, bytes: &[u8]) {
     out.reserve(WORST * bytes.len() + SLACK);
     let start = out.len();
     // SAFETY: SSE2 is part of the x86-64 baseline; the reserve above leaves room for the
@@ -65,12 +68,12 @@ fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
     let (read, written) = unsafe { sse2_escape(bytes, out.as_mut_ptr().add(start)) };
     // SAFETY: `sse2_escape` wrote the first `written` bytes past `start`.
     unsafe { out.set_len(start + written) };
-    swar_escape_into(out, &bytes[read..]);
+    escape_into(out, &bytes[read..]);
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
-    swar_escape_into(out, bytes);
+fn escape_piece(out: &mut Vec<u8>, bytes: &[u8]) {
+    escape_into(out, bytes);
 }
 
 /// Escapes whole sixteen-byte blocks of `bytes` into `dst`, stopping when fewer than sixteen
@@ -118,97 +121,6 @@ unsafe fn sse2_escape(bytes: &[u8], dst: *mut u8) -> (usize, usize) {
     }
     (i, o)
 }
-
-/// Appends `bytes` with JSON escapes, finding the next byte to escape eight at a time.
-fn swar_escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
-    let mut run_start = 0;
-    let mut i = 0;
-    loop {
-        i = next_escape(bytes, i);
-        let Some(&byte) = bytes.get(i) else {
-            break;
-        };
-        out.extend_from_slice(&bytes[run_start..i]);
-        let (sequence, len) = ESCAPE_SEQUENCES[usize::from(byte)];
-        out.extend_from_slice(&sequence[..usize::from(len)]);
-        i += 1;
-        run_start = i;
-    }
-    out.extend_from_slice(&bytes[run_start..]);
-}
-
-/// The index of the first byte at or after `from` that needs escaping, or `bytes.len()`.
-fn next_escape(bytes: &[u8], mut i: usize) -> usize {
-    while let Some(Ok(word)) = bytes.get(i..i + 8).map(<[u8; 8]>::try_from) {
-        let mask = escape_mask(u64::from_le_bytes(word));
-        if mask != 0 {
-            // The lowest flagged byte is always a real one (false flags only appear above a
-            // real one), and little-endian puts the first byte lowest.
-            return i + (mask.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < bytes.len() && escape_of(bytes[i]).is_none() {
-        i += 1;
-    }
-    i
-}
-
-/// The high bit of each byte of `word` that may be a control character, `"` or `\`: zero
-/// when none is, and the lowest set bit marks the first that is.
-fn escape_mask(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
-    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
-    below_space | quote | backslash
-}
-
-/// For each byte, the letter after the backslash that escapes it (`u` for `\u00XX`), or 0
-/// when it needs no escape. A table, because newlines (one every line) make this hot.
-const ESCAPES: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = b'u';
-        byte += 1;
-    }
-    table[b'"' as usize] = b'"';
-    table[b'\\' as usize] = b'\\';
-    table[b'\n' as usize] = b'n';
-    table[b'\r' as usize] = b'r';
-    table[b'\t' as usize] = b't';
-    table[0x08] = b'b';
-    table[0x0c] = b'f';
-    table
-};
-
-/// The escape letter for `byte`, or `None` when it goes out as it is.
-fn escape_of(byte: u8) -> Option<u8> {
-    Some(ESCAPES[usize::from(byte)]).filter(|&letter| letter != 0)
-}
-
-/// For each byte, what it becomes (padded to eight bytes, so it can be stored whole) and how
-/// long that is; a length of 0 for the bytes that go out as they are.
-const ESCAPE_SEQUENCES: [([u8; 8], u8); 256] = {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut table = [([0u8; 8], 0u8); 256];
-    let mut byte = 0;
-    while byte < 256 {
-        let letter = ESCAPES[byte];
-        if letter == b'u' {
-            let hex_high = HEX[byte >> 4];
-            let hex_low = HEX[byte & 0xf];
-            table[byte] = ([b'\\', b'u', b'0', b'0', hex_high, hex_low, 0, 0], 6);
-        } else if letter != 0 {
-            table[byte] = ([b'\\', letter, 0, 0, 0, 0, 0, 0], 2);
-        }
-        byte += 1;
-    }
-    table
-};
 
 #[cfg(test)]
 mod tests {
@@ -283,14 +195,6 @@ mod tests {
         #[test]
         fn long_texts_are_exactly_serde_json(text in "[a-z \"\\\\\n\t\u{1}\u{7f}é✓]{0,300}") {
             prop_assert_eq!(text_json(&text), serde_json::to_string(&text).unwrap());
-        }
-
-        #[test]
-        fn word_check_finds_the_first_byte_to_escape(word in any::<[u8; 8]>()) {
-            let first = word.iter().position(|&b| escape_of(b).is_some());
-            let mask = escape_mask(u64::from_le_bytes(word));
-            let found = (mask != 0).then(|| (mask.trailing_zeros() / 8) as usize);
-            prop_assert_eq!(found, first);
         }
     }
 }

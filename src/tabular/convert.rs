@@ -42,7 +42,8 @@ impl Format {
         }
     }
 
-    fn is_csv(self) -> bool {
+    /// CSV or TSV, read and written by the CSV reader and writer.
+    pub fn is_csv(self) -> bool {
         matches!(self, Format::Csv | Format::Tsv)
     }
 }
@@ -155,7 +156,7 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
         if row.is_empty() {
             // A blank line: DictReader skips it, csv.reader gives [].
             if !has_header {
-                sink.write(out, std::iter::empty())?;
+                sink.write_clean(out, std::iter::empty())?;
             }
             continue;
         }
@@ -177,19 +178,19 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
             );
         }
         match &projection {
-            Some(p) => sink.write(out, p.iter().map(|&i| cell(&row, i, restval)))?,
+            Some(p) => sink.write_clean(out, p.iter().map(|&i| cell(&row, i, restval)))?,
             None => sink.write_row(out, &row, expected, restval)?,
         }
     }
     sink.finish(out)
 }
 
-/// Field `i` of `row`, or `restval` past its end.
-fn cell<'a>(row: &'a Row, i: usize, restval: &'a [u8]) -> (&'a [u8], Kind) {
+/// Field `i` of `row` with its kind and clean flag, or `restval` past its end.
+fn cell<'a>(row: &'a Row, i: usize, restval: &'a [u8]) -> (&'a [u8], Kind, bool) {
     if i < row.len() {
-        (row.field(i), row.kind(i))
+        (row.field(i), row.kind(i), row.is_clean(i))
     } else {
-        (restval, Kind::Text)
+        (restval, Kind::Text, false)
     }
 }
 
@@ -409,13 +410,28 @@ struct JsonTable {
     /// Columns are fixed: given, unioned, or taken from the first object.
     fixed: bool,
     ignore_extra: bool,
-    values: Vec<Vec<u8>>,
-    kinds: Vec<Kind>,
-    cleans: Vec<bool>,
-    seen: Vec<bool>,
-    /// Where the next key probably is: objects usually list their keys in column order,
-    /// and one comparison is cheaper than hashing.
-    guess: usize,
+    /// The last object's value for each column.
+    cells: Vec<Cell>,
+}
+
+/// One column's value in the last object read.
+struct Cell {
+    value: Vec<u8>,
+    kind: Kind,
+    clean: bool,
+    /// The object had this key.
+    seen: bool,
+}
+
+impl Cell {
+    fn empty() -> Cell {
+        Cell {
+            value: Vec::new(),
+            kind: Kind::Text,
+            clean: false,
+            seen: false,
+        }
+    }
 }
 
 impl JsonTable {
@@ -428,25 +444,22 @@ impl JsonTable {
             .rev()
             .map(|(i, c)| (c.as_bytes().to_vec(), i))
             .collect();
-        let n = columns.len();
+        let cells = columns.iter().map(|_| Cell::empty()).collect();
         JsonTable {
             columns,
             index,
             fixed,
             ignore_extra,
-            values: vec![Vec::new(); n],
-            kinds: vec![Kind::Text; n],
-            cleans: vec![false; n],
-            seen: vec![false; n],
-            guess: 0,
+            cells,
         }
     }
 
     /// Field `i` of the last row read, `restval` when its object lacked the key: written
     /// straight from the value buffers, with no copy into a [`Row`] between.
     fn field<'a>(&'a self, i: usize, restval: &'a [u8]) -> (&'a [u8], Kind, bool) {
-        if self.seen[i] {
-            (&self.values[i], self.kinds[i], self.cleans[i])
+        let cell = &self.cells[i];
+        if cell.seen {
+            (&cell.value, cell.kind, cell.clean)
         } else {
             (restval, Kind::Text, false)
         }
@@ -454,34 +467,31 @@ impl JsonTable {
 
     /// Reads the next object into the value buffers; false at the end of input.
     fn next_row<R: Read>(&mut self, reader: &mut JsonReader<R>) -> Result<bool> {
-        self.seen.fill(false);
+        for cell in &mut self.cells {
+            cell.seen = false;
+        }
         let JsonTable {
             columns,
             index,
             fixed,
             ignore_extra,
-            values,
-            kinds,
-            cleans,
-            seen,
-            guess,
+            cells,
         } = self;
-        *guess = 0;
+        // Where the next key probably is: objects usually list their keys in column order,
+        // and one comparison is cheaper than hashing.
+        let mut guess = 0;
         let got = reader.next_object(&mut |key, value, kind, clean| {
             let hit = columns
-                .get(*guess)
+                .get(guess)
                 .filter(|c| c.as_bytes() == key)
-                .map(|_| *guess);
+                .map(|_| guess);
             let i = match hit.or_else(|| index.get(key).copied()) {
                 Some(i) => i,
                 None if !*fixed => {
                     let i = columns.len();
                     columns.push(String::from_utf8_lossy(key).into_owned());
                     index.insert(key.to_vec(), i);
-                    values.push(Vec::new());
-                    kinds.push(Kind::Text);
-                    cleans.push(false);
-                    seen.push(false);
+                    cells.push(Cell::empty());
                     i
                 }
                 None if *ignore_extra => return Ok(()),
@@ -492,12 +502,13 @@ impl JsonTable {
                     columns.join(", ")
                 ),
             };
-            values[i].clear();
-            values[i].extend_from_slice(value);
-            kinds[i] = kind;
-            cleans[i] = clean;
-            seen[i] = true;
-            *guess = i + 1;
+            let cell = &mut cells[i];
+            cell.value.clear();
+            cell.value.extend_from_slice(value);
+            cell.kind = kind;
+            cell.clean = clean;
+            cell.seen = true;
+            guess = i + 1;
             Ok(())
         })?;
         if !got {
@@ -569,26 +580,6 @@ impl Sink {
         })
     }
 
-    fn write<'a>(
-        &mut self,
-        out: &mut dyn Write,
-        fields: impl Iterator<Item = (&'a [u8], Kind)>,
-    ) -> Result<()> {
-        match &mut self.kind {
-            SinkKind::Csv { writer, names } => {
-                writer.write_record(&mut self.buf, fields, &|i| names.get(i).cloned())?
-            }
-            SinkKind::Json {
-                writer, restkey, ..
-            } => writer.write_row(&mut self.buf, fields, restkey)?,
-        }
-        if self.buf.len() >= BLOCK {
-            out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        Ok(())
-    }
-
     /// Writes fields with clean flags from a reader watching for this sink's specials.
     fn write_clean<'a>(
         &mut self,
@@ -603,11 +594,7 @@ impl Sink {
                 writer, restkey, ..
             } => writer.write_row_clean(&mut self.buf, fields, restkey)?,
         }
-        if self.buf.len() >= BLOCK {
-            out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        Ok(())
+        self.flush_if_full(out)
     }
 
     /// Writes a row as it was read, keeping the reader's clean flags. CSV gets it as it is;
@@ -633,21 +620,11 @@ impl Sink {
                 } else {
                     row.len()
                 };
-                let fields = (0..width).map(|i| {
-                    if i < row.len() {
-                        (row.field(i), row.kind(i), row.is_clean(i))
-                    } else {
-                        (restval, Kind::Text, false)
-                    }
-                });
+                let fields = (0..width).map(|i| cell(row, i, restval));
                 writer.write_row_clean(&mut self.buf, fields, restkey)?
             }
         }
-        if self.buf.len() >= BLOCK {
-            out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        Ok(())
+        self.flush_if_full(out)
     }
 
     /// The plan for converting plain records straight into this sink, if it has one.
@@ -672,11 +649,17 @@ impl Sink {
         if !reader.transcode_record(plan, &mut self.buf, width) {
             return Ok(false);
         }
+        self.flush_if_full(out)?;
+        Ok(true)
+    }
+
+    /// Hands the buffer on once it holds a block.
+    fn flush_if_full(&mut self, out: &mut dyn Write) -> Result<()> {
         if self.buf.len() >= BLOCK {
             out.write_all(&self.buf)?;
             self.buf.clear();
         }
-        Ok(true)
+        Ok(())
     }
 
     fn finish(&mut self, out: &mut dyn Write) -> Result<()> {

@@ -72,11 +72,9 @@ pub struct CsvReader<R> {
     utf8_tail: usize,
     /// Input offset of the first invalid UTF-8 byte seen but not yet reached.
     bad_utf8_at: Option<u64>,
-    special_unquoted: [bool; 256],
-    special_quoted: [bool; 256],
     scan_unquoted: RunScanner,
     scan_quoted: RunScanner,
-    /// The reader's own specials, before [`CsvReader::watch_for`] added the writer's.
+    /// The reader's own specials; [`CsvReader::watch_for`] adds the writer's to the scans.
     own_unquoted: [bool; 256],
     own_quoted: [bool; 256],
     /// Bytes that, at the start of a field, simply begin an unquoted field.
@@ -152,8 +150,6 @@ impl<R: Read> CsvReader<R> {
             skipped_comment: false,
             utf8_tail: 0,
             bad_utf8_at: None,
-            special_unquoted,
-            special_quoted,
             scan_unquoted: RunScanner::new(&special_unquoted),
             scan_quoted: RunScanner::new(&special_quoted),
             own_unquoted: special_unquoted,
@@ -172,13 +168,15 @@ impl<R: Read> CsvReader<R> {
     pub fn watch_for(&mut self, bytes: &[u8]) {
         self.watched = [false; 256];
         self.watching = true;
+        let mut unquoted = self.own_unquoted;
+        let mut quoted = self.own_quoted;
         for &b in bytes {
             self.watched[usize::from(b)] = true;
-            self.special_unquoted[usize::from(b)] = true;
-            self.special_quoted[usize::from(b)] = true;
+            unquoted[usize::from(b)] = true;
+            quoted[usize::from(b)] = true;
         }
-        self.scan_unquoted = RunScanner::new(&self.special_unquoted);
-        self.scan_quoted = RunScanner::new(&self.special_quoted);
+        self.scan_unquoted = RunScanner::new(&unquoted);
+        self.scan_quoted = RunScanner::new(&quoted);
         // EOL inside escapes turns into a newline the writer must see.
         self.watched[usize::from(b'\n')] = true;
     }

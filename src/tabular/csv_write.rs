@@ -47,7 +47,7 @@ impl CsvWriter {
         fields: impl IntoIterator<Item = (&'a [u8], Kind)>,
         names: &dyn Fn(usize) -> Option<String>,
     ) -> Result<()> {
-        self.write_fields(out, fields.into_iter().map(|(b, k)| (b, k, false)), names)
+        self.write_record_clean(out, fields.into_iter().map(|(b, k)| (b, k, false)), names)
     }
 
     /// Writes a whole row read by a reader watching for [`CsvWriter::specials`], skipping
@@ -58,7 +58,7 @@ impl CsvWriter {
         row: &Row,
         names: &dyn Fn(usize) -> Option<String>,
     ) -> Result<()> {
-        self.write_fields(
+        self.write_record_clean(
             out,
             (0..row.len()).map(|i| (row.field(i), row.kind(i), row.is_clean(i))),
             names,
@@ -68,15 +68,6 @@ impl CsvWriter {
     /// Writes one record whose fields carry clean flags from a reader watching for
     /// [`CsvWriter::specials`].
     pub fn write_record_clean<'a>(
-        &mut self,
-        out: &mut Vec<u8>,
-        fields: impl Iterator<Item = (&'a [u8], Kind, bool)>,
-        names: &dyn Fn(usize) -> Option<String>,
-    ) -> Result<()> {
-        self.write_fields(out, fields, names)
-    }
-
-    fn write_fields<'a>(
         &mut self,
         out: &mut Vec<u8>,
         fields: impl Iterator<Item = (&'a [u8], Kind, bool)>,
@@ -194,11 +185,4 @@ impl CsvWriter {
         }
         Ok(())
     }
-}
-
-/// Writes one record into a new buffer (for tests and small callers).
-pub fn to_vec(writer: &mut CsvWriter, fields: &[(&[u8], Kind)]) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    writer.write_record(&mut out, fields.iter().copied(), &|_| None)?;
-    Ok(out)
 }

@@ -13,7 +13,6 @@ pub struct JsonWriter {
     /// `"name":` for each column, escaped once.
     keys: Option<Vec<Vec<u8>>>,
     rows: u64,
-    scanner: RunScanner,
 }
 
 impl JsonWriter {
@@ -35,24 +34,13 @@ impl JsonWriter {
             infer_types,
             keys,
             rows: 0,
-            scanner: string_scanner(),
         }
     }
 
     /// Writes one row; fields beyond the header (ragged rows under `--flexible`) go into an
-    /// array under `extra_key`, as `DictReader`'s `restkey`.
-    pub fn write_row<'a>(
-        &mut self,
-        out: &mut Vec<u8>,
-        fields: impl IntoIterator<Item = (&'a [u8], Kind)>,
-        extra_key: &[u8],
-    ) -> Result<()> {
-        let fields = fields.into_iter().map(|(b, k)| (b, k, false));
-        self.write_row_clean(out, fields, extra_key)
-    }
-
-    /// As [`JsonWriter::write_row`], with each field's clean flag from a reader watching for
-    /// [`json_specials`]: clean text needs no escaping and is copied without a scan.
+    /// array under `extra_key`, as `DictReader`'s `restkey`. Each field comes with its clean
+    /// flag from a reader watching for [`json_specials`]: clean text needs no escaping and is
+    /// copied without a scan.
     pub fn write_row_clean<'a>(
         &mut self,
         out: &mut Vec<u8>,
@@ -68,7 +56,7 @@ impl JsonWriter {
                 out.extend_from_slice(b"{");
                 let mut extra = false;
                 for (i, (bytes, kind, clean)) in fields.into_iter().enumerate() {
-                    if i > 0 && i <= keys.len() {
+                    if i > 0 {
                         out.extend_from_slice(b",");
                     }
                     if let Some(key) = keys.get(i) {
@@ -76,8 +64,6 @@ impl JsonWriter {
                     } else if i == keys.len() {
                         write_string(out, extra_key);
                         out.extend_from_slice(b":[");
-                    } else {
-                        out.extend_from_slice(b",");
                     }
                     self.write_value(out, bytes, kind, clean)?;
                     extra = i >= keys.len();
@@ -148,7 +134,7 @@ impl JsonWriter {
             out.extend_from_slice(bytes);
             out.push(b'"');
         } else {
-            write_string_with(out, bytes, &self.scanner);
+            write_string(out, bytes);
         }
     }
 }
@@ -160,70 +146,82 @@ pub fn json_specials() -> Vec<u8> {
         .collect()
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
-
 /// Writes `bytes` (UTF-8) as a JSON string: quotes, backslashes and control characters
 /// escaped, everything else verbatim.
-pub fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
-    write_string_with(out, bytes, &string_scanner());
-}
-
-/// A scanner for the bytes [`write_string`] escapes.
-pub fn string_scanner() -> RunScanner {
-    RunScanner::new(&NEEDS_ESCAPE)
-}
-
-/// [`write_string`] with a scanner made once by [`string_scanner`], for hot loops.
 #[inline]
-pub fn write_string_with(out: &mut Vec<u8>, bytes: &[u8], scanner: &RunScanner) {
+pub fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
+    escape_into(out, bytes);
+    out.push(b'"');
+}
+
+/// Appends `bytes` (UTF-8, or a piece of it) with JSON escapes, without the quotes.
+#[inline]
+pub fn escape_into(out: &mut Vec<u8>, bytes: &[u8]) {
     let mut i = 0;
     while i < bytes.len() {
-        let run = scanner.run_length(&bytes[i..]);
+        let run = STRING_SCANNER.run_length(&bytes[i..]);
         out.extend_from_slice(&bytes[i..i + run]);
         i += run;
         let Some(&b) = bytes.get(i) else { break };
         push_escaped(out, b);
         i += 1;
     }
-    out.push(b'"');
 }
+
+/// The scanner for the bytes [`write_string`] escapes, made once for every caller.
+pub static STRING_SCANNER: RunScanner = RunScanner::new(&NEEDS_ESCAPE);
 
 /// Writes one byte of a JSON string, escaped if [`json_specials`] holds it.
 #[inline]
 pub fn push_escaped(out: &mut Vec<u8>, b: u8) {
-    if !NEEDS_ESCAPE[usize::from(b)] {
+    let (sequence, len) = &ESCAPE_SEQUENCES[usize::from(b)];
+    if *len == 0 {
         out.push(b);
-        return;
-    }
-    match b {
-        b'"' => out.extend_from_slice(b"\\\""),
-        b'\\' => out.extend_from_slice(b"\\\\"),
-        b'\n' => out.extend_from_slice(b"\\n"),
-        b'\r' => out.extend_from_slice(b"\\r"),
-        b'\t' => out.extend_from_slice(b"\\t"),
-        0x08 => out.extend_from_slice(b"\\b"),
-        0x0c => out.extend_from_slice(b"\\f"),
-        _ => out.extend_from_slice(&[
-            b'\\',
-            b'u',
-            b'0',
-            b'0',
-            HEX[usize::from(b >> 4)],
-            HEX[usize::from(b & 0xf)],
-        ]),
+    } else {
+        out.extend_from_slice(&sequence[..usize::from(*len)]);
     }
 }
+
+/// What each byte becomes in a JSON string, serde_json's escapes: the escape padded to eight
+/// bytes (so a SIMD writer can store it whole) and its length, 0 for a byte that goes out as
+/// it is.
+pub(crate) static ESCAPE_SEQUENCES: [([u8; 8], u8); 256] = {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut table = [([0u8; 8], 0u8); 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = (
+            [b'\\', b'u', b'0', b'0', HEX[b >> 4], HEX[b & 0xf], 0, 0],
+            6,
+        );
+        b += 1;
+    }
+    let short = [
+        (b'"', b'"'),
+        (b'\\', b'\\'),
+        (b'\n', b'n'),
+        (b'\r', b'r'),
+        (b'\t', b't'),
+        (0x08, b'b'),
+        (0x0c, b'f'),
+    ];
+    let mut k = 0;
+    while k < short.len() {
+        let (byte, letter) = short[k];
+        table[byte as usize] = ([b'\\', letter, 0, 0, 0, 0, 0, 0], 2);
+        k += 1;
+    }
+    table
+};
 
 /// Bytes a JSON string cannot hold as they are: quote, backslash, control characters.
 pub(super) static NEEDS_ESCAPE: [bool; 256] = {
     let mut table = [false; 256];
     let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
+    while b < 256 {
+        table[b] = ESCAPE_SEQUENCES[b].1 != 0;
         b += 1;
     }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
     table
 };

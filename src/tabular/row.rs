@@ -72,12 +72,6 @@ impl Row {
         (0..self.len()).map(|i| (self.field(i), self.kind(i)))
     }
 
-    /// Appends a whole field.
-    pub fn push(&mut self, bytes: &[u8], kind: Kind) {
-        self.buf.extend_from_slice(bytes);
-        self.finish_field(kind);
-    }
-
     /// Appends bytes to the field being built.
     pub fn extend_pending(&mut self, bytes: &[u8]) {
         self.buf.extend_from_slice(bytes);
@@ -99,11 +93,6 @@ impl Row {
         let start = self.fields.last().map_or(0, |f| f.end);
         self.buf.truncate(start);
         self.buf.extend_from_slice(bytes);
-    }
-
-    /// Ends the field being built.
-    pub fn finish_field(&mut self, kind: Kind) {
-        self.finish_field_clean(kind, false);
     }
 
     /// Ends the field being built, saying whether it is known to be free of writer specials.
@@ -172,20 +161,25 @@ const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 
 impl RunScanner {
-    /// A scanner stopping at the bytes `table` marks.
-    pub fn new(table: &[bool; 256]) -> RunScanner {
-        let wanted: Vec<u64> = (0x20..=0xFFu8)
-            .filter(|&b| table[usize::from(b)])
-            .map(|b| LO * u64::from(b))
-            .collect();
+    /// A scanner stopping at the bytes `table` marks; `const` so that a fixed set of bytes
+    /// can have its scanner in a `static`.
+    pub const fn new(table: &[bool; 256]) -> RunScanner {
         let mut needles = [0; 3];
-        for (slot, n) in needles.iter_mut().zip(&wanted) {
-            *slot = *n;
+        let mut wanted = 0;
+        let mut b = 0x20;
+        while b < 256 {
+            if table[b] {
+                if wanted < needles.len() {
+                    needles[wanted] = LO * b as u64;
+                }
+                wanted += 1;
+            }
+            b += 1;
         }
         RunScanner {
             table: *table,
             needles,
-            too_many: wanted.len() > 3,
+            too_many: wanted > needles.len(),
         }
     }
 

@@ -12,7 +12,7 @@
 //! machine, so this path only has to be right for records where Python's rules are simple.
 
 use super::super::dialect::{Quoting, ReadDialect, WriteDialect};
-use super::super::json_write::{json_specials, push_escaped, write_string_with};
+use super::super::json_write::{json_specials, push_escaped, write_string};
 use super::super::row::RunScanner;
 use super::{CsvReader, State};
 
@@ -41,10 +41,7 @@ enum Target {
         crlf: bool,
     },
     /// JSON Lines objects with these escaped `"name":` keys, in order.
-    Jsonl {
-        keys: Vec<Vec<u8>>,
-        escapes: Box<RunScanner>,
-    },
+    Jsonl { keys: Vec<Vec<u8>> },
 }
 
 /// What [`Transcode::record`] found.
@@ -80,16 +77,10 @@ impl Transcode {
     /// [`JsonWriter::plain_jsonl_keys`](super::super::json_write::JsonWriter::plain_jsonl_keys)
     /// gives them), or `None` when the dialect (or `--lossy`) needs the general path.
     pub fn jsonl(read: &ReadDialect, keys: &[Vec<u8>], lossy: bool) -> Option<Transcode> {
-        let specials = json_specials();
-        let mut table = [false; 256];
-        for &b in &specials {
-            table[usize::from(b)] = true;
-        }
         let target = Target::Jsonl {
             keys: keys.to_vec(),
-            escapes: Box::new(RunScanner::new(&table)),
         };
-        Transcode::with_target(read, lossy, target, &specials)
+        Transcode::with_target(read, lossy, target, &json_specials())
     }
 
     fn with_target(
@@ -275,9 +266,9 @@ impl Transcode {
     fn write_plain(&self, out: &mut Vec<u8>, text: &[u8], needs: bool) {
         let quote = match &self.target {
             Target::Csv { quotechar, .. } => *quotechar,
-            Target::Jsonl { escapes, .. } => {
+            Target::Jsonl { .. } => {
                 if needs {
-                    write_string_with(out, text, escapes);
+                    write_string(out, text);
                 } else {
                     out.push(b'"');
                     out.extend_from_slice(text);
