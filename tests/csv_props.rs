@@ -27,6 +27,7 @@ fn field() -> impl Strategy<Value = String> {
             Just('1'),
             Just('é'),
             Just('😀'),
+            Just('\u{feff}'),
             any::<char>(),
         ],
         0..8,
@@ -99,6 +100,7 @@ proptest! {
         rows in rows(),
         d in dialect(),
         buffer in 4usize..64,
+        with_bom in any::<bool>(),
     ) {
         let mut writer = CsvWriter::new(WriteDialect {
             delimiter: d.delimiter,
@@ -119,6 +121,12 @@ proptest! {
                 out.extend_from_slice(&one);
                 written.push(row.clone());
             }
+        }
+        // The reader drops one UTF-8 BOM at the start of input, so a file whose first field
+        // starts with U+FEFF keeps it only behind a BOM of its own (as with Python's
+        // utf-8-sig). Half the cases are read through a BOM either way.
+        if with_bom || out.starts_with("\u{feff}".as_bytes()) {
+            out.splice(0..0, "\u{feff}".bytes());
         }
         let read = ReadDialect {
             delimiter: d.delimiter,
