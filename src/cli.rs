@@ -3,9 +3,11 @@
 
 use std::ffi::OsString;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
 use crate::cmd;
+use crate::exit;
+use crate::logging::{self, LogFormat};
 
 const EXIT_STATUS_HELP: &str = "\
 Exit status:
@@ -52,13 +54,15 @@ pub struct GlobalArgs {
     pub log_format: LogFormat,
 }
 
-/// How log lines are written to stderr.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    /// `time - [LEVEL] [thread] (module:line) message`
-    Text,
-    /// One JSON object per line
-    Json,
+impl GlobalArgs {
+    /// The logging settings these flags ask for.
+    pub fn log_settings(&self) -> logging::Settings {
+        logging::Settings {
+            verbose: self.verbose,
+            quiet: self.quiet,
+            format: self.log_format,
+        }
+    }
 }
 
 /// The subcommands.
@@ -117,7 +121,7 @@ pub fn usage_status_of(args: &[OsString]) -> i32 {
     match matches.as_ref().ok().and_then(|m| m.subcommand_name()) {
         Some("sendmail") => crate::mail::sysexits::USAGE,
         Some("run-cmd") => crate::process::spawn::TACKLE_FAILED,
-        _ => crate::exit::USAGE,
+        _ => exit::USAGE,
     }
 }
 
@@ -147,6 +151,18 @@ struct RunCmdLine {
 
     #[command(flatten)]
     args: cmd::run_cmd::Args,
+}
+
+/// Prints a clap parse outcome (help, version or a usage error) and exits: 0 for help and
+/// version, otherwise the usage status of the subcommand that was being parsed (see
+/// [`usage_status_of`]). A closed stdout while printing help is not worth reporting.
+pub fn exit_on_parse_error(err: clap::Error, args: &[OsString]) -> ! {
+    let _ = err.print();
+    let status = match err.exit_code() {
+        exit::USAGE => usage_status_of(args),
+        other => other,
+    };
+    std::process::exit(status);
 }
 
 /// The clap definition as a `clap::Command`, for generating completions and man pages.

@@ -68,15 +68,3 @@ pub fn status_of(name: &str, result: anyhow::Result<()>) -> i32 {
         .find_map(|c| c.downcast_ref::<Failure>())
         .map_or(FAILURE, |f| f.status)
 }
-
-/// Prints a clap parse outcome (help, version or a usage error) and exits: 0 for help and
-/// version, otherwise the usage status of the subcommand that was being parsed (see
-/// [`crate::cli::usage_status_of`]). A closed stdout while printing help is not worth reporting.
-pub fn clap_error(err: clap::Error, args: &[std::ffi::OsString]) -> ! {
-    let _ = err.print();
-    let status = match err.exit_code() {
-        USAGE => crate::cli::usage_status_of(args),
-        other => other,
-    };
-    std::process::exit(status);
-}

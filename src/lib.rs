@@ -15,5 +15,6 @@ pub mod logging;
 pub mod mail;
 pub mod net;
 pub mod process;
+pub mod reactor;
 pub mod size;
 pub mod tabular;

@@ -14,7 +14,22 @@ use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
 use tracing_subscriber::registry::LookupSpan;
 
-use crate::cli::{GlobalArgs, LogFormat};
+/// How log lines are written to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// `time - [LEVEL] [thread] (module:line) message`
+    Text,
+    /// One JSON object per line
+    Json,
+}
+
+/// What the command line asked of logging: the level (`-v` count or `-q`) and the format.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub verbose: u8,
+    pub quiet: bool,
+    pub format: LogFormat,
+}
 
 /// The environment variable that overrides the level chosen by `-v`/`-q`.
 pub const FILTER_ENV: &str = "TACKLE_LOG";
@@ -27,14 +42,14 @@ pub fn is_json() -> bool {
 }
 
 /// Installs the global logger. Safe to call once per process.
-pub fn init(global: &GlobalArgs) {
-    let _ = FORMAT.set(global.log_format);
+pub fn init(settings: Settings) {
+    let _ = FORMAT.set(settings.format);
     let filter = EnvFilter::try_from_env(FILTER_ENV)
-        .unwrap_or_else(|_| EnvFilter::new(default_level(global)));
+        .unwrap_or_else(|_| EnvFilter::new(default_level(settings)));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr);
-    let installed = match global.log_format {
+    let installed = match settings.format {
         LogFormat::Text => builder.event_format(RecipeFormat).try_init(),
         LogFormat::Json => builder
             .json()
@@ -47,11 +62,11 @@ pub fn init(global: &GlobalArgs) {
     drop(installed);
 }
 
-fn default_level(global: &GlobalArgs) -> &'static str {
-    if global.quiet {
+fn default_level(settings: Settings) -> &'static str {
+    if settings.quiet {
         return "error";
     }
-    match global.verbose {
+    match settings.verbose {
         0 => "warn",
         1 => "info",
         2 => "debug",

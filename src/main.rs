@@ -5,9 +5,9 @@ fn main() {
     let args: Vec<_> = std::env::args_os().collect();
     let cli = match tackle::cli::parse(&args) {
         Ok(cli) => cli,
-        Err(err) => tackle::exit::clap_error(err, &args),
+        Err(err) => tackle::cli::exit_on_parse_error(err, &args),
     };
-    tackle::logging::init(&cli.global);
+    tackle::logging::init(cli.global.log_settings());
     let name = cli.command.name();
     let result = cli.command.run();
     std::process::exit(tackle::exit::status_of(name, result));

@@ -433,9 +433,9 @@ fn one_reactor_serves_time_and_echo_together() {
     use tackle::daytime::server::{TimeConfig, TimeService};
     use tackle::net::args::ListenSpec;
     use tackle::net::listen::ListenOptions;
-    use tackle::net::reactor::Reactor;
     use tackle::net::server::{Bound, Packet, ServerConfig, Service, Shared, add_socket, bind_one};
     use tackle::net::stream::{Output, Session, Step};
+    use tackle::reactor::Reactor;
 
     /// A minimal echo service: datagrams and stream bytes go back as they came.
     #[derive(Clone)]
@@ -491,7 +491,7 @@ fn one_reactor_serves_time_and_echo_together() {
     .expect("echo");
 
     /// Stops the loop when the client is done, even if it panicked, so the test cannot hang.
-    struct StopOnDrop(tackle::net::reactor::StopHandle);
+    struct StopOnDrop(tackle::reactor::StopHandle);
     impl Drop for StopOnDrop {
         fn drop(&mut self) {
             let _ = self.0.request_stop();

@@ -60,9 +60,9 @@ use mio::{Interest, Registry, Token};
 
 use super::args::ListenSpec;
 use super::listen::{ListenOptions, SocketFile, announce, bind_tcp, bind_udp, bind_unix};
-use super::reactor::{Action, Context, Handler, Reactor, StopHandle};
 use super::signals::ShutdownOnSignal;
 use super::stream::{Connection, Session, StreamSocket};
+use crate::reactor::{Action, Context, Handler, Reactor, StopHandle};
 
 /// How long accepting pauses after the process ran out of file descriptors.
 const ACCEPT_RETRY: Duration = Duration::from_millis(100);

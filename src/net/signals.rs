@@ -8,7 +8,7 @@ use mio::{Interest, Registry, Token};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 
-use super::reactor::{Action, Context, Handler, StopHandle};
+use crate::reactor::{Action, Context, Handler, StopHandle};
 
 /// A handler that turns SIGINT and SIGTERM into a graceful shutdown.
 pub struct ShutdownOnSignal {

@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 use mio::event::{Event, Source};
 use mio::{Interest, Registry, Token};
 
-use super::reactor::{Action, Context, Handler};
 use super::server::{Shared, Stats};
+use crate::reactor::{Action, Context, Handler};
 
 /// How long a connection that is done sending waits for the peer's end of stream before it
 /// closes anyway. Closing with unread input makes the kernel send RST, which can destroy the

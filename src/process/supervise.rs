@@ -1,4 +1,4 @@
-//! One run of the child, supervised on the shared reactor (`crate::net::reactor`).
+//! One run of the child, supervised on the shared reactor (`crate::reactor`).
 //!
 //! Handlers:
 //! - [`ChildExit`] learns of the child's exit from a pidfd (readable when it exits; or, on
@@ -41,8 +41,8 @@ use signal_hook_mio::v1_0::Signals;
 
 use super::capture::{Capture, Overflow, Reads};
 use super::{Config, Input, Output, spawn};
-use crate::net::reactor::{Action, Context, Handler, Notifier, Reactor};
 use crate::process::signal::signal_name;
+use crate::reactor::{Action, Context, Handler, Notifier, Reactor};
 
 /// How long to keep reading pipes that are still open after the command has exited.
 pub const PIPE_GRACE: Duration = Duration::from_millis(500);
