@@ -18,3 +18,4 @@ pub mod process;
 pub mod reactor;
 pub mod size;
 pub mod tabular;
+pub mod tls;
