@@ -16,6 +16,7 @@ pub mod mail;
 pub mod net;
 pub mod process;
 pub mod reactor;
+pub mod secret;
 pub mod size;
 pub mod tabular;
 pub mod tls;
