@@ -19,8 +19,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use mio::event::Event;
-use mio::{Events, Poll, Registry, Token, Waker};
+use mio::event::{Event, Source};
+use mio::{Events, Interest, Poll, Registry, Token, Waker};
 use slab::Slab;
 
 /// The size of the loop's shared read buffer: one per loop, never one per connection.
@@ -40,11 +40,28 @@ pub enum Action {
 
 /// Something registered with the reactor.
 pub trait Handler {
+    /// The source this handler waits on and the readiness it wants from it; `None` (the
+    /// default) for a handler that only has a timer. The default [`Handler::register`] and
+    /// [`Handler::deregister`] use it.
+    fn source(&mut self) -> Option<(&mut dyn Source, Interest)> {
+        None
+    }
+
     /// Registers the handler's source(s) with `registry` under `token`.
-    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()>;
+    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
+        match self.source() {
+            Some((source, interest)) => registry.register(source, token, interest),
+            None => Ok(()),
+        }
+    }
 
     /// Deregisters the handler's source(s); called once, just before the handler is dropped.
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()>;
+    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+        match self.source() {
+            Some((source, _)) => registry.deregister(source),
+            None => Ok(()),
+        }
+    }
 
     /// Called once right after registration, with a context: set a first timer, send a
     /// greeting, or take a notifier.
@@ -482,11 +499,8 @@ mod tests {
     }
 
     impl Handler for PipeReader {
-        fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-            registry.register(&mut self.pipe, token, Interest::READABLE)
-        }
-        fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-            registry.deregister(&mut self.pipe)
+        fn source(&mut self) -> Option<(&mut dyn Source, Interest)> {
+            Some((&mut self.pipe, Interest::READABLE))
         }
         fn started(&mut self, cx: &mut Context<'_>) -> Action {
             cx.set_timer_after(Duration::from_millis(1));

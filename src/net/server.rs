@@ -724,12 +724,8 @@ fn is_out_of_resources(e: &io::Error) -> bool {
 }
 
 impl<A: Acceptor, S: Service> Handler for StreamListener<A, S> {
-    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-        registry.register(&mut self.acceptor, token, Interest::READABLE)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        registry.deregister(&mut self.acceptor)
+    fn source(&mut self) -> Option<(&mut dyn Source, Interest)> {
+        Some((&mut self.acceptor, Interest::READABLE))
     }
 
     fn started(&mut self, cx: &mut Context<'_>) -> Action {
@@ -810,12 +806,8 @@ fn is_loop_risk(from: SocketAddr, allow_low_ports: bool) -> bool {
 }
 
 impl<S: Service> Handler for Datagrams<S> {
-    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-        registry.register(&mut self.socket, token, Interest::READABLE)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        registry.deregister(&mut self.socket)
+    fn source(&mut self) -> Option<(&mut dyn Source, Interest)> {
+        Some((&mut self.socket, Interest::READABLE))
     }
 
     fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
@@ -870,14 +862,6 @@ impl RateLogger {
 }
 
 impl Handler for RateLogger {
-    fn register(&mut self, _registry: &Registry, _token: Token) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn deregister(&mut self, _registry: &Registry) -> io::Result<()> {
-        Ok(())
-    }
-
     fn started(&mut self, cx: &mut Context<'_>) -> Action {
         self.last_at = cx.now();
         cx.set_timer_after(self.every);

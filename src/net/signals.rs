@@ -3,8 +3,8 @@
 
 use std::io;
 
-use mio::event::Event;
-use mio::{Interest, Registry, Token};
+use mio::Interest;
+use mio::event::{Event, Source};
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 
@@ -29,12 +29,8 @@ impl ShutdownOnSignal {
 }
 
 impl Handler for ShutdownOnSignal {
-    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-        registry.register(&mut self.signals, token, Interest::READABLE)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        registry.deregister(&mut self.signals)
+    fn source(&mut self) -> Option<(&mut dyn Source, Interest)> {
+        Some((&mut self.signals, Interest::READABLE))
     }
 
     fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {

@@ -482,8 +482,8 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
 }
 
 impl<S: StreamSocket, P: Session> Handler for Connection<S, P> {
-    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-        registry.register(&mut self.stream, token, Interest::READABLE)
+    fn source(&mut self) -> Option<(&mut dyn Source, Interest)> {
+        Some((&mut self.stream, Interest::READABLE))
     }
 
     fn deregister(&mut self, registry: &Registry) -> io::Result<()> {

@@ -33,7 +33,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use mio::event::Event;
+use mio::event::{Event, Source};
 use mio::unix::SourceFd;
 use mio::unix::pipe::{Receiver, Sender};
 use mio::{Interest, Registry, Token};
@@ -646,12 +646,8 @@ impl OutputReader {
 }
 
 impl Handler for OutputReader {
-    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-        registry.register(&mut self.pipe, token, Interest::READABLE)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        registry.deregister(&mut self.pipe)
+    fn source(&mut self) -> Option<(&mut dyn Source, Interest)> {
+        Some((&mut self.pipe, Interest::READABLE))
     }
 
     fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
@@ -716,12 +712,8 @@ impl InputWriter {
 }
 
 impl Handler for InputWriter {
-    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-        registry.register(&mut self.pipe, token, Interest::WRITABLE)
-    }
-
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        registry.deregister(&mut self.pipe)
+    fn source(&mut self) -> Option<(&mut dyn Source, Interest)> {
+        Some((&mut self.pipe, Interest::WRITABLE))
     }
 
     fn started(&mut self, _cx: &mut Context<'_>) -> Action {
