@@ -3,10 +3,19 @@
 //!
 //! `-v`/`-q` pick the level; `TACKLE_LOG` (an `EnvFilter` directive such as `debug` or
 //! `tackle::net=trace`) overrides them. `--log-format json` writes one JSON object per line.
+//!
+//! Lines are written to stderr as they come, except while a server's event loop runs
+//! ([`write_without_blocking`]): then they go through a bounded queue that a thread of its own
+//! writes out, so a stuck stderr (`-v 2>&1 | less`, paused) never stalls the loop. When the
+//! queue is full, lines are dropped and counted, and a warning says how many once stderr moves
+//! again.
 
+use std::collections::VecDeque;
 use std::fmt;
-use std::io;
-use std::sync::OnceLock;
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
+use std::time::Duration;
 
 use tracing::{Event, Subscriber};
 use tracing_subscriber::EnvFilter;
@@ -48,7 +57,8 @@ pub fn init(settings: Settings) {
         .unwrap_or_else(|_| EnvFilter::new(default_level(settings)));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(io::stderr);
+        .with_writer(|| StderrLine)
+        .with_ansi(false);
     let installed = match settings.format {
         LogFormat::Text => builder.event_format(RecipeFormat).try_init(),
         LogFormat::Json => builder
@@ -60,6 +70,141 @@ pub fn init(settings: Settings) {
     };
     // A second init (only possible in tests that call into the library) keeps the first.
     drop(installed);
+}
+
+/// How many bytes of log lines may wait for a stuck stderr before lines are dropped.
+const QUEUE_BYTES: usize = 256 * 1024;
+
+/// Whether lines go through the queue.
+static QUEUED: AtomicBool = AtomicBool::new(false);
+static QUEUE: OnceLock<LogQueue> = OnceLock::new();
+
+#[derive(Default)]
+struct LogQueue {
+    state: Mutex<QueueState>,
+    /// Signals the writer thread that lines are waiting.
+    waiting: Condvar,
+    /// Signals [`flush`] that the queue is empty.
+    empty: Condvar,
+}
+
+#[derive(Default)]
+struct QueueState {
+    lines: VecDeque<Vec<u8>>,
+    bytes: usize,
+    dropped: u64,
+    writing: bool,
+}
+
+impl LogQueue {
+    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn push(&self, line: &[u8]) {
+        let mut state = self.lock();
+        if state.bytes + line.len() > QUEUE_BYTES {
+            state.dropped += 1;
+            return;
+        }
+        state.bytes += line.len();
+        state.lines.push_back(line.to_vec());
+        drop(state);
+        self.waiting.notify_one();
+    }
+
+    /// The writer thread: blocks on stderr so that nobody else has to.
+    fn write_out(&self) {
+        loop {
+            let mut state = self.lock();
+            while state.lines.is_empty() {
+                state = self
+                    .waiting
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            let lines = std::mem::take(&mut state.lines);
+            state.bytes = 0;
+            state.writing = true;
+            drop(state);
+            let mut stderr = io::stderr().lock();
+            for line in &lines {
+                let _ = stderr.write_all(line);
+            }
+            drop(stderr);
+            let mut state = self.lock();
+            state.writing = false;
+            let dropped = std::mem::take(&mut state.dropped);
+            let empty = state.lines.is_empty();
+            drop(state);
+            if dropped > 0 {
+                tracing::warn!(
+                    dropped,
+                    "{dropped} log line(s) dropped: stderr was not being read"
+                );
+            }
+            if empty {
+                self.empty.notify_all();
+            }
+        }
+    }
+}
+
+/// From now on, log lines never block the caller (see the module docs). For servers, once
+/// their listeners are set up; [`flush`] before writing anything else to stderr.
+pub fn write_without_blocking() {
+    let mut started = false;
+    let queue = QUEUE.get_or_init(|| {
+        started = true;
+        LogQueue::default()
+    });
+    if started {
+        let spawned = std::thread::Builder::new()
+            .name("log-writer".to_owned())
+            .spawn(move || queue.write_out());
+        if spawned.is_err() {
+            return; // keep writing directly
+        }
+    }
+    QUEUED.store(true, Ordering::SeqCst);
+}
+
+/// Waits (up to a few seconds) until queued lines are written, and writes directly again.
+pub fn flush() {
+    QUEUED.store(false, Ordering::SeqCst);
+    let Some(queue) = QUEUE.get() else {
+        return;
+    };
+    let mut state = queue.lock();
+    while !state.lines.is_empty() || state.writing {
+        let (next, timeout) = queue
+            .empty
+            .wait_timeout(state, Duration::from_secs(5))
+            .unwrap_or_else(PoisonError::into_inner);
+        state = next;
+        if timeout.timed_out() {
+            return;
+        }
+    }
+}
+
+/// One formatted log line on its way to stderr (the formatter writes a line in one call).
+struct StderrLine;
+
+impl Write for StderrLine {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match QUEUE.get() {
+            Some(queue) if QUEUED.load(Ordering::Relaxed) => {
+                queue.push(buf);
+                Ok(buf.len())
+            }
+            _ => io::stderr().write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 fn default_level(settings: Settings) -> &'static str {

@@ -431,10 +431,10 @@ fn one_reactor_serves_time_and_echo_together() {
 
     use tackle::daytime::reply::{Format, Zone};
     use tackle::daytime::server::{TimeConfig, TimeService};
-    use tackle::net::args::ListenSpec;
-    use tackle::net::listen::ListenOptions;
-    use tackle::net::server::{Bound, Packet, ServerConfig, Service, Shared, add_socket, bind_one};
-    use tackle::net::stream::{Output, Session, Step};
+    use tackle::net::datagram::Packet;
+    use tackle::net::listen::{Bound, ListenOptions, ListenSpec, bind_one};
+    use tackle::net::server::{ServerSettings, ServerShared, Service, add_socket};
+    use tackle::net::stream::{Session, SessionOutput, Step};
     use tackle::reactor::Reactor;
 
     /// A minimal echo service: datagrams and stream bytes go back as they came.
@@ -442,7 +442,7 @@ fn one_reactor_serves_time_and_echo_together() {
     struct Echo;
     struct EchoBytes;
     impl Session for EchoBytes {
-        fn received(&mut self, data: &[u8], out: &mut Output<'_>) -> Step {
+        fn received(&mut self, data: &[u8], out: &mut SessionOutput<'_>) -> Step {
             out.send(data);
             Step::Continue
         }
@@ -458,35 +458,36 @@ fn one_reactor_serves_time_and_echo_together() {
     }
 
     let options = ListenOptions::default();
-    let any = "127.0.0.1:0".parse().expect("addr");
+    let any: SocketAddr = "127.0.0.1:0".parse().expect("addr");
     let bind = |spec| bind_one(&spec, &options).expect("bind");
     let local = |bound: &Bound| match bound {
         Bound::Udp(socket) => socket.local_addr().expect("addr"),
-        Bound::Tcp(listener) => listener.local_addr().expect("addr"),
+        Bound::Tcp(listener) | Bound::Tls(listener) => listener.local_addr().expect("addr"),
         Bound::Unix(..) => unreachable!("no Unix listener here"),
     };
     let (time_udp, time_tcp, echo_udp) = (
-        bind(ListenSpec::Udp(any)),
-        bind(ListenSpec::Tcp(any)),
-        bind(ListenSpec::Udp(any)),
+        bind(ListenSpec::Udp(any.into())),
+        bind(ListenSpec::Tcp(any.into())),
+        bind(ListenSpec::Udp(any.into())),
     );
     let addrs = (local(&time_udp), local(&time_tcp), local(&echo_udp));
 
     let mut reactor = Reactor::new().expect("reactor");
     reactor.set_drain(Duration::ZERO);
-    let shared = Shared::new(&ServerConfig::default());
+    let shared = std::sync::Arc::new(ServerShared::for_settings(&ServerSettings::default()));
     let time = Rc::new(RefCell::new(TimeService::new(TimeConfig {
         format: Format::Unix,
         zone: Zone::Utc,
         rate_limit: 100,
     })));
-    add_socket(&mut reactor, time_udp, &time, &shared).expect("time over UDP");
-    add_socket(&mut reactor, time_tcp, &time, &shared).expect("time over TCP");
+    add_socket(&mut reactor, time_udp, &time, &shared, None).expect("time over UDP");
+    add_socket(&mut reactor, time_tcp, &time, &shared, None).expect("time over TCP");
     add_socket(
         &mut reactor,
         echo_udp,
         &Rc::new(RefCell::new(Echo)),
         &shared,
+        None,
     )
     .expect("echo");
 

@@ -1,19 +1,21 @@
 //! `tackle serve-echo`: TCP, UDP and Unix-socket echo servers in one event loop.
 //!
 //! The recipes' echo servers (blocking, threaded, select, selectors, socketserver, Unix
-//! domain, HMAC-authenticated) done once: this file turns the flags into a validated
-//! [`ServerConfig`] and an echo [`Service`]; `net::server` does the rest.
+//! domain, HMAC-authenticated, SSL mixin) done once: this file turns the flags into
+//! validated [`ServerSettings`] and an echo [`Service`]; `net::server` does the rest.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context as _;
-
 use crate::exit;
-use crate::net::args::{AllListeners, ListenSpec, ServerArgs, parse_positive_duration};
-use crate::net::auth::{AuthConfig, Authenticated};
-use crate::net::server::{Packet, ServerConfig, Service, run_server};
-use crate::net::stream::{Output, Session, Step};
+use crate::net::args::{AllListeners, ServerArgs, parse_positive_duration};
+use crate::net::auth::{AuthConfig, AuthKey, Authenticated};
+use crate::net::datagram::Packet;
+use crate::net::listen::Proto;
+use crate::net::server::{ServerSettings, Service, run_server};
+use crate::net::stats::SummaryStyle;
+use crate::net::stream::{Session, SessionOutput, Step};
+use crate::secret::FilePolicy;
 use crate::size::parse_memory_size;
 
 /// The port used when no listener flag is given.
@@ -27,7 +29,9 @@ Examples:
   tackle serve-echo                      # TCP and UDP on 127.0.0.1:5566
   tackle serve-echo --tcp 0 --udp '[::1]:7007' --unix /tmp/echo.sock
   printf hi | nc -N 127.0.0.1 5566       # talk to it: prints hi
-  TACKLE_KEY=s3cret tackle serve-echo --tcp 7000 --auth-key-env TACKLE_KEY";
+  TACKLE_KEY=s3cret tackle serve-echo --tcp 7000 --auth-key-env TACKLE_KEY
+  tackle serve-echo --tls 0 --tls-cert cert.pem --tls-key key.pem
+  openssl s_client -connect 127.0.0.1:PORT -quiet   # talk to it over TLS";
 
 /// TCP, UDP and Unix-socket echo servers in one event loop.
 ///
@@ -72,6 +76,10 @@ pub struct Args {
     #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_positive_duration,
           help_heading = AUTH)]
     pub auth_timeout: Duration,
+
+    /// Use a key file that group or others can read (refused by default)
+    #[arg(long, help_heading = AUTH)]
+    pub allow_readable_secrets: bool,
 }
 
 fn parse_buffer_size(text: &str) -> Result<usize, String> {
@@ -84,48 +92,45 @@ fn parse_buffer_size(text: &str) -> Result<usize, String> {
 
 /// Runs `tackle serve-echo`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let auth = auth_config(&args)?;
-    let listeners = args.listen.or_loopback(DEFAULT_PORT);
-    if auth.is_some()
-        && let Some(udp) = listeners.iter().find(|l| matches!(l, ListenSpec::Udp(_)))
-    {
-        return Err(exit::usage(format!(
-            "{}: UDP cannot be authenticated (a datagram has no connection to hold a \
-             challenge); use --tcp or --unix with --auth-key-file/--auth-key-env",
-            udp.flag()
-        )));
+    let listeners = args.listen.resolve(DEFAULT_PORT)?;
+    if args.auth_key_file.is_some() || args.auth_key_env.is_some() {
+        if let Some(udp) = listeners.iter().find(|l| l.proto() == Proto::Udp) {
+            return Err(exit::usage(format!(
+                "{}: UDP cannot be authenticated (a datagram has no connection to hold a \
+                 challenge); use --tcp, --tls or --unix with --auth-key-file/--auth-key-env",
+                udp.flag()
+            )));
+        }
     }
-    let config = ServerConfig {
+    let mut settings = args.server.settings(listeners)?;
+    let auth = auth_config(&args)?;
+    settings.listen.unix_mode = args.listen.unix_mode;
+    let settings = ServerSettings {
         idle_timeout: args.idle_timeout,
         nodelay: !args.no_nodelay,
         max_buffer: args.max_buffer,
         name: "serve-echo",
-        ..args.server.config(listeners)
+        summary: SummaryStyle {
+            json: crate::logging::is_json(),
+            auth: true,
+            tls: false,
+        },
+        ..settings
     };
-    run_server(config, Echo { auth })
+    run_server(settings, Echo { auth })
 }
 
 /// Reads the HMAC key named by --auth-key-file or --auth-key-env, if any.
 fn auth_config(args: &Args) -> anyhow::Result<Option<AuthConfig>> {
     let key = if let Some(path) = &args.auth_key_file {
-        let key = std::fs::read(path)
-            .with_context(|| format!("--auth-key-file {}: cannot read the key", path.display()))?;
-        if key.is_empty() {
-            return Err(exit::usage(format!(
-                "--auth-key-file {}: the key file is empty",
-                path.display()
-            )));
-        }
-        key
+        let policy = if args.allow_readable_secrets {
+            FilePolicy::AllowReadable
+        } else {
+            FilePolicy::OwnerOnly
+        };
+        AuthKey::from_file(path, policy)?
     } else if let Some(var) = &args.auth_key_env {
-        let key = std::env::var_os(var)
-            .ok_or_else(|| exit::usage(format!("--auth-key-env {var}: the variable is not set")))?;
-        if key.is_empty() {
-            return Err(exit::usage(format!(
-                "--auth-key-env {var}: the variable is empty"
-            )));
-        }
-        std::os::unix::ffi::OsStringExt::into_vec(key)
+        AuthKey::from_env(var)?
     } else {
         return Ok(None);
     };
@@ -148,38 +153,45 @@ enum EchoSession {
 struct EchoBytes;
 
 impl Session for EchoBytes {
-    fn received(&mut self, data: &[u8], out: &mut Output<'_>) -> Step {
+    fn received(&mut self, data: &[u8], out: &mut SessionOutput<'_>) -> Step {
         out.send(data);
         Step::Continue
     }
 }
 
 impl Session for EchoSession {
-    fn start(&mut self, out: &mut Output<'_>) -> Step {
+    fn start(&mut self, out: &mut SessionOutput<'_>) -> Step {
         match self {
             EchoSession::Open(s) => s.start(out),
             EchoSession::Authenticated(s) => s.start(out),
         }
     }
 
-    fn received(&mut self, data: &[u8], out: &mut Output<'_>) -> Step {
+    fn received(&mut self, data: &[u8], out: &mut SessionOutput<'_>) -> Step {
         match self {
             EchoSession::Open(s) => s.received(data, out),
             EchoSession::Authenticated(s) => s.received(data, out),
         }
     }
 
-    fn peer_closed(&mut self, out: &mut Output<'_>) -> Step {
+    fn peer_closed(&mut self, out: &mut SessionOutput<'_>) -> Step {
         match self {
             EchoSession::Open(s) => s.peer_closed(out),
             EchoSession::Authenticated(s) => s.peer_closed(out),
         }
     }
 
-    fn deadline(&mut self, out: &mut Output<'_>) -> Step {
+    fn deadline(&mut self, out: &mut SessionOutput<'_>) -> Step {
         match self {
             EchoSession::Open(s) => s.deadline(out),
             EchoSession::Authenticated(s) => s.deadline(out),
+        }
+    }
+
+    fn is_handshaking(&self) -> bool {
+        match self {
+            EchoSession::Open(s) => s.is_handshaking(),
+            EchoSession::Authenticated(s) => s.is_handshaking(),
         }
     }
 }

@@ -13,9 +13,10 @@ use std::time::Instant;
 
 use jiff::Timestamp;
 
+use crate::net::datagram::Packet;
 use crate::net::rate_limit::{DEFAULT_MAX_SOURCES, RateLimiter};
-use crate::net::server::{Packet, Service};
-use crate::net::stream::{Output, Session, Step};
+use crate::net::server::Service;
+use crate::net::stream::{Session, SessionOutput, Step};
 
 use super::reply::{Format, Replies, Zone};
 
@@ -104,12 +105,12 @@ pub struct TimeSession {
 }
 
 impl Session for TimeSession {
-    fn start(&mut self, out: &mut Output<'_>) -> Step {
+    fn start(&mut self, out: &mut SessionOutput<'_>) -> Step {
         out.send(&self.reply);
         Step::Finish
     }
 
-    fn received(&mut self, _data: &[u8], _out: &mut Output<'_>) -> Step {
+    fn received(&mut self, _data: &[u8], _out: &mut SessionOutput<'_>) -> Step {
         // Not a request: the reply is already on its way.
         Step::Finish
     }

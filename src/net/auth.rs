@@ -5,58 +5,163 @@
 //! HMAC-SHA256(key, challenge), 32 bytes, before the deadline. The answer is checked in
 //! constant time. On success the inner session starts (bytes the client sent after its answer
 //! go straight to it); on a wrong answer or silence the connection is closed with nothing
-//! more sent, and the failure is logged at warn with the peer address and counted.
+//! more sent, and the failure is counted and logged at warn with the peer address (at most
+//! one warning a second, saying how many failed meanwhile).
+//!
+//! The key ([`AuthKey`]) is read once, from a file only its owner can read or from an
+//! environment variable that is then removed, checked for length, and turned into the keyed
+//! HMAC state at once: each connection clones that state instead of hashing the key again.
+//! The client side of the handshake (`connect`) answers with [`AuthKey::answer`].
 
+use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
-use super::stream::{Output, Session, Step};
+use super::stream::{Session, SessionOutput, Step};
+use crate::exit;
+use crate::secret::{self, FilePolicy, Secret};
 
 /// Length of the challenge and of the answer.
 pub const CHALLENGE_LEN: usize = 32;
+
+/// Keys shorter than this are refused: a 1-byte key falls to 256 guesses from one captured
+/// exchange.
+pub const MIN_KEY_LEN: usize = 4;
+
+/// Keys shorter than this get a warning at start.
+pub const WEAK_KEY_LEN: usize = 16;
 
 type HmacSha256 = Hmac<Sha256>;
 
 /// HMAC-SHA256 of `challenge` under `key`: what a client must answer.
 pub fn answer(key: &[u8], challenge: &[u8]) -> [u8; CHALLENGE_LEN] {
-    keyed_mac(key, challenge).finalize().into_bytes().into()
-}
-
-/// The HMAC of `challenge` under `key`, to finalize or to verify an answer against.
-fn keyed_mac(key: &[u8], challenge: &[u8]) -> HmacSha256 {
     let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(challenge);
-    mac
+    mac.finalize().into_bytes().into()
 }
 
-/// The shared secret and how long a client has to answer.
+/// A shared HMAC key, ready to use: the keyed state is computed once. The key bytes
+/// themselves are wiped as soon as that is done.
 #[derive(Clone)]
+pub struct AuthKey {
+    keyed: HmacSha256,
+    len: usize,
+}
+
+impl AuthKey {
+    /// A key from these bytes; refuses an empty key and one under [`MIN_KEY_LEN`] bytes.
+    /// `source` names where it came from, for the messages (`--auth-key-file key`).
+    pub fn new(key: Secret, source: &str) -> anyhow::Result<AuthKey> {
+        if key.is_empty() {
+            return Err(exit::usage(format!("{source}: the key is empty")));
+        }
+        if key.len() < MIN_KEY_LEN {
+            return Err(exit::usage(format!(
+                "{source}: the key is {} byte(s); use at least {MIN_KEY_LEN} (better 32 random \
+                 bytes: head -c 32 /dev/urandom > key)",
+                key.len()
+            )));
+        }
+        if key.len() < WEAK_KEY_LEN {
+            tracing::warn!(
+                "{source}: the key is only {} bytes; one captured exchange lets an attacker \
+                 guess it offline: use at least {WEAK_KEY_LEN} random bytes",
+                key.len()
+            );
+        }
+        let keyed =
+            HmacSha256::new_from_slice(key.expose()).expect("HMAC takes keys of any length");
+        Ok(AuthKey {
+            keyed,
+            len: key.len(),
+        })
+    }
+
+    /// Reads the key from `path` (its bytes exactly as stored), refusing under
+    /// [`FilePolicy::OwnerOnly`] a file that group or others may read; then keeps this
+    /// process out of core dumps.
+    pub fn from_file(path: &Path, policy: FilePolicy) -> anyhow::Result<AuthKey> {
+        let source = format!("--auth-key-file {}", path.display());
+        let key = match secret::read_file(path, policy) {
+            Ok(key) => key,
+            Err(e @ secret::SecretError::Unreadable { .. }) => {
+                return Err(exit::failure(
+                    exit::FAILURE,
+                    format!("{source}: cannot read the key: {e}"),
+                ));
+            }
+            Err(e) => {
+                return Err(exit::failure(
+                    exit::FAILURE,
+                    format!("--auth-key-file: {e}"),
+                ));
+            }
+        };
+        secret::forbid_core_dumps();
+        AuthKey::new(key, &source)
+    }
+
+    /// Takes the key from environment variable `var` and removes the variable; then keeps
+    /// this process out of core dumps.
+    pub fn from_env(var: &str) -> anyhow::Result<AuthKey> {
+        let source = format!("--auth-key-env {var}");
+        let key = secret::take_env(var)
+            .map_err(|_| exit::usage(format!("{source}: the variable is not set")))?;
+        secret::forbid_core_dumps();
+        AuthKey::new(key, &source)
+    }
+
+    /// The key's length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Never true: an empty key is refused when it is made.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The answer to `challenge`: what the client side of the handshake sends.
+    pub fn answer(&self, challenge: &[u8]) -> [u8; CHALLENGE_LEN] {
+        self.mac_of(challenge).finalize().into_bytes().into()
+    }
+
+    /// Whether `answer` is the right one for `challenge`, compared in constant time.
+    pub fn verify(&self, challenge: &[u8], answer: &[u8]) -> bool {
+        self.mac_of(challenge).verify_slice(answer).is_ok()
+    }
+
+    fn mac_of(&self, challenge: &[u8]) -> HmacSha256 {
+        let mut mac = self.keyed.clone();
+        mac.update(challenge);
+        mac
+    }
+}
+
+impl std::fmt::Debug for AuthKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the key.
+        write!(f, "<HMAC key, {} bytes>", self.len)
+    }
+}
+
+/// The shared key and how long a client has to answer.
+#[derive(Debug, Clone)]
 pub struct AuthConfig {
-    key: Arc<[u8]>,
+    key: Arc<AuthKey>,
     timeout: Duration,
 }
 
 impl AuthConfig {
-    /// A handshake with this key (not empty: checked by the caller) and answer timeout.
-    pub fn new(key: Vec<u8>, timeout: Duration) -> AuthConfig {
+    /// A handshake with this key and answer timeout.
+    pub fn new(key: AuthKey, timeout: Duration) -> AuthConfig {
         AuthConfig {
-            key: key.into(),
+            key: Arc::new(key),
             timeout,
         }
-    }
-}
-
-impl std::fmt::Debug for AuthConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // Never print the key.
-        f.debug_struct("AuthConfig")
-            .field("key", &format_args!("<{} bytes>", self.key.len()))
-            .field("timeout", &self.timeout)
-            .finish()
     }
 }
 
@@ -81,25 +186,24 @@ impl<P: Session> Authenticated<P> {
         }
     }
 
-    fn fail(&self, out: &mut Output<'_>, why: &str) -> Step {
-        tracing::warn!("authentication failed for {}: {why}", out.peer());
-        out.stats().auth_failures.fetch_add(1, Ordering::Relaxed);
+    fn fail(&self, out: &mut SessionOutput<'_>, why: &str) -> Step {
+        out.report_auth_failure(why);
         Step::Close
     }
 }
 
 impl<P: Session> Session for Authenticated<P> {
-    fn start(&mut self, out: &mut Output<'_>) -> Step {
+    fn start(&mut self, out: &mut SessionOutput<'_>) -> Step {
         if let Err(e) = getrandom::fill(&mut self.challenge) {
             tracing::error!("no randomness for an authentication challenge: {e}");
             return Step::Close;
         }
         out.send(&self.challenge);
-        out.set_deadline(Some(out.now() + self.config.timeout));
+        out.set_deadline(out.now().checked_add(self.config.timeout));
         Step::Continue
     }
 
-    fn received(&mut self, data: &[u8], out: &mut Output<'_>) -> Step {
+    fn received(&mut self, data: &[u8], out: &mut SessionOutput<'_>) -> Step {
         if self.passed {
             return self.inner.received(data, out);
         }
@@ -108,34 +212,39 @@ impl<P: Session> Session for Authenticated<P> {
         if self.answer.len() < CHALLENGE_LEN {
             return Step::Continue;
         }
-        let mac = keyed_mac(&self.config.key, &self.challenge);
-        // verify_slice compares in constant time.
-        if mac.verify_slice(&self.answer).is_err() {
+        if !self.config.key.verify(&self.challenge, &self.answer) {
             return self.fail(out, "wrong digest");
         }
         self.passed = true;
         self.answer = Vec::new();
         out.set_deadline(None);
-        tracing::debug!("{} authenticated", out.peer());
+        if !out.handshake_complete() {
+            return Step::Close;
+        }
+        tracing::debug!(peer = out.peer(), "authenticated");
         match self.inner.start(out) {
             Step::Continue if take < data.len() => self.inner.received(&data[take..], out),
             step => step,
         }
     }
 
-    fn peer_closed(&mut self, out: &mut Output<'_>) -> Step {
+    fn peer_closed(&mut self, out: &mut SessionOutput<'_>) -> Step {
         if self.passed {
             return self.inner.peer_closed(out);
         }
         self.fail(out, "closed before answering the challenge")
     }
 
-    fn deadline(&mut self, out: &mut Output<'_>) -> Step {
+    fn deadline(&mut self, out: &mut SessionOutput<'_>) -> Step {
         if self.passed {
             return self.inner.deadline(out);
         }
         let why = format!("no answer within {:?}", self.config.timeout);
         self.fail(out, &why)
+    }
+
+    fn is_handshaking(&self) -> bool {
+        !self.passed
     }
 }
 
@@ -144,12 +253,13 @@ mod tests {
     use super::*;
     use crate::net::stream::TestOutput;
     use proptest::prelude::*;
+    use std::sync::atomic::Ordering;
 
     /// Echoes what it gets.
     struct Echo;
 
     impl Session for Echo {
-        fn received(&mut self, data: &[u8], out: &mut Output<'_>) -> Step {
+        fn received(&mut self, data: &[u8], out: &mut SessionOutput<'_>) -> Step {
             out.send(data);
             Step::Continue
         }
@@ -157,7 +267,8 @@ mod tests {
 
     /// Starts a handshake; returns the session, the output and the challenge sent.
     fn start(key: &[u8]) -> (Authenticated<Echo>, TestOutput, Vec<u8>) {
-        let config = AuthConfig::new(key.to_vec(), Duration::from_secs(5));
+        let key = AuthKey::new(Secret::new(key.to_vec()), "test").unwrap();
+        let config = AuthConfig::new(key, Duration::from_secs(5));
         let mut session = Authenticated::new(config, Echo);
         let mut out = TestOutput::default();
         assert_eq!(out.with(|o| session.start(o)), Step::Continue);
@@ -191,7 +302,7 @@ mod tests {
     proptest! {
         #[test]
         fn the_right_answer_in_any_pieces_opens_the_echo(
-            key in proptest::collection::vec(any::<u8>(), 1..80),
+            key in proptest::collection::vec(any::<u8>(), 4..80),
             payload in proptest::collection::vec(any::<u8>(), 0..200),
             cuts in proptest::collection::vec(any::<usize>(), 0..8),
         ) {
@@ -201,12 +312,12 @@ mod tests {
             prop_assert_eq!(feed(&mut session, &mut out, &input, &cuts), Step::Continue);
             prop_assert_eq!(&out.sent, &payload);
             prop_assert!(out.deadline.is_none());
-            prop_assert_eq!(out.stats.auth_failures.load(Ordering::Relaxed), 0);
+            prop_assert_eq!(out.stats().auth_failures.load(Ordering::Relaxed), 0);
         }
 
         #[test]
         fn a_wrong_answer_in_any_pieces_closes_with_nothing_echoed(
-            key in proptest::collection::vec(any::<u8>(), 1..80),
+            key in proptest::collection::vec(any::<u8>(), 4..80),
             flip in 0usize..CHALLENGE_LEN,
             cuts in proptest::collection::vec(any::<usize>(), 0..8),
         ) {
@@ -216,18 +327,32 @@ mod tests {
             input.extend_from_slice(b"not for you");
             prop_assert_eq!(feed(&mut session, &mut out, &input, &cuts), Step::Close);
             prop_assert!(out.sent.is_empty());
-            prop_assert_eq!(out.stats.auth_failures.load(Ordering::Relaxed), 1);
+            prop_assert_eq!(out.stats().auth_failures.load(Ordering::Relaxed), 1);
         }
     }
 
     #[test]
     fn silence_and_early_close_fail() {
-        let (mut session, mut out, _) = start(b"k");
+        let (mut session, mut out, _) = start(b"kkkk");
         assert_eq!(out.with(|o| session.deadline(o)), Step::Close);
-        let (mut session, mut out, _) = start(b"k");
+        let (mut session, mut out, _) = start(b"kkkk");
         assert_eq!(out.with(|o| session.received(b"short", o)), Step::Continue);
         assert_eq!(out.with(|o| session.peer_closed(o)), Step::Close);
-        assert_eq!(out.stats.auth_failures.load(Ordering::Relaxed), 1);
+        assert_eq!(out.stats().auth_failures.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn keys_under_four_bytes_are_refused_and_the_recipes_key_works() {
+        for short in [&b""[..], b"k", b"abc"] {
+            let err = AuthKey::new(Secret::new(short.to_vec()), "--auth-key-file key").unwrap_err();
+            assert!(err.to_string().contains("--auth-key-file key"), "{err}");
+        }
+        let key = AuthKey::new(Secret::new(b"peekaboo".to_vec()), "k").unwrap();
+        let challenge = [7u8; CHALLENGE_LEN];
+        assert_eq!(key.answer(&challenge), answer(b"peekaboo", &challenge));
+        assert!(key.verify(&challenge, &answer(b"peekaboo", &challenge)));
+        assert!(!key.verify(&challenge, &answer(b"peekabo0", &challenge)));
+        assert_eq!(format!("{key:?}"), "<HMAC key, 8 bytes>");
     }
 
     #[test]

@@ -1,28 +1,41 @@
-//! SIGINT/SIGTERM as events in the loop: the first one begins a graceful shutdown of this loop
-//! and of any other loops (threads) it was given; a second one ends everything at once.
+//! Signals as events in the loop: the first SIGINT/SIGTERM begins a graceful shutdown of this
+//! loop and of any other loops (threads) it was given; a second one ends everything at once.
+//! SIGHUP, when the server has something to reload (TLS certificates), calls the reload; it is
+//! left alone otherwise, so a hangup still ends a server started from a terminal.
 
 use std::io;
 
 use mio::Interest;
 use mio::event::{Event, Source};
-use signal_hook::consts::{SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook_mio::v1_0::Signals;
 
 use crate::reactor::{Action, Context, Handler, StopHandle};
 
-/// A handler that turns SIGINT and SIGTERM into a graceful shutdown.
+/// A handler that turns SIGINT and SIGTERM into a graceful shutdown, and SIGHUP into a reload.
 pub struct ShutdownOnSignal {
     signals: Signals,
     others: Vec<StopHandle>,
+    reload: Option<Box<dyn FnMut()>>,
     received: usize,
 }
 
 impl ShutdownOnSignal {
-    /// Catches SIGINT and SIGTERM; `others` are the loops on other threads to stop as well.
-    pub fn new(others: Vec<StopHandle>) -> io::Result<ShutdownOnSignal> {
+    /// Catches SIGINT and SIGTERM (and SIGHUP when there is a `reload`); `others` are the
+    /// loops on other threads to stop as well.
+    pub fn new(
+        others: Vec<StopHandle>,
+        reload: Option<Box<dyn FnMut()>>,
+    ) -> io::Result<ShutdownOnSignal> {
+        let signals = if reload.is_some() {
+            Signals::new([SIGINT, SIGTERM, SIGHUP])?
+        } else {
+            Signals::new([SIGINT, SIGTERM])?
+        };
         Ok(ShutdownOnSignal {
-            signals: Signals::new([SIGINT, SIGTERM])?,
+            signals,
             others,
+            reload,
             received: 0,
         })
     }
@@ -34,7 +47,14 @@ impl Handler for ShutdownOnSignal {
     }
 
     fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
-        for signal in self.signals.pending() {
+        let pending: Vec<i32> = self.signals.pending().collect();
+        for signal in pending {
+            if signal == SIGHUP {
+                if let Some(reload) = &mut self.reload {
+                    reload();
+                }
+                continue;
+            }
             self.received += 1;
             let stop_other: fn(&StopHandle) -> io::Result<()> = if self.received > 1 {
                 tracing::warn!("signal {signal} again: stopping without draining");

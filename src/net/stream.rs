@@ -7,6 +7,12 @@
 //! forever and never reads costs bounded memory. A peer that shuts down its write side gets
 //! everything it is owed, then our write side is shut down and the connection closes.
 //! A per-connection error (ECONNRESET, EPIPE) closes that connection only.
+//!
+//! Admission: a connection that needs a handshake first (TLS, or a session such as the HMAC
+//! challenge) holds a `--max-handshakes` slot until the handshake is complete, and only then
+//! counts against `--max-conns`; others count from the start. A graceful shutdown finishes
+//! what is owed, shuts down the write side, and reads and discards until the peer closes or
+//! the drain period ends, so a client still sending gets a clean end of stream, not a reset.
 
 use std::io::{self, Read, Write};
 use std::net::Shutdown;
@@ -17,7 +23,9 @@ use std::time::{Duration, Instant};
 use mio::event::{Event, Source};
 use mio::{Interest, Registry, Token};
 
-use super::server::{Shared, Stats};
+use super::server::ServerShared;
+use super::stats::Stats;
+use super::tls::{HandshakeFailure, handshake_failure};
 use crate::reactor::{Action, Context, Handler};
 
 /// How long a connection that is done sending waits for the peer's end of stream before it
@@ -29,20 +37,54 @@ const LINGER: Duration = Duration::from_secs(2);
 /// connections hold no buffer.
 const KEEP_CAPACITY: usize = 16 * 1024;
 
-/// A connected stream socket mio can poll.
+/// A connected stream socket mio can poll: plain TCP or Unix, or TLS on top of either
+/// ([`super::tls::TlsStream`]). The defaults describe a plain socket.
 pub trait StreamSocket: Read + Write + Source + 'static {
-    /// Shuts down our write side (sends FIN).
-    fn shutdown_write(&self) -> io::Result<()>;
+    /// Shuts down our write side (TLS: close_notify, then FIN once it is out).
+    fn shutdown_write(&mut self) -> io::Result<()>;
+
+    /// Whether a read that returned `n` bytes into a buffer of `len` left the socket empty
+    /// (so the next read would only say `WouldBlock`).
+    #[inline]
+    fn drained_by(&self, n: usize, len: usize) -> bool {
+        n < len
+    }
+
+    /// Whether a transport handshake (TLS) must complete before the session starts.
+    fn is_handshaking(&self) -> bool {
+        false
+    }
+
+    /// Drives the transport handshake on; `Ok(true)` once it is complete.
+    fn handshake(&mut self) -> io::Result<bool> {
+        Ok(true)
+    }
+
+    /// Whether the layer holds output of its own not yet written to the socket.
+    #[inline]
+    fn has_pending_output(&self) -> bool {
+        false
+    }
+
+    /// Writes the layer's own pending output until the socket blocks.
+    fn flush_pending(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Who the peer proved to be (a TLS client certificate's subject), for log lines.
+    fn peer_identity(&self) -> Option<String> {
+        None
+    }
 }
 
 impl StreamSocket for mio::net::TcpStream {
-    fn shutdown_write(&self) -> io::Result<()> {
+    fn shutdown_write(&mut self) -> io::Result<()> {
         self.shutdown(Shutdown::Write)
     }
 }
 
 impl StreamSocket for mio::net::UnixStream {
-    fn shutdown_write(&self) -> io::Result<()> {
+    fn shutdown_write(&mut self) -> io::Result<()> {
         self.shutdown(Shutdown::Write)
     }
 }
@@ -59,40 +101,104 @@ pub enum Step {
 }
 
 /// The protocol spoken on one stream connection (echo, time, an auth handshake). Sessions
-/// write through an [`Output`]; they never touch the socket themselves.
+/// write through a [`SessionOutput`]; they never touch the socket themselves.
 pub trait Session: 'static {
-    /// The connection was just accepted: send a greeting or a challenge, set a deadline.
-    fn start(&mut self, _out: &mut Output<'_>) -> Step {
+    /// The connection is ready (accepted, and past any TLS handshake): send a greeting or a
+    /// challenge, set a deadline.
+    fn start(&mut self, _out: &mut SessionOutput<'_>) -> Step {
         Step::Continue
     }
 
     /// Bytes arrived from the peer.
-    fn received(&mut self, data: &[u8], out: &mut Output<'_>) -> Step;
+    fn received(&mut self, data: &[u8], out: &mut SessionOutput<'_>) -> Step;
 
     /// The peer shut down its write side. By default: finish sending, then close.
-    fn peer_closed(&mut self, _out: &mut Output<'_>) -> Step {
+    fn peer_closed(&mut self, _out: &mut SessionOutput<'_>) -> Step {
         Step::Finish
     }
 
-    /// The deadline set with [`Output::set_deadline`] passed. By default: close.
-    fn deadline(&mut self, _out: &mut Output<'_>) -> Step {
+    /// The deadline set with [`SessionOutput::set_deadline`] passed. By default: close.
+    fn deadline(&mut self, _out: &mut SessionOutput<'_>) -> Step {
         Step::Close
+    }
+
+    /// Whether the session starts with a handshake of its own (the HMAC challenge): the
+    /// connection then holds a `--max-handshakes` slot until the session calls
+    /// [`SessionOutput::handshake_complete`].
+    fn is_handshaking(&self) -> bool {
+        false
     }
 }
 
-/// A session's way to send bytes and set its deadline.
-pub struct Output<'a> {
+/// ` (N in the last second)` when a limited warning stands for more than one event.
+fn in_the_last_second(n: u64) -> String {
+    if n > 1 {
+        format!(" ({n} in the last second)")
+    } else {
+        String::new()
+    }
+}
+
+/// Where a connection stands with the server's limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gate {
+    /// Not yet admitted.
+    New,
+    /// Holding a `--max-handshakes` slot.
+    Handshake,
+    /// Counted against `--max-conns` (and in the summary's connections).
+    Established,
+    /// Turned away: over `--max-conns`, or its handshake was dropped or failed.
+    Refused,
+}
+
+impl Gate {
+    /// Lets the connection count against `--max-conns`, or refuses it when the limit is
+    /// reached (counted, with a warning at most once a second).
+    fn admit(&mut self, shared: &ServerShared, id: u64, peer: &str, now: Instant) -> bool {
+        match *self {
+            Gate::Established => return true,
+            Gate::Refused => return false,
+            Gate::Handshake => {
+                shared.handshakes.release(id);
+            }
+            Gate::New => {}
+        }
+        if shared.established.load(Ordering::Relaxed) >= shared.max_conns {
+            *self = Gate::Refused;
+            Stats::count(&shared.stats.refused);
+            if let Some(n) = shared.warnings.refused.note(now) {
+                tracing::warn!(
+                    peer = %peer,
+                    refused = n,
+                    "{n} connection(s) refused: --max-conns {} reached",
+                    shared.max_conns
+                );
+            }
+            return false;
+        }
+        *self = Gate::Established;
+        shared.established.fetch_add(1, Ordering::Relaxed);
+        Stats::count(&shared.stats.connections);
+        true
+    }
+}
+
+/// A session's way to send bytes, set its deadline and report on its handshake.
+pub struct SessionOutput<'a> {
     stream: &'a mut dyn Write,
     queue: &'a mut OutQueue,
     deadline: &'a mut Option<Instant>,
     written: &'a mut u64,
     error: &'a mut Option<io::Error>,
+    gate: &'a mut Gate,
     now: Instant,
     peer: &'a str,
-    stats: &'a Stats,
+    id: u64,
+    shared: &'a ServerShared,
 }
 
-impl Output<'_> {
+impl SessionOutput<'_> {
     /// Sends `bytes`: straight to the socket when nothing is queued, otherwise (or for what
     /// the socket does not take) into the connection's queue, in order.
     pub fn send(&mut self, mut bytes: &[u8]) {
@@ -132,9 +238,27 @@ impl Output<'_> {
         self.peer
     }
 
-    /// The loop's counters (e.g. to count a failed handshake).
+    /// The loop's counters.
     pub fn stats(&self) -> &Stats {
-        self.stats
+        &self.shared.stats
+    }
+
+    /// The session's handshake succeeded: the connection leaves its `--max-handshakes` slot
+    /// and counts against `--max-conns`. Returns false if that limit is reached (the session
+    /// should then close).
+    pub fn handshake_complete(&mut self) -> bool {
+        self.gate.admit(self.shared, self.id, self.peer, self.now)
+    }
+
+    /// Counts a failed HMAC handshake and warns about it (at most one warning a second,
+    /// saying how many failed meanwhile).
+    pub fn report_auth_failure(&mut self, why: &str) {
+        Stats::count(&self.shared.stats.auth_failures);
+        *self.gate = Gate::Refused;
+        if let Some(n) = self.shared.warnings.auth.note(self.now) {
+            let peer = self.peer;
+            tracing::warn!(peer = %peer, failures = n, "authentication failed: {why}{}", in_the_last_second(n));
+        }
     }
 }
 
@@ -203,15 +327,15 @@ fn write_until_blocked(stream: &mut dyn Write, bytes: &[u8]) -> (usize, io::Resu
 enum Discarded {
     /// End of stream (or an error): nothing more will come.
     PeerClosed,
-    /// Nothing was waiting.
-    Nothing,
-    /// Some input was thrown away; the peer is still sending.
-    Some,
+    /// Nothing, or some input thrown away: the peer has not closed yet.
+    NotYet,
 }
 
 /// Where a connection is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
+    /// The transport's handshake (TLS) is under way; the session has not started.
+    Handshake,
     /// Reading and answering.
     Open,
     /// Sending what is queued; then our write side is shut down.
@@ -226,16 +350,21 @@ pub struct Connection<S: StreamSocket, P: Session> {
     session: P,
     peer: String,
     id: u64,
-    shared: Arc<Shared>,
+    shared: Arc<ServerShared>,
     queue: OutQueue,
     phase: Phase,
+    gate: Gate,
     paused: bool,
     peer_done: bool,
+    write_shut: bool,
     writable_interest: bool,
+    logged_open: bool,
     bytes_in: u64,
     bytes_out: u64,
+    opened_at: Instant,
     last_activity: Instant,
     deadline: Option<Instant>,
+    handshake_until: Option<Instant>,
     linger_until: Option<Instant>,
     armed: Option<Instant>,
     error: Option<io::Error>,
@@ -243,9 +372,9 @@ pub struct Connection<S: StreamSocket, P: Session> {
 
 impl<S: StreamSocket, P: Session> Connection<S, P> {
     /// A connection for an accepted `stream` from `peer`. `shared` holds the limits and
-    /// counters; the connection counts itself as open until it is dropped.
-    pub fn new(stream: S, session: P, peer: String, id: u64, shared: Arc<Shared>) -> Self {
-        shared.open.fetch_add(1, Ordering::Relaxed);
+    /// counters; the connection is admitted (or refused) when it starts.
+    pub fn new(stream: S, session: P, peer: String, id: u64, shared: Arc<ServerShared>) -> Self {
+        let now = Instant::now();
         Connection {
             stream,
             session,
@@ -254,36 +383,43 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
             shared,
             queue: OutQueue::default(),
             phase: Phase::Open,
+            gate: Gate::New,
             paused: false,
             peer_done: false,
+            write_shut: false,
             writable_interest: false,
+            logged_open: false,
             bytes_in: 0,
             bytes_out: 0,
-            last_activity: Instant::now(),
+            opened_at: now,
+            last_activity: now,
             deadline: None,
+            handshake_until: None,
             linger_until: None,
             armed: None,
             error: None,
         }
     }
 
-    /// Runs one session callback with an [`Output`] over this connection, then applies the
-    /// step it returns.
+    /// Runs one session callback with a [`SessionOutput`] over this connection, and returns
+    /// the step it asks for.
     fn with_session(
         &mut self,
         now: Instant,
-        f: impl FnOnce(&mut P, &mut Output<'_>) -> Step,
+        f: impl FnOnce(&mut P, &mut SessionOutput<'_>) -> Step,
     ) -> Step {
         let before = self.bytes_out;
-        let mut out = Output {
+        let mut out = SessionOutput {
             stream: &mut self.stream,
             queue: &mut self.queue,
             deadline: &mut self.deadline,
             written: &mut self.bytes_out,
             error: &mut self.error,
+            gate: &mut self.gate,
             now,
             peer: &self.peer,
-            stats: &self.shared.stats,
+            id: self.id,
+            shared: &self.shared,
         };
         let step = f(&mut self.session, &mut out);
         self.count_out(self.bytes_out - before, now);
@@ -324,7 +460,7 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
                     // new edge, so the read that would only say WouldBlock is skipped (as
                     // nginx does). Not when the event already reported the peer's FIN: that
                     // edge is spent, so read on to the end of stream.
-                    let drained = short_read_drains && n < buffer.len();
+                    let drained = short_read_drains && self.stream.drained_by(n, buffer.len());
                     let data = &buffer[..n];
                     let step = self.with_session(now, |s, out| s.received(data, out));
                     if step != Step::Continue || self.error.is_some() || drained {
@@ -343,31 +479,24 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
 
     /// Reads and discards what has arrived (after our write side is shut down).
     fn discard_available(&mut self, cx: &mut Context<'_>) -> Discarded {
-        let mut any = false;
         loop {
             match self.stream.read(cx.buffer()) {
                 Ok(0) => return Discarded::PeerClosed,
-                Ok(_) => any = true,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                    return if any {
-                        Discarded::Some
-                    } else {
-                        Discarded::Nothing
-                    };
-                }
+                Ok(_) => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Discarded::NotYet,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(_) => return Discarded::PeerClosed,
             }
         }
     }
 
-    /// Our write side is shut down: wait for the peer's end of stream, reading and discarding,
-    /// unless the loop is shutting down and the peer is quiet (then closing sends a clean FIN).
+    /// Our write side is shut down: wait for the peer's end of stream, reading and
+    /// discarding (closing on unread input would send a RST and can destroy what the peer
+    /// has not read yet).
     fn linger(&mut self, cx: &mut Context<'_>) -> Action {
         match self.discard_available(cx) {
             Discarded::PeerClosed => Action::Close,
-            Discarded::Nothing if cx.is_shutting_down() => Action::Close,
-            _ => Action::Continue,
+            Discarded::NotYet => self.keep_waiting(cx),
         }
     }
 
@@ -382,6 +511,12 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
                 Step::Close => return Action::Close,
                 Step::Finish if self.phase == Phase::Open => self.phase = Phase::Finishing,
                 _ => {}
+            }
+            if self.stream.has_pending_output()
+                && let Err(e) = self.stream.flush_pending()
+            {
+                self.error = Some(e);
+                return Action::Close;
             }
             if !self.queue.is_empty() {
                 match self.queue.flush(&mut self.stream) {
@@ -405,19 +540,28 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
             break;
         }
         if self.phase == Phase::Finishing && self.queue.is_empty() {
-            if let Err(e) = self.stream.shutdown_write() {
-                self.error = Some(e);
-                return Action::Close;
+            if !self.write_shut {
+                self.write_shut = true;
+                if let Err(e) = self.stream.shutdown_write() {
+                    self.error = Some(e);
+                    return Action::Close;
+                }
             }
-            if self.peer_done {
-                return Action::Close;
-            }
-            self.phase = Phase::Lingering;
-            self.linger_until = Some(cx.now() + LINGER);
-            if self.linger(cx) == Action::Close {
-                return Action::Close;
+            if !self.stream.has_pending_output() {
+                if self.peer_done {
+                    return Action::Close;
+                }
+                self.phase = Phase::Lingering;
+                // While shutting down the drain period is the limit (the loop ends then).
+                self.linger_until = (!cx.is_shutting_down()).then(|| cx.now() + LINGER);
+                return self.linger(cx);
             }
         }
+        self.keep_waiting(cx)
+    }
+
+    /// Updates interest and the timer for what the connection now waits for.
+    fn keep_waiting(&mut self, cx: &mut Context<'_>) -> Action {
         if let Err(e) = self.update_interest(cx.registry(), cx.token()) {
             self.error = Some(e);
             return Action::Close;
@@ -427,7 +571,7 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
     }
 
     fn update_interest(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-        let want_writable = !self.queue.is_empty();
+        let want_writable = !self.queue.is_empty() || self.stream.has_pending_output();
         if want_writable == self.writable_interest {
             return Ok(());
         }
@@ -440,10 +584,13 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
         registry.reregister(&mut self.stream, token, interest)
     }
 
-    /// The earliest of the session deadline, the idle deadline and the linger deadline.
+    /// The earliest of the session, handshake, idle and linger deadlines.
     fn next_deadline(&self) -> Option<Instant> {
-        let idle = self.shared.idle_timeout.map(|t| self.last_activity + t);
-        [self.deadline, idle, self.linger_until]
+        let idle = self
+            .shared
+            .idle_timeout
+            .and_then(|t| self.last_activity.checked_add(t));
+        [self.deadline, self.handshake_until, idle, self.linger_until]
             .into_iter()
             .flatten()
             .min()
@@ -461,21 +608,115 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
         }
     }
 
+    /// Admits the connection, or takes a handshake slot when a handshake comes first;
+    /// returns false if it is refused.
+    fn enter(&mut self, cx: &mut Context<'_>) -> bool {
+        if self.stream.is_handshaking() || self.session.is_handshaking() {
+            self.gate = Gate::Handshake;
+            self.shared.handshakes.take(self.id, cx.notifier());
+            true
+        } else {
+            self.gate.admit(&self.shared, self.id, &self.peer, cx.now())
+        }
+    }
+
+    /// Drives the TLS handshake; once complete, starts the session.
+    fn continue_handshake(&mut self, cx: &mut Context<'_>) -> Action {
+        match self.stream.handshake() {
+            Ok(false) => self.keep_waiting(cx),
+            Ok(true) => {
+                self.handshake_until = None;
+                self.phase = Phase::Open;
+                match self.stream.peer_identity() {
+                    Some(subject) => tracing::info!(
+                        conn = self.id,
+                        peer = %self.peer,
+                        client = %subject,
+                        "TLS established with a client certificate"
+                    ),
+                    None => tracing::debug!(conn = self.id, peer = %self.peer, "TLS established"),
+                }
+                let now = cx.now();
+                if !self.session.is_handshaking()
+                    && !self.gate.admit(&self.shared, self.id, &self.peer, now)
+                {
+                    return Action::Close;
+                }
+                let step = match self.with_session(now, |s, out| s.start(out)) {
+                    // Records that came with the handshake's end may already hold plaintext,
+                    // and their edge is spent: read them now.
+                    Step::Continue => self.read_available(cx, false),
+                    step => step,
+                };
+                self.advance(step, cx)
+            }
+            Err(e) => {
+                self.tls_failed(&e, cx.now());
+                self.error = Some(e);
+                Action::Close
+            }
+        }
+    }
+
+    fn tls_failed(&mut self, e: &io::Error, now: Instant) {
+        Stats::count(&self.shared.stats.tls_failures);
+        self.gate_refused();
+        let (id, peer) = (self.id, self.peer.as_str());
+        match handshake_failure(e) {
+            HandshakeFailure::ClientCertificate => {
+                if let Some(n) = self.shared.warnings.tls.note(now) {
+                    tracing::warn!(
+                        conn = id,
+                        peer = %peer,
+                        failures = n,
+                        "TLS client certificate refused: {e}{}",
+                        in_the_last_second(n)
+                    );
+                }
+            }
+            HandshakeFailure::NotTls => tracing::debug!(
+                conn = id,
+                peer = %peer,
+                "TLS handshake failed: {e} (a client speaking plaintext?)"
+            ),
+            HandshakeFailure::Other => {
+                tracing::debug!(conn = id, peer = %peer, "TLS handshake failed: {e}")
+            }
+        }
+    }
+
+    /// Leaves a handshake unserved: its slot is given back.
+    fn gate_refused(&mut self) {
+        if self.gate == Gate::Handshake {
+            self.shared.handshakes.release(self.id);
+        }
+        self.gate = Gate::Refused;
+    }
+
     fn log_close(&self) {
+        if !self.logged_open {
+            return;
+        }
+        let seconds = self.opened_at.elapsed().as_secs_f64();
+        let (conn, peer, bytes_in, bytes_out) =
+            (self.id, self.peer.as_str(), self.bytes_in, self.bytes_out);
         match &self.error {
             Some(e) => tracing::info!(
-                "conn {} {} closed: {e} (in {} bytes, out {} bytes)",
-                self.id,
-                self.peer,
-                self.bytes_in,
-                self.bytes_out
+                conn,
+                peer = %peer,
+                bytes_in,
+                bytes_out,
+                seconds,
+                error = %e,
+                "connection closed"
             ),
             None => tracing::info!(
-                "conn {} {} closed (in {} bytes, out {} bytes)",
-                self.id,
-                self.peer,
-                self.bytes_in,
-                self.bytes_out
+                conn,
+                peer = %peer,
+                bytes_in,
+                bytes_out,
+                seconds,
+                "connection closed"
             ),
         }
     }
@@ -492,15 +733,28 @@ impl<S: StreamSocket, P: Session> Handler for Connection<S, P> {
     }
 
     fn started(&mut self, cx: &mut Context<'_>) -> Action {
-        tracing::info!("conn {} {} opened", self.id, self.peer);
-        self.last_activity = cx.now();
-        let step = self.with_session(cx.now(), |s, out| s.start(out));
+        let now = cx.now();
+        self.opened_at = now;
+        self.last_activity = now;
+        if !self.enter(cx) {
+            return Action::Close;
+        }
+        self.logged_open = true;
+        tracing::info!(conn = self.id, peer = %self.peer, "connection opened");
+        if self.stream.is_handshaking() {
+            self.phase = Phase::Handshake;
+            self.handshake_until = now.checked_add(self.shared.tls_handshake_timeout);
+            return self.continue_handshake(cx);
+        }
+        let step = self.with_session(now, |s, out| s.start(out));
         self.advance(step, cx)
     }
 
     fn ready(&mut self, event: &Event, cx: &mut Context<'_>) -> Action {
-        if self.phase == Phase::Lingering {
-            return self.linger(cx);
+        match self.phase {
+            Phase::Handshake => return self.continue_handshake(cx),
+            Phase::Lingering => return self.linger(cx),
+            Phase::Open | Phase::Finishing => {}
         }
         let readable = event.is_readable() || event.is_read_closed() || event.is_error();
         let step = if readable && self.phase == Phase::Open && !self.paused {
@@ -517,67 +771,140 @@ impl<S: StreamSocket, P: Session> Handler for Connection<S, P> {
         if self.linger_until.is_some_and(|at| now >= at) {
             return Action::Close;
         }
+        if self.handshake_until.is_some_and(|at| now >= at) {
+            let e = io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "TLS handshake not complete within {:?}",
+                    self.shared.tls_handshake_timeout
+                ),
+            );
+            self.tls_failed(&e, now);
+            self.error = Some(e);
+            return Action::Close;
+        }
         if self.deadline.is_some_and(|at| now >= at) {
             self.deadline = None;
             let step = self.with_session(now, |s, out| s.deadline(out));
             return self.advance(step, cx);
         }
         if let Some(idle) = self.shared.idle_timeout
-            && now >= self.last_activity + idle
+            && self
+                .last_activity
+                .checked_add(idle)
+                .is_some_and(|at| now >= at)
         {
-            tracing::info!("conn {} {} idle for {idle:?}: closing", self.id, self.peer);
+            tracing::info!(conn = self.id, peer = %self.peer, "idle for {idle:?}: closing");
             return Action::Close;
         }
         self.arm_timer(cx);
         Action::Continue
     }
 
+    fn notified(&mut self, _cx: &mut Context<'_>) -> Action {
+        // The only notification: our handshake slot was given to a newer connection.
+        if self.gate != Gate::Handshake {
+            return Action::Continue;
+        }
+        self.gate = Gate::Refused;
+        Stats::count(&self.shared.stats.handshakes_dropped);
+        if let Some(n) = self.shared.warnings.evicted.note(Instant::now()) {
+            tracing::warn!(
+                conn = self.id,
+                peer = %self.peer,
+                dropped = n,
+                "{n} handshake(s) dropped: --max-handshakes {} in progress",
+                self.shared.handshakes.max()
+            );
+        }
+        Action::Close
+    }
+
     fn shutdown(&mut self, cx: &mut Context<'_>) -> Action {
-        // Stop taking input; what is already owed is still sent within the drain period. A
-        // peer still sending is waited for (within the drain period too): closing on unread
-        // input sends a RST, which can destroy the echo it has not read yet.
-        if self.phase == Phase::Lingering {
-            return self.linger(cx);
+        // Nothing is owed to a connection still in a handshake.
+        if self.gate == Gate::Handshake || self.phase == Phase::Handshake {
+            return Action::Close;
         }
-        if self.phase == Phase::Open {
-            self.phase = Phase::Finishing;
+        // Stop taking input; what is already owed is still sent within the drain period, then
+        // our write side is shut down and input is read and discarded until the peer closes
+        // (within the drain period too): closing on unread input sends a RST, which can
+        // destroy the echo the peer has not read yet.
+        self.linger_until = None;
+        match self.phase {
+            Phase::Lingering => self.linger(cx),
+            _ => {
+                if self.phase == Phase::Open {
+                    self.phase = Phase::Finishing;
+                }
+                self.advance(Step::Continue, cx)
+            }
         }
-        self.advance(Step::Continue, cx)
     }
 }
 
 impl<S: StreamSocket, P: Session> Drop for Connection<S, P> {
     fn drop(&mut self) {
-        self.shared.open.fetch_sub(1, Ordering::Relaxed);
+        match self.gate {
+            Gate::Established => {
+                self.shared.established.fetch_sub(1, Ordering::Relaxed);
+            }
+            Gate::Handshake => {
+                self.shared.handshakes.release(self.id);
+            }
+            Gate::New | Gate::Refused => {}
+        }
     }
 }
 
-/// An [`Output`] over a plain byte vector, for testing sessions without sockets.
+/// A [`SessionOutput`] over a plain byte vector, for testing sessions without sockets.
 #[cfg(test)]
-#[derive(Default)]
 pub(crate) struct TestOutput {
     pub sent: Vec<u8>,
     pub deadline: Option<Instant>,
-    pub stats: Stats,
+    pub shared: ServerShared,
     queue: OutQueue,
     count: u64,
+    gate: Gate,
     error: Option<io::Error>,
 }
 
 #[cfg(test)]
+impl Default for TestOutput {
+    fn default() -> TestOutput {
+        let settings = super::server::ServerSettings::default();
+        TestOutput {
+            sent: Vec::new(),
+            deadline: None,
+            shared: ServerShared::for_settings(&settings),
+            queue: OutQueue::default(),
+            count: 0,
+            gate: Gate::Handshake,
+            error: None,
+        }
+    }
+}
+
+#[cfg(test)]
 impl TestOutput {
-    /// Runs `f` with an [`Output`] that appends to `self.sent`.
-    pub fn with<R>(&mut self, f: impl FnOnce(&mut Output<'_>) -> R) -> R {
-        let mut out = Output {
+    /// Runs `f` with a [`SessionOutput`] that appends to `self.sent`.
+    pub fn with<R>(&mut self, f: impl FnOnce(&mut SessionOutput<'_>) -> R) -> R {
+        let mut out = SessionOutput {
             stream: &mut self.sent,
             queue: &mut self.queue,
             deadline: &mut self.deadline,
             written: &mut self.count,
             error: &mut self.error,
+            gate: &mut self.gate,
             now: Instant::now(),
             peer: "test",
-            stats: &self.stats,
+            id: 1,
+            shared: &self.shared,
         };
         f(&mut out)
+    }
+
+    /// The loop's counters.
+    pub fn stats(&self) -> &Stats {
+        &self.shared.stats
     }
 }
