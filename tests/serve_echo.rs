@@ -54,6 +54,19 @@ fn stop(server: Server) -> String {
     stderr
 }
 
+/// Like [`stop`], but the server (and so its temp dir) stays, to look at its files afterwards.
+fn stop_in_place(server: &mut Server) -> String {
+    server.signal(libc::SIGTERM);
+    let status = server.spawned.child.wait().expect("wait for server");
+    let stderr = server.stderr();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "exit status {status}; stderr:\n{stderr}"
+    );
+    stderr
+}
+
 fn ping(stream: &mut (impl Read + Write), message: &[u8]) {
     stream.write_all(message).expect("send");
     assert_eq!(read_exactly(stream, message.len()), message);
@@ -151,7 +164,8 @@ fn unix_socket_echoes_and_sigterm_removes_the_file() {
     stream.shutdown(Shutdown::Write).unwrap();
     assert_eq!(read_to_end(&mut stream), b"");
     assert!(path.exists());
-    let stderr = stop(server);
+    let mut server = server;
+    let stderr = stop_in_place(&mut server);
     assert!(!path.exists(), "socket file left behind");
     assert!(stderr.contains("serve-echo: 1 connections"), "{stderr}");
 }
@@ -874,4 +888,475 @@ fn udp_from_a_low_source_port_is_ignored_unless_allowed() {
             );
         }
     }
+}
+
+/// Bug: SIGTERM reset a client that was still sending. Now the server sends what it owes,
+/// shuts down its write side and reads and discards until the client closes: the client sees
+/// a clean end of stream and the echo it got is exactly what the server counted.
+#[test]
+fn sigterm_gives_a_client_still_sending_a_clean_end_not_a_reset() {
+    let server = tackle(["serve-echo", "--tcp", "0", "--drain", "10s"]).serve(1);
+    let stream = connect(&server, 0);
+    let mut writer = stream.try_clone().unwrap();
+    let mut reader = stream;
+    let sender = std::thread::spawn(move || {
+        let chunk: Vec<u8> = (0..8192u32).map(|n| (n % 251) as u8).collect();
+        let mut sent = 0u64;
+        // Keeps sending until the server's end of stream makes the reader stop us.
+        while writer.write_all(&chunk).is_ok() {
+            sent += chunk.len() as u64;
+            std::thread::sleep(Duration::from_millis(5));
+            if sent > 200 * 1024 * 1024 {
+                break;
+            }
+        }
+        sent
+    });
+    // Let some echo flow, then signal while the client is mid-stream.
+    let first = read_exactly(&mut reader, 64 * 1024);
+    server.signal(libc::SIGTERM);
+    let mut rest = Vec::new();
+    match reader.read_to_end(&mut rest) {
+        Ok(_) => {}
+        Err(e) => panic!("the client got {e} instead of a clean end of stream"),
+    }
+    reader.shutdown(Shutdown::Both).unwrap();
+    let echoed = (first.len() + rest.len()) as u64;
+    sender.join().unwrap();
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(&format!("bytes out {echoed}"))
+            || stderr.contains(&format!("{echoed} bytes out")),
+        "the client read {echoed} bytes:\n{stderr}"
+    );
+}
+
+/// Bug: a second server could take a UDP port already in use (SO_REUSEADDR).
+#[test]
+fn a_udp_port_in_use_is_a_runtime_error() {
+    let server = tackle(["serve-echo", "--udp", "0"]).serve(1);
+    let addr = server.addr(0).to_owned();
+    tackle(["serve-time", "--udp", &addr])
+        .run()
+        .code(1)
+        .stderr_contains(&format!("--udp {addr}: cannot listen"))
+        .stderr_contains("in use");
+    // The first server still gets its datagrams.
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    socket.send_to(b"still mine", &addr).unwrap();
+    let mut buf = [0; 32];
+    assert_eq!(socket.recv(&mut buf).unwrap(), 10);
+    stop(server);
+}
+
+/// Bug: with --threads 2 a second server could join the first one's SO_REUSEPORT group.
+#[test]
+fn threads_do_not_join_another_servers_port_group() {
+    let server = tackle(["serve-echo", "--threads", "2", "--tcp", "0", "--udp", "0"]).serve(2);
+    for (flag, addr) in [("--tcp", server.addr(0)), ("--udp", server.addr(1))] {
+        for threads in ["2", "1"] {
+            tackle(["serve-echo", "--threads", threads, flag, addr])
+                .run()
+                .code(1)
+                .stderr_contains(&format!("{flag} {addr}: cannot listen"))
+                .stderr_contains("in use");
+        }
+    }
+    stop(server);
+}
+
+#[test]
+fn a_name_that_does_not_resolve_is_a_runtime_error() {
+    tackle(["serve-echo", "--tcp", "nonexistent.invalid:7000"])
+        .run()
+        .code(1)
+        .stderr_contains("--tcp nonexistent.invalid:7000: cannot listen")
+        .stderr_contains("cannot resolve");
+}
+
+#[test]
+fn allow_and_deny_refuse_tcp_and_udp_peers_before_any_echo() {
+    // 127.0.0.1 is denied; [::1] is allowed.
+    let server = tackle([
+        "serve-echo",
+        "--tcp",
+        "0",
+        "--udp",
+        "0",
+        "--tcp",
+        "[::1]:0",
+        "--allow",
+        "::1",
+        "--allow",
+        "10.0.0.0/8",
+        "--deny",
+        "127.0.0.0/8",
+    ])
+    .serve(3);
+    let mut refused = connect(&server, 0);
+    let _ = refused.write_all(b"let me in");
+    let mut buf = [0; 16];
+    match refused.read(&mut buf) {
+        Ok(0) => {}
+        Ok(n) => panic!("a denied peer got {n} bytes"),
+        Err(e) => assert_eq!(e.kind(), ErrorKind::ConnectionReset, "{e}"),
+    }
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    socket.send_to(b"denied", addr_of(&server, 1)).unwrap();
+    assert!(
+        socket.recv(&mut buf).is_err(),
+        "a denied datagram was answered"
+    );
+    let mut allowed = connect(&server, 2);
+    ping(&mut allowed, b"v6 is allowed");
+    drop(allowed);
+    let stderr = stop(server);
+    assert!(
+        stderr.contains("1 connections served, plus 1 refused"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 datagrams in, 0 out, 1 dropped"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_access_entries_are_usage_errors() {
+    tackle(["serve-echo", "--tcp", "0", "--allow", "10.0.0.0/40"])
+        .run()
+        .code(2)
+        .stderr_contains("--allow");
+    tackle(["serve-echo", "--tcp", "0", "--deny", "example.org"])
+        .run()
+        .code(2)
+        .stderr_contains("--deny");
+}
+
+/// The keepalive timer of the server's side of a connection, from /proc/net/tcp: the
+/// `timer_active` field is 2 while a keepalive timer runs.
+fn keepalive_timer(server_port: u16, client_port: u16) -> Option<(u32, f64)> {
+    let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+    let hex = |p: u16| format!("{p:04X}");
+    table.lines().skip(1).find_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let local_port = fields[1].rsplit(':').next()?;
+        let remote_port = fields[2].rsplit(':').next()?;
+        if local_port != hex(server_port) || remote_port != hex(client_port) {
+            return None;
+        }
+        let (kind, jiffies) = fields[5].split_once(':')?;
+        let kind = u32::from_str_radix(kind, 16).ok()?;
+        let ticks = u64::from_str_radix(jiffies, 16).ok()?;
+        Some((kind, ticks as f64 / 100.0))
+    })
+}
+
+#[test]
+fn keepalive_arms_a_timer_on_accepted_connections() {
+    let server = tackle(["serve-echo", "--tcp", "0", "--keepalive", "7s"]).serve(1);
+    let mut stream = connect(&server, 0);
+    ping(&mut stream, b"alive");
+    let (server_port, client_port) = (
+        addr_of(&server, 0).port(),
+        stream.local_addr().unwrap().port(),
+    );
+    let (kind, _) =
+        keepalive_timer(server_port, client_port).expect("the connection in /proc/net/tcp");
+    assert_eq!(kind, 2, "no keepalive timer on the server's side");
+    stop(server);
+
+    let server = tackle(["serve-echo", "--tcp", "0"]).serve(1);
+    let mut stream = connect(&server, 0);
+    ping(&mut stream, b"no keepalive");
+    let ports = (
+        addr_of(&server, 0).port(),
+        stream.local_addr().unwrap().port(),
+    );
+    let (kind, _) = keepalive_timer(ports.0, ports.1).expect("the connection");
+    assert_eq!(kind, 0, "a keepalive timer without --keepalive");
+    stop(server);
+}
+
+#[test]
+fn abstract_unix_sockets_have_no_file_and_unix_mode_sets_the_files_mode() {
+    use std::os::linux::net::SocketAddrExt;
+    use std::os::unix::fs::PermissionsExt;
+    let name = format!("tackle-test-{}", std::process::id());
+    let run = tackle([
+        "serve-echo",
+        "--unix",
+        &format!("@{name}"),
+        "--unix",
+        "moded.sock",
+        "--unix-mode",
+        "620",
+    ]);
+    let moded = run.dir().join("moded.sock");
+    let mut server = run.serve(2);
+    assert_eq!(server.listeners[0], ("unix".into(), format!("@{name}")));
+    let address = std::os::unix::net::SocketAddr::from_abstract_name(name.as_bytes()).unwrap();
+    let mut stream = UnixStream::connect_addr(&address).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    ping(&mut stream, b"abstract");
+    let mode = std::fs::metadata(&moded).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o620);
+    drop(stream);
+    stop_in_place(&mut server);
+    assert!(!moded.exists());
+}
+
+/// The Unix socket file is removed at exit only if it is still the one the server made.
+#[test]
+fn a_socket_file_replaced_meanwhile_is_not_removed_at_exit() {
+    let run = tackle(["serve-echo", "--unix", "s.sock"]);
+    let path = run.dir().join("s.sock");
+    let server = run.serve(1);
+    let made = std::fs::metadata(&path).unwrap().modified().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    // Another server binds the path later: a later file time (they tick coarsely).
+    let probe = path.with_extension("probe");
+    while {
+        std::fs::write(&probe, b"").unwrap();
+        std::fs::metadata(&probe).unwrap().modified().unwrap() == made
+    } {}
+    let other = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let mut server = server;
+    let stderr = stop_in_place(&mut server);
+    assert!(
+        path.exists(),
+        "the other server's socket was removed:\n{stderr}"
+    );
+    assert!(stderr.contains("not removing"), "{stderr}");
+    drop(other);
+}
+
+#[test]
+fn user_drops_privileges_after_binding_and_hands_over_the_socket_file() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let run = tackle([
+        "serve-echo",
+        "--tcp",
+        "0",
+        "--unix",
+        "s.sock",
+        "--user",
+        "nobody",
+    ]);
+    let dir = run.dir().to_path_buf();
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        // Without root the switch is refused, before anything is announced.
+        run.run()
+            .code(1)
+            .stderr_contains("--user nobody: cannot switch to this user");
+        return;
+    }
+    // nobody must be able to reach and later remove the file.
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let mut server = run.serve(2);
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", server.spawned.child.id())).unwrap();
+    let uid_line = status.lines().find(|l| l.starts_with("Uid:")).unwrap();
+    assert!(uid_line.contains("65534"), "{uid_line}");
+    let socket = dir.join("s.sock");
+    assert_eq!(std::fs::metadata(&socket).unwrap().uid(), 65534);
+    let mut stream = UnixStream::connect(&socket).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    ping(&mut stream, b"served by nobody");
+    drop(stream);
+    let stderr = stop_in_place(&mut server);
+    assert!(
+        !socket.exists(),
+        "nobody could not remove its socket file:\n{stderr}"
+    );
+    tackle(["serve-echo", "--tcp", "0", "--user", "no-such-user-tackle"])
+        .run()
+        .code(1)
+        .stderr_contains("--user no-such-user-tackle: no such user");
+}
+
+/// Starts tackle as systemd-socket-activate does: the sockets on descriptors 3, 4, ..., and
+/// LISTEN_PID naming the process itself (set by a shell that then execs tackle).
+fn socket_activated(
+    sockets: &[std::os::fd::OwnedFd],
+    names: &str,
+    args: &[&str],
+) -> common::Spawned {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    let raw: Vec<i32> = sockets.iter().map(|s| s.as_raw_fd()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let log = std::fs::File::create(dir.path().join(common::SERVER_LOG)).unwrap();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "LISTEN_PID=$$ LISTEN_FDS={} LISTEN_FDNAMES={names} exec \"$0\" \"$@\"",
+            raw.len()
+        ))
+        .arg(common::bin())
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log));
+    // SAFETY: between fork and exec only dup2 and fcntl, which are async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            // Move the sockets out of the way first, then into 3, 4, ...
+            let high: Vec<i32> = raw
+                .iter()
+                .map(|&fd| libc::fcntl(fd, libc::F_DUPFD, 100))
+                .collect();
+            for (i, fd) in high.into_iter().enumerate() {
+                if fd < 0 || libc::dup2(fd, 3 + i as i32) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    common::Spawned {
+        child,
+        stdout,
+        dir,
+        description: format!("socket-activated tackle {}", args.join(" ")),
+    }
+}
+
+#[test]
+fn socket_activation_serves_the_inherited_tcp_udp_and_unix_sockets() {
+    use std::io::BufRead;
+    let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let udp = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let unix_path = dir.path().join("activated.sock");
+    let unix = std::os::unix::net::UnixListener::bind(&unix_path).unwrap();
+    let (tcp_addr, udp_addr) = (tcp.local_addr().unwrap(), udp.local_addr().unwrap());
+    let sockets = vec![
+        std::os::fd::OwnedFd::from(tcp),
+        std::os::fd::OwnedFd::from(udp),
+        std::os::fd::OwnedFd::from(unix),
+    ];
+    let mut spawned = socket_activated(&sockets, "web:dgram:local", &["serve-echo"]);
+    drop(sockets);
+    let mut lines = Vec::new();
+    for _ in 0..3 {
+        let mut line = String::new();
+        spawned.stdout.read_line(&mut line).unwrap();
+        lines.push(line.trim_end().to_owned());
+    }
+    assert_eq!(
+        lines,
+        [
+            format!("listening tcp {tcp_addr}"),
+            format!("listening udp {udp_addr}"),
+            format!("listening unix {}", unix_path.display()),
+        ],
+        "{}",
+        spawned.stderr_log()
+    );
+    let mut stream = TcpStream::connect(tcp_addr).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    ping(&mut stream, b"inherited tcp");
+    let socket = UdpSocket::bind("127.0.0.1:0").unwrap();
+    socket.set_read_timeout(Some(PATIENCE)).unwrap();
+    socket.send_to(b"inherited udp", udp_addr).unwrap();
+    let mut buf = [0; 32];
+    assert_eq!(socket.recv(&mut buf).unwrap(), 13);
+    let mut unix = UnixStream::connect(&unix_path).unwrap();
+    unix.set_read_timeout(Some(PATIENCE)).unwrap();
+    ping(&mut unix, b"inherited unix");
+    drop((stream, unix));
+    // SAFETY: kill with our child's pid.
+    unsafe { libc::kill(spawned.child.id() as i32, libc::SIGTERM) };
+    let status = spawned.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "{}", spawned.stderr_log());
+    // The launcher owns the inherited socket file.
+    assert!(unix_path.exists());
+}
+
+#[test]
+fn socket_activation_with_listener_flags_is_a_usage_error() {
+    use std::io::Read as _;
+    let tcp = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let sockets = vec![std::os::fd::OwnedFd::from(tcp)];
+    let mut spawned = socket_activated(&sockets, "", &["serve-echo", "--tcp", "0"]);
+    let status = spawned.child.wait().unwrap();
+    let mut out = String::new();
+    spawned.stdout.read_to_string(&mut out).unwrap();
+    assert_eq!(status.code(), Some(2));
+    assert!(
+        spawned
+            .stderr_log()
+            .contains("the listeners come from socket activation"),
+        "{}",
+        spawned.stderr_log()
+    );
+}
+
+/// The event loop never blocks on stderr: with stderr a pipe nobody reads, a -v server still
+/// serves thousands of connections, and says afterwards how many log lines it dropped.
+#[test]
+fn a_stuck_stderr_never_stalls_the_server() {
+    use std::process::Stdio;
+    let (reader, writer) = std::io::pipe().unwrap();
+    let mut spawned =
+        tackle(["-v", "serve-echo", "--tcp", "0"]).spawn_with(Stdio::null(), Stdio::from(writer));
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut spawned.stdout, &mut line).unwrap();
+    let addr = line.trim_end().rsplit(' ').next().unwrap().to_owned();
+    // Two log lines of about 150 bytes per connection: far more than the 64 KiB pipe and the
+    // 256 KiB queue behind it.
+    for i in 0..3000 {
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        ping(&mut stream, format!("{i}").as_bytes());
+    }
+    // SAFETY: kill with our child's pid.
+    unsafe { libc::kill(spawned.child.id() as i32, libc::SIGTERM) };
+    let mut stderr = String::new();
+    let mut reader = reader;
+    reader.read_to_string(&mut stderr).unwrap();
+    let status = spawned.child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(
+        stderr.contains("log line(s) dropped: stderr was not being read"),
+        "{}",
+        &stderr[stderr.len().saturating_sub(2000)..]
+    );
+    assert!(
+        stderr.contains("3000 connections served"),
+        "{}",
+        &stderr[stderr.len().saturating_sub(2000)..]
+    );
+}
+
+#[test]
+fn json_logs_put_peer_bytes_and_durations_in_fields() {
+    let server = tackle(["-v", "--log-format", "json", "serve-echo", "--tcp", "0"]).serve(1);
+    let mut stream = connect(&server, 0);
+    let local = stream.local_addr().unwrap().to_string();
+    ping(&mut stream, b"abcd");
+    drop(stream);
+    let stderr = stop(server);
+    let closed = stderr
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|l| l["fields"]["message"] == "connection closed")
+        .unwrap_or_else(|| panic!("no close line in:\n{stderr}"));
+    let fields = &closed["fields"];
+    assert_eq!(fields["peer"], local.as_str(), "{closed}");
+    assert_eq!(fields["bytes_in"], 4, "{closed}");
+    assert_eq!(fields["bytes_out"], 4, "{closed}");
+    assert!(fields["seconds"].as_f64().is_some(), "{closed}");
 }

@@ -526,14 +526,18 @@ fn remove_stale_socket(path: &Path) -> io::Result<()> {
 }
 
 /// Removes a Unix socket file when the listener that created it is done, but only if the
-/// path still names that very file (device and inode recorded after bind) and it is still a
-/// socket: if someone removed it and another server bound the same path since, that server's
-/// socket stays.
+/// path still names that very file and it is still a socket: if someone removed it and another
+/// server bound the same path since, that server's socket stays. The file is known by device,
+/// inode and modification time recorded after bind (file systems reuse a freed inode number at
+/// once; a new file also gets a new time, which chown and chmod leave alone).
 #[derive(Debug)]
 pub struct SocketFile {
     path: PathBuf,
-    device: u64,
-    inode: u64,
+    identity: (u64, u64, i64, i64),
+}
+
+fn identity(meta: &std::fs::Metadata) -> (u64, u64, i64, i64) {
+    (meta.dev(), meta.ino(), meta.mtime(), meta.mtime_nsec())
 }
 
 impl SocketFile {
@@ -542,8 +546,7 @@ impl SocketFile {
         let meta = std::fs::symlink_metadata(path)?;
         Ok(SocketFile {
             path: path.to_path_buf(),
-            device: meta.dev(),
-            inode: meta.ino(),
+            identity: identity(&meta),
         })
     }
 
@@ -554,7 +557,7 @@ impl SocketFile {
 
     fn is_still_ours(&self) -> io::Result<bool> {
         let meta = std::fs::symlink_metadata(&self.path)?;
-        Ok(meta.file_type().is_socket() && meta.dev() == self.device && meta.ino() == self.inode)
+        Ok(meta.file_type().is_socket() && identity(&meta) == self.identity)
     }
 }
 
@@ -766,11 +769,25 @@ mod tests {
         let (listener, guard) =
             bind_unix(&UnixAddr::Path(path.clone()), &ListenOptions::default()).unwrap();
         std::fs::remove_file(&path).unwrap();
+        wait_for_a_new_timestamp(dir.path(), &guard);
         let other = std::os::unix::net::UnixListener::bind(&path).unwrap();
         drop(guard);
         drop(listener);
         assert!(path.exists(), "another server's socket was removed");
         drop(other);
+    }
+
+    /// Waits until a file made now gets another modification time than `file` had (file
+    /// times tick coarsely): as it is for a server binding the path later.
+    fn wait_for_a_new_timestamp(dir: &Path, file: &SocketFile) {
+        let probe = dir.join("probe");
+        loop {
+            std::fs::write(&probe, b"").unwrap();
+            let meta = std::fs::metadata(&probe).unwrap();
+            if (meta.mtime(), meta.mtime_nsec()) != (file.identity.2, file.identity.3) {
+                return;
+            }
+        }
     }
 
     #[test]
