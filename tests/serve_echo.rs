@@ -466,6 +466,79 @@ mod auth {
     }
 
     #[test]
+    fn a_key_file_group_or_others_can_read_is_refused_with_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let run = tackle(["serve-echo", "--tcp", "0", "--auth-key-file", "key"]);
+        let run = with_key(run, KEY);
+        std::fs::set_permissions(
+            run.dir().join("key"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        run.run()
+            .code(1)
+            .stderr_contains("lets group or others read it")
+            .stderr_contains("chmod 600 key");
+        let run = tackle([
+            "serve-echo",
+            "--tcp",
+            "0",
+            "--auth-key-file",
+            "key",
+            "--allow-readable-secrets",
+        ]);
+        let run = with_key(run, KEY);
+        std::fs::set_permissions(
+            run.dir().join("key"),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
+        let server = run.serve(1);
+        let mut stream = connect(&server, 0);
+        let challenge = read_exactly(&mut stream, 32);
+        stream.write_all(&digest(KEY, &challenge)).unwrap();
+        ping(&mut stream, b"allowed");
+        stop(server);
+    }
+
+    #[test]
+    fn short_keys_are_refused_and_weak_ones_warned_about_once() {
+        with_key(
+            tackle(["serve-echo", "--tcp", "0", "--auth-key-file", "key"]),
+            b"abc",
+        )
+        .run()
+        .code(2)
+        .stderr_contains("the key is 3 byte(s); use at least 4");
+        // The recipes' key is 8 bytes: it works, with one warning.
+        let server = server(&[]);
+        let stderr = stop(server);
+        assert_eq!(
+            stderr.matches("the key is only 8 bytes").count(),
+            1,
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn auth_failure_warnings_are_limited_to_one_a_second() {
+        let server = server(&[]);
+        for _ in 0..20 {
+            let mut stream = connect(&server, 0);
+            let challenge = read_exactly(&mut stream, 32);
+            let _ = stream.write_all(&digest(b"wrong key", &challenge));
+            let _ = stream.read_to_end(&mut Vec::new());
+        }
+        let stderr = stop(server);
+        let warnings = stderr.matches("authentication failed").count();
+        assert!(
+            (1..=5).contains(&warnings),
+            "{warnings} warnings:\n{stderr}"
+        );
+        assert!(stderr.contains("20 auth failures"), "{stderr}");
+    }
+
+    #[test]
     fn missing_or_empty_keys_are_errors() {
         tackle(["serve-echo", "--tcp", "0", "--auth-key-file", "nope"])
             .run()
@@ -1359,4 +1432,401 @@ fn json_logs_put_peer_bytes_and_durations_in_fields() {
     assert_eq!(fields["bytes_in"], 4, "{closed}");
     assert_eq!(fields["bytes_out"], 4, "{closed}");
     assert!(fields["seconds"].as_f64().is_some(), "{closed}");
+}
+
+/// TLS listeners, against a rustls client and certificates made by rcgen: a test CA signs the
+/// server's certificate and the clients'.
+mod tls {
+    use super::*;
+    use std::sync::Arc;
+
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+    use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+
+    pub(crate) struct Pki {
+        ca: CertifiedIssuer<'static, KeyPair>,
+        pub ca_pem: String,
+        ca_der: CertificateDer<'static>,
+        pub server_cert_pem: String,
+        pub server_key_pem: String,
+        client: (CertificateDer<'static>, Vec<u8>),
+    }
+
+    fn leaf(
+        names: &[&str],
+        common_name: &str,
+        issuer: &CertifiedIssuer<'_, KeyPair>,
+    ) -> (String, CertificateDer<'static>, KeyPair) {
+        let mut params =
+            CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+                .unwrap();
+        params
+            .distinguished_name
+            .push(DnType::CommonName, common_name);
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, "tackle tests");
+        let key = KeyPair::generate().unwrap();
+        let cert = params.signed_by(&key, issuer).unwrap();
+        (cert.pem(), cert.der().clone(), key)
+    }
+
+    pub(crate) fn pki(server_name: &str) -> Pki {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "tackle test CA");
+        let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
+        let (server_cert_pem, _, server_key) = leaf(&["localhost", "127.0.0.1"], server_name, &ca);
+        let (_, client_der, client_key) = leaf(&["client"], "client one", &ca);
+        Pki {
+            ca_pem: ca.pem(),
+            ca_der: ca.der().clone(),
+            server_cert_pem,
+            server_key_pem: server_key.serialize_pem(),
+            client: (client_der, client_key.serialize_der()),
+            ca,
+        }
+    }
+
+    impl Pki {
+        /// Another server certificate and key from the same CA, named `name`.
+        pub(crate) fn another_server(&self, name: &str) -> (String, String) {
+            let (pem, _, key) = leaf(&["localhost"], name, &self.ca);
+            (pem, key.serialize_pem())
+        }
+    }
+
+    /// Writes ca.pem, cert.pem and key.pem into the run's directory.
+    pub(crate) fn with_pki(run: Run, pki: &Pki) -> Run {
+        run.file("ca.pem", &pki.ca_pem)
+            .file("cert.pem", &pki.server_cert_pem)
+            .file("key.pem", &pki.server_key_pem)
+    }
+
+    pub(crate) fn client_config(pki: &Pki, with_certificate: bool) -> Arc<ClientConfig> {
+        let mut roots = RootCertStore::empty();
+        roots.add(pki.ca_der.clone()).unwrap();
+        let builder =
+            ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_root_certificates(roots);
+        let mut config = if with_certificate {
+            let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.client.1.clone()));
+            builder
+                .with_client_auth_cert(vec![pki.client.0.clone()], key)
+                .unwrap()
+        } else {
+            builder.with_no_client_auth()
+        };
+        // Every connection makes a full handshake (a resumed one shows no certificate).
+        config.resumption = rustls::client::Resumption::disabled();
+        Arc::new(config)
+    }
+
+    pub(crate) type Tls = StreamOwned<ClientConnection, TcpStream>;
+
+    pub(crate) fn connect_tls(addr: &str, config: &Arc<ClientConfig>) -> Tls {
+        let tcp = TcpStream::connect(addr).unwrap();
+        tcp.set_read_timeout(Some(PATIENCE)).unwrap();
+        tcp.set_write_timeout(Some(PATIENCE)).unwrap();
+        let name = ServerName::try_from("localhost").unwrap();
+        let conn = ClientConnection::new(Arc::clone(config), name).unwrap();
+        StreamOwned::new(conn, tcp)
+    }
+
+    /// Sends close_notify (our half-close), then reads until the server's close_notify: an
+    /// unclean end (no close_notify) is an error here.
+    pub(crate) fn close_and_read_rest(tls: &mut Tls) -> Vec<u8> {
+        tls.conn.send_close_notify();
+        tls.flush().unwrap();
+        let mut rest = Vec::new();
+        tls.read_to_end(&mut rest)
+            .expect("a clean end with the server's close_notify");
+        rest
+    }
+
+    fn tls_server(pki: &Pki, extra: &[&str]) -> Server {
+        let mut args = vec![
+            "serve-echo",
+            "--tls",
+            "0",
+            "--tls-cert",
+            "cert.pem",
+            "--tls-key",
+            "key.pem",
+        ];
+        args.extend_from_slice(extra);
+        with_pki(tackle(args), pki).serve(1)
+    }
+
+    #[test]
+    fn tls_echoes_and_closes_with_close_notify() {
+        let pki = pki("localhost");
+        let server = tls_server(&pki, &[]);
+        assert_eq!(server.listeners[0].0, "tls");
+        let mut tls = connect_tls(server.addr(0), &client_config(&pki, false));
+        ping(&mut tls, b"over TLS\n");
+        let big: Vec<u8> = (0..300_000u32).map(|n| (n % 241) as u8).collect();
+        tls.write_all(&big).unwrap();
+        assert_eq!(read_exactly(&mut tls, big.len()), big);
+        tls.write_all(b"owed").unwrap();
+        assert_eq!(close_and_read_rest(&mut tls), b"owed");
+        let stderr = stop(server);
+        assert!(
+            stderr.contains("1 connections served, plus 0 refused"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("0 TLS handshake failures"), "{stderr}");
+    }
+
+    #[test]
+    fn sigterm_closes_tls_connections_with_close_notify() {
+        let pki = pki("localhost");
+        let server = tls_server(&pki, &[]);
+        let mut tls = connect_tls(server.addr(0), &client_config(&pki, false));
+        ping(&mut tls, b"before the signal");
+        server.signal(libc::SIGTERM);
+        let mut rest = Vec::new();
+        tls.read_to_end(&mut rest)
+            .expect("close_notify, then the end of stream");
+        assert!(rest.is_empty());
+        drop(tls);
+        let (status, stderr) = server.wait();
+        assert_eq!(status.code(), Some(0), "{stderr}");
+    }
+
+    #[test]
+    fn hmac_authentication_runs_inside_tls() {
+        let pki = pki("localhost");
+        let run = tackle([
+            "serve-echo",
+            "--tls",
+            "0",
+            "--tls-cert",
+            "cert.pem",
+            "--tls-key",
+            "key.pem",
+            "--auth-key-file",
+            "key",
+        ]);
+        let server = super::auth::with_key(with_pki(run, &pki), b"peekaboo").serve(1);
+        let mut tls = connect_tls(server.addr(0), &client_config(&pki, false));
+        let challenge = read_exactly(&mut tls, 32);
+        tls.write_all(&tackle::net::auth::answer(b"peekaboo", &challenge))
+            .unwrap();
+        ping(&mut tls, b"authenticated over TLS");
+        stop(server);
+    }
+
+    #[test]
+    fn client_certificates_are_required_with_a_client_ca_and_their_subject_logged() {
+        let pki = pki("localhost");
+        let server = tls_server(&pki, &["-v", "--tls-client-ca", "ca.pem"]);
+        let mut tls = connect_tls(server.addr(0), &client_config(&pki, true));
+        ping(&mut tls, b"with a certificate");
+        drop(tls);
+        let mut anonymous = connect_tls(server.addr(0), &client_config(&pki, false));
+        // TLS 1.3: the refusal arrives with the first read.
+        let _ = anonymous.write_all(b"no certificate");
+        let mut buf = [0; 16];
+        assert!(
+            !matches!(anonymous.read(&mut buf), Ok(n) if n > 0),
+            "served without a certificate"
+        );
+        let stderr = stop(server);
+        assert!(
+            stderr.contains("client=CN=client one, O=tackle tests")
+                || stderr.contains("client=O=tackle tests, CN=client one")
+                || stderr.contains("CN=client one"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("TLS client certificate refused"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("1 TLS handshake failures"), "{stderr}");
+    }
+
+    #[test]
+    fn a_plaintext_client_on_a_tls_port_is_closed_with_one_debug_line() {
+        let pki = pki("localhost");
+        let server = tls_server(&pki, &["-vv"]);
+        let mut plain = connect(&server, 0);
+        plain.write_all(b"GET / HTTP/1.0\r\n\r\n").unwrap();
+        let mut rest = Vec::new();
+        let _ = plain.read_to_end(&mut rest);
+        assert!(!rest.starts_with(b"GET"), "plaintext was echoed");
+        // The server is fine afterwards.
+        let mut tls = connect_tls(server.addr(0), &client_config(&pki, false));
+        ping(&mut tls, b"still serving");
+        drop(tls);
+        let stderr = stop(server);
+        assert_eq!(
+            stderr.matches("a client speaking plaintext?").count(),
+            1,
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn a_silent_client_is_dropped_after_the_handshake_timeout() {
+        let pki = pki("localhost");
+        let server = tls_server(&pki, &["--tls-handshake-timeout", "300ms"]);
+        let mut silent = connect(&server, 0);
+        let since = Instant::now();
+        assert_eq!(read_to_end(&mut silent), b"");
+        assert!(since.elapsed() >= Duration::from_millis(250));
+        let stderr = stop(server);
+        assert!(stderr.contains("1 TLS handshake failures"), "{stderr}");
+        assert!(stderr.contains("0 connections served"), "{stderr}");
+    }
+
+    /// Handshakes in progress do not count against --max-conns; beyond --max-handshakes the
+    /// oldest is dropped, so idle sockets cannot lock real clients out.
+    #[test]
+    fn idle_handshakes_neither_use_connection_slots_nor_lock_clients_out() {
+        let pki = pki("localhost");
+        let server = tls_server(&pki, &["--max-conns", "1", "--max-handshakes", "2"]);
+        let idle: Vec<TcpStream> = (0..3).map(|_| connect(&server, 0)).collect();
+        let mut tls = connect_tls(server.addr(0), &client_config(&pki, false));
+        ping(&mut tls, b"served despite the idle crowd");
+        let mut dropped = 0;
+        for mut socket in idle {
+            socket
+                .set_read_timeout(Some(Duration::from_millis(200)))
+                .unwrap();
+            let mut buf = [0; 8];
+            if matches!(socket.read(&mut buf), Ok(0)) {
+                dropped += 1;
+            }
+        }
+        assert!(dropped >= 2, "only {dropped} idle handshakes were dropped");
+        drop(tls);
+        let stderr = stop(server);
+        assert!(stderr.contains("1 connections served"), "{stderr}");
+        assert!(stderr.contains("handshakes dropped"), "{stderr}");
+        assert!(
+            stderr.contains("--max-handshakes 2 in progress"),
+            "{stderr}"
+        );
+    }
+
+    #[test]
+    fn idle_hmac_handshakes_do_not_lock_out_a_real_client() {
+        let run = tackle([
+            "serve-echo",
+            "--tcp",
+            "0",
+            "--auth-key-file",
+            "key",
+            "--max-conns",
+            "1",
+            "--max-handshakes",
+            "2",
+        ]);
+        let server = super::auth::with_key(run, b"peekaboo").serve(1);
+        let idle: Vec<TcpStream> = (0..3).map(|_| connect(&server, 0)).collect();
+        let mut real = connect(&server, 0);
+        let challenge = read_exactly(&mut real, 32);
+        real.write_all(&tackle::net::auth::answer(b"peekaboo", &challenge))
+            .unwrap();
+        ping(&mut real, b"in");
+        drop((idle, real));
+        let stderr = stop(server);
+        assert!(stderr.contains("1 connections served"), "{stderr}");
+    }
+
+    #[test]
+    fn bad_certificate_files_are_runtime_errors_naming_the_file_and_leave_nothing_behind() {
+        let pki = pki("localhost");
+        let other = super::tls::pki("other");
+        let run = tackle([
+            "serve-echo",
+            "--unix",
+            "first.sock",
+            "--tls",
+            "0",
+            "--tls-cert",
+            "cert.pem",
+            "--tls-key",
+            "other-key.pem",
+        ]);
+        let out = with_pki(run, &pki)
+            .file("other-key.pem", &other.server_key_pem)
+            .run();
+        out.code(1)
+            .stderr_contains("--tls-cert cert.pem and --tls-key other-key.pem")
+            .stderr_contains("does not belong to the certificate");
+        assert!(!out.dir.path().join("first.sock").exists());
+        tackle([
+            "serve-echo",
+            "--tls",
+            "0",
+            "--tls-cert",
+            "missing.pem",
+            "--tls-key",
+            "key.pem",
+        ])
+        .run()
+        .code(1)
+        .stderr_contains("missing.pem: cannot read");
+        tackle(["serve-echo", "--tls", "0"])
+            .run()
+            .code(2)
+            .stderr_contains("needs --tls-cert and --tls-key");
+    }
+
+    fn server_certificate_name(tls: &Tls) -> String {
+        let der = &tls.conn.peer_certificates().unwrap()[0];
+        tackle::tls::subject::subject_of(der).unwrap()
+    }
+
+    #[test]
+    fn sighup_reloads_the_certificate_and_a_bad_file_keeps_the_old_one() {
+        let first = pki("first");
+        let server = tls_server(&first, &["-v"]);
+        let dir = server.spawned.dir.path().to_path_buf();
+        let config = client_config(&first, false);
+        let mut tls = connect_tls(server.addr(0), &config);
+        ping(&mut tls, b"1");
+        assert!(server_certificate_name(&tls).contains("CN=first"));
+
+        // The same CA signs the new pair, so the same client trusts both.
+        let second_pem = first.another_server("second");
+        std::fs::write(dir.join("cert.pem"), &second_pem.0).unwrap();
+        std::fs::write(dir.join("key.pem"), &second_pem.1).unwrap();
+        server.signal(libc::SIGHUP);
+        wait_for_log(&server, "certificate and key reloaded", 1);
+        let mut tls2 = connect_tls(server.addr(0), &config);
+        ping(&mut tls2, b"2");
+        assert!(server_certificate_name(&tls2).contains("CN=second"));
+        // The connection made before the reload goes on.
+        ping(&mut tls, b"still 1");
+
+        std::fs::write(dir.join("key.pem"), "not a key").unwrap();
+        server.signal(libc::SIGHUP);
+        wait_for_log(&server, "keeping the certificate in use", 1);
+        let mut tls3 = connect_tls(server.addr(0), &config);
+        ping(&mut tls3, b"3");
+        assert!(server_certificate_name(&tls3).contains("CN=second"));
+        drop((tls, tls2, tls3));
+        stop(server);
+    }
+
+    /// Waits until the server's log holds `needle` `times` times.
+    fn wait_for_log(server: &Server, needle: &str, times: usize) {
+        let since = Instant::now();
+        while server.stderr().matches(needle).count() < times {
+            assert!(
+                since.elapsed() < PATIENCE,
+                "no {needle:?} in:\n{}",
+                server.stderr()
+            );
+            std::thread::yield_now();
+        }
+    }
 }

@@ -395,6 +395,64 @@ fn sigterm_stops_the_server_with_a_summary() {
         stderr.contains("serve-time: 1 connections") && stderr.contains("1 datagrams in"),
         "no summary line:\n{stderr}"
     );
+    // serve-time has no HMAC handshake: its summary does not mention one.
+    assert!(!stderr.contains("auth"), "{stderr}");
+}
+
+/// serve-time over TLS: the reply comes once the handshake is done, then close_notify.
+#[test]
+fn tls_sends_the_reply_after_the_handshake_and_closes_with_close_notify() {
+    use std::sync::Arc;
+
+    use rcgen::{CertifiedIssuer, KeyPair};
+    use rustls::pki_types::ServerName;
+    use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+
+    let cert = CertifiedIssuer::self_signed(
+        rcgen::CertificateParams::new(vec!["localhost".to_owned()]).expect("params"),
+        KeyPair::generate().expect("key"),
+    )
+    .expect("certificate");
+    let server = tackle([
+        "serve-time",
+        "--tls",
+        "0",
+        "--tls-cert",
+        "cert.pem",
+        "--tls-key",
+        "key.pem",
+        "--format",
+        "unix",
+    ])
+    .file("cert.pem", cert.pem())
+    .file("key.pem", cert.key().serialize_pem())
+    .serve(1);
+    assert_eq!(server.listeners[0].0, "tls");
+    let mut roots = RootCertStore::empty();
+    roots.add(cert.der().clone()).expect("trust");
+    let config =
+        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+    let tcp = TcpStream::connect(server.addr(0)).expect("connect");
+    tcp.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    let conn = ClientConnection::new(
+        Arc::new(config),
+        ServerName::try_from("localhost").expect("name"),
+    )
+    .expect("client");
+    let mut tls = StreamOwned::new(conn, tcp);
+    let mut reply = Vec::new();
+    // read_to_end fails on an end without close_notify.
+    tls.read_to_end(&mut reply)
+        .expect("the reply, then close_notify");
+    assert_close_to_now("unix", parse("unix", &reply, &TimeZone::UTC));
+    server.signal(libc::SIGTERM);
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("0 TLS handshake failures"), "{stderr}");
 }
 
 #[test]

@@ -356,6 +356,19 @@ mod tests {
     }
 
     #[test]
+    fn a_key_from_the_environment_leaves_it_and_keeps_the_process_out_of_cores() {
+        let var = "TACKLE_AUTH_TEST_KEY_7D1F";
+        // SAFETY: this variable is used by this test only.
+        unsafe { std::env::set_var(var, "peekaboo") };
+        let key = AuthKey::from_env(var).unwrap();
+        assert_eq!(key.len(), 8);
+        assert!(std::env::var_os(var).is_none(), "the variable is still set");
+        // SAFETY: PR_GET_DUMPABLE only reads a flag of this process.
+        assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE) }, 0);
+        assert!(AuthKey::from_env(var).is_err());
+    }
+
+    #[test]
     fn answer_matches_a_known_hmac_sha256() {
         // RFC 4231 test case 2.
         let digest = answer(b"Jefe", b"what do ya want for nothing?");

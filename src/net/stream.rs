@@ -542,9 +542,14 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
         if self.phase == Phase::Finishing && self.queue.is_empty() {
             if !self.write_shut {
                 self.write_shut = true;
-                if let Err(e) = self.stream.shutdown_write() {
-                    self.error = Some(e);
-                    return Action::Close;
+                match self.stream.shutdown_write() {
+                    Ok(()) => {}
+                    // The peer is gone already (it reset): nothing left to tell it.
+                    Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => return Action::Close,
+                    Err(e) => {
+                        self.error = Some(e);
+                        return Action::Close;
+                    }
                 }
             }
             if !self.stream.has_pending_output() {

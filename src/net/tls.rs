@@ -98,7 +98,11 @@ impl<S: StreamSocket, C: TlsSide> TlsStream<S, C> {
         }
         if self.closing && !self.fin_sent {
             self.fin_sent = true;
-            self.socket.shutdown_write()?;
+            match self.socket.shutdown_write() {
+                // The peer is gone already: nothing left to tell it.
+                Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => {}
+                result => result?,
+            }
         }
         Ok(())
     }
@@ -198,6 +202,10 @@ impl<S: StreamSocket, C: TlsSide> StreamSocket for TlsStream<S, C> {
         // Plaintext fills the buffer while rustls has any, so a short read emptied rustls; the
         // socket is empty if the read rustls made from it was short too.
         n < len && self.socket_drained
+    }
+
+    fn is_handshaking(&self) -> bool {
+        self.tls.is_handshaking()
     }
 
     fn handshake(&mut self) -> io::Result<bool> {
