@@ -9,6 +9,13 @@
 //!   `stalled after X bytes` once no write has made progress for a second (or `sent X bytes`),
 //!   then holds the connection for `--secs`.
 //!
+//! - `--handshakes`: like ping-pong, but each connection is new: connect, one echo, close, and
+//!   again (with `--tls`, a full handshake each time: no resumption).
+//!
+//! `--tls` speaks TLS through tackle's own TLS layer (`tackle::net::tls::TlsStream` over a
+//! rustls `ClientConnection`), with a client that does not verify the server's certificate,
+//! so that what is measured is the server's cost.
+//!
 //! One thread, one mio loop: the generator's own overhead stays small and predictable on the
 //! 2-core benchmark machine.
 
@@ -16,9 +23,16 @@ use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use clap::Parser;
+use mio::event::Source;
 use mio::net::TcpStream as MioStream;
 use mio::{Events, Interest, Poll, Token};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
+use tackle::net::tls::TlsStream;
 
 #[derive(Debug, Parser)]
 #[command(about = "Echo-server load generator for bench/echo")]
@@ -40,14 +54,21 @@ struct Args {
     /// Only send this many bytes on one connection without ever reading
     #[arg(long)]
     hog: Option<u64>,
+    /// Speak TLS (the server's certificate is not verified)
+    #[arg(long)]
+    tls: bool,
+    /// A new connection for every echo
+    #[arg(long)]
+    handshakes: bool,
 }
 
 fn main() -> io::Result<()> {
     let args = Args::parse();
     raise_fd_limit();
     let hold = Duration::from_secs_f64(args.secs);
+    let tls = args.tls.then(insecure_client);
     if let Some(n) = args.idle {
-        return idle(args.addr, n, hold);
+        return idle(args.addr, n, hold, tls.as_ref());
     }
     if let Some(bytes) = args.hog {
         return hog(args.addr, bytes, hold);
@@ -69,7 +90,31 @@ fn raise_fd_limit() {
     }
 }
 
-fn idle(addr: SocketAddr, n: usize, hold: Duration) -> io::Result<()> {
+fn idle(
+    addr: SocketAddr,
+    n: usize,
+    hold: Duration,
+    tls: Option<&Arc<ClientConfig>>,
+) -> io::Result<()> {
+    if let Some(config) = tls {
+        // Each connection completes its handshake and one echo, then stays open, idle.
+        let mut conns = Vec::with_capacity(n);
+        for _ in 0..n {
+            let mut stream = rustls::StreamOwned::new(
+                ClientConnection::new(Arc::clone(config), server_name())
+                    .map_err(io::Error::other)?,
+                TcpStream::connect(addr)?,
+            );
+            stream.write_all(b"x")?;
+            let mut b = [0u8; 1];
+            stream.read_exact(&mut b)?;
+            conns.push(stream);
+        }
+        println!("ready {n}");
+        io::stdout().flush()?;
+        std::thread::sleep(hold);
+        return Ok(());
+    }
     let mut conns = Vec::with_capacity(n);
     for _ in 0..n {
         conns.push(TcpStream::connect(addr)?);
@@ -119,32 +164,102 @@ fn hog(addr: SocketAddr, bytes: u64, hold: Duration) -> io::Result<()> {
     Ok(())
 }
 
+/// A client that accepts any certificate: the load generator measures the server.
+#[derive(Debug)]
+struct AcceptAnything(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnything {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+    fn verify_tls13_signature(
+        &self,
+        _message: &[u8],
+        _cert: &CertificateDer<'_>,
+        _dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        Ok(HandshakeSignatureValid::assertion())
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+fn insecure_client() -> Arc<ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = ClientConfig::builder_with_provider(Arc::clone(&provider))
+        .with_safe_default_protocol_versions()
+        .expect("default versions")
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(AcceptAnything(provider)))
+        .with_no_client_auth();
+    config.resumption = rustls::client::Resumption::disabled();
+    Arc::new(config)
+}
+
+fn server_name() -> ServerName<'static> {
+    ServerName::try_from("localhost").expect("a valid name")
+}
+
+/// A plain or TLS connection, as the ping-pong loop sees it.
+trait Wire: Read + Write + Source {}
+impl<T: Read + Write + Source> Wire for T {}
+
 struct Conn {
-    stream: MioStream,
+    stream: Box<dyn Wire>,
     written: usize,
     read: usize,
     started: Instant,
 }
 
+fn open(
+    args: &Args,
+    tls: Option<&Arc<ClientConfig>>,
+    poll: &Poll,
+    token: Token,
+) -> io::Result<Conn> {
+    let std_stream = TcpStream::connect(args.addr)?;
+    std_stream.set_nodelay(true)?;
+    std_stream.set_nonblocking(true)?;
+    let stream = MioStream::from_std(std_stream);
+    let mut stream: Box<dyn Wire> = match tls {
+        None => Box::new(stream),
+        Some(config) => Box::new(TlsStream::new(
+            stream,
+            ClientConnection::new(Arc::clone(config), server_name()).map_err(io::Error::other)?,
+        )),
+    };
+    poll.registry()
+        .register(&mut stream, token, Interest::READABLE | Interest::WRITABLE)?;
+    Ok(Conn {
+        stream,
+        written: 0,
+        read: 0,
+        started: Instant::now(),
+    })
+}
+
 fn ping_pong(args: &Args) -> io::Result<()> {
     let mut poll = Poll::new()?;
+    let tls = args.tls.then(insecure_client);
     let mut conns = Vec::with_capacity(args.conns);
     for i in 0..args.conns {
-        let std_stream = TcpStream::connect(args.addr)?;
-        std_stream.set_nodelay(true)?;
-        std_stream.set_nonblocking(true)?;
-        let mut stream = MioStream::from_std(std_stream);
-        poll.registry().register(
-            &mut stream,
-            Token(i),
-            Interest::READABLE | Interest::WRITABLE,
-        )?;
-        conns.push(Conn {
-            stream,
-            written: 0,
-            read: 0,
-            started: Instant::now(),
-        });
+        conns.push(open(args, tls.as_ref(), &poll, Token(i))?);
     }
     let message = vec![b'e'; args.size];
     let mut sink = vec![0u8; 64 * 1024];
@@ -163,8 +278,19 @@ fn ping_pong(args: &Args) -> io::Result<()> {
         }
         poll.poll(&mut events, Some(end - now))?;
         for event in events.iter() {
-            let conn = &mut conns[event.token().0];
-            pump(conn, &message, &mut sink, &mut latencies)?;
+            let i = event.token().0;
+            let done = latencies.len();
+            pump(&mut conns[i], &message, &mut sink, &mut latencies)?;
+            if args.handshakes && latencies.len() > done {
+                // One echo per connection: close it and start the next.
+                let mut old =
+                    std::mem::replace(&mut conns[i], open(args, tls.as_ref(), &poll, Token(i))?);
+                poll.registry().deregister(&mut old.stream)?;
+                drop(old);
+                let conn = &mut conns[i];
+                conn.started = Instant::now();
+                pump(conn, &message, &mut sink, &mut latencies)?;
+            }
         }
     }
     let secs = begin.elapsed().as_secs_f64();
@@ -197,6 +323,12 @@ fn pump(
     sink: &mut [u8],
     latencies: &mut Vec<u32>,
 ) -> io::Result<()> {
+    // Records a TLS layer could not write yet go out first.
+    match conn.stream.flush() {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+        Err(e) => return Err(e),
+    }
     loop {
         if conn.written < message.len() {
             match conn.stream.write(&message[conn.written..]) {

@@ -93,14 +93,13 @@ fn parse_buffer_size(text: &str) -> Result<usize, String> {
 /// Runs `tackle serve-echo`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let listeners = args.listen.resolve(DEFAULT_PORT)?;
-    if args.auth_key_file.is_some() || args.auth_key_env.is_some() {
-        if let Some(udp) = listeners.iter().find(|l| l.proto() == Proto::Udp) {
-            return Err(exit::usage(format!(
-                "{}: UDP cannot be authenticated (a datagram has no connection to hold a \
-                 challenge); use --tcp, --tls or --unix with --auth-key-file/--auth-key-env",
-                udp.flag()
-            )));
-        }
+    let wants_auth = args.auth_key_file.is_some() || args.auth_key_env.is_some();
+    if wants_auth && let Some(udp) = listeners.iter().find(|l| l.proto() == Proto::Udp) {
+        return Err(exit::usage(format!(
+            "{}: UDP cannot be authenticated (a datagram has no connection to hold a \
+             challenge); use --tcp, --tls or --unix with --auth-key-file/--auth-key-env",
+            udp.flag()
+        )));
     }
     let mut settings = args.server.settings(listeners)?;
     let auth = auth_config(&args)?;

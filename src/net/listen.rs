@@ -769,7 +769,10 @@ mod tests {
         let (listener, guard) =
             bind_unix(&UnixAddr::Path(path.clone()), &ListenOptions::default()).unwrap();
         std::fs::remove_file(&path).unwrap();
-        wait_for_a_new_timestamp(dir.path(), &guard);
+        let UnixName::File(file) = &guard else {
+            unreachable!("a path makes a socket file")
+        };
+        wait_for_a_new_timestamp(dir.path(), file);
         let other = std::os::unix::net::UnixListener::bind(&path).unwrap();
         drop(guard);
         drop(listener);

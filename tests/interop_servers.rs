@@ -1,0 +1,343 @@
+//! serve-echo and serve-time over TLS against clients tackle did not choose: Python's `ssl`
+//! module (with and without a client certificate), `openssl s_client` and `ncat --ssl`, with a
+//! certificate made by `openssl req -x509` and one signed by a test CA made with rcgen.
+//!
+//! Needs python3, openssl and ncat on PATH (`.ci/run` installs them); built only with
+//! `--features interop`.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{Run, Server, tackle};
+
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// A self-signed certificate for localhost, made by `openssl req -x509`, as cert.pem and
+/// key.pem in the run's directory.
+fn with_openssl_certificate(run: Run) -> Run {
+    let status = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "cert.pem",
+        ])
+        .current_dir(run.dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("run openssl");
+    assert!(status.success(), "openssl req -x509 failed");
+    run
+}
+
+/// A test CA (rcgen) signing the server's certificate (server.pem, server-key.pem) and a
+/// client's (client.pem, client-key.pem), with the CA as ca.pem.
+fn with_test_ca(run: Run) -> Run {
+    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "interop CA");
+    let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().expect("key")).expect("CA");
+    let leaf = |names: Vec<String>, cn: &str| {
+        let mut params = CertificateParams::new(names).expect("params");
+        params.distinguished_name.push(DnType::CommonName, cn);
+        let key = KeyPair::generate().expect("key");
+        let cert = params.signed_by(&key, &ca).expect("sign");
+        (cert.pem(), key.serialize_pem())
+    };
+    let server = leaf(vec!["localhost".into(), "127.0.0.1".into()], "localhost");
+    let client = leaf(vec!["client".into()], "python client");
+    run.file("ca.pem", ca.pem())
+        .file("server.pem", server.0)
+        .file("server-key.pem", server.1)
+        .file("client.pem", client.0)
+        .file("client-key.pem", client.1)
+}
+
+fn port_of(server: &Server) -> String {
+    server.addr(0).rsplit(':').next().expect("port").to_owned()
+}
+
+/// Runs a Python snippet with `sys.argv[1:]` = `args` in `dir`; returns (success, stdout,
+/// stderr).
+fn python(dir: &Path, code: &str, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(code)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run python3");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const PYTHON_ECHO: &str = r#"
+import socket, ssl, sys
+port, ca = int(sys.argv[1]), sys.argv[2]
+ctx = ssl.create_default_context(cafile=ca)
+if len(sys.argv) > 3:
+    ctx.load_cert_chain(sys.argv[3], sys.argv[4])
+with socket.create_connection(("127.0.0.1", port), timeout=30) as raw:
+    with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+        s.sendall(b"hello from python ssl\n")
+        got = b""
+        while len(got) < 22:
+            chunk = s.recv(100)
+            if not chunk:
+                break
+            got += chunk
+        print(got.decode().strip())
+        print(s.version())
+"#;
+
+fn stop(server: Server) -> String {
+    server.signal(libc::SIGTERM);
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    stderr
+}
+
+#[test]
+fn python_ssl_echoes_with_an_openssl_made_certificate() {
+    let run = tackle([
+        "serve-echo",
+        "--tls",
+        "0",
+        "--tls-cert",
+        "cert.pem",
+        "--tls-key",
+        "key.pem",
+    ]);
+    let run = with_openssl_certificate(run);
+    let dir = run.dir().to_path_buf();
+    let server = run.serve(1);
+    let (ok, out, err) = python(&dir, PYTHON_ECHO, &[&port_of(&server), "cert.pem"]);
+    assert!(ok, "python failed:\n{err}");
+    assert!(out.starts_with("hello from python ssl\n"), "{out}");
+    assert!(out.contains("TLSv1.3"), "{out}");
+    stop(server);
+}
+
+#[test]
+fn python_ssl_with_and_without_a_client_certificate_from_a_test_ca() {
+    let run = tackle([
+        "-v",
+        "serve-echo",
+        "--tls",
+        "0",
+        "--tls-cert",
+        "server.pem",
+        "--tls-key",
+        "server-key.pem",
+        "--tls-client-ca",
+        "ca.pem",
+    ]);
+    let run = with_test_ca(run);
+    let dir = run.dir().to_path_buf();
+    let server = run.serve(1);
+    let port = port_of(&server);
+    let (ok, out, err) = python(
+        &dir,
+        PYTHON_ECHO,
+        &[&port, "ca.pem", "client.pem", "client-key.pem"],
+    );
+    assert!(ok, "python with a client certificate failed:\n{err}");
+    assert!(out.starts_with("hello from python ssl\n"), "{out}");
+    let (ok, out, _) = python(&dir, PYTHON_ECHO, &[&port, "ca.pem"]);
+    assert!(
+        !ok || !out.contains("hello from python ssl"),
+        "served without a client certificate: {out}"
+    );
+    let stderr = stop(server);
+    assert!(stderr.contains("CN=python client"), "{stderr}");
+    assert!(stderr.contains("1 TLS handshake failures"), "{stderr}");
+}
+
+/// Starts `program args`, writes `input`, reads stdout until it holds `expect`, kills it.
+fn talk(program: &str, args: &[&str], dir: &Path, input: &[u8], expect: &str) -> String {
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| panic!("run {program}: {e}"));
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input).expect("write to the client");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().expect("stdout");
+    let expect_owned = expect.to_owned();
+    std::thread::spawn(move || {
+        let mut seen = String::new();
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            seen.push_str(&line);
+            seen.push('\n');
+            if seen.contains(&expect_owned) {
+                break;
+            }
+        }
+        let _ = tx.send(seen);
+    });
+    let seen = rx.recv_timeout(PATIENCE).unwrap_or_default();
+    let _ = child.kill();
+    let _ = child.wait();
+    drop(stdin);
+    seen
+}
+
+#[test]
+fn openssl_s_client_verifies_and_echoes() {
+    let run = tackle([
+        "serve-echo",
+        "--tls",
+        "0",
+        "--tls-cert",
+        "cert.pem",
+        "--tls-key",
+        "key.pem",
+    ]);
+    let run = with_openssl_certificate(run);
+    let dir = run.dir().to_path_buf();
+    let server = run.serve(1);
+    let target = format!("127.0.0.1:{}", port_of(&server));
+    let seen = talk(
+        "openssl",
+        &[
+            "s_client",
+            "-connect",
+            &target,
+            "-quiet",
+            "-verify_return_error",
+            "-CAfile",
+            "cert.pem",
+            "-verify_hostname",
+            "localhost",
+        ],
+        &dir,
+        b"hello from s_client\n",
+        "hello from s_client",
+    );
+    assert!(seen.contains("hello from s_client"), "{seen:?}");
+    stop(server);
+}
+
+#[test]
+fn ncat_ssl_echoes() {
+    let run = tackle([
+        "serve-echo",
+        "--tls",
+        "0",
+        "--tls-cert",
+        "cert.pem",
+        "--tls-key",
+        "key.pem",
+    ]);
+    let run = with_openssl_certificate(run);
+    let dir = run.dir().to_path_buf();
+    let server = run.serve(1);
+    let seen = talk(
+        "ncat",
+        &[
+            "--ssl",
+            "--ssl-verify",
+            "--ssl-trustfile",
+            "cert.pem",
+            "localhost",
+            &port_of(&server),
+        ],
+        &dir,
+        b"hello from ncat\n",
+        "hello from ncat",
+    );
+    assert!(seen.contains("hello from ncat"), "{seen:?}");
+    stop(server);
+}
+
+#[test]
+fn serve_time_over_tls_to_s_client_and_python() {
+    let run = tackle([
+        "serve-time",
+        "--tls",
+        "0",
+        "--tls-cert",
+        "cert.pem",
+        "--tls-key",
+        "key.pem",
+        "--format",
+        "unix",
+    ]);
+    let run = with_openssl_certificate(run);
+    let dir = run.dir().to_path_buf();
+    let server = run.serve(1);
+    let port = port_of(&server);
+    // The server sends the time and closes with close_notify: s_client ends on its own.
+    let target = format!("127.0.0.1:{port}");
+    let since = Instant::now();
+    let mut child = Command::new("openssl")
+        .args([
+            "s_client", "-connect", &target, "-quiet", "-CAfile", "cert.pem",
+        ])
+        .current_dir(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run openssl");
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("read");
+    let _ = child.wait();
+    assert!(since.elapsed() < PATIENCE);
+    let seconds: i64 = out.trim().parse().unwrap_or_else(|_| panic!("{out:?}"));
+    let now = jiff::Timestamp::now().as_second();
+    assert!((seconds - now).abs() <= 5, "{seconds} vs {now}");
+
+    let code = r#"
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile="cert.pem")
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30) as raw:
+    with ctx.wrap_socket(raw, server_hostname="localhost") as s:
+        data = b""
+        while True:
+            chunk = s.recv(100)  # b"" only after the server's close_notify
+            if not chunk:
+                break
+            data += chunk
+        print(data.decode().strip())
+"#;
+    let (ok, out, err) = python(&dir, code, &[&port]);
+    assert!(ok, "{err}");
+    let seconds: i64 = out.trim().parse().unwrap_or_else(|_| panic!("{out:?}"));
+    assert!((seconds - now).abs() <= 5);
+    stop(server);
+}
