@@ -40,12 +40,23 @@ complete -c tackle -n "__fish_tackle_needs_command" -f -a "generate" -d 'Write s
 complete -c tackle -n "__fish_tackle_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l tcp -d 'Listen for TCP connections on ADDR (repeatable)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l udp -d 'Listen for UDP datagrams on ADDR (repeatable)' -r
-complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l unix -d 'Listen for Unix stream connections on a socket file at PATH (repeatable)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l tls -d 'Listen for TLS connections (needs --tls-cert and --tls-key) on ADDR (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l unix -d 'Listen for Unix stream connections on a socket file at PATH, or @NAME (repeatable)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l unix-mode -d 'Create Unix socket files with this mode (octal, e.g. 660)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l backlog -d 'Length of each TCP/Unix listener\'s accept queue' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l threads -d 'Run N event loops, sharing the TCP/UDP ports through SO_REUSEPORT' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l drain -d 'On SIGINT/SIGTERM, keep flushing pending output for up to DUR before exiting' -r
-complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l max-conns -d 'Most connections open at once; beyond it new ones are accepted and closed at once' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l max-conns -d 'Most connections served at once; beyond it new ones are closed at once' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l max-handshakes -d 'Most connections in a TLS or HMAC handshake at once (not counted in --max-conns); beyond it the oldest handshake in progress is dropped' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l stats-interval -d 'Log connection, byte and datagram rates every DUR (at info level, so with -v)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l allow -d 'Serve only peers in CIDR (network, address or range; repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l deny -d 'Refuse peers in CIDR (repeatable; wins over --allow)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l keepalive -d 'Turn on TCP keepalive: probe a connection after DUR of silence, so dead peers free their slot' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l user -d 'After binding the listeners, run as user NAME (and its groups)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l tls-cert -d 'The TLS certificate chain (PEM, leaf first) for --tls listeners' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l tls-client-ca -d 'Require TLS clients to present a certificate signed by a CA in this PEM file' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l tls-handshake-timeout -d 'How long a TLS handshake may take' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l idle-timeout -d 'Close connections idle for DUR (e.g. 30s, 5m; default: never)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l max-buffer -d 'Stop reading from a client whose unsent echo passes SIZE (e.g. 256K, 1M)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l auth-key-file -d 'Require the HMAC-SHA256 challenge-response handshake, with the key read from FILE' -r -F
@@ -56,12 +67,14 @@ json\t'One JSON object per line'"
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l ipv6-only -d 'Make `[::]` listeners IPv6-only (by default they also accept IPv4)'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l allow-low-ports -d 'Answer UDP datagrams from source ports below 1024 (ignored by default, like xinetd, to prevent loops with other UDP services; port 0 is always ignored)'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l no-nodelay -d 'Leave Nagle\'s algorithm on (TCP_NODELAY is set by default)'
+complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l allow-readable-secrets -d 'Use a key file that group or others can read (refused by default)'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -s V -l version -d 'Print version'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l tcp -d 'Listen for TCP connections on ADDR (repeatable)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l udp -d 'Listen for UDP datagrams on ADDR (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l tls -d 'Listen for TLS connections (needs --tls-cert and --tls-key) on ADDR (repeatable)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l format -d 'What a reply says (text formats end in CRLF)' -r -f -a "ctime\t'Python\'s time.ctime(): `Sat Nov 21 22:44:21 2026` (day padded with a space)'
 rfc3339\t'RFC 3339: `2026-11-21T22:44:21+08:00`, or `...Z` with --utc'
 rfc2822\t'RFC 2822 (mail Date:): `Sat, 21 Nov 2026 22:44:21 +0800`'
@@ -72,8 +85,17 @@ complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l rate-limit 
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l backlog -d 'Length of each TCP/Unix listener\'s accept queue' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l threads -d 'Run N event loops, sharing the TCP/UDP ports through SO_REUSEPORT' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l drain -d 'On SIGINT/SIGTERM, keep flushing pending output for up to DUR before exiting' -r
-complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l max-conns -d 'Most connections open at once; beyond it new ones are accepted and closed at once' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l max-conns -d 'Most connections served at once; beyond it new ones are closed at once' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l max-handshakes -d 'Most connections in a TLS or HMAC handshake at once (not counted in --max-conns); beyond it the oldest handshake in progress is dropped' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l stats-interval -d 'Log connection, byte and datagram rates every DUR (at info level, so with -v)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l allow -d 'Serve only peers in CIDR (network, address or range; repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l deny -d 'Refuse peers in CIDR (repeatable; wins over --allow)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l keepalive -d 'Turn on TCP keepalive: probe a connection after DUR of silence, so dead peers free their slot' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l user -d 'After binding the listeners, run as user NAME (and its groups)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l tls-cert -d 'The TLS certificate chain (PEM, leaf first) for --tls listeners' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l tls-key -d 'The private key (PEM) of --tls-cert' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l tls-client-ca -d 'Require TLS clients to present a certificate signed by a CA in this PEM file' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l tls-handshake-timeout -d 'How long a TLS handshake may take' -r
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -l utc -d 'Write calendar fields in UTC (default: local time, from TZ or the system\'s zone)'
