@@ -74,6 +74,22 @@ fn with_test_ca(run: Run) -> Run {
         .file("client-key.pem", client.1)
 }
 
+/// serve-echo on a TLS port with an `openssl req -x509` certificate, and its directory.
+fn tls_echo_with_openssl_certificate() -> (Server, std::path::PathBuf) {
+    let run = tackle([
+        "serve-echo",
+        "--tls",
+        "0",
+        "--tls-cert",
+        "cert.pem",
+        "--tls-key",
+        "key.pem",
+    ]);
+    let run = with_openssl_certificate(run);
+    let dir = run.dir().to_path_buf();
+    (run.serve(1), dir)
+}
+
 fn port_of(server: &Server) -> String {
     server.addr(0).rsplit(':').next().expect("port").to_owned()
 }
@@ -123,18 +139,7 @@ fn stop(server: Server) -> String {
 
 #[test]
 fn python_ssl_echoes_with_an_openssl_made_certificate() {
-    let run = tackle([
-        "serve-echo",
-        "--tls",
-        "0",
-        "--tls-cert",
-        "cert.pem",
-        "--tls-key",
-        "key.pem",
-    ]);
-    let run = with_openssl_certificate(run);
-    let dir = run.dir().to_path_buf();
-    let server = run.serve(1);
+    let (server, dir) = tls_echo_with_openssl_certificate();
     let (ok, out, err) = python(&dir, PYTHON_ECHO, &[&port_of(&server), "cert.pem"]);
     assert!(ok, "python failed:\n{err}");
     assert!(out.starts_with("hello from python ssl\n"), "{out}");
@@ -213,18 +218,7 @@ fn talk(program: &str, args: &[&str], dir: &Path, input: &[u8], expect: &str) ->
 
 #[test]
 fn openssl_s_client_verifies_and_echoes() {
-    let run = tackle([
-        "serve-echo",
-        "--tls",
-        "0",
-        "--tls-cert",
-        "cert.pem",
-        "--tls-key",
-        "key.pem",
-    ]);
-    let run = with_openssl_certificate(run);
-    let dir = run.dir().to_path_buf();
-    let server = run.serve(1);
+    let (server, dir) = tls_echo_with_openssl_certificate();
     let target = format!("127.0.0.1:{}", port_of(&server));
     let seen = talk(
         "openssl",
@@ -249,18 +243,7 @@ fn openssl_s_client_verifies_and_echoes() {
 
 #[test]
 fn ncat_ssl_echoes() {
-    let run = tackle([
-        "serve-echo",
-        "--tls",
-        "0",
-        "--tls-cert",
-        "cert.pem",
-        "--tls-key",
-        "key.pem",
-    ]);
-    let run = with_openssl_certificate(run);
-    let dir = run.dir().to_path_buf();
-    let server = run.serve(1);
+    let (server, dir) = tls_echo_with_openssl_certificate();
     let seen = talk(
         "ncat",
         &[

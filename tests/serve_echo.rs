@@ -1690,25 +1690,28 @@ mod tls {
     #[test]
     fn idle_handshakes_neither_use_connection_slots_nor_lock_clients_out() {
         let pki = pki("localhost");
-        let server = tls_server(&pki, &["--max-conns", "1", "--max-handshakes", "2"]);
+        let server = tls_server(
+            &pki,
+            &[
+                "-v",
+                "--max-conns",
+                "1",
+                "--max-handshakes",
+                "2",
+                "--tls-handshake-timeout",
+                "10m",
+            ],
+        );
+        // Three sockets that never start their handshake: more than --max-conns, and more
+        // than --max-handshakes.
         let idle: Vec<TcpStream> = (0..3).map(|_| connect(&server, 0)).collect();
+        wait_for_log(&server, "connection opened", 3);
         let mut tls = connect_tls(server.addr(0), &client_config(&pki, false));
         ping(&mut tls, b"served despite the idle crowd");
-        let mut dropped = 0;
-        for mut socket in idle {
-            socket
-                .set_read_timeout(Some(Duration::from_millis(200)))
-                .unwrap();
-            let mut buf = [0; 8];
-            if matches!(socket.read(&mut buf), Ok(0)) {
-                dropped += 1;
-            }
-        }
-        assert!(dropped >= 2, "only {dropped} idle handshakes were dropped");
-        drop(tls);
+        drop((tls, idle));
         let stderr = stop(server);
         assert!(stderr.contains("1 connections served"), "{stderr}");
-        assert!(stderr.contains("handshakes dropped"), "{stderr}");
+        assert!(!stderr.contains(" 0 handshakes dropped"), "{stderr}");
         assert!(
             stderr.contains("--max-handshakes 2 in progress"),
             "{stderr}"
