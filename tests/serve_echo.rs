@@ -1583,6 +1583,41 @@ mod tls {
         assert!(stderr.contains("0 TLS handshake failures"), "{stderr}");
     }
 
+    /// --max-buffer counts plaintext over TLS too: a client that sends and never reads stalls
+    /// with the server's memory bounded, and others are still served.
+    #[test]
+    fn a_tls_client_that_never_reads_costs_bounded_memory() {
+        let pki = pki("localhost");
+        let server = tls_server(&pki, &["--max-buffer", "64K"]);
+        let pid = server.spawned.child.id();
+        let config = client_config(&pki, false);
+        ping(&mut connect_tls(server.addr(0), &config), &[1; 100_000]);
+        let before = super::rss_kib(pid);
+        let mut hog = connect_tls(server.addr(0), &config);
+        hog.sock
+            .set_write_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        let chunk = vec![7u8; 64 * 1024];
+        let limit = 256 * 1024 * 1024;
+        let mut sent = 0usize;
+        while sent < limit {
+            match hog.write(&chunk) {
+                Ok(n) => sent += n,
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => break,
+                Err(e) => panic!("hog write: {e}"),
+            }
+        }
+        assert!(sent < limit, "the server kept reading {sent} bytes");
+        let grown = super::rss_kib(pid).saturating_sub(before);
+        assert!(
+            grown < 4 * 1024,
+            "RSS grew by {grown} KiB for a hog that sent {sent} bytes"
+        );
+        ping(&mut connect_tls(server.addr(0), &config), b"still here");
+        drop(hog);
+        stop(server);
+    }
+
     #[test]
     fn sigterm_closes_tls_connections_with_close_notify() {
         let pki = pki("localhost");
