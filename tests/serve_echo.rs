@@ -1855,6 +1855,69 @@ mod tls {
         stop(server);
     }
 
+    #[test]
+    fn deny_refuses_tls_peers_before_the_handshake() {
+        let pki = pki("localhost");
+        let server = tls_server(&pki, &["-vv", "--deny", "127.0.0.1"]);
+        let mut tls = connect_tls(server.addr(0), &client_config(&pki, false));
+        let _ = tls.write_all(b"denied");
+        let mut buf = [0; 8];
+        assert!(
+            !matches!(tls.read(&mut buf), Ok(n) if n > 0),
+            "a denied peer was served"
+        );
+        drop(tls);
+        let stderr = stop(server);
+        assert!(stderr.contains("refused by --allow/--deny"), "{stderr}");
+        assert!(stderr.contains("0 TLS handshake failures"), "{stderr}");
+        assert!(
+            stderr.contains("0 connections served, plus 1 refused"),
+            "{stderr}"
+        );
+    }
+
+    /// A socket named `tls` in LISTEN_FDNAMES is served with TLS.
+    #[test]
+    fn a_socket_activated_listener_named_tls_speaks_tls() {
+        use std::io::BufRead;
+        let pki = pki("localhost");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("cert.pem"), &pki.server_cert_pem).unwrap();
+        std::fs::write(dir.path().join("key.pem"), &pki.server_key_pem).unwrap();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let sockets = vec![std::os::fd::OwnedFd::from(listener)];
+        let cert = dir.path().join("cert.pem");
+        let key = dir.path().join("key.pem");
+        let mut spawned = super::socket_activated(
+            &sockets,
+            "tls",
+            &[
+                "serve-echo",
+                "--tls-cert",
+                cert.to_str().unwrap(),
+                "--tls-key",
+                key.to_str().unwrap(),
+            ],
+        );
+        drop(sockets);
+        let mut line = String::new();
+        spawned.stdout.read_line(&mut line).unwrap();
+        assert_eq!(
+            line.trim_end(),
+            format!("listening tls {addr}"),
+            "{}",
+            spawned.stderr_log()
+        );
+        let mut tls = connect_tls(&addr.to_string(), &client_config(&pki, false));
+        ping(&mut tls, b"activated TLS");
+        drop(tls);
+        // SAFETY: kill with our child's pid.
+        unsafe { libc::kill(spawned.child.id() as i32, libc::SIGTERM) };
+        let status = spawned.child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{}", spawned.stderr_log());
+    }
+
     /// Waits until the server's log holds `needle` `times` times.
     fn wait_for_log(server: &Server, needle: &str, times: usize) {
         let since = Instant::now();
