@@ -10,7 +10,7 @@
 use std::fmt::{self, Display};
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, ToSocketAddrs};
-use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::{Path, PathBuf};
@@ -258,8 +258,7 @@ impl Bound {
     /// A second handle on the same socket, for another loop (inherited sockets only: the
     /// kernel wakes every loop, one of them accepts).
     fn try_clone(&self) -> io::Result<Bound> {
-        let dup = |fd: std::os::fd::BorrowedFd<'_>| fd.try_clone_to_owned();
-        use std::os::fd::AsFd;
+        let dup = |fd: BorrowedFd<'_>| fd.try_clone_to_owned();
         Ok(match self {
             Bound::Tcp(l) => Bound::Tcp(tcp_listener_from(dup(l.as_fd())?)),
             Bound::Tls(l) => Bound::Tls(tcp_listener_from(dup(l.as_fd())?)),
