@@ -33,9 +33,9 @@ Examples:
   tackle serve-echo --tls 0 --tls-cert cert.pem --tls-key key.pem
   openssl s_client -connect 127.0.0.1:PORT -quiet   # talk to it over TLS";
 
-/// TCP, UDP and Unix-socket echo servers in one event loop.
+/// TCP, TLS, UDP and Unix-socket echo servers in one event loop.
 ///
-/// Every byte a TCP or Unix client sends comes back, in order, until it closes; each UDP
+/// Every byte a TCP, TLS or Unix client sends comes back, in order, until it closes; each UDP
 /// datagram goes back to its sender unchanged. One `listening <proto> <addr>` line per
 /// listener is printed on stdout at start, in the order given; logs go to stderr. SIGINT or
 /// SIGTERM stops accepting, flushes what is owed for up to --drain, removes Unix socket files,
