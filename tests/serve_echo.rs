@@ -1918,6 +1918,21 @@ mod tls {
         assert_eq!(status.code(), Some(0), "{}", spawned.stderr_log());
     }
 
+    #[test]
+    fn several_threads_share_a_tls_port() {
+        let pki = pki("localhost");
+        let server = tls_server(&pki, &["--threads", "2"]);
+        let config = client_config(&pki, false);
+        let clients: Vec<Tls> = (0..8)
+            .map(|_| connect_tls(server.addr(0), &config))
+            .collect();
+        for (i, mut tls) in clients.into_iter().enumerate() {
+            ping(&mut tls, format!("client {i}").as_bytes());
+        }
+        let stderr = stop(server);
+        assert!(stderr.contains("8 connections served"), "{stderr}");
+    }
+
     /// Waits until the server's log holds `needle` `times` times.
     fn wait_for_log(server: &Server, needle: &str, times: usize) {
         let since = Instant::now();
