@@ -152,21 +152,23 @@ impl LogQueue {
 
 /// From now on, log lines never block the caller (see the module docs). For servers, once
 /// their listeners are set up; [`flush`] before writing anything else to stderr.
+///
+/// The writer thread starts with the first line: a quiet server stays single-threaded, and
+/// glibc's system call wrappers are measurably cheaper in a single-threaded process.
 pub fn write_without_blocking() {
-    let mut started = false;
-    let queue = QUEUE.get_or_init(|| {
-        started = true;
-        LogQueue::default()
-    });
-    if started {
-        let spawned = std::thread::Builder::new()
-            .name("log-writer".to_owned())
-            .spawn(move || queue.write_out());
-        if spawned.is_err() {
-            return; // keep writing directly
-        }
-    }
+    QUEUE.get_or_init(LogQueue::default);
     QUEUED.store(true, Ordering::SeqCst);
+}
+
+/// Starts the writer thread once; false if it cannot be started (lines then go directly).
+fn writer_started(queue: &'static LogQueue) -> bool {
+    static STARTED: OnceLock<bool> = OnceLock::new();
+    *STARTED.get_or_init(|| {
+        std::thread::Builder::new()
+            .name("log-writer".to_owned())
+            .spawn(move || queue.write_out())
+            .is_ok()
+    })
 }
 
 /// Waits (up to a few seconds) until queued lines are written, and writes directly again.
@@ -194,7 +196,7 @@ struct StderrLine;
 impl Write for StderrLine {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match QUEUE.get() {
-            Some(queue) if QUEUED.load(Ordering::Relaxed) => {
+            Some(queue) if QUEUED.load(Ordering::Relaxed) && writer_started(queue) => {
                 queue.push(buf);
                 Ok(buf.len())
             }

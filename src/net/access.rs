@@ -33,15 +33,18 @@ impl AccessList {
     }
 
     /// Whether the list lets everyone in (no check needed).
+    #[inline]
     pub fn is_open(&self) -> bool {
         self.allow.is_empty() && self.deny.is_empty()
     }
 
     /// Whether `peer` may talk to this server.
+    #[inline]
     pub fn permits(&self, peer: IpAddr) -> bool {
-        if self.is_open() {
-            return true;
-        }
+        self.is_open() || self.lets_in(peer)
+    }
+
+    fn lets_in(&self, peer: IpAddr) -> bool {
         let (family, bits) = match peer.to_canonical() {
             IpAddr::V4(v4) => (Family::V4, u128::from(v4.to_bits())),
             IpAddr::V6(v6) => (Family::V6, v6.to_bits()),

@@ -591,6 +591,14 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
 
     /// The earliest of the session, handshake, idle and linger deadlines.
     fn next_deadline(&self) -> Option<Instant> {
+        // The common case, checked first: an echo connection with no deadline at all.
+        if self.deadline.is_none()
+            && self.handshake_until.is_none()
+            && self.linger_until.is_none()
+            && self.shared.idle_timeout.is_none()
+        {
+            return None;
+        }
         let idle = self
             .shared
             .idle_timeout
