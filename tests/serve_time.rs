@@ -491,7 +491,8 @@ fn one_reactor_serves_time_and_echo_together() {
     use tackle::daytime::server::{TimeConfig, TimeService};
     use tackle::net::datagram::Packet;
     use tackle::net::listen::{Bound, ListenOptions, ListenSpec, bind_one};
-    use tackle::net::server::{ServerSettings, ServerShared, Service, add_socket};
+    use tackle::net::server::{ServerSettings, Service, add_socket};
+    use tackle::net::shared::ServerShared;
     use tackle::net::stream::{Session, SessionOutput, Step};
     use tackle::reactor::Reactor;
 

@@ -12,7 +12,8 @@ use mio::event::{Event, Source};
 use mio::{Interest, Registry, Token};
 
 use super::listen::UnixName;
-use super::server::{ServerShared, Service};
+use super::server::Service;
+use super::shared::ServerShared;
 use super::stats::Stats;
 use super::stream::{Connection, StreamSocket};
 use super::tls::ServerTls;

@@ -10,7 +10,8 @@ use std::sync::atomic::Ordering;
 use mio::Interest;
 use mio::event::{Event, Source};
 
-use super::server::{ServerShared, Service};
+use super::server::Service;
+use super::shared::ServerShared;
 use super::stats::Stats;
 use crate::reactor::{Action, Context, Handler};
 

@@ -3,9 +3,10 @@
 //! ([`activation`]), accepting stream connections ([`accept`]) and datagrams ([`datagram`]),
 //! a buffered stream connection with backpressure and half-close ([`stream`]), TLS as a
 //! stream layer ([`tls`]), the HMAC challenge-response handshake ([`auth`]), the limits and
-//! access rules ([`handshake`], [`access`]), counting and the summary ([`stats`]), signals
-//! ([`signals`]), dropping privileges ([`privileges`]), the whole multi-threaded server
-//! ([`server`]) and its shared command-line flags ([`args`]).
+//! access rules ([`handshake`], [`access`]), what a loop's handlers share ([`shared`]),
+//! counting and the summary ([`stats`]), signals ([`signals`]), dropping privileges
+//! ([`privileges`]), the whole multi-threaded server ([`server`]) and its shared command-line
+//! flags ([`args`]).
 //!
 //! Nothing here knows about echo or time: a server subcommand implements [`server::Service`]
 //! (a [`stream::Session`] per connection, an answer per datagram) and calls
@@ -22,6 +23,7 @@ pub mod listen;
 pub mod privileges;
 pub mod rate_limit;
 pub mod server;
+pub mod shared;
 pub mod signals;
 pub mod stats;
 pub mod stream;

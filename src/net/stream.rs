@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use mio::event::{Event, Source};
 use mio::{Interest, Registry, Token};
 
-use super::server::ServerShared;
+use super::shared::ServerShared;
 use super::stats::Stats;
 use super::tls::{HandshakeFailure, handshake_failure};
 use crate::reactor::{Action, Context, Handler};
