@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
 
 use crate::cmd;
 use crate::exit;
@@ -20,6 +20,9 @@ Exit status:
 Environment:
   TACKLE_LOG   a log filter such as `debug` or `tackle::net=trace,info`; overrides -v/-q";
 
+/// The heading under which every help page lists the flags all subcommands share, last.
+const GLOBAL_OPTIONS: &str = "Global options";
+
 /// One binary for socket servers, CIDR expansion, CSV conversion, mail and subprocesses.
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +31,8 @@ Environment:
     propagate_version = true,
     subcommand_required = true,
     arg_required_else_help = true,
+    disable_help_flag = true,
+    disable_version_flag = true,
     after_help = EXIT_STATUS_HELP,
 )]
 pub struct Cli {
@@ -38,11 +43,14 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Flags every subcommand accepts.
+/// Flags every subcommand accepts. Each help page lists them under one heading, after the
+/// subcommand's own flags; `--help` and `--version` are declared here (clap's built-in ones
+/// would stay under "Options", first) so that they join them.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = GLOBAL_OPTIONS)]
 pub struct GlobalArgs {
     /// Log more: -v info, -vv debug, -vvv trace (logs go to stderr)
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short, long, action = ArgAction::Count, global = true)]
     pub verbose: u8,
 
     /// Log errors only
@@ -52,6 +60,15 @@ pub struct GlobalArgs {
     /// Log line format on stderr
     #[arg(long, value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+
+    #[arg(short, long, action = ArgAction::Help, global = true,
+          help = "Print help (see more with '--help')",
+          long_help = "Print help (see a summary with '-h')")]
+    help: Option<bool>,
+
+    /// Print version
+    #[arg(short = 'V', long, action = ArgAction::Version, global = true)]
+    version: Option<bool>,
 }
 
 impl GlobalArgs {
@@ -115,14 +132,24 @@ impl Command {
 
 /// The exit status for a usage error in this command line: sendmail follows sysexits.h (64,
 /// as msmtp does) and run-cmd follows coreutils `timeout` (125: the wrapper itself failed);
-/// everything else uses 2. The subcommand is found by a lenient re-parse.
+/// everything else uses 2.
 pub fn usage_status_of(args: &[OsString]) -> i32 {
-    let matches = command().ignore_errors(true).try_get_matches_from(args);
-    match matches.as_ref().ok().and_then(|m| m.subcommand_name()) {
+    usage_status(subcommand_of(args).as_deref())
+}
+
+fn usage_status(subcommand: Option<&str>) -> i32 {
+    match subcommand {
         Some("sendmail") => crate::mail::sysexits::USAGE,
         Some("run-cmd") => crate::process::spawn::TACKLE_FAILED,
         _ => exit::USAGE,
     }
+}
+
+/// The subcommand this command line names, found by a lenient re-parse (so also when the
+/// line does not parse).
+fn subcommand_of(args: &[OsString]) -> Option<String> {
+    let matches = command().ignore_errors(true).try_get_matches_from(args);
+    matches.ok()?.subcommand_name().map(str::to_owned)
 }
 
 /// Parses the command line as [`Cli`] does. `tackle run-cmd ...` is first tried against
@@ -144,7 +171,12 @@ pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
 
 /// `tackle run-cmd`'s flags, as [`parse`] tries them first.
 #[derive(Debug, Parser)]
-#[command(name = "tackle run-cmd")]
+#[command(
+    name = "tackle run-cmd",
+    version,
+    disable_help_flag = true,
+    disable_version_flag = true
+)]
 struct RunCmdLine {
     #[command(flatten)]
     global: GlobalArgs,
@@ -153,16 +185,93 @@ struct RunCmdLine {
     args: cmd::run_cmd::Args,
 }
 
-/// Prints a clap parse outcome (help, version or a usage error) and exits: 0 for help and
-/// version, otherwise the usage status of the subcommand that was being parsed (see
-/// [`usage_status_of`]). A closed stdout while printing help is not worth reporting.
+/// Prints a clap parse outcome and exits. Help and version go to stdout with status 0 (a
+/// closed stdout is not worth reporting). A usage error is printed in the shape of every other
+/// error, `tackle: <subcommand>: <what>`, followed by the subcommand's usage and where to read
+/// more (see [`usage_error_text`]), and exits with the subcommand's usage status (see
+/// [`usage_status_of`]). `tackle` alone prints its whole help on stderr, as a usage error.
 pub fn exit_on_parse_error(err: clap::Error, args: &[OsString]) -> ! {
-    let _ = err.print();
-    let status = match err.exit_code() {
-        exit::USAGE => usage_status_of(args),
-        other => other,
+    use clap::error::ErrorKind;
+    let status = match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            exit::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            usage_status_of(args)
+        }
+        _ => {
+            let subcommand = subcommand_of(args);
+            let text = usage_error_text(subcommand.as_deref(), &err);
+            let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+            usage_status(subcommand.as_deref())
+        }
     };
     std::process::exit(status);
+}
+
+/// A clap parse error as tackle prints it:
+///
+/// ```text
+/// tackle: cidr-expand: unexpected argument '--host' found; a similar argument exists: '--hosts'
+/// Usage: tackle cidr-expand [OPTIONS] [ENTRY]...
+/// Try 'tackle cidr-expand --help' for more information.
+/// ```
+///
+/// The first line is clap's message with its tips, on one line; the usage is the
+/// subcommand's whole usage (clap's error shows only the flags already given).
+pub fn usage_error_text(subcommand: Option<&str>, err: &clap::Error) -> String {
+    let message = one_line_message(&err.render().to_string());
+    let (prefix, help) = match subcommand {
+        Some(name) => (format!("tackle: {name}: "), format!("tackle {name} --help")),
+        None => ("tackle: ".to_owned(), "tackle --help".to_owned()),
+    };
+    let usage = usage_of(subcommand);
+    format!(
+        "{prefix}{message}\n{}\nTry '{help}' for more information.\n",
+        usage.trim_end()
+    )
+}
+
+/// Clap's rendered error (`error: MESSAGE`, indented continuation lines, a blank line,
+/// `tip: ...` lines, the usage, a pointer to `--help`) reduced to its message and tips on one
+/// line. A message that ends in a colon introduces a list (the missing arguments), which is
+/// joined with commas.
+fn one_line_message(rendered: &str) -> String {
+    let mut lines = rendered.lines();
+    let first = lines.next().unwrap_or_default();
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+    let introduces_list = message.ends_with(':');
+    let mut continuations = 0;
+    for line in lines.by_ref() {
+        if line.trim().is_empty() {
+            break;
+        }
+        let separator = if introduces_list && continuations > 0 {
+            ", "
+        } else {
+            " "
+        };
+        message.push_str(separator);
+        message.push_str(line.trim());
+        continuations += 1;
+    }
+    for tip in lines.filter_map(|line| line.trim().strip_prefix("tip: ")) {
+        message.push_str("; ");
+        message.push_str(tip);
+    }
+    message
+}
+
+/// `Usage: tackle <subcommand> ...` (or tackle's own usage), as the help page shows it.
+fn usage_of(subcommand: Option<&str>) -> String {
+    let mut top = command();
+    top.build();
+    match subcommand.and_then(|name| top.find_subcommand_mut(name)) {
+        Some(sub) => sub.render_usage().to_string(),
+        None => top.render_usage().to_string(),
+    }
 }
 
 /// The clap definition as a `clap::Command`, for generating completions and man pages.
