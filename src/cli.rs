@@ -342,6 +342,40 @@ mod tests {
         ])
     }
 
+    #[test]
+    fn clap_errors_become_one_line_with_their_tips() {
+        let rendered = "error: the following required arguments were not provided:\n  \
+                        --from <ADDR>\n  --to <ADDR>\n\n  tip: try this\n  tip: or that\n\n\
+                        Usage: tackle sendmail [OPTIONS]\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            one_line_message(rendered),
+            "the following required arguments were not provided: --from <ADDR>, --to <ADDR>; \
+             try this; or that"
+        );
+        let rendered =
+            "error: invalid value 'xml' for '--to <TO>'\n  [possible values: csv, tsv]\n";
+        assert_eq!(
+            one_line_message(rendered),
+            "invalid value 'xml' for '--to <TO>' [possible values: csv, tsv]"
+        );
+    }
+
+    #[test]
+    fn a_parse_error_names_the_subcommand_its_usage_and_its_help() {
+        let args: Vec<OsString> = ["tackle", "cidr-expand", "--limit", "x"]
+            .into_iter()
+            .map(OsString::from)
+            .collect();
+        let err = parse(&args).expect_err("a bad --limit");
+        assert_eq!(
+            usage_error_text(subcommand_of(&args).as_deref(), &err),
+            "tackle: cidr-expand: invalid value 'x' for '--limit <N>': invalid digit found in \
+             string\nUsage: tackle cidr-expand [OPTIONS] [ENTRY]...\n\
+             Try 'tackle cidr-expand --help' for more information.\n"
+        );
+        assert_eq!(usage_status_of(&args), exit::USAGE);
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
