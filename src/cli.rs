@@ -243,19 +243,15 @@ fn one_line_message(rendered: &str) -> String {
     let first = lines.next().unwrap_or_default();
     let mut message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
     let introduces_list = message.ends_with(':');
-    let mut continuations = 0;
-    for line in lines.by_ref() {
-        if line.trim().is_empty() {
-            break;
-        }
-        let separator = if introduces_list && continuations > 0 {
+    let continuations = lines.by_ref().take_while(|line| !line.trim().is_empty());
+    for (index, line) in continuations.enumerate() {
+        let separator = if introduces_list && index > 0 {
             ", "
         } else {
             " "
         };
         message.push_str(separator);
         message.push_str(line.trim());
-        continuations += 1;
     }
     for tip in lines.filter_map(|line| line.trim().strip_prefix("tip: ")) {
         message.push_str("; ");
