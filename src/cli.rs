@@ -2,6 +2,7 @@
 //! its own module under `cmd/`; this file only stitches them together.
 
 use std::ffi::OsString;
+use std::io::Write;
 
 use clap::{ArgAction, Args, Parser, Subcommand};
 
@@ -186,17 +187,20 @@ struct RunCmdLine {
 }
 
 /// Prints a clap parse outcome and exits. Help and version go to stdout with status 0 (a
-/// closed stdout is not worth reporting). A usage error is printed in the shape of every other
+/// closed stdout is not worth reporting; a full disk is, status 1). A usage error is printed in the shape of every other
 /// error, `tackle: <subcommand>: <what>`, followed by the subcommand's usage and where to read
 /// more (see [`usage_error_text`]), and exits with the subcommand's usage status (see
 /// [`usage_status_of`]). `tackle` alone prints its whole help on stderr, as a usage error.
 pub fn exit_on_parse_error(err: clap::Error, args: &[OsString]) -> ! {
     use clap::error::ErrorKind;
     let status = match err.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = err.print();
-            exit::SUCCESS
-        }
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => match err.print() {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                let _ = writeln!(std::io::stderr(), "tackle: cannot write to stdout: {e}");
+                exit::FAILURE
+            }
+            _ => exit::SUCCESS,
+        },
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             let _ = err.print();
             usage_status_of(args)
@@ -204,7 +208,7 @@ pub fn exit_on_parse_error(err: clap::Error, args: &[OsString]) -> ! {
         _ => {
             let subcommand = subcommand_of(args);
             let text = usage_error_text(subcommand.as_deref(), &err);
-            let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+            let _ = std::io::stderr().write_all(text.as_bytes());
             usage_status(subcommand.as_deref())
         }
     };

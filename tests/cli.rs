@@ -285,6 +285,28 @@ fn closed_stdout_ends_help_quietly() {
 }
 
 #[test]
+fn help_that_cannot_be_written_is_an_error() {
+    for args in [vec!["--help"], vec!["run-cmd", "--help"], vec!["--version"]] {
+        let full = std::fs::File::options()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = Command::new(common::bin())
+            .args(&args)
+            .stdout(Stdio::from(full))
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run tackle");
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with("tackle: cannot write to stdout: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn verbose_logs_go_to_stderr_in_the_recipe_format() {
     let out = tackle(["-v", "generate", "gen"]).run();
     out.success();
