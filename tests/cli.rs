@@ -172,12 +172,7 @@ fn an_unwritable_stderr_does_not_turn_an_error_into_a_panic() {
             .args(&args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(
-                std::fs::File::options()
-                    .write(true)
-                    .open("/dev/full")
-                    .expect("/dev/full"),
-            )
+            .stderr(dev_full())
             .status()
             .expect("run tackle");
         assert!(
@@ -273,12 +268,7 @@ fn closed_stdout_ends_help_quietly() {
     ] {
         let (reader, writer) = std::io::pipe().expect("pipe");
         drop(reader);
-        let out = Command::new(common::bin())
-            .args(&args)
-            .stdout(Stdio::from(writer))
-            .stderr(Stdio::piped())
-            .output()
-            .expect("run tackle");
+        let out = output_with_stdout(&args, Stdio::from(writer));
         assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
         assert!(out.stderr.is_empty(), "{args:?} printed: {out:?}");
     }
@@ -287,16 +277,7 @@ fn closed_stdout_ends_help_quietly() {
 #[test]
 fn help_that_cannot_be_written_is_an_error() {
     for args in [vec!["--help"], vec!["run-cmd", "--help"], vec!["--version"]] {
-        let full = std::fs::File::options()
-            .write(true)
-            .open("/dev/full")
-            .expect("/dev/full");
-        let out = Command::new(common::bin())
-            .args(&args)
-            .stdout(Stdio::from(full))
-            .stderr(Stdio::piped())
-            .output()
-            .expect("run tackle");
+        let out = output_with_stdout(&args, Stdio::from(dev_full()));
         assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
@@ -304,6 +285,24 @@ fn help_that_cannot_be_written_is_an_error() {
             "{args:?}: {stderr}"
         );
     }
+}
+
+/// Runs tackle with stdout going where the test says and stderr captured.
+fn output_with_stdout(args: &[&str], stdout: Stdio) -> std::process::Output {
+    Command::new(common::bin())
+        .args(args)
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run tackle")
+}
+
+/// `/dev/full`, where every write fails with ENOSPC.
+fn dev_full() -> std::fs::File {
+    std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full")
 }
 
 #[test]
