@@ -545,7 +545,7 @@ fn any_flag() -> impl Strategy<Value = ValueFlag> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 600, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Random values for random flags, every subcommand run to its end (servers at parse
     /// time).
