@@ -2,7 +2,7 @@
 //! its result into an exit status. Everything else lives in the library crate.
 
 fn main() {
-    let args: Vec<_> = std::env::args_os().collect();
+    let args = tackle::cli::with_personality(std::env::args_os().collect());
     let cli = match tackle::cli::parse(&args) {
         Ok(cli) => cli,
         Err(err) => tackle::cli::exit_on_parse_error(err, &args),
