@@ -311,12 +311,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let (Some(config), Some((name, _))) = (&config, &account) {
         tracing::info!("using account {name} of {}", config.path.display());
     }
-    if m.dry_run {
-        return print_dry_run(&outgoing);
-    }
     let account = account.map(|(_, a)| a).unwrap_or_else(|| {
         config.as_ref().map(|c| c.defaults.clone()).unwrap_or_default()
     });
+    login_user(s, &account)?;
+    if m.dry_run {
+        return print_dry_run(&outgoing);
+    }
     let owner_only = config.as_ref().is_some_and(|c| c.owner_only);
     let config_path = config.as_ref().map(|c| c.path.clone());
     let settings = smtp_settings(s, c, &account, owner_only, config_path.as_deref())?;
@@ -650,28 +651,7 @@ fn smtp_settings(
         .clone()
         .or_else(|| account.host.clone())
         .unwrap_or_else(|| "localhost".to_owned());
-    let user = s.user.clone().or_else(|| match account.auth {
-        Some(AuthSetting::Off) => None,
-        Some(_) => account.user.clone(),
-        None => None,
-    });
-    if account.auth.is_some_and(|a| a != AuthSetting::Off) && user.is_none() {
-        return Err(exit::failure(
-            sysexits::CONFIG,
-            "the config file says `auth on` but names no `user`",
-        ));
-    }
-    let wants_login_flags = [
-        ("--password-file", s.password_file.is_some()),
-        ("--password-env", s.password_env.is_some()),
-        ("--password-cmd", s.password_cmd.is_some()),
-        ("--auth", s.auth.is_some()),
-    ];
-    if user.is_none() {
-        if let Some((flag, _)) = wants_login_flags.iter().find(|(_, given)| *given) {
-            return Err(usage(format!("{flag} needs a user name: give --user (or `user` and `auth on` in the config file)")));
-        }
-    }
+    let user = login_user(s, account)?;
     let tls = match (s.tls, account.tls, account.tls_starttls) {
         (Some(mode), _, _) => mode,
         (None, Some(true), Some(false)) => TlsMode::Implicit,
@@ -756,6 +736,35 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
         insecure: s.tls_insecure || (!from_flags && account.tls_certcheck == Some(false)),
         client_cert,
     })
+}
+
+/// The user to log in as: `--user`, else the account's `user` when it says `auth on` (or a
+/// mechanism). Password and mechanism flags without a user are a usage error.
+fn login_user(s: &SendArgs, account: &Account) -> anyhow::Result<Option<String>> {
+    let user = s.user.clone().or_else(|| match account.auth {
+        Some(AuthSetting::Off) | None => None,
+        Some(_) => account.user.clone(),
+    });
+    if account.auth.is_some_and(|a| a != AuthSetting::Off) && user.is_none() {
+        return Err(exit::failure(
+            sysexits::CONFIG,
+            "the config file says `auth on` but names no `user`",
+        ));
+    }
+    let login_flags = [
+        ("--password-file", s.password_file.is_some()),
+        ("--password-env", s.password_env.is_some()),
+        ("--password-cmd", s.password_cmd.is_some()),
+        ("--auth", s.auth.is_some()),
+    ];
+    if user.is_none() {
+        if let Some((flag, _)) = login_flags.iter().find(|(_, given)| *given) {
+            return Err(usage(format!(
+                "{flag} needs a user name: give --user (or `user` and `auth on` in the config file)"
+            )));
+        }
+    }
+    Ok(user)
 }
 
 /// Where the secret comes from: a flag, else the account's `passwordeval` or `password`

@@ -550,9 +550,12 @@ impl<'a> Session<'a> {
 
     /// RSET after refused recipients, so the server forgets the transaction.
     fn reset(&mut self) {
+        // The refusal, not RSET's 250, is the reply the log should show.
+        let refusal = self.transcript.last_reply.clone();
         if self.exchange(Stage::Rcpt, "RSET").is_err() {
             warn!("the server did not answer RSET");
         }
+        self.transcript.last_reply = refusal;
     }
 
     fn transfer(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
