@@ -27,17 +27,27 @@ fn args(base: &[String], more: &[&str]) -> Vec<String> {
 
 /// `sendmail`, `base`, `--from me@example.org --to you@example.org`, then `more`.
 fn me_to_you(base: &[String], more: &[&str]) -> Vec<String> {
-    let mut all = args(base, &["--from", "me@example.org", "--to", "you@example.org"]);
+    let mut all = args(
+        base,
+        &["--from", "me@example.org", "--to", "you@example.org"],
+    );
     all.extend(more.iter().map(|s| s.to_string()));
     all
 }
 
 /// `me_to_you` through 127.0.0.1:`port` in plain text.
 fn me_to_you_at(port: u16, more: &[&str]) -> Vec<String> {
-    let base: Vec<String> = ["--server", "127.0.0.1", "--port", &port.to_string(), "--tls", "none"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let base: Vec<String> = [
+        "--server",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+        "--tls",
+        "none",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     me_to_you(&base, more)
 }
 
@@ -96,9 +106,12 @@ fn sends_a_plain_message_with_date_message_id_and_a_qualified_ehlo() {
 #[test]
 fn the_helo_flag_names_us() {
     let server = SmtpServer::plain();
-    tackle(me_to_you(&server.flags("none"), &["--body", "x", "--helo", "client.example.org"]))
-        .run()
-        .success();
+    tackle(me_to_you(
+        &server.flags("none"),
+        &["--body", "x", "--helo", "client.example.org"],
+    ))
+    .run()
+    .success();
     assert_eq!(server.only_message().helo, "client.example.org");
 }
 
@@ -112,9 +125,16 @@ fn reads_the_body_from_stdin_dot_stuffs_it_and_ends_bare_cr_and_lf_as_crlf() {
         .success();
     let message = server.only_message();
     let without_crlf = raw_text(&message.data).replace("\r\n", "");
-    assert!(!without_crlf.contains('\r') && !without_crlf.contains('\n'), "{:?}", message.data);
+    assert!(
+        !without_crlf.contains('\r') && !without_crlf.contains('\n'),
+        "{:?}",
+        message.data
+    );
     let parsed = Parsed::of(&message.data);
-    assert_eq!(parsed.parts[0].text(), "a line\n.\n..two dots\n.leading dot\nbare\ncr\nend\n");
+    assert_eq!(
+        parsed.parts[0].text(),
+        "a line\n.\n..two dots\n.leading dot\nbare\ncr\nend\n"
+    );
 }
 
 #[test]
@@ -141,7 +161,10 @@ fn names_are_quoted_or_encoded_and_decode_back() {
     let raw = raw_text(&message.data);
     assert!(message.data.is_ascii(), "headers should be 7-bit:\n{raw}");
     // An ASCII name with a comma is a quoted string, not an encoded word.
-    assert!(raw.contains("\r\nTo: \"Doe, Jane\" <jane@example.org>\r\n"), "{raw}");
+    assert!(
+        raw.contains("\r\nTo: \"Doe, Jane\" <jane@example.org>\r\n"),
+        "{raw}"
+    );
     let parsed = Parsed::of(&message.data);
     assert_eq!(parsed.header("Subject"), "Grüße aus Köln 🎉");
     assert_eq!(parsed.header("From"), "Zoë Ünal <zoe@example.org>");
@@ -152,11 +175,17 @@ fn names_are_quoted_or_encoded_and_decode_back() {
 #[test]
 fn a_utf8_body_goes_8bit_to_an_8bitmime_server_and_quoted_printable_otherwise() {
     let eight = SmtpServer::plain();
-    tackle(me_to_you(&eight.flags("none"), &["--body", "Größe: 3 m²\n"]))
-        .run()
-        .success();
+    tackle(me_to_you(
+        &eight.flags("none"),
+        &["--body", "Größe: 3 m²\n"],
+    ))
+    .run()
+    .success();
     let message = eight.only_message();
-    assert!(message.mail_params.contains(&"BODY=8BITMIME".to_owned()), "{message:?}");
+    assert!(
+        message.mail_params.contains(&"BODY=8BITMIME".to_owned()),
+        "{message:?}"
+    );
     let parsed = Parsed::of(&message.data);
     assert_eq!(parsed.parts[0].transfer_encoding.as_deref(), Some("8bit"));
     assert_eq!(parsed.parts[0].text(), "Größe: 3 m²\n");
@@ -165,14 +194,23 @@ fn a_utf8_body_goes_8bit_to_an_8bitmime_server_and_quoted_printable_otherwise() 
         eight_bit_mime: false,
         ..Options::default()
     });
-    tackle(me_to_you(&seven.flags("none"), &["--body", "Größe: 3 m²\n"]))
-        .run()
-        .success();
+    tackle(me_to_you(
+        &seven.flags("none"),
+        &["--body", "Größe: 3 m²\n"],
+    ))
+    .run()
+    .success();
     let message = seven.only_message();
     assert!(message.data.is_ascii());
-    assert!(!message.mail_params.iter().any(|p| p.starts_with("BODY")), "{message:?}");
+    assert!(
+        !message.mail_params.iter().any(|p| p.starts_with("BODY")),
+        "{message:?}"
+    );
     let parsed = Parsed::of(&message.data);
-    assert_eq!(parsed.parts[0].transfer_encoding.as_deref(), Some("quoted-printable"));
+    assert_eq!(
+        parsed.parts[0].transfer_encoding.as_deref(),
+        Some("quoted-printable")
+    );
     assert_eq!(parsed.parts[0].text(), "Größe: 3 m²\n");
 }
 
@@ -205,12 +243,25 @@ fn several_recipients_get_it_and_bcc_never_shows_in_headers() {
     let message = server.only_message();
     assert_eq!(
         message.rcpts,
-        ["a@example.org", "b@example.org", "c@example.org", "d@example.org", "hidden@example.org"]
+        [
+            "a@example.org",
+            "b@example.org",
+            "c@example.org",
+            "d@example.org",
+            "hidden@example.org"
+        ]
     );
-    assert!(!raw_text(&message.data).to_ascii_lowercase().contains("hidden"));
+    assert!(
+        !raw_text(&message.data)
+            .to_ascii_lowercase()
+            .contains("hidden")
+    );
     let parsed = Parsed::of(&message.data);
     assert!(parsed.headers("Bcc").is_empty());
-    assert_eq!(parsed.header("To"), "a@example.org, B <b@example.org>, c@example.org");
+    assert_eq!(
+        parsed.header("To"),
+        "a@example.org, B <b@example.org>, c@example.org"
+    );
     assert_eq!(parsed.header("Cc"), "d@example.org");
     assert_eq!(parsed.header("Reply-To"), "replies@example.org");
 }
@@ -222,7 +273,14 @@ fn long_headers_are_folded_and_long_words_encoded_within_998_octets() {
     let long_word = "x".repeat(2000);
     tackle(me_to_you(
         &server.flags("none"),
-        &["--subject", long_subject.trim_end(), "--header", &format!("X-Long: {long_word}"), "--body", "x"],
+        &[
+            "--subject",
+            long_subject.trim_end(),
+            "--header",
+            &format!("X-Long: {long_word}"),
+            "--body",
+            "x",
+        ],
     ))
     .run()
     .success();
@@ -239,10 +297,13 @@ fn long_headers_are_folded_and_long_words_encoded_within_998_octets() {
 fn text_and_html_make_multipart_alternative() {
     let server = SmtpServer::plain();
     let html = "<html><body><h1>Hi</h1><p>caf\u{e9}</p></body></html>\n";
-    tackle(me_to_you(&server.flags("none"), &["--body", "Hi, café\n", "--html-file", "mail.html"]))
-        .file("mail.html", html)
-        .run()
-        .success();
+    tackle(me_to_you(
+        &server.flags("none"),
+        &["--body", "Hi, café\n", "--html-file", "mail.html"],
+    ))
+    .file("mail.html", html)
+    .run()
+    .success();
     let parsed = Parsed::of(&server.only_message().data);
     assert_eq!(parsed.content_type, "multipart/alternative");
     assert_eq!(parsed.parts.len(), 2);
@@ -278,13 +339,22 @@ fn attachments_arrive_byte_for_byte_with_charsets_names_and_eml_unencoded() {
     .success();
     let message = server.only_message();
     let raw = raw_text(&message.data);
-    assert!(raw.contains("filename*0*=utf-8''r%C3%A9sum%C3%A9%20"), "{raw}");
-    assert!(raw.contains("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit"), "{raw}");
+    assert!(
+        raw.contains("filename*0*=utf-8''r%C3%A9sum%C3%A9%20"),
+        "{raw}"
+    );
+    assert!(
+        raw.contains("Content-Type: message/rfc822\r\nContent-Transfer-Encoding: 8bit"),
+        "{raw}"
+    );
     let parsed = Parsed::of(&message.data);
     assert_eq!(parsed.content_type, "multipart/mixed");
     let parts = &parsed.parts;
     assert_eq!(parts[0].text(), "see attached");
-    assert_eq!(parts[1].filename.as_deref(), Some("résumé überlang name.bin"));
+    assert_eq!(
+        parts[1].filename.as_deref(),
+        Some("résumé überlang name.bin")
+    );
     assert_eq!(parts[1].content_type, "application/octet-stream");
     assert_eq!(parts[1].payload, binary);
     assert_eq!(parts[1].transfer_encoding.as_deref(), Some("base64"));
@@ -292,20 +362,29 @@ fn attachments_arrive_byte_for_byte_with_charsets_names_and_eml_unencoded() {
     assert_eq!(parts[2].charset.as_deref(), Some("utf-8"));
     assert_eq!(parts[2].payload, csv);
     assert_eq!(parts[3].content_type, "message/rfc822");
-    assert!(raw.contains("\r\n\r\nGrüße\r\n"), "the attached message is not sent as it is");
+    assert!(
+        raw.contains("\r\n\r\nGrüße\r\n"),
+        "the attached message is not sent as it is"
+    );
 }
 
 #[test]
 fn unreadable_body_or_attachment_exits_66_and_sends_nothing() {
     let server = SmtpServer::plain();
-    tackle(me_to_you(&server.flags("none"), &["--body", "x", "--attach", "nope.pdf"]))
-        .run()
-        .code(66)
-        .stderr_contains("--attach nope.pdf: cannot read");
-    tackle(me_to_you(&server.flags("none"), &["--body-file", "missing.txt"]))
-        .run()
-        .code(66)
-        .stderr_contains("--body-file missing.txt: cannot read");
+    tackle(me_to_you(
+        &server.flags("none"),
+        &["--body", "x", "--attach", "nope.pdf"],
+    ))
+    .run()
+    .code(66)
+    .stderr_contains("--attach nope.pdf: cannot read");
+    tackle(me_to_you(
+        &server.flags("none"),
+        &["--body-file", "missing.txt"],
+    ))
+    .run()
+    .code(66)
+    .stderr_contains("--body-file missing.txt: cannot read");
     tackle(me_to_you(&server.flags("none"), &[]))
         .stdin(vec![0xff, 0xfe, b'x'])
         .run()
@@ -372,7 +451,10 @@ fn debian_cron_calls_sendmail_and_it_works() {
     let message = "From: root (Cron Daemon)\nTo: root\nSubject: Cron <root@host> echo hi\n\
 MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\nContent-Transfer-Encoding: 8bit\n\
 X-Cron-Env: <SHELL=/bin/sh>\n\nhi from cron\n";
-    installed.run(&["-FCronDaemon", "-i", "-B8BITMIME", "-oem", "root"], message);
+    installed.run(
+        &["-FCronDaemon", "-i", "-B8BITMIME", "-oem", "root"],
+        message,
+    );
     let received = server.only_message();
     assert_eq!(received.mail_from, "root@test.example.org");
     assert_eq!(received.rcpts, ["root@test.example.org"]);
@@ -387,8 +469,21 @@ X-Cron-Env: <SHELL=/bin/sh>\n\nhi from cron\n";
 fn cronie_calls_sendmail_and_gets_a_from_header_with_its_full_name() {
     let server = SmtpServer::plain();
     let installed = Installed::new(&server);
-    let message = "To: root\nSubject: Cron <root@host> true\nAuto-Submitted: auto-generated\n\nout\n";
-    installed.run(&["-FCronDaemon", "-i", "-odi", "-oem", "-oi", "-t", "-f", "root"], message);
+    let message =
+        "To: root\nSubject: Cron <root@host> true\nAuto-Submitted: auto-generated\n\nout\n";
+    installed.run(
+        &[
+            "-FCronDaemon",
+            "-i",
+            "-odi",
+            "-oem",
+            "-oi",
+            "-t",
+            "-f",
+            "root",
+        ],
+        message,
+    );
     let received = server.only_message();
     assert_eq!(received.mail_from, "root@test.example.org");
     assert_eq!(received.rcpts, ["root@test.example.org"]);
@@ -406,7 +501,11 @@ Content-type: text/plain; charset=UTF-8\n\nThanks for your order.\n";
     installed.run(&["-t", "-i"], message);
     let received = server.only_message();
     assert_eq!(received.rcpts, ["customer@example.org"]);
-    assert!(received.mail_from.ends_with("@test.example.org"), "{}", received.mail_from);
+    assert!(
+        received.mail_from.ends_with("@test.example.org"),
+        "{}",
+        received.mail_from
+    );
     let parsed = Parsed::of(&received.data);
     assert_eq!(parsed.header("From"), received.mail_from);
     assert_eq!(parsed.header("Subject"), "Your order");
@@ -418,7 +517,10 @@ fn mutt_calls_sendmail_with_recipients_after_the_double_dash() {
     let installed = Installed::new(&server);
     let message = "Date: Sat, 21 Nov 2026 10:00:00 +0100\nFrom: Ann <ann@example.org>\nTo: bob@example.org\n\
 Cc: carl@example.org\nBcc: secret@example.org\nSubject: lunch?\nMessage-ID: <m1@example.org>\n\nnoon?\n";
-    installed.run(&["-oem", "-oi", "--", "bob@example.org", "secret@example.org"], message);
+    installed.run(
+        &["-oem", "-oi", "--", "bob@example.org", "secret@example.org"],
+        message,
+    );
     let received = server.only_message();
     assert_eq!(received.rcpts, ["bob@example.org", "secret@example.org"]);
     assert_eq!(received.mail_from, "ann@example.org");
@@ -435,9 +537,15 @@ fn git_send_email_calls_sendmail_with_several_recipients() {
     let message = "From: Dev <dev@example.org>\nTo: list@example.org\nCc: maintainer@example.org\n\
 Subject: [PATCH] fix it\nDate: Sat, 21 Nov 2026 10:00:00 +0000\nMessage-Id: <20261121.1@example.org>\n\
 X-Mailer: git-send-email 2.47.0\n\n---\n file | 1 +\n";
-    installed.run(&["-i", "list@example.org", "maintainer@example.org"], message);
+    installed.run(
+        &["-i", "list@example.org", "maintainer@example.org"],
+        message,
+    );
     let received = server.only_message();
-    assert_eq!(received.rcpts, ["list@example.org", "maintainer@example.org"]);
+    assert_eq!(
+        received.rcpts,
+        ["list@example.org", "maintainer@example.org"]
+    );
     let parsed = Parsed::of(&received.data);
     assert_eq!(parsed.header("Subject"), "[PATCH] fix it");
     assert_eq!(parsed.parts[0].text(), "---\n file | 1 +\n");
@@ -447,7 +555,10 @@ X-Mailer: git-send-email 2.47.0\n\n---\n file | 1 +\n";
 fn mailx_calls_sendmail() {
     let server = SmtpServer::plain();
     let installed = Installed::new(&server);
-    installed.run(&["-i", "--", "ops@example.org"], "To: ops@example.org\nSubject: disk\n\n90% full\n");
+    installed.run(
+        &["-i", "--", "ops@example.org"],
+        "To: ops@example.org\nSubject: disk\n\n90% full\n",
+    );
     let received = server.only_message();
     assert_eq!(received.rcpts, ["ops@example.org"]);
     assert_eq!(Parsed::of(&received.data).parts[0].text(), "90% full\n");
@@ -458,8 +569,27 @@ fn the_classic_flags_parse_as_tackle_sendmail_too() {
     let server = SmtpServer::plain();
     let port = server.port.to_string();
     tackle([
-        "sendmail", "--server", "127.0.0.1", "--port", &port, "--tls", "none", "--helo", "test.example.org",
-        "-FCronDaemon", "-i", "-odi", "-oem", "-oi", "-B8BITMIME", "-bm", "-t", "-f", "root", "--", "extra@example.org",
+        "sendmail",
+        "--server",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--tls",
+        "none",
+        "--helo",
+        "test.example.org",
+        "-FCronDaemon",
+        "-i",
+        "-odi",
+        "-oem",
+        "-oi",
+        "-B8BITMIME",
+        "-bm",
+        "-t",
+        "-f",
+        "root",
+        "--",
+        "extra@example.org",
     ])
     .stdin("To: root\nSubject : obsolete syntax\n\nbody\n")
     .run()
@@ -467,7 +597,10 @@ fn the_classic_flags_parse_as_tackle_sendmail_too() {
     let received = server.only_message();
     assert_eq!(received.mail_from, "root@test.example.org");
     // -t with arguments: the arguments are added to the header's recipients.
-    assert_eq!(received.rcpts, ["extra@example.org", "root@test.example.org"]);
+    assert_eq!(
+        received.rcpts,
+        ["extra@example.org", "root@test.example.org"]
+    );
     assert!(raw_text(&received.data).contains("Subject : obsolete syntax\r\n"));
 }
 
@@ -484,7 +617,10 @@ fn null_sender_mbox_lines_quoted_local_parts_and_address_literals() {
     .success();
     let received = server.only_message();
     assert_eq!(received.mail_from, "");
-    assert_eq!(received.rcpts, ["\"john doe\"@example.org", "x@[127.0.0.1]"]);
+    assert_eq!(
+        received.rcpts,
+        ["\"john doe\"@example.org", "x@[127.0.0.1]"]
+    );
     let raw = raw_text(&received.data);
     assert!(!raw.contains("MAILER-DAEMON"), "{raw}");
     assert_eq!(Parsed::of(&received.data).header("Subject"), "bounce");
@@ -493,30 +629,48 @@ fn null_sender_mbox_lines_quoted_local_parts_and_address_literals() {
 #[test]
 fn dsn_requests_are_sent_when_the_server_offers_dsn() {
     let server = SmtpServer::plain();
-    tackle(me_to_you(&server.flags("none"), &["--body", "x", "-N", "success,failure", "-R", "hdrs"]))
-        .run()
-        .success();
+    tackle(me_to_you(
+        &server.flags("none"),
+        &["--body", "x", "-N", "success,failure", "-R", "hdrs"],
+    ))
+    .run()
+    .success();
     let received = server.only_message();
-    assert!(received.mail_params.contains(&"RET=HDRS".to_owned()), "{received:?}");
-    assert_eq!(received.rcpt_params, [vec!["NOTIFY=SUCCESS,FAILURE".to_owned()]]);
+    assert!(
+        received.mail_params.contains(&"RET=HDRS".to_owned()),
+        "{received:?}"
+    );
+    assert_eq!(
+        received.rcpt_params,
+        [vec!["NOTIFY=SUCCESS,FAILURE".to_owned()]]
+    );
 
     let no_dsn = SmtpServer::start(Options {
         dsn: false,
         ..Options::default()
     });
-    tackle(me_to_you(&no_dsn.flags("none"), &["--body", "x", "-N", "never"]))
-        .run()
-        .success();
+    tackle(me_to_you(
+        &no_dsn.flags("none"),
+        &["--body", "x", "-N", "never"],
+    ))
+    .run()
+    .success();
     let received = no_dsn.only_message();
     assert!(received.rcpt_params[0].is_empty(), "{received:?}");
-    tackle(["sendmail", "-N", "sometimes", "--dry-run"]).run().code(64).stderr_contains("-N");
+    tackle(["sendmail", "-N", "sometimes", "--dry-run"])
+        .run()
+        .code(64)
+        .stderr_contains("\"sometimes\" is not a DSN notify value");
 }
 
 #[test]
 fn a_line_over_998_octets_is_refused_before_connecting() {
     // Nothing listens there: reaching the network would be exit 75, not 65.
     let port = closed_port().to_string();
-    let message = format!("To: a@example.org\nFrom: b@example.org\n\n{}\n", "x".repeat(999));
+    let message = format!(
+        "To: a@example.org\nFrom: b@example.org\n\n{}\n",
+        "x".repeat(999)
+    );
     tackle(["sendmail", "--server", "127.0.0.1", "--port", &port, "-t"])
         .stdin(message)
         .run()
@@ -548,10 +702,17 @@ fn starttls_opportunistic_and_implicit_tls_with_a_private_ca() {
 fn an_untrusted_certificate_fails_77_saying_what_to_do_and_insecure_warns() {
     let server = SmtpServer::with_tls(Tls::Starttls);
     let port = server.port.to_string();
-    let base: Vec<String> = ["--server", "127.0.0.1", "--port", &port, "--tls", "starttls"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let base: Vec<String> = [
+        "--server",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--tls",
+        "starttls",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     let out = tackle(me_to_you(&base, &["--body", "x"])).run();
     let fingerprint = fingerprint_of(&server.certs.as_ref().expect("certs").server_der);
     out.code(77)
@@ -559,7 +720,9 @@ fn an_untrusted_certificate_fails_77_saying_what_to_do_and_insecure_warns() {
         .stderr_contains("is not signed by a CA tackle trusts")
         .stderr_contains("--ca-file")
         .stderr_contains(&format!("--tls-fingerprint {fingerprint}"));
-    assert!(!out.stderr_str().contains("Other(") && !out.stderr_str().contains("InvalidCertificate"));
+    assert!(
+        !out.stderr_str().contains("Other(") && !out.stderr_str().contains("InvalidCertificate")
+    );
     assert!(server.received().is_empty());
     tackle(me_to_you(&base, &["--body", "x", "--tls-insecure"]))
         .run()
@@ -598,10 +761,19 @@ fn a_fingerprint_pins_exactly_one_certificate() {
     let port = server.port.to_string();
     let right = fingerprint_of(&server.certs.as_ref().expect("certs").server_der);
     let base = |fp: &str| {
-        let flags: Vec<String> = ["--server", "127.0.0.1", "--port", &port, "--tls", "implicit", "--tls-fingerprint", fp]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let flags: Vec<String> = [
+            "--server",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--tls",
+            "implicit",
+            "--tls-fingerprint",
+            fp,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         me_to_you(&flags, &["--body", "x"])
     };
     tackle(base(&right)).run().success();
@@ -610,8 +782,13 @@ fn a_fingerprint_pins_exactly_one_certificate() {
     tackle(base(&wrong))
         .run()
         .code(77)
-        .stderr_contains(&format!("has the SHA-256 fingerprint {right}, not the one given with --tls-fingerprint"));
-    tackle(base("AB:CD")).run().code(64).stderr_contains("--tls-fingerprint");
+        .stderr_contains(&format!(
+            "has the SHA-256 fingerprint {right}, not the one given with --tls-fingerprint"
+        ));
+    tackle(base("AB:CD"))
+        .run()
+        .code(64)
+        .stderr_contains("--tls-fingerprint");
     assert_eq!(server.received().len(), 1);
 }
 
@@ -623,19 +800,28 @@ fn a_client_certificate_is_presented_when_the_server_asks() {
         ..Options::default()
     });
     let certs = server.certs.as_ref().expect("certs");
-    let (cert, key) = (certs.client_cert.display().to_string(), certs.client_key.display().to_string());
-    tackle(me_to_you(&server.flags("implicit"), &["--body", "x", "--tls-cert", &cert, "--tls-key", &key]))
-        .run()
-        .success();
+    let (cert, key) = (
+        certs.client_cert.display().to_string(),
+        certs.client_key.display().to_string(),
+    );
+    tackle(me_to_you(
+        &server.flags("implicit"),
+        &["--body", "x", "--tls-cert", &cert, "--tls-key", &key],
+    ))
+    .run()
+    .success();
     assert_eq!(server.received().len(), 1);
     tackle(me_to_you(&server.flags("implicit"), &["--body", "x"]))
         .run()
         .code(77)
         .stderr_contains("TLS: ");
-    tackle(me_to_you(&server.flags("implicit"), &["--body", "x", "--tls-cert", &cert]))
-        .run()
-        .code(64)
-        .stderr_contains("--tls-key");
+    tackle(me_to_you(
+        &server.flags("implicit"),
+        &["--body", "x", "--tls-cert", &cert],
+    ))
+    .run()
+    .code(64)
+    .stderr_contains("--tls-key");
 }
 
 #[test]
@@ -663,7 +849,10 @@ fn starttls_response_injection_is_a_protocol_error_and_nothing_is_sent() {
         .stderr_contains("STARTTLS response injection")
         .stderr_contains("nothing was sent");
     let commands = server.commands();
-    assert!(!commands.iter().any(|c| c.starts_with("MAIL")), "{commands:?}");
+    assert!(
+        !commands.iter().any(|c| c.starts_with("MAIL")),
+        "{commands:?}"
+    );
     assert!(server.received().is_empty());
 }
 
@@ -679,7 +868,17 @@ fn auth_server() -> SmtpServer {
 
 /// `sendmail`, `base`, a message from ann@example.org to you@example.org, then `more`.
 fn ann_to_you(base: &[String], more: &[&str]) -> Vec<String> {
-    let mut all = args(base, &["--from", "ann@example.org", "--to", "you@example.org", "--body", "x"]);
+    let mut all = args(
+        base,
+        &[
+            "--from",
+            "ann@example.org",
+            "--to",
+            "you@example.org",
+            "--body",
+            "x",
+        ],
+    );
     all.extend(more.iter().map(|s| s.to_string()));
     all
 }
@@ -711,7 +910,10 @@ fn verbose_logs_the_whole_dialogue_in_tackles_words_with_auth_redacted() {
         .stderr_contains("< 221 2.0.0 Bye");
     let plain = base64::engine::general_purpose::STANDARD.encode("\0ann\0s3cret pass");
     let stderr = out.stderr_str();
-    assert!(!stderr.contains("s3cret") && !stderr.contains(&plain), "secret logged:\n{out}");
+    assert!(
+        !stderr.contains("s3cret") && !stderr.contains(&plain),
+        "secret logged:\n{out}"
+    );
     for internal in ["Some(", "Response", "Extension", "Error {", "Tag"] {
         assert!(!stderr.contains(internal), "{internal} in:\n{stderr}");
     }
@@ -723,19 +925,40 @@ fn verbose_logs_the_whole_dialogue_in_tackles_words_with_auth_redacted() {
 #[test]
 fn auth_login_with_a_password_file_a_command_and_a_named_variable() {
     let server = auth_server();
-    let run = tackle(auth_args(&server, &["--user", "ann", "--auth", "login", "--password-file", "pw"]))
-        .file("pw", "s3cret pass\nsecond line ignored\n");
-    std::fs::set_permissions(run.dir().join("pw"), std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let run = tackle(auth_args(
+        &server,
+        &["--user", "ann", "--auth", "login", "--password-file", "pw"],
+    ))
+    .file("pw", "s3cret pass\nsecond line ignored\n");
+    std::fs::set_permissions(run.dir().join("pw"), std::fs::Permissions::from_mode(0o600))
+        .expect("chmod");
     run.run().success();
-    tackle(auth_args(&server, &["--user", "ann", "--password-cmd", "printf 's3cret pass\\n'"]))
-        .run()
-        .success();
-    tackle(auth_args(&server, &["--user", "ann", "--password-env", "MY_PW"]))
-        .env("MY_PW", "s3cret pass")
-        .run()
-        .success();
-    let mechanisms: Vec<Option<String>> = server.received().iter().map(|m| m.mechanism.clone()).collect();
-    assert_eq!(mechanisms, [Some("LOGIN".into()), Some("PLAIN".into()), Some("PLAIN".into())]);
+    tackle(auth_args(
+        &server,
+        &["--user", "ann", "--password-cmd", "printf 's3cret pass\\n'"],
+    ))
+    .run()
+    .success();
+    tackle(auth_args(
+        &server,
+        &["--user", "ann", "--password-env", "MY_PW"],
+    ))
+    .env("MY_PW", "s3cret pass")
+    .run()
+    .success();
+    let mechanisms: Vec<Option<String>> = server
+        .received()
+        .iter()
+        .map(|m| m.mechanism.clone())
+        .collect();
+    assert_eq!(
+        mechanisms,
+        [
+            Some("LOGIN".into()),
+            Some("PLAIN".into()),
+            Some("PLAIN".into())
+        ]
+    );
 }
 
 #[test]
@@ -745,7 +968,8 @@ fn a_password_file_others_can_read_is_refused_unless_allowed() {
         let mut more = vec!["--user", "ann", "--password-file", "pw"];
         more.extend_from_slice(extra);
         let run = tackle(auth_args(&server, &more)).file("pw", "s3cret pass\n");
-        std::fs::set_permissions(run.dir().join("pw"), std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        std::fs::set_permissions(run.dir().join("pw"), std::fs::Permissions::from_mode(0o644))
+            .expect("chmod");
         run
     };
     make(&[])
@@ -769,16 +993,37 @@ fn xoauth2_and_oauthbearer_take_the_token_from_a_helper_command() {
     for mechanism in ["xoauth2", "oauthbearer"] {
         tackle(ann_to_you(
             &server.flags("implicit"),
-            &["--user", "ann@example.org", "--auth", mechanism, "--password-cmd", "echo ya29.token"],
+            &[
+                "--user",
+                "ann@example.org",
+                "--auth",
+                mechanism,
+                "--password-cmd",
+                "echo ya29.token",
+            ],
         ))
         .run()
         .success();
     }
-    let mechanisms: Vec<Option<String>> = server.received().iter().map(|m| m.mechanism.clone()).collect();
-    assert_eq!(mechanisms, [Some("XOAUTH2".into()), Some("OAUTHBEARER".into())]);
+    let mechanisms: Vec<Option<String>> = server
+        .received()
+        .iter()
+        .map(|m| m.mechanism.clone())
+        .collect();
+    assert_eq!(
+        mechanisms,
+        [Some("XOAUTH2".into()), Some("OAUTHBEARER".into())]
+    );
     tackle(ann_to_you(
         &server.flags("implicit"),
-        &["--user", "ann@example.org", "--auth", "xoauth2", "--password-cmd", "echo expired"],
+        &[
+            "--user",
+            "ann@example.org",
+            "--auth",
+            "xoauth2",
+            "--password-cmd",
+            "echo expired",
+        ],
     ))
     .run()
     .code(77)
@@ -800,35 +1045,64 @@ fn a_wrong_password_exits_77_quoting_the_server() {
 #[test]
 fn missing_or_empty_secrets_are_refused_before_connecting() {
     let port = closed_port().to_string();
-    let base: Vec<String> = ["--server", "127.0.0.1", "--port", &port, "--tls", "starttls"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let base: Vec<String> = [
+        "--server",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--tls",
+        "starttls",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     tackle(ann_to_you(&base, &["--user", "ann"]))
         .run()
         .code(64)
         .stderr_contains("no password for ann");
-    tackle(ann_to_you(&base, &["--user", "ann", "--password-env", "UNSET_VAR"]))
-        .run()
-        .code(64)
-        .stderr_contains("UNSET_VAR");
-    tackle(ann_to_you(&base, &["--user", "ann", "--password-env", "EMPTY"]))
-        .env("EMPTY", "")
-        .run()
-        .code(64)
-        .stderr_contains("the environment variable EMPTY is empty");
-    tackle(ann_to_you(&base, &["--user", "ann", "--password-file", "nope"]))
-        .run()
-        .code(66)
-        .stderr_contains("--password-file nope: cannot read");
-    tackle(ann_to_you(&base, &["--user", "ann", "--password-cmd", "exit 1"]))
-        .run()
-        .code(66)
-        .stderr_contains("--password-cmd \"exit 1\" exited with status 1");
-    tackle(ann_to_you(&base, &["--user", "ann", "--auth", "xoauth2", "--password-cmd", "true"]))
-        .run()
-        .code(66)
-        .stderr_contains("printed nothing; no token to send");
+    tackle(ann_to_you(
+        &base,
+        &["--user", "ann", "--password-env", "UNSET_VAR"],
+    ))
+    .run()
+    .code(64)
+    .stderr_contains("UNSET_VAR");
+    tackle(ann_to_you(
+        &base,
+        &["--user", "ann", "--password-env", "EMPTY"],
+    ))
+    .env("EMPTY", "")
+    .run()
+    .code(64)
+    .stderr_contains("the environment variable EMPTY is empty");
+    tackle(ann_to_you(
+        &base,
+        &["--user", "ann", "--password-file", "nope"],
+    ))
+    .run()
+    .code(66)
+    .stderr_contains("--password-file nope: cannot read");
+    tackle(ann_to_you(
+        &base,
+        &["--user", "ann", "--password-cmd", "exit 1"],
+    ))
+    .run()
+    .code(66)
+    .stderr_contains("--password-cmd \"exit 1\" exited with status 1");
+    tackle(ann_to_you(
+        &base,
+        &[
+            "--user",
+            "ann",
+            "--auth",
+            "xoauth2",
+            "--password-cmd",
+            "true",
+        ],
+    ))
+    .run()
+    .code(66)
+    .stderr_contains("printed nothing; no token to send");
 }
 
 #[test]
@@ -838,21 +1112,27 @@ fn plaintext_auth_is_refused_without_the_flag() {
         auth_without_tls: true,
         ..Options::default()
     });
-    tackle(ann_to_you(&server.flags("opportunistic"), &["--user", "ann"]))
-        .env("TACKLE_SMTP_PASSWORD", "pw")
-        .run()
-        .code(77)
-        .stderr_contains("AUTH: refusing to send the password for ann over an unencrypted connection");
+    tackle(ann_to_you(
+        &server.flags("opportunistic"),
+        &["--user", "ann"],
+    ))
+    .env("TACKLE_SMTP_PASSWORD", "pw")
+    .run()
+    .code(77)
+    .stderr_contains("AUTH: refusing to send the password for ann over an unencrypted connection");
     tackle(ann_to_you(&server.flags("none"), &["--user", "ann"]))
         .env("TACKLE_SMTP_PASSWORD", "pw")
         .run()
         .code(64)
         .stderr_contains("--allow-plaintext-auth");
     assert!(server.received().is_empty());
-    tackle(ann_to_you(&server.flags("none"), &["--user", "ann", "--allow-plaintext-auth"]))
-        .env("TACKLE_SMTP_PASSWORD", "pw")
-        .run()
-        .success();
+    tackle(ann_to_you(
+        &server.flags("none"),
+        &["--user", "ann", "--allow-plaintext-auth"],
+    ))
+    .env("TACKLE_SMTP_PASSWORD", "pw")
+    .run()
+    .success();
     assert_eq!(server.only_message().login.as_deref(), Some("ann"));
 }
 
@@ -893,7 +1173,11 @@ fn wait_for_output(master: &mut std::fs::File, needle: &str) -> String {
     let mut byte = [0u8; 1];
     while !String::from_utf8_lossy(&seen).contains(needle) {
         let n = master.read(&mut byte).expect("read the terminal");
-        assert!(n > 0, "no {needle:?}; terminal: {}", String::from_utf8_lossy(&seen));
+        assert!(
+            n > 0,
+            "no {needle:?}; terminal: {}",
+            String::from_utf8_lossy(&seen)
+        );
         seen.push(byte[0]);
     }
     String::from_utf8_lossy(&seen).into_owned()
@@ -912,7 +1196,10 @@ fn echo_is_on(master: &std::fs::File) -> bool {
 fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
     let started = Instant::now();
     while !condition() {
-        assert!(started.elapsed() < Duration::from_secs(20), "timed out waiting for {what}");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -923,7 +1210,9 @@ fn prompts_for_the_password_without_echo_on_a_terminal() {
     let (mut master, mut child, _dir) = spawn_on_pty(&auth_args(&server, &["--user", "ann"]));
     wait_for_output(&mut master, "Password for ann at 127.0.0.1: ");
     assert!(!echo_is_on(&master));
-    master.write_all(b"s3cret pass\n").expect("type the password");
+    master
+        .write_all(b"s3cret pass\n")
+        .expect("type the password");
     let status = child.wait().expect("wait");
     assert!(status.success(), "{status}");
     assert!(echo_is_on(&master), "echo not restored");
@@ -955,20 +1244,90 @@ fn a_signal_at_the_prompt_gives_the_terminal_its_echo_back() {
     assert!(server.received().is_empty());
 }
 
+/// tackle as a foreground job on a pty, the way a shell runs it: a session leader (standing
+/// in for the shell) puts tackle in a process group of its own and waits for it. Unlike a
+/// session leader's own group, that group is not orphaned, so ^Z really stops it. Returns the
+/// terminal, the stand-in shell and tackle's pid.
+fn spawn_job_on_pty(
+    args: &[String],
+) -> (std::fs::File, std::process::Child, i32, tempfile::TempDir) {
+    use std::os::unix::process::CommandExt;
+    let (master, slave) = common::open_pty();
+    let dir = tempfile::tempdir().expect("dir");
+    let mut command = Command::new(bin());
+    command
+        .args(args)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .stdin(Stdio::from(slave.try_clone().expect("clone pty")))
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(slave));
+    // SAFETY: only async-signal-safe calls between fork and exec.
+    unsafe {
+        command.pre_exec(|| {
+            libc::setsid();
+            libc::ioctl(0, libc::TIOCSCTTY, 0);
+            let pid = libc::fork();
+            if pid < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if pid > 0 {
+                // The stand-in shell: tackle becomes the foreground job; mirror its end.
+                libc::setpgid(pid, pid);
+                libc::tcsetpgrp(0, pid);
+                // Let go of every other descriptor, among them the pipe on which spawn()
+                // waits for the exec that this process never makes.
+                libc::syscall(libc::SYS_close_range, 3, u32::MAX, 0);
+                let mut status = 0;
+                while libc::waitpid(pid, &mut status, 0) != pid {}
+                if libc::WIFEXITED(status) {
+                    libc::_exit(libc::WEXITSTATUS(status));
+                }
+                libc::_exit(128 + libc::WTERMSIG(status));
+            }
+            libc::setpgid(0, 0);
+            while libc::tcgetpgrp(0) != libc::getpid() {
+                libc::sched_yield();
+            }
+            Ok(())
+        });
+    }
+    let shell = command.spawn().expect("spawn tackle as a job");
+    let shell_pid = shell.id();
+    let mut tackle_pid = 0;
+    wait_until("tackle to start", || {
+        let children =
+            std::fs::read_to_string(format!("/proc/{shell_pid}/task/{shell_pid}/children"))
+                .unwrap_or_default();
+        tackle_pid = children
+            .split_whitespace()
+            .next()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        tackle_pid != 0
+    });
+    (master, shell, tackle_pid, dir)
+}
+
 #[test]
 fn ctrl_z_at_the_prompt_restores_echo_and_fg_turns_it_off_again() {
     let server = auth_server();
-    let (mut master, mut child, _dir) = spawn_on_pty(&auth_args(&server, &["--user", "ann"]));
+    let (mut master, mut shell, pid, _dir) =
+        spawn_job_on_pty(&auth_args(&server, &["--user", "ann"]));
     wait_for_output(&mut master, "Password for ann");
+    assert!(!echo_is_on(&master));
     master.write_all(b"\x1a").expect("type ^Z");
-    let pid = child.id() as i32;
     wait_until("tackle to stop", || process_state(pid) == Some('T'));
     assert!(echo_is_on(&master), "echo off while stopped");
-    // SAFETY: kill(2) on our own child: what `fg` does.
+    // SAFETY: kill(2) on our own grandchild: what `fg` does.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGCONT) }, 0);
     wait_until("echo off again", || !echo_is_on(&master));
-    master.write_all(b"s3cret pass\n").expect("type the password");
-    let status = child.wait().expect("wait");
+    master
+        .write_all(b"s3cret pass\n")
+        .expect("type the password");
+    let status = shell.wait().expect("wait");
     assert!(status.success(), "{status}");
     assert!(echo_is_on(&master));
     assert_eq!(server.received().len(), 1);
@@ -988,7 +1347,17 @@ fn a_refused_recipient_means_nobody_gets_it_unless_partial() {
         ..Options::default()
     });
     let to_both = |more: &[&str]| {
-        let mut all = args(&server.flags("none"), &["--from", "me@example.org", "--to", "you@example.org, nobody@example.org", "--body", "x"]);
+        let mut all = args(
+            &server.flags("none"),
+            &[
+                "--from",
+                "me@example.org",
+                "--to",
+                "you@example.org, nobody@example.org",
+                "--body",
+                "x",
+            ],
+        );
         all.extend(more.iter().map(|s| s.to_string()));
         all
     };
@@ -998,13 +1367,18 @@ fn a_refused_recipient_means_nobody_gets_it_unless_partial() {
         .stderr_contains("RCPT: the server refused a recipient: <nobody@example.org> (550 5.1.1 <nobody@example.org>: Recipient address rejected: no such user); nothing was sent to anyone");
     assert!(server.received().is_empty());
     let commands = server.commands();
-    let rset = commands.iter().position(|c| c == "RSET").expect("RSET sent");
+    let rset = commands
+        .iter()
+        .position(|c| c == "RSET")
+        .expect("RSET sent");
     assert_eq!(commands[rset + 1], "QUIT", "{commands:?}");
     assert!(!commands.iter().any(|c| c == "DATA"));
     tackle(to_both(&["--partial"]))
         .run()
         .code(65)
-        .stderr_contains("RCPT: sent to <you@example.org>; the server refused <nobody@example.org> (550");
+        .stderr_contains(
+            "RCPT: sent to <you@example.org>; the server refused <nobody@example.org> (550",
+        );
     assert_eq!(server.only_message().rcpts, ["you@example.org"]);
 }
 
@@ -1015,11 +1389,19 @@ fn all_recipients_refused_sends_nothing_with_65_or_75() {
         tempfail: vec!["busy@example.org".into()],
         ..Options::default()
     });
-    let send_to = |to: &str| tackle(args(&server.flags("none"), &["--from", "me@example.org", "--to", to, "--body", "x"])).run();
+    let send_to = |to: &str| {
+        tackle(args(
+            &server.flags("none"),
+            &["--from", "me@example.org", "--to", to, "--body", "x"],
+        ))
+        .run()
+    };
     send_to("nobody@example.org")
         .code(65)
         .stderr_contains("RCPT: the server refused every recipient: <nobody@example.org> (550");
-    send_to("busy@example.org").code(75).stderr_contains("<busy@example.org> (450 4.2.1");
+    send_to("busy@example.org")
+        .code(75)
+        .stderr_contains("<busy@example.org> (450 4.2.1");
     send_to("busy@example.org, nobody@example.org").code(65);
     assert!(server.received().is_empty());
 }
@@ -1042,10 +1424,13 @@ fn a_message_over_the_servers_size_is_refused_before_mail() {
         size: Some(100),
         ..Options::default()
     });
-    tackle(me_to_you(&server.flags("none"), &["--body", &"x".repeat(200)]))
-        .run()
-        .code(65)
-        .stderr_contains("and the server takes at most 100 (its SIZE)");
+    tackle(me_to_you(
+        &server.flags("none"),
+        &["--body", &"x".repeat(200)],
+    ))
+    .run()
+    .code(65)
+    .stderr_contains("and the server takes at most 100 (its SIZE)");
     assert!(!server.commands().iter().any(|c| c.starts_with("MAIL")));
 }
 
@@ -1055,9 +1440,12 @@ fn a_server_without_ehlo_gets_helo() {
         no_ehlo: true,
         ..Options::default()
     });
-    tackle(me_to_you(&server.flags("none"), &["--body", "x", "--helo", "old.example.org"]))
-        .run()
-        .success();
+    tackle(me_to_you(
+        &server.flags("none"),
+        &["--body", "x", "--helo", "old.example.org"],
+    ))
+    .run()
+    .success();
     assert_eq!(server.only_message().helo, "old.example.org");
 }
 
@@ -1080,15 +1468,23 @@ fn a_server_that_never_greets_exits_75_after_one_timeout() {
     tackle(me_to_you_at(port, &["--timeout", "1s", "--body", "x"]))
         .run()
         .code(75)
-        .stderr_contains(&format!("greeting: 127.0.0.1:{port}: no answer within 1s (--timeout)"));
+        .stderr_contains(&format!(
+            "greeting: 127.0.0.1:{port}: no answer within 1s (--timeout)"
+        ));
     let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_secs(1) && elapsed < Duration::from_secs(8), "{elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_secs(1) && elapsed < Duration::from_secs(8),
+        "{elapsed:?}"
+    );
     drop(listener);
 }
 
 #[test]
 fn greetings_that_refuse_exit_69_or_75() {
-    for (greeting, status) in [("554 5.3.2 no mail here\r\n", 69), ("421 4.3.2 too busy\r\n", 75)] {
+    for (greeting, status) in [
+        ("554 5.3.2 no mail here\r\n", 69),
+        ("421 4.3.2 too busy\r\n", 75),
+    ] {
         let (port, peer) = scripted(move |mut conn| {
             let _ = conn.write_all(greeting.as_bytes());
             let _ = read_line(&mut conn);
@@ -1096,7 +1492,10 @@ fn greetings_that_refuse_exit_69_or_75() {
         tackle(me_to_you_at(port, &["--body", "x"]))
             .run()
             .code(status)
-            .stderr_contains(&format!("greeting: 127.0.0.1:{port} does not accept mail: {}", greeting.trim_end()));
+            .stderr_contains(&format!(
+                "greeting: 127.0.0.1:{port} does not accept mail: {}",
+                greeting.trim_end()
+            ));
         peer.join().expect("peer");
     }
 }
@@ -1104,20 +1503,24 @@ fn greetings_that_refuse_exit_69_or_75() {
 #[test]
 fn a_server_that_hangs_up_mid_dialogue_is_a_protocol_error_76() {
     let (port, peer) = scripted(|mut conn| {
-        conn.write_all(b"220 rude.example.org ESMTP\r\n").expect("greet");
+        conn.write_all(b"220 rude.example.org ESMTP\r\n")
+            .expect("greet");
         let _ = read_line(&mut conn);
     });
     tackle(me_to_you_at(port, &["--body", "x"]))
         .run()
         .code(76)
-        .stderr_contains("EHLO: the reply to EHLO: the server closed the connection without answering");
+        .stderr_contains(
+            "EHLO: the reply to EHLO: the server closed the connection without answering",
+        );
     peer.join().expect("peer");
 }
 
 #[test]
 fn garbage_instead_of_a_reply_is_a_protocol_error_76() {
     let (port, peer) = scripted(|mut conn| {
-        conn.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n").expect("write");
+        conn.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+            .expect("write");
         let _ = read_line(&mut conn);
     });
     tackle(me_to_you_at(port, &["--body", "x"]))
@@ -1130,7 +1533,8 @@ fn garbage_instead_of_a_reply_is_a_protocol_error_76() {
 /// A peer that behaves up to the end of the message, then says nothing.
 fn stalls_after_the_data() -> (u16, std::thread::JoinHandle<()>) {
     scripted(|mut conn| {
-        conn.write_all(b"220 slow.example.org ESMTP\r\n").expect("greet");
+        conn.write_all(b"220 slow.example.org ESMTP\r\n")
+            .expect("greet");
         let mut in_data = false;
         while let Some(line) = read_line(&mut conn) {
             let reply: &[u8] = match line.as_str() {
@@ -1162,38 +1566,82 @@ fn the_reply_to_the_message_waits_for_the_data_timeout_not_the_timeout() {
         .stderr_contains("DATA: no reply to the message within 3s (--data-timeout); the server may or may not have delivered it");
     let elapsed = started.elapsed();
     // One data timeout, no second wait for a reply to QUIT.
-    assert!(elapsed >= Duration::from_secs(3) && elapsed < Duration::from_secs(5) + Duration::from_millis(500), "{elapsed:?}");
+    assert!(
+        elapsed >= Duration::from_secs(3)
+            && elapsed < Duration::from_secs(5) + Duration::from_millis(500),
+        "{elapsed:?}"
+    );
     peer.join().expect("peer");
 }
 
 #[test]
 fn an_unknown_host_exits_68() {
-    tackle(me_to_you(&["--server".into(), "no-such-host.invalid".into()], &["--body", "x"]))
-        .run()
-        .code(68)
-        .stderr_contains("connect: cannot resolve no-such-host.invalid");
+    tackle(me_to_you(
+        &["--server".into(), "no-such-host.invalid".into()],
+        &["--body", "x"],
+    ))
+    .run()
+    .code(68)
+    .stderr_contains("connect: cannot resolve no-such-host.invalid");
 }
 
 #[test]
 fn header_injection_is_rejected_with_65_and_nothing_is_sent() {
     let server = SmtpServer::plain();
     let attempts: [&[&str]; 6] = [
-        &["--to", "you@example.org", "--subject", "hi\r\nBcc: evil@example.org"],
-        &["--to", "you@example.org", "--subject", "hi\nBcc: evil@example.org"],
+        &[
+            "--to",
+            "you@example.org",
+            "--subject",
+            "hi\r\nBcc: evil@example.org",
+        ],
+        &[
+            "--to",
+            "you@example.org",
+            "--subject",
+            "hi\nBcc: evil@example.org",
+        ],
         &["--to", "you@example.org\r\nBcc: evil@example.org"],
-        &["--to", "you@example.org", "--cc", "Eve\n <evil@example.org>"],
-        &["--to", "you@example.org", "--header", "X-Tag: a\r\nBcc: evil@example.org"],
-        &["--to", "you@example.org", "--reply-to", "r@example.org\rBcc: evil@example.org"],
+        &[
+            "--to",
+            "you@example.org",
+            "--cc",
+            "Eve\n <evil@example.org>",
+        ],
+        &[
+            "--to",
+            "you@example.org",
+            "--header",
+            "X-Tag: a\r\nBcc: evil@example.org",
+        ],
+        &[
+            "--to",
+            "you@example.org",
+            "--reply-to",
+            "r@example.org\rBcc: evil@example.org",
+        ],
     ];
     for attempt in attempts {
-        let mut all = args(&server.flags("none"), &["--from", "me@example.org", "--body", "x"]);
+        let mut all = args(
+            &server.flags("none"),
+            &["--from", "me@example.org", "--body", "x"],
+        );
         all.extend(attempt.iter().map(|s| s.to_string()));
-        tackle(all).run().code(65).stderr_contains("refusing to write it into a header");
+        tackle(all)
+            .run()
+            .code(65)
+            .stderr_contains("refusing to write it into a header");
     }
-    tackle(["sendmail", "-F", "Eve\nBcc: evil@example.org", "-t", "--dry-run"])
-        .stdin("To: a@example.org\n\nx\n")
-        .run()
-        .code(65);
+    tackle([
+        "sendmail",
+        "-F",
+        "Eve\nBcc: evil@example.org",
+        "-t",
+        "--dry-run",
+    ])
+    .stdin("To: a@example.org\n\nx\n")
+    .run()
+    .code(65);
     assert!(server.received().is_empty());
 }
 
@@ -1202,9 +1650,26 @@ fn header_injection_is_rejected_with_65_and_nothing_is_sent() {
 #[test]
 fn dry_run_prints_the_exact_message_and_the_envelope_without_connecting() {
     let out = tackle([
-        "sendmail", "--dry-run", "--server", "127.0.0.1", "--port", "1", "--from", "Me <me@example.org>",
-        "--to", "you@example.org", "--bcc", "hidden@example.org", "--subject", "Prüfung", "--body",
-        "line one\nline two\n", "--html", "<b>bold</b>", "--attach", "notes.txt",
+        "sendmail",
+        "--dry-run",
+        "--server",
+        "127.0.0.1",
+        "--port",
+        "1",
+        "--from",
+        "Me <me@example.org>",
+        "--to",
+        "you@example.org",
+        "--bcc",
+        "hidden@example.org",
+        "--subject",
+        "Prüfung",
+        "--body",
+        "line one\nline two\n",
+        "--html",
+        "<b>bold</b>",
+        "--attach",
+        "notes.txt",
     ])
     .file("notes.txt", "some notes\n")
     .run();
@@ -1227,27 +1692,41 @@ fn dry_run_prints_the_exact_message_and_the_envelope_without_connecting() {
 
 #[test]
 fn usage_errors_exit_64() {
-    let composed = ["--from", "a@x.org", "--to", "b@x.org", "--body", "x"];
+    let to_b = ["--from", "a@x.org", "--to", "b@x.org"];
     let cases: [(&[&str], &str); 11] = [
         (&["--to", "a@example.org", "--body", "x"], "no sender"),
         (&["--from", "a@example.org", "--body", "x"], "no recipients"),
-        (&["--body-file", "f"], "cannot be used with"),
-        (&["--password-file", "f"], "--password-file needs a user name"),
-        (&["--password-file", "f", "--password-env", "X", "--user", "u"], "cannot be used with"),
-        (&["--header", "Subject: x"], "tackle writes this header itself"),
+        (&["--body", "x", "--body-file", "f"], "cannot be used with"),
+        (
+            &["--body", "x", "--password-file", "f"],
+            "--password-file needs a user name",
+        ),
+        (
+            &["--password-file", "f", "--password-env", "X", "--user", "u"],
+            "cannot be used with",
+        ),
+        (
+            &["--body", "x", "--header", "Subject: x"],
+            "tackle writes this header itself",
+        ),
         (&["--helo", "two words"], "--helo"),
         (&["--port", "0"], "--port"),
-        (&["-t"], "cannot be used with"),
+        (&["--subject", "x", "-t"], "cannot be used with"),
         (&["-bp"], "-b"),
         (&["--tls", "sometimes"], "--tls"),
     ];
-    for (flags, message) in cases {
+    for (i, (flags, message)) in cases.into_iter().enumerate() {
         let mut all = vec!["sendmail", "--dry-run"];
-        all.extend(composed);
+        if i > 1 {
+            all.extend(to_b);
+        }
         all.extend(flags);
         tackle(all).run().code(64).stderr_contains(message);
     }
-    tackle(["-v", "sendmail", "--no-such-flag"]).run().code(64).stderr_contains("--no-such-flag");
+    tackle(["-v", "sendmail", "--no-such-flag"])
+        .run()
+        .code(64)
+        .stderr_contains("--no-such-flag");
 }
 
 // --- the config file --------------------------------------------------------------------------
@@ -1303,15 +1782,28 @@ fn from_account_picks_the_account_by_the_envelope_sender() {
     run.run().success();
     assert_eq!(right.only_message().mail_from, "ann@example.org");
     assert!(wrong.received().is_empty());
-    let run = tackle(["sendmail", "--read-envelope-from", "-t", "-f", "zed@example.org"]).stdin(MESSAGE);
+    let run = tackle([
+        "sendmail",
+        "--read-envelope-from",
+        "-t",
+        "-f",
+        "zed@example.org",
+    ])
+    .stdin(MESSAGE);
     write_config(run.dir(), ".config/tackle/sendmail.conf", &conf, 0o600);
-    run.run().code(78).stderr_contains("no account in").stderr_contains("has `from zed@example.org`");
+    run.run()
+        .code(78)
+        .stderr_contains("no account in")
+        .stderr_contains("has `from zed@example.org`");
 }
 
 #[test]
 fn the_tackle_config_wins_over_msmtprc_and_config_names_a_file() {
     let server = SmtpServer::plain();
-    let good = format!("account default\nhost 127.0.0.1\nport {}\ntls off\n", server.port);
+    let good = format!(
+        "account default\nhost 127.0.0.1\nport {}\ntls off\n",
+        server.port
+    );
     let run = tackle(["sendmail", "-t"]).stdin(MESSAGE);
     write_config(run.dir(), ".config/tackle/sendmail.conf", &good, 0o600);
     write_config(run.dir(), ".msmtprc", "this is not read\n", 0o600);
@@ -1326,11 +1818,20 @@ fn the_tackle_config_wins_over_msmtprc_and_config_names_a_file() {
 #[test]
 fn config_errors_exit_78_naming_file_and_line() {
     let run = tackle(["sendmail", "-t", "--dry-run"]).stdin(MESSAGE);
-    write_config(run.dir(), ".msmtprc", "account default\nhost x\ntls_frobnicate on\n", 0o600);
-    run.run().code(78).stderr_contains(".msmtprc, line 3: unknown key \"tls_frobnicate\"");
+    write_config(
+        run.dir(),
+        ".msmtprc",
+        "account default\nhost x\ntls_frobnicate on\n",
+        0o600,
+    );
+    run.run()
+        .code(78)
+        .stderr_contains(".msmtprc, line 3: unknown key \"tls_frobnicate\"");
     let run = tackle(["sendmail", "-a", "missing", "-t", "--dry-run"]).stdin(MESSAGE);
     write_config(run.dir(), ".msmtprc", "account one\nhost x\n", 0o600);
-    run.run().code(78).stderr_contains("no account \"missing\" (it defines one)");
+    run.run()
+        .code(78)
+        .stderr_contains("no account \"missing\" (it defines one)");
 }
 
 #[test]
@@ -1344,10 +1845,18 @@ fn a_password_in_a_config_file_others_can_read_is_refused() {
     );
     let run = tackle(["sendmail", "-t"]).stdin(MESSAGE);
     write_config(run.dir(), ".msmtprc", &conf, 0o644);
-    run.run().code(78).stderr_contains("holds a password but group or others may read it").stderr_contains("chmod 600");
+    run.run()
+        .code(78)
+        .stderr_contains("holds a password but group or others may read it")
+        .stderr_contains("chmod 600");
     assert!(server.received().is_empty());
     let run = tackle(["sendmail", "-t"]).stdin(MESSAGE);
-    write_config(run.dir(), ".msmtprc", &conf.replace("password s3cret pass", "passwordeval \"echo s3cret pass\""), 0o644);
+    write_config(
+        run.dir(),
+        ".msmtprc",
+        &conf.replace("password s3cret pass", "passwordeval \"echo s3cret pass\""),
+        0o644,
+    );
     run.run().success();
     assert_eq!(server.received().len(), 1);
 }
@@ -1358,7 +1867,10 @@ fn the_log_file_gets_one_msmtp_style_line_per_message() {
         refuse: vec!["nobody@example.org".into()],
         ..Options::default()
     });
-    let conf = format!("account default\nhost 127.0.0.1\nport {}\ntls off\nlogfile ~/mail.log\nsyslog off\n", server.port);
+    let conf = format!(
+        "account default\nhost 127.0.0.1\nport {}\ntls off\nlogfile ~/mail.log\nsyslog off\n",
+        server.port
+    );
     let run = tackle(["sendmail", "-t"]).stdin(MESSAGE);
     write_config(run.dir(), ".msmtprc", &conf, 0o600);
     let out = run.run();
@@ -1368,13 +1880,20 @@ fn the_log_file_gets_one_msmtp_style_line_per_message() {
         log.contains("host=127.0.0.1 tls=off auth=off from=ann@example.org recipients=bob@example.org mailsize="),
         "{log}"
     );
-    assert!(log.contains("smtpstatus=250 smtpmsg='250 2.0.0 OK: queued as 0001' exitcode=EX_OK"), "{log}");
-    let run = tackle(["sendmail", "-t", "--logfile", "other.log"]).stdin("To: nobody@example.org\nFrom: a@example.org\n\nx\n");
+    assert!(
+        log.contains("smtpstatus=250 smtpmsg='250 2.0.0 OK: queued as 0001' exitcode=EX_OK"),
+        "{log}"
+    );
+    let run = tackle(["sendmail", "-t", "--logfile", "other.log"])
+        .stdin("To: nobody@example.org\nFrom: a@example.org\n\nx\n");
     write_config(run.dir(), ".msmtprc", &conf, 0o600);
     let out = run.run();
     out.code(65);
     let log = std::fs::read_to_string(out.dir.path().join("other.log")).expect("log file");
     assert!(log.contains("smtpstatus=550 smtpmsg='550 5.1.1 <nobody@example.org>: Recipient address rejected: no such user'"), "{log}");
-    assert!(log.contains("errormsg='RCPT: the server refused every recipient"), "{log}");
+    assert!(
+        log.contains("errormsg='RCPT: the server refused every recipient"),
+        "{log}"
+    );
     assert!(log.ends_with("exitcode=EX_DATAERR\n"), "{log}");
 }

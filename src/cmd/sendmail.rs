@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::exit;
-use crate::mail::address::{Bare, Mailbox, parse_lists, parse_lists_with, parse_mailbox, parse_mailbox_with};
+use crate::mail::address::{
+    Bare, Mailbox, parse_lists, parse_lists_with, parse_mailbox, parse_mailbox_with,
+};
 use crate::mail::compose::{
-    AttachmentFile, Composition, Outgoing, Envelope, is_media_type, parse_header, split_attach_spec,
+    AttachmentFile, Composition, Envelope, Outgoing, is_media_type, parse_header, split_attach_spec,
 };
 use crate::mail::config::{self, Account, AuthSetting, Config, Syslog, TrustFile};
 use crate::mail::log;
@@ -249,7 +251,12 @@ pub struct SendArgs {
     pub config: Option<PathBuf>,
 
     /// Use this account of the config file [default: the account named default]
-    #[arg(long, short = 'a', value_name = "NAME", conflicts_with = "from_account")]
+    #[arg(
+        long,
+        short = 'a',
+        value_name = "NAME",
+        conflicts_with = "from_account"
+    )]
     pub account: Option<String>,
 
     /// Use the account whose `from` is the envelope sender (msmtp's --read-envelope-from)
@@ -271,7 +278,9 @@ fn parse_helo(text: &str) -> Result<String, String> {
 }
 
 /// `-o` options sendmail callers pass; none changes what tackle does (see the README).
-const QUIET_OPTIONS: [&str; 12] = ["i", "em", "ee", "ep", "eq", "ew", "di", "db", "dq", "m", "q", "b"];
+const QUIET_OPTIONS: [&str; 12] = [
+    "i", "em", "ee", "ep", "eq", "ew", "di", "db", "dq", "m", "q", "b",
+];
 
 /// Runs `tackle sendmail`.
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -291,7 +300,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .unwrap_or_else(|| host::identity(None));
     let whole_message = c.read_recipients || !c.recipients.is_empty();
     let outgoing = if whole_message {
-        let (outgoing, chosen) = read_whole_message(m, c, s, config.as_ref(), account.as_ref(), &domain)?;
+        let (outgoing, chosen) =
+            read_whole_message(m, c, s, config.as_ref(), account.as_ref(), &domain)?;
         if chosen.is_some() {
             account = chosen;
         }
@@ -312,7 +322,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         tracing::info!("using account {name} of {}", config.path.display());
     }
     let account = account.map(|(_, a)| a).unwrap_or_else(|| {
-        config.as_ref().map(|c| c.defaults.clone()).unwrap_or_default()
+        config
+            .as_ref()
+            .map(|c| c.defaults.clone())
+            .unwrap_or_default()
     });
     login_user(s, &account)?;
     if m.dry_run {
@@ -341,7 +354,9 @@ fn usage(message: impl std::fmt::Display) -> anyhow::Error {
 fn check_stdin_is_read_once(m: &MessageArgs) -> anyhow::Result<()> {
     let stdin = Path::new("-");
     if m.body_file.as_deref() == Some(stdin) && m.html_file.as_deref() == Some(stdin) {
-        return Err(usage("--body-file - and --html-file - cannot both read stdin"));
+        return Err(usage(
+            "--body-file - and --html-file - cannot both read stdin",
+        ));
     }
     Ok(())
 }
@@ -365,7 +380,10 @@ fn load_config(s: &SendArgs) -> anyhow::Result<Option<Config>> {
 
 /// The account `-a` names, else the `default` account (unless `--from-account` will pick
 /// one from the sender).
-fn base_account(config: Option<&Config>, s: &SendArgs) -> anyhow::Result<Option<(String, Account)>> {
+fn base_account(
+    config: Option<&Config>,
+    s: &SendArgs,
+) -> anyhow::Result<Option<(String, Account)>> {
     match (config, &s.account) {
         (Some(config), Some(name)) => Ok(Some((name.clone(), config.account(name)?))),
         (None, Some(name)) => Err(exit::failure(
@@ -389,12 +407,18 @@ fn base_account(config: Option<&Config>, s: &SendArgs) -> anyhow::Result<Option<
 /// The account whose `from` is `sender` (`--from-account`).
 fn account_for(config: Option<&Config>, sender: &str) -> anyhow::Result<(String, Account)> {
     let Some(config) = config else {
-        return Err(exit::failure(sysexits::CONFIG, "--from-account: no config file to pick an account from"));
+        return Err(exit::failure(
+            sysexits::CONFIG,
+            "--from-account: no config file to pick an account from",
+        ));
     };
     config.account_for_sender(sender).ok_or_else(|| {
         exit::failure(
             sysexits::CONFIG,
-            format!("--from-account: no account in {} has `from {sender}`", config.path.display()),
+            format!(
+                "--from-account: no account in {} has `from {sender}`",
+                config.path.display()
+            ),
         )
     })
 }
@@ -433,10 +457,12 @@ fn read_whole_message(
     };
     let sender: Option<Mailbox> = match flag_sender {
         Some(sender) => sender,
-        None => Some(match account_from.clone().or(message.header_sender.clone()) {
-            Some(mailbox) => mailbox,
-            None => user_mailbox(domain)?,
-        }),
+        None => Some(
+            match account_from.clone().or(message.header_sender.clone()) {
+                Some(mailbox) => mailbox,
+                None => user_mailbox(domain)?,
+            },
+        ),
     };
     let mut chosen = None;
     if s.from_account {
@@ -489,7 +515,11 @@ fn login_name() -> String {
         if record.is_null() || (*record).pw_name.is_null() {
             None
         } else {
-            Some(std::ffi::CStr::from_ptr((*record).pw_name).to_string_lossy().into_owned())
+            Some(
+                std::ffi::CStr::from_ptr((*record).pw_name)
+                    .to_string_lossy()
+                    .into_owned(),
+            )
         }
     };
     from_passwd
@@ -609,8 +639,15 @@ fn read_attachment(spec: &str) -> anyhow::Result<AttachmentFile> {
     let path = Path::new(path);
     let media_type = match explicit_type {
         Some(kind) if is_media_type(kind) => kind.to_owned(),
-        Some(kind) => return Err(usage(format!("--attach {spec}: {kind:?} is not a MIME type"))),
-        None => mime_guess::from_path(path).first_or_octet_stream().essence_str().to_owned(),
+        Some(kind) => {
+            return Err(usage(format!(
+                "--attach {spec}: {kind:?} is not a MIME type"
+            )));
+        }
+        None => mime_guess::from_path(path)
+            .first_or_octet_stream()
+            .essence_str()
+            .to_owned(),
     };
     let data = std::fs::read(path).map_err(|e| {
         exit::failure(
@@ -667,7 +704,11 @@ fn smtp_settings(
                 "--tls none with a login would send the password in plain text; use --tls starttls or implicit, or add --allow-plaintext-auth",
             ));
         }
-        if s.ca_file.is_some() || s.tls_insecure || s.tls_fingerprint.is_some() || s.tls_cert.is_some() {
+        if s.ca_file.is_some()
+            || s.tls_insecure
+            || s.tls_fingerprint.is_some()
+            || s.tls_cert.is_some()
+        {
             return Err(usage(
                 "--ca-file, --tls-fingerprint, --tls-insecure and --tls-cert need a --tls mode other than none",
             ));
@@ -692,11 +733,17 @@ fn smtp_settings(
         None => None,
     };
     Ok(SmtpSettings {
-        port: s.port.or(account.port).unwrap_or_else(|| tls.default_port()),
+        port: s
+            .port
+            .or(account.port)
+            .unwrap_or_else(|| tls.default_port()),
         host,
         tls,
         trust,
-        timeout: s.timeout.or(account.timeout).unwrap_or(Duration::from_secs(30)),
+        timeout: s
+            .timeout
+            .or(account.timeout)
+            .unwrap_or(Duration::from_secs(30)),
         data_timeout: s.data_timeout,
         helo: s.helo.clone().or_else(|| account.domain.clone()),
         login,
@@ -716,7 +763,12 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
         (None, Some(TrustFile::File(path))) if !from_flags => (Some(path.clone()), true),
         _ => (None, false),
     };
-    let client_cert = match (&s.tls_cert, &s.tls_key, &account.tls_cert_file, &account.tls_key_file) {
+    let client_cert = match (
+        &s.tls_cert,
+        &s.tls_key,
+        &account.tls_cert_file,
+        &account.tls_key_file,
+    ) {
         (Some(cert), Some(key), _, _) => Some((cert.clone(), key.clone())),
         (None, None, Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
         (None, None, Some(_), None) | (None, None, None, Some(_)) => {
@@ -730,9 +782,11 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
     Ok(TrustSettings {
         ca_file,
         no_system_roots,
-        fingerprint: s
-            .tls_fingerprint
-            .or(if from_flags { None } else { account.tls_fingerprint }),
+        fingerprint: s.tls_fingerprint.or(if from_flags {
+            None
+        } else {
+            account.tls_fingerprint
+        }),
         insecure: s.tls_insecure || (!from_flags && account.tls_certcheck == Some(false)),
         client_cert,
     })
@@ -797,7 +851,9 @@ fn password_source(
     }
     if let Some(password) = &account.password {
         if !config_owner_only && !s.allow_readable_secrets {
-            let path = config_path.map(|p| p.display().to_string()).unwrap_or_default();
+            let path = config_path
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
             return Err(exit::failure(
                 sysexits::CONFIG,
                 format!(

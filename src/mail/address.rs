@@ -370,7 +370,10 @@ mod tests {
             vec!["a@x.org", "b@y.org", "c@z.org"]
         );
         assert!(split_list("undisclosed-recipients:;").is_empty());
-        assert_eq!(split_list("x@[IPv6:::1], y@z.org"), ["x@[IPv6:::1]", "y@z.org"]);
+        assert_eq!(
+            split_list("x@[IPv6:::1], y@z.org"),
+            ["x@[IPv6:::1]", "y@z.org"]
+        );
     }
 
     #[test]
@@ -389,10 +392,18 @@ mod tests {
                 Some("Lee, Ann"),
             ),
             ("ann@example.org (Ann)", "ann@example.org", None),
-            (r#""john doe"@example.org"#, r#""john doe"@example.org"#, None),
+            (
+                r#""john doe"@example.org"#,
+                r#""john doe"@example.org"#,
+                None,
+            ),
             (r#""a\"b"@example.org"#, r#""a\"b"@example.org"#, None),
             ("x@[127.0.0.1]", "x@[127.0.0.1]", None),
-            ("X <x@[IPv6:2001:db8::1]>", "x@[IPv6:2001:db8::1]", Some("X")),
+            (
+                "X <x@[IPv6:2001:db8::1]>",
+                "x@[IPv6:2001:db8::1]",
+                Some("X"),
+            ),
             ("zoë@exämple.org", "zoë@exämple.org", None),
         ] {
             let mailbox = parse_mailbox("--to", text).unwrap();

@@ -33,7 +33,10 @@ impl Envelope {
 
     /// The sender as it goes into `MAIL FROM:<...>` (empty for the null sender).
     pub fn sender(&self) -> String {
-        self.from.as_ref().map(Address::to_string).unwrap_or_default()
+        self.from
+            .as_ref()
+            .map(Address::to_string)
+            .unwrap_or_default()
     }
 
     /// The envelope as `--dry-run` prints it on stderr.
@@ -214,7 +217,11 @@ impl Composition {
         head.push_str(&date_field());
         head.push_str(&message_id_field(&self.domain));
         head.push_str(&header::addresses("From", std::slice::from_ref(&self.from)));
-        for (name, list) in [("To", &self.to), ("Cc", &self.cc), ("Reply-To", &self.reply_to)] {
+        for (name, list) in [
+            ("To", &self.to),
+            ("Cc", &self.cc),
+            ("Reply-To", &self.reply_to),
+        ] {
             if !list.is_empty() {
                 head.push_str(&header::addresses(name, list));
             }
@@ -374,7 +381,10 @@ mod tests {
         .unwrap();
         assert!(out.seven_bit.is_ascii());
         let eight = String::from_utf8(out.eight_bit.unwrap()).unwrap();
-        assert!(eight.contains("Content-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n"), "{eight}");
+        assert!(
+            eight.contains("Content-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n"),
+            "{eight}"
+        );
         let ascii = composition().build().unwrap();
         assert!(ascii.eight_bit.is_none());
     }

@@ -75,10 +75,30 @@ impl Account {
     /// Takes every setting `parent` made.
     fn inherit(&mut self, parent: &Account) {
         inherit!(
-            self, parent, host, port, from, user, auth, password, passwordeval, tls,
-            tls_starttls, tls_trust_file, tls_fingerprint, tls_certcheck, tls_cert_file,
-            tls_key_file, domain, timeout, logfile, syslog, dsn_notify, dsn_return,
-            set_from_header, allow_from_override
+            self,
+            parent,
+            host,
+            port,
+            from,
+            user,
+            auth,
+            password,
+            passwordeval,
+            tls,
+            tls_starttls,
+            tls_trust_file,
+            tls_fingerprint,
+            tls_certcheck,
+            tls_cert_file,
+            tls_key_file,
+            domain,
+            timeout,
+            logfile,
+            syslog,
+            dsn_notify,
+            dsn_return,
+            set_from_header,
+            allow_from_override
         );
     }
 }
@@ -136,14 +156,23 @@ pub fn candidates() -> Vec<PathBuf> {
 pub fn load(path: &Path) -> anyhow::Result<Config> {
     use std::os::unix::fs::MetadataExt;
     let file = std::fs::File::open(path).map_err(|e| {
-        exit::failure(sysexits::CONFIG, format!("{}: cannot read: {e}", path.display()))
+        exit::failure(
+            sysexits::CONFIG,
+            format!("{}: cannot read: {e}", path.display()),
+        )
     })?;
     let meta = file.metadata().map_err(|e| {
-        exit::failure(sysexits::CONFIG, format!("{}: cannot read: {e}", path.display()))
+        exit::failure(
+            sysexits::CONFIG,
+            format!("{}: cannot read: {e}", path.display()),
+        )
     })?;
     let mut text = String::new();
     std::io::Read::read_to_string(&mut &file, &mut text).map_err(|e| {
-        exit::failure(sysexits::CONFIG, format!("{}: cannot read: {e}", path.display()))
+        exit::failure(
+            sysexits::CONFIG,
+            format!("{}: cannot read: {e}", path.display()),
+        )
     })?;
     // SAFETY: geteuid has no preconditions.
     let me = unsafe { libc::geteuid() };
@@ -240,7 +269,9 @@ fn unquote(rest: &str) -> Result<String, String> {
             '"' => {
                 let after: String = chars.collect();
                 if !after.trim().is_empty() {
-                    return Err(format!("unexpected text after the closing quote: {after:?}"));
+                    return Err(format!(
+                        "unexpected text after the closing quote: {after:?}"
+                    ));
                 }
                 return Ok(out);
             }
@@ -310,7 +341,10 @@ fn set(account: &mut Account, key: &str, value: &str) -> Result<(), String> {
         "tls_fingerprint" => {
             account.tls_fingerprint = match value {
                 "" => None,
-                text => Some(text.parse().map_err(|e: String| format!("tls_fingerprint: {e}"))?),
+                text => Some(
+                    text.parse()
+                        .map_err(|e: String| format!("tls_fingerprint: {e}"))?,
+                ),
             }
         }
         "tls_certcheck" => account.tls_certcheck = Some(on_off(key, value)?),
@@ -325,7 +359,9 @@ fn set(account: &mut Account, key: &str, value: &str) -> Result<(), String> {
                         .parse::<u64>()
                         .ok()
                         .filter(|&s| s > 0)
-                        .ok_or_else(|| format!("timeout takes off or a number of seconds, not {seconds:?}"))?,
+                        .ok_or_else(|| {
+                            format!("timeout takes off or a number of seconds, not {seconds:?}")
+                        })?,
                 )),
             }
         }
@@ -337,14 +373,22 @@ fn set(account: &mut Account, key: &str, value: &str) -> Result<(), String> {
                 facility => Syslog::Facility(facility_named(facility)?),
             })
         }
-        "dsn_notify" => account.dsn_notify = optional(value).map(|v| check_notify(&v)).transpose()?,
-        "dsn_return" => account.dsn_return = optional(value).map(|v| check_return(&v)).transpose()?,
+        "dsn_notify" => {
+            account.dsn_notify = optional(value).map(|v| check_notify(&v)).transpose()?
+        }
+        "dsn_return" => {
+            account.dsn_return = optional(value).map(|v| check_return(&v)).transpose()?
+        }
         "set_from_header" => {
             account.set_from_header = Some(match value {
                 "auto" => FromHeader::Auto,
                 "" | "on" => FromHeader::Always,
                 "off" => FromHeader::Never,
-                other => return Err(format!("set_from_header takes auto, on or off, not {other:?}")),
+                other => {
+                    return Err(format!(
+                        "set_from_header takes auto, on or off, not {other:?}"
+                    ));
+                }
             })
         }
         "allow_from_override" => account.allow_from_override = Some(on_off(key, value)?),
@@ -396,7 +440,9 @@ pub fn check_notify(value: &str) -> Result<String, String> {
         true
     } else {
         !words.is_empty()
-            && words.iter().all(|w| ["SUCCESS", "FAILURE", "DELAY"].contains(w))
+            && words
+                .iter()
+                .all(|w| ["SUCCESS", "FAILURE", "DELAY"].contains(w))
     };
     if valid {
         Ok(words.join(","))
@@ -412,7 +458,9 @@ pub fn check_return(value: &str) -> Result<String, String> {
     match value.to_ascii_lowercase().as_str() {
         "full" => Ok("FULL".into()),
         "hdrs" | "headers" => Ok("HDRS".into()),
-        _ => Err(format!("{value:?} is not a DSN return value (full or hdrs)")),
+        _ => Err(format!(
+            "{value:?} is not a DSN return value (full or hdrs)"
+        )),
     }
 }
 
@@ -431,7 +479,11 @@ impl Config {
                     format!(
                         "{}: no account {name:?} (it defines {})",
                         self.path.display(),
-                        if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
                     ),
                 )
             })
@@ -467,7 +519,10 @@ mod tests {
 
     fn error(text: &str) -> String {
         let err = parse(Path::new("test.conf"), text).unwrap_err();
-        assert_eq!(err.downcast_ref::<exit::Failure>().unwrap().status, sysexits::CONFIG);
+        assert_eq!(
+            err.downcast_ref::<exit::Failure>().unwrap().status,
+            sysexits::CONFIG
+        );
         err.to_string()
     }
 
@@ -524,7 +579,10 @@ account default : gmail
 
     #[test]
     fn errors_name_the_line() {
-        assert!(error("host x\nfrobnicate on\n").contains("test.conf, line 2: unknown key \"frobnicate\""));
+        assert!(
+            error("host x\nfrobnicate on\n")
+                .contains("test.conf, line 2: unknown key \"frobnicate\"")
+        );
         assert!(error("account a : nope\n").contains("line 1: account a inherits from \"nope\""));
         assert!(error("port 99999\n").contains("line 1: port takes"));
         assert!(error("tls maybe\n").contains("tls takes on or off"));
@@ -537,7 +595,8 @@ account default : gmail
 
     #[test]
     fn values_may_be_quoted_and_auto_from_is_ignored() {
-        let config = parsed("account a\npassword \"p w\\\"x\"\nauto_from on\ndsn_notify success,failure\n");
+        let config =
+            parsed("account a\npassword \"p w\\\"x\"\nauto_from on\ndsn_notify success,failure\n");
         let a = config.account("a").unwrap();
         assert_eq!(a.password.as_deref(), Some("p w\"x"));
         assert_eq!(a.dsn_notify.as_deref(), Some("SUCCESS,FAILURE"));

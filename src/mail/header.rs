@@ -168,8 +168,14 @@ mod tests {
         value
             .split(' ')
             .map(|w| {
-                let inner = w.strip_prefix("=?utf-8?b?").unwrap().strip_suffix("?=").unwrap();
-                base64::engine::general_purpose::STANDARD.decode(inner).unwrap()
+                let inner = w
+                    .strip_prefix("=?utf-8?b?")
+                    .unwrap()
+                    .strip_suffix("?=")
+                    .unwrap();
+                base64::engine::general_purpose::STANDARD
+                    .decode(inner)
+                    .unwrap()
             })
             .flat_map(|b| b.into_iter())
             .collect::<Vec<u8>>()
@@ -219,7 +225,10 @@ mod tests {
             ["filename*0*=utf-8''r%C3%A9sum%C3%A9.pdf"]
         );
         let long = parameter("filename", &"é".repeat(40));
-        assert!(long.len() > 1 && long.iter().all(|p| p.len() < 78), "{long:?}");
+        assert!(
+            long.len() > 1 && long.iter().all(|p| p.len() < 78),
+            "{long:?}"
+        );
         assert!(long[1].starts_with("filename*1*=%"), "{long:?}");
     }
 

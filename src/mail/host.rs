@@ -82,7 +82,10 @@ mod tests {
     #[test]
     fn literals_follow_rfc_5321() {
         assert_eq!(literal("192.0.2.1".parse().unwrap()), "[192.0.2.1]");
-        assert_eq!(literal("2001:db8::1".parse().unwrap()), "[IPv6:2001:db8::1]");
+        assert_eq!(
+            literal("2001:db8::1".parse().unwrap()),
+            "[IPv6:2001:db8::1]"
+        );
         assert_eq!(literal("::ffff:192.0.2.1".parse().unwrap()), "[192.0.2.1]");
     }
 

@@ -88,7 +88,11 @@ pub fn syslog(facility: libc::c_int, entry: &Entry<'_>) {
     let Ok(line) = CString::new(entry.line()) else {
         return;
     };
-    let priority = if entry.status == 0 { libc::LOG_INFO } else { libc::LOG_ERR };
+    let priority = if entry.status == 0 {
+        libc::LOG_INFO
+    } else {
+        libc::LOG_ERR
+    };
     // The identity must outlive every syslog call: openlog keeps the pointer.
     static IDENT: &std::ffi::CStr = c"tackle-sendmail";
     // SAFETY: IDENT is a static C string; "%s" with one C string argument matches.

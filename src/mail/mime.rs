@@ -216,8 +216,8 @@ pub fn quoted_printable(text: &[u8], out: &mut Vec<u8>) {
         let mut width = 0;
         for (i, &b) in line.iter().enumerate() {
             let at_end = i + 1 == line.len();
-            let literal = (b'!'..=b'~').contains(&b) && b != b'='
-                || (b == b' ' || b == b'\t') && !at_end;
+            let literal =
+                (b'!'..=b'~').contains(&b) && b != b'=' || (b == b' ' || b == b'\t') && !at_end;
             let piece_len = if literal { 1 } else { 3 };
             // Room for a trailing "=" soft break.
             if width + piece_len > 75 {
@@ -281,9 +281,15 @@ mod tests {
         assert_eq!(ascii.transfer_encoding(Transport::SevenBit), "7bit");
         let utf8 = Leaf::text("text/plain", "Grüße\n");
         assert_eq!(utf8.transfer_encoding(Transport::EightBit), "8bit");
-        assert_eq!(utf8.transfer_encoding(Transport::SevenBit), "quoted-printable");
+        assert_eq!(
+            utf8.transfer_encoding(Transport::SevenBit),
+            "quoted-printable"
+        );
         let long = Leaf::text("text/plain", &"x".repeat(1200));
-        assert_eq!(long.transfer_encoding(Transport::EightBit), "quoted-printable");
+        assert_eq!(
+            long.transfer_encoding(Transport::EightBit),
+            "quoted-printable"
+        );
         let eml = Leaf {
             media_type: "message/rfc822".into(),
             params: vec![],

@@ -35,17 +35,24 @@ pub enum PasswordSource {
 }
 
 /// Gets the secret (`what`: "password" or "token") for `user` at `host` from `source`.
-pub fn obtain(source: &PasswordSource, what: &str, user: &str, host: &str) -> anyhow::Result<Secret> {
+pub fn obtain(
+    source: &PasswordSource,
+    what: &str,
+    user: &str,
+    host: &str,
+) -> anyhow::Result<Secret> {
     let secret = match source {
         PasswordSource::File(path, policy) => {
-            let whole = secret::read_file(path, *policy).map_err(|e| {
-                exit::failure(sysexits::NO_INPUT, format!("--password-file {e}"))
-            })?;
+            let whole = secret::read_file(path, *policy)
+                .map_err(|e| exit::failure(sysexits::NO_INPUT, format!("--password-file {e}")))?;
             let line = whole.first_line();
             if line.is_empty() {
                 return Err(exit::failure(
                     sysexits::NO_INPUT,
-                    format!("--password-file {}: the first line is empty; no {what} to send", path.display()),
+                    format!(
+                        "--password-file {}: the first line is empty; no {what} to send",
+                        path.display()
+                    ),
                 ));
             }
             line
@@ -60,7 +67,10 @@ pub fn obtain(source: &PasswordSource, what: &str, user: &str, host: &str) -> an
             Ok(value) => value.first_line(),
             Err(SecretError::Unset(_)) if !explicit => prompt_if_terminal(what, user, host)?,
             Err(e) => {
-                return Err(exit::failure(sysexits::USAGE, format!("--password-env {var}: {e}")));
+                return Err(exit::failure(
+                    sysexits::USAGE,
+                    format!("--password-env {var}: {e}"),
+                ));
             }
         },
         PasswordSource::Command(command) => {
@@ -76,7 +86,10 @@ pub fn obtain(source: &PasswordSource, what: &str, user: &str, host: &str) -> an
         PasswordSource::Config(file) => Secret::new(file.as_bytes().to_vec()),
     };
     if secret.is_empty() {
-        return Err(exit::failure(sysexits::USAGE, format!("the {what} for {user} is empty")));
+        return Err(exit::failure(
+            sysexits::USAGE,
+            format!("the {what} for {user} is empty"),
+        ));
     }
     // From here on the secret is in memory: keep it out of core dumps.
     secret::forbid_core_dumps();
@@ -91,12 +104,20 @@ fn run_password_command(command: &str) -> anyhow::Result<Secret> {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| exit::failure(sysexits::NO_INPUT, format!("--password-cmd: cannot run sh: {e}")))?;
+        .map_err(|e| {
+            exit::failure(
+                sysexits::NO_INPUT,
+                format!("--password-cmd: cannot run sh: {e}"),
+            )
+        })?;
     let mut output = Zeroizing::new(Vec::new());
     if let Some(mut stdout) = child.stdout.take() {
-        stdout
-            .read_to_end(&mut output)
-            .map_err(|e| exit::failure(sysexits::NO_INPUT, format!("--password-cmd: cannot read its output: {e}")))?;
+        stdout.read_to_end(&mut output).map_err(|e| {
+            exit::failure(
+                sysexits::NO_INPUT,
+                format!("--password-cmd: cannot read its output: {e}"),
+            )
+        })?;
     }
     let status = child
         .wait()
@@ -125,7 +146,10 @@ fn prompt_if_terminal(what: &str, user: &str, host: &str) -> anyhow::Result<Secr
     }
     let prompt = format!("{} for {user} at {host}: ", capitalised(what));
     prompt_without_echo(&prompt).map_err(|e| {
-        exit::failure(sysexits::NO_INPUT, format!("cannot read the {what} from the terminal: {e}"))
+        exit::failure(
+            sysexits::NO_INPUT,
+            format!("cannot read the {what} from the terminal: {e}"),
+        )
     })
 }
 
@@ -164,7 +188,11 @@ extern "C" fn restore_and_stop(_signal: libc::c_int) {
         set_handler(libc::SIGTSTP, libc::SIG_DFL, 0);
         libc::raise(libc::SIGTSTP);
         // Continued (fg): echo off again, and be ready for the next Ctrl-Z.
-        set_handler(libc::SIGTSTP, restore_and_stop as extern "C" fn(libc::c_int) as usize, libc::SA_NODEFER | libc::SA_RESTART);
+        set_handler(
+            libc::SIGTSTP,
+            restore_and_stop as extern "C" fn(libc::c_int) as usize,
+            libc::SA_NODEFER | libc::SA_RESTART,
+        );
         libc::tcsetattr(0, libc::TCSANOW, silent);
     }
 }
@@ -223,10 +251,24 @@ fn prompt_without_echo(prompt: &str) -> io::Result<Secret> {
     unsafe {
         for signal in ENDING {
             let flags = libc::SA_RESETHAND | libc::SA_NODEFER;
-            previous.push((signal, set_handler(signal, restore_and_reraise as extern "C" fn(libc::c_int) as usize, flags)));
+            previous.push((
+                signal,
+                set_handler(
+                    signal,
+                    restore_and_reraise as extern "C" fn(libc::c_int) as usize,
+                    flags,
+                ),
+            ));
         }
         let flags = libc::SA_NODEFER | libc::SA_RESTART;
-        previous.push((libc::SIGTSTP, set_handler(libc::SIGTSTP, restore_and_stop as extern "C" fn(libc::c_int) as usize, flags)));
+        previous.push((
+            libc::SIGTSTP,
+            set_handler(
+                libc::SIGTSTP,
+                restore_and_stop as extern "C" fn(libc::c_int) as usize,
+                flags,
+            ),
+        ));
     }
     let restore = Restorer { original, previous };
     // SAFETY: fd 0 is a terminal and `silent` is derived from its own settings.
@@ -276,7 +318,10 @@ mod tests {
         let empty = PasswordSource::Command("true".into());
         let err = obtain(&empty, "token", "u", "h").unwrap_err();
         assert_eq!(err.downcast_ref::<exit::Failure>().unwrap().status, 66);
-        assert!(err.to_string().contains("printed nothing; no token"), "{err}");
+        assert!(
+            err.to_string().contains("printed nothing; no token"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -156,7 +156,9 @@ impl ReadMessage {
             FromHeader::Never => false,
         };
         if write_from {
-            bytes.extend_from_slice(header::addresses("From", std::slice::from_ref(from)).as_bytes());
+            bytes.extend_from_slice(
+                header::addresses("From", std::slice::from_ref(from)).as_bytes(),
+            );
         }
         let dropped = |f: &Field| f.is("bcc") || (write_from && f.is("from"));
         for field in self.fields.iter().filter(|f| !dropped(f)) {

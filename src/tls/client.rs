@@ -217,7 +217,9 @@ impl ServerCertVerifier for Verifier {
             *presented = Some(fingerprint);
         }
         match (&self.policy, &self.chain) {
-            (Policy::Pinned(pinned), _) if *pinned == fingerprint => Ok(ServerCertVerified::assertion()),
+            (Policy::Pinned(pinned), _) if *pinned == fingerprint => {
+                Ok(ServerCertVerified::assertion())
+            }
             (Policy::Pinned(_), _) => Err(rustls::Error::InvalidCertificate(
                 CertificateError::ApplicationVerificationFailure,
             )),
@@ -263,56 +265,71 @@ impl ServerCertVerifier for Verifier {
 /// it: no Rust debug values, the presented certificate's fingerprint when there was one.
 pub fn explain(err: &rustls::Error, server: &str, trust: &ClientTrust) -> String {
     let presented = trust.presented();
-    let pin_hint = |fp: Option<Fingerprint>| match fp {
+    let pin_hint = |fp: Option<Fingerprint>| {
+        match fp {
         Some(fp) => format!(
             "give the CA's certificate with --ca-file, or trust exactly this certificate with --tls-fingerprint {fp}"
         ),
         None => "give the CA's certificate with --ca-file, or trust exactly the server's certificate with --tls-fingerprint".to_owned(),
+    }
     };
     let what = match err {
         rustls::Error::InvalidCertificate(cert_err) => match cert_err {
-            CertificateError::ApplicationVerificationFailure => match (&trust.verifier.policy, presented) {
-                (Policy::Pinned(pinned), Some(fp)) => format!(
-                    "the certificate of {server} has the SHA-256 fingerprint {fp}, not the one given with --tls-fingerprint ({pinned}); if the server's certificate changed on purpose, pin the new one"
-                ),
-                _ => format!("the certificate of {server} was refused by the pinning rules"),
-            },
+            CertificateError::ApplicationVerificationFailure => {
+                match (&trust.verifier.policy, presented) {
+                    (Policy::Pinned(pinned), Some(fp)) => format!(
+                        "the certificate of {server} has the SHA-256 fingerprint {fp}, not the one given with --tls-fingerprint ({pinned}); if the server's certificate changed on purpose, pin the new one"
+                    ),
+                    _ => format!("the certificate of {server} was refused by the pinning rules"),
+                }
+            }
             CertificateError::UnknownIssuer => format!(
                 "the certificate of {server} is not signed by a CA tackle trusts (neither the system's nor --ca-file); {}",
                 pin_hint(presented)
             ),
-            CertificateError::Other(other) if other.to_string().contains("CaUsedAsEndEntity") => format!(
-                "{server} presented a CA certificate as its own and it is not in --ca-file; put exactly that certificate in --ca-file or {}",
-                pin_hint(presented)
-            ),
+            CertificateError::Other(other) if other.to_string().contains("CaUsedAsEndEntity") => {
+                format!(
+                    "{server} presented a CA certificate as its own and it is not in --ca-file; put exactly that certificate in --ca-file or {}",
+                    pin_hint(presented)
+                )
+            }
             CertificateError::NotValidForName => format!(
                 "the certificate of {server} is not issued for that name; connect by a name the certificate lists, or pin it with --tls-fingerprint"
             ),
-            CertificateError::NotValidForNameContext { presented: names, .. } => format!(
+            CertificateError::NotValidForNameContext {
+                presented: names, ..
+            } => format!(
                 "the certificate of {server} is issued for {}, not for {server}; connect by one of those names, or pin it with --tls-fingerprint",
-                if names.is_empty() { "no names at all".to_owned() } else { names.join(", ") }
+                if names.is_empty() {
+                    "no names at all".to_owned()
+                } else {
+                    names.join(", ")
+                }
             ),
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => format!(
                 "the certificate of {server} has expired (or this machine's clock is wrong); the server must renew it"
             ),
-            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => format!(
-                "the certificate of {server} is not valid yet (check this machine's clock)"
-            ),
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                format!("the certificate of {server} is not valid yet (check this machine's clock)")
+            }
             CertificateError::Revoked => format!("the certificate of {server} has been revoked"),
-            CertificateError::BadSignature => format!(
-                "the certificate of {server} carries a signature that does not verify"
-            ),
+            CertificateError::BadSignature => {
+                format!("the certificate of {server} carries a signature that does not verify")
+            }
             CertificateError::BadEncoding => format!("the certificate of {server} is malformed"),
-            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => format!(
-                "the certificate of {server} is not meant for a TLS server"
-            ),
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+                format!("the certificate of {server} is not meant for a TLS server")
+            }
             other => format!("the certificate of {server} was refused: {other}"),
         },
         rustls::Error::AlertReceived(alert) => match alert {
             AlertDescription::CertificateRequired | AlertDescription::HandshakeFailure
                 if trust.config.client_auth_cert_resolver.has_certs() =>
             {
-                format!("{server} ended the handshake ({}); it may not accept the client certificate given with --tls-cert", alert_name(*alert))
+                format!(
+                    "{server} ended the handshake ({}); it may not accept the client certificate given with --tls-cert",
+                    alert_name(*alert)
+                )
             }
             AlertDescription::CertificateRequired => format!(
                 "{server} requires a client certificate: give one with --tls-cert and --tls-key"
@@ -321,7 +338,10 @@ pub fn explain(err: &rustls::Error, server: &str, trust: &ClientTrust) -> String
                 "{server} and tackle have no TLS version or cipher in common ({}; tackle speaks TLS 1.2 and 1.3)",
                 alert_name(*alert)
             ),
-            other => format!("{server} ended the handshake with the alert {}", alert_name(*other)),
+            other => format!(
+                "{server} ended the handshake with the alert {}",
+                alert_name(*other)
+            ),
         },
         rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => format!(
             "{server} did not answer in TLS (is this a plain-text port? port 465 speaks TLS from the first byte, 587 and 25 use STARTTLS)"
@@ -330,7 +350,10 @@ pub fn explain(err: &rustls::Error, server: &str, trust: &ClientTrust) -> String
         rustls::Error::PeerIncompatible(_) => format!(
             "{server} and tackle have no TLS version or cipher in common (tackle speaks TLS 1.2 and 1.3)"
         ),
-        other => format!("the TLS handshake with {server} failed: {}", describe(other)),
+        other => format!(
+            "the TLS handshake with {server} failed: {}",
+            describe(other)
+        ),
     };
     what
 }
@@ -367,14 +390,23 @@ mod tests {
         let text = digest.to_string();
         assert_eq!(text.len(), 95);
         assert_eq!(text.parse::<Fingerprint>().unwrap(), digest);
-        assert_eq!(text.replace(':', "").to_lowercase().parse::<Fingerprint>().unwrap(), digest);
+        assert_eq!(
+            text.replace(':', "")
+                .to_lowercase()
+                .parse::<Fingerprint>()
+                .unwrap(),
+            digest
+        );
         assert!("AB:CD".parse::<Fingerprint>().is_err());
         assert!("zz".repeat(32).parse::<Fingerprint>().is_err());
     }
 
     #[test]
     fn alerts_get_their_rfc_names() {
-        assert_eq!(alert_name(AlertDescription::HandshakeFailure), "handshake_failure");
+        assert_eq!(
+            alert_name(AlertDescription::HandshakeFailure),
+            "handshake_failure"
+        );
         assert_eq!(alert_name(AlertDescription::Unknown(200)), "number 200");
     }
 

@@ -1,7 +1,7 @@
 //! A received message parsed back by an independent MIME parser (the mail-parser crate), so
 //! tests assert on what a mail client would see, never on string matching alone.
 
-use mail_parser::{MessageParser, MimeHeaders, PartType};
+use mail_parser::{HeaderForm, MessageParser, MimeHeaders, PartType};
 
 /// One leaf part as a client sees it.
 #[derive(Debug, Clone)]
@@ -36,14 +36,18 @@ impl Parsed {
         let message = MessageParser::default()
             .parse(raw)
             .unwrap_or_else(|| panic!("not a message:\n{}", String::from_utf8_lossy(raw)));
+        let mut seen: Vec<String> = Vec::new();
         let headers = message
             .headers()
             .iter()
             .map(|h| {
-                let raw_value = &raw[h.offset_start() as usize..h.offset_end() as usize];
+                let name = h.name().to_owned();
+                let index = seen
+                    .iter()
+                    .filter(|n| n.eq_ignore_ascii_case(&name))
+                    .count();
+                seen.push(name.clone());
                 let value = match h.value() {
-                    mail_parser::HeaderValue::Text(t) => t.to_string(),
-                    mail_parser::HeaderValue::TextList(list) => list.join(", "),
                     mail_parser::HeaderValue::Address(address) => address
                         .iter()
                         .map(|a| match (a.name(), a.address()) {
@@ -54,9 +58,18 @@ impl Parsed {
                         })
                         .collect::<Vec<_>>()
                         .join(", "),
-                    _ => String::from_utf8_lossy(raw_value).trim().to_owned(),
+                    mail_parser::HeaderValue::TextList(list) => list.join(", "),
+                    // Any other field: decoded as unstructured text (RFC 2047 words and all).
+                    _ => match message
+                        .header_as(name.as_str(), HeaderForm::Text)
+                        .get(index)
+                    {
+                        Some(mail_parser::HeaderValue::Text(t)) => t.to_string(),
+                        Some(mail_parser::HeaderValue::TextList(list)) => list.join(", "),
+                        _ => String::new(),
+                    },
                 };
-                (h.name().to_owned(), value)
+                (name, value)
             })
             .collect();
         let content_type = type_of(message.root_part().content_type());
@@ -98,7 +111,12 @@ impl Parsed {
     /// The one value of header `name`.
     pub fn header(&self, name: &str) -> String {
         let values = self.headers(name);
-        assert_eq!(values.len(), 1, "expected one {name} header in {:?}", self.headers);
+        assert_eq!(
+            values.len(),
+            1,
+            "expected one {name} header in {:?}",
+            self.headers
+        );
         values[0].clone()
     }
 }

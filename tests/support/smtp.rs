@@ -120,7 +120,9 @@ impl SmtpServer {
         let dir = tempfile::tempdir().expect("server temp dir");
         let needs_tls = options.tls != Tls::None;
         let certs = needs_tls.then(|| make_certs(dir.path(), options.self_signed_ca_cert));
-        let tls_config = certs.as_ref().map(|c| server_config(c, options.require_client_cert));
+        let tls_config = certs
+            .as_ref()
+            .map(|c| server_config(c, options.require_client_cert));
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind SMTP server");
         let port = listener.local_addr().expect("local addr").port();
         let state = Arc::new(Mutex::new(State::default()));
@@ -245,7 +247,11 @@ impl Session {
     ) -> io::Result<()> {
         tcp.set_read_timeout(Some(Duration::from_secs(60)))?;
         tcp.set_nodelay(true)?;
-        state.lock().expect("state").commands.push("<connect>".into());
+        state
+            .lock()
+            .expect("state")
+            .commands
+            .push("<connect>".into());
         let mut session = Session {
             stream: Some(Stream::Plain(tcp)),
             buffer: Vec::new(),
@@ -272,7 +278,10 @@ impl Session {
         let Some(Stream::Plain(tcp)) = self.stream.take() else {
             return Err(io::Error::other("already TLS"));
         };
-        let config = self.tls.clone().ok_or_else(|| io::Error::other("no TLS config"))?;
+        let config = self
+            .tls
+            .clone()
+            .ok_or_else(|| io::Error::other("no TLS config"))?;
         let conn = ServerConnection::new(config).map_err(io::Error::other)?;
         let mut tls = StreamOwned::new(conn, tcp);
         while tls.conn.is_handshaking() {
@@ -355,7 +364,11 @@ impl Session {
         let mut mail_from: Option<(String, Vec<String>)> = None;
         let mut rcpts: Vec<(String, Vec<String>)> = Vec::new();
         while let Some(line) = self.read_line()? {
-            self.state.lock().expect("state").commands.push(line.clone());
+            self.state
+                .lock()
+                .expect("state")
+                .commands
+                .push(line.clone());
             let upper = line.to_ascii_uppercase();
             let verb = upper.split(' ').next().unwrap_or_default().to_owned();
             match verb.as_str() {
@@ -387,10 +400,24 @@ impl Session {
                 "RCPT" => {
                     let (address, params) = envelope_address(&line, "RCPT TO:");
                     let lower = address.to_ascii_lowercase();
-                    if self.options.refuse.iter().any(|r| r.eq_ignore_ascii_case(&lower)) {
-                        self.reply(&format!("550 5.1.1 <{address}>: Recipient address rejected: no such user"))?;
-                    } else if self.options.tempfail.iter().any(|r| r.eq_ignore_ascii_case(&lower)) {
-                        self.reply(&format!("450 4.2.1 <{address}>: Mailbox busy, try again later"))?;
+                    if self
+                        .options
+                        .refuse
+                        .iter()
+                        .any(|r| r.eq_ignore_ascii_case(&lower))
+                    {
+                        self.reply(&format!(
+                            "550 5.1.1 <{address}>: Recipient address rejected: no such user"
+                        ))?;
+                    } else if self
+                        .options
+                        .tempfail
+                        .iter()
+                        .any(|r| r.eq_ignore_ascii_case(&lower))
+                    {
+                        self.reply(&format!(
+                            "450 4.2.1 <{address}>: Mailbox busy, try again later"
+                        ))?;
                     } else if mail_from.is_none() {
                         self.reply("503 5.5.1 MAIL first")?;
                     } else {
@@ -443,12 +470,16 @@ impl Session {
 
     fn auth(&mut self, line: &str) -> io::Result<()> {
         let words: Vec<&str> = line.split(' ').collect();
-        let mechanism = words.get(1).map(|m| m.to_ascii_uppercase()).unwrap_or_default();
+        let mechanism = words
+            .get(1)
+            .map(|m| m.to_ascii_uppercase())
+            .unwrap_or_default();
         let Some((user, secret)) = self.options.auth.clone() else {
             return self.reply("503 5.5.1 AUTH not available");
         };
         if !self.encrypted && !self.options.auth_without_tls {
-            return self.reply("538 5.7.11 Encryption required for requested authentication mechanism");
+            return self
+                .reply("538 5.7.11 Encryption required for requested authentication mechanism");
         }
         let initial = words.get(2).map(|s| s.to_string());
         let ok = match mechanism.as_str() {
@@ -472,7 +503,8 @@ impl Session {
                 given_user == user.as_bytes() && given == secret.as_bytes()
             }
             "XOAUTH2" | "OAUTHBEARER" => {
-                let decoded = String::from_utf8_lossy(&unb64(&initial.unwrap_or_default())).into_owned();
+                let decoded =
+                    String::from_utf8_lossy(&unb64(&initial.unwrap_or_default())).into_owned();
                 let expected_user = if mechanism == "XOAUTH2" {
                     format!("user={user}\x01")
                 } else {
@@ -579,9 +611,10 @@ fn server_config(certs: &Certs, require_client_cert: bool) -> Arc<ServerConfig> 
         for cert in CertificateDer::pem_file_iter(&client_ca).expect("read client CA") {
             roots.add(cert.expect("client CA")).expect("add client CA");
         }
-        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
-            .build()
-            .expect("client verifier");
+        let verifier =
+            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .expect("client verifier");
         builder.with_client_cert_verifier(verifier)
     } else {
         builder.with_no_client_auth()

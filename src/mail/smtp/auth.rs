@@ -122,7 +122,9 @@ mod tests {
 
     fn decode(line: &str) -> Vec<u8> {
         let encoded = line.rsplit(' ').next().unwrap();
-        base64::engine::general_purpose::STANDARD.decode(encoded).unwrap()
+        base64::engine::general_purpose::STANDARD
+            .decode(encoded)
+            .unwrap()
     }
 
     #[test]
@@ -132,7 +134,10 @@ mod tests {
         assert_eq!(decode(&plain.line), b"\0ann\0s3cret");
         assert!(!plain.shown.contains("s3cret") && !plain.shown.contains("AGFubgBzM2NyZXQ="));
         let xoauth = initial(Mechanism::Xoauth2, "ann@x.org", &secret, "h", 25);
-        assert_eq!(decode(&xoauth.line), b"user=ann@x.org\x01auth=Bearer s3cret\x01\x01");
+        assert_eq!(
+            decode(&xoauth.line),
+            b"user=ann@x.org\x01auth=Bearer s3cret\x01\x01"
+        );
         let bearer = initial(Mechanism::Oauthbearer, "a,b", &secret, "mx", 587);
         assert_eq!(
             decode(&bearer.line),

@@ -138,12 +138,17 @@ impl fmt::Display for Stage {
 
 /// Sends one message. Ok means the server accepted it for every envelope recipient (or,
 /// with `partial`, for some, which is still reported as an error naming who was refused).
-pub fn send(settings: &SmtpSettings, outgoing: &Outgoing, transcript: &mut Transcript) -> anyhow::Result<()> {
+pub fn send(
+    settings: &SmtpSettings,
+    outgoing: &Outgoing,
+    transcript: &mut Transcript,
+) -> anyhow::Result<()> {
     let trust = match settings.tls {
         TlsMode::None => None,
-        _ => Some(client_config(&settings.trust).map_err(|e| {
-            exit::failure(sysexits::NO_INPUT, format!("TLS: {e}"))
-        })?),
+        _ => Some(
+            client_config(&settings.trust)
+                .map_err(|e| exit::failure(sysexits::NO_INPUT, format!("TLS: {e}")))?,
+        ),
     };
     if settings.trust.insecure && trust.is_some() {
         warn!(
@@ -238,8 +243,16 @@ impl<'a> Session<'a> {
                 std::io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
                 _ => lower_first(&err.to_string()),
             };
-            let shown = if addr.ip().is_unspecified() { target.clone() } else { addr.to_string() };
-            let name = if shown == target { target.clone() } else { format!("{target} ({shown})") };
+            let shown = if addr.ip().is_unspecified() {
+                target.clone()
+            } else {
+                addr.to_string()
+            };
+            let name = if shown == target {
+                target.clone()
+            } else {
+                format!("{target} ({shown})")
+            };
             exit::failure(sysexits::TEMP_FAIL, format!("connect: {name}: {why}"))
         })?;
         info!(
@@ -268,7 +281,11 @@ impl<'a> Session<'a> {
         }
         let greeting = session.read(Stage::Greeting, &target, settings.timeout)?;
         if greeting.code != 220 {
-            return Err(refused(Stage::Greeting, &format!("{target} does not accept mail"), &greeting));
+            return Err(refused(
+                Stage::Greeting,
+                &format!("{target} does not accept mail"),
+                &greeting,
+            ));
         }
         Ok(session)
     }
@@ -301,7 +318,9 @@ impl<'a> Session<'a> {
     fn quit(&mut self) {
         info!("> QUIT");
         let timeout = self.settings.timeout;
-        let Some(wire) = self.wire.as_mut() else { return };
+        let Some(wire) = self.wire.as_mut() else {
+            return;
+        };
         if wire.write_all(b"QUIT\r\n", timeout).is_err() {
             return;
         }
@@ -334,7 +353,11 @@ impl<'a> Session<'a> {
     /// Sends a command and reads its reply.
     fn exchange(&mut self, stage: Stage, line: &str) -> anyhow::Result<Reply> {
         self.command(stage, line, line)?;
-        self.read(stage, &format!("the reply to {}", verb(line)), self.settings.timeout)
+        self.read(
+            stage,
+            &format!("the reply to {}", verb(line)),
+            self.settings.timeout,
+        )
     }
 
     fn ehlo(&mut self) -> anyhow::Result<()> {
@@ -351,7 +374,11 @@ impl<'a> Session<'a> {
         let line = format!("HELO {}", self.ehlo_name);
         let reply = self.exchange(Stage::Ehlo, &line)?;
         if reply.code != 250 {
-            return Err(refused(Stage::Ehlo, "the server refused EHLO and HELO", &reply));
+            return Err(refused(
+                Stage::Ehlo,
+                "the server refused EHLO and HELO",
+                &reply,
+            ));
         }
         self.extensions = Extensions::default();
         Ok(())
@@ -372,7 +399,9 @@ impl<'a> Session<'a> {
                     ),
                 ));
             }
-            info!("the server does not offer STARTTLS; going on in plain text (--tls opportunistic)");
+            info!(
+                "the server does not offer STARTTLS; going on in plain text (--tls opportunistic)"
+            );
             return Ok(());
         }
         let reply = self.exchange(Stage::Tls, "STARTTLS")?;
@@ -401,13 +430,17 @@ impl<'a> Session<'a> {
                 self.transcript.tls = true;
                 Ok(())
             }
-            Err(err) => Err(self.wire_failure(stage, "the TLS handshake", err, self.settings.timeout)),
+            Err(err) => {
+                Err(self.wire_failure(stage, "the TLS handshake", err, self.settings.timeout))
+            }
         }
     }
 
     fn authenticate(&mut self) -> anyhow::Result<()> {
         let settings = self.settings;
-        let Some(login) = &settings.login else { return Ok(()) };
+        let Some(login) = &settings.login else {
+            return Ok(());
+        };
         let encrypted = self.wire.as_ref().is_some_and(Wire::is_encrypted);
         if !encrypted && !settings.allow_plaintext_auth {
             return Err(exit::failure(
@@ -421,9 +454,18 @@ impl<'a> Session<'a> {
         }
         let offered = self.extensions.auth_mechanisms();
         let mechanism = choose_mechanism(login.mechanism, &offered).map_err(|why| {
-            exit::failure(sysexits::NO_PERM, format!("AUTH: cannot log in as {}: {why}", login.user))
+            exit::failure(
+                sysexits::NO_PERM,
+                format!("AUTH: cannot log in as {}: {why}", login.user),
+            )
         })?;
-        let first = auth::initial(mechanism, &login.user, &login.secret, &settings.host, settings.port);
+        let first = auth::initial(
+            mechanism,
+            &login.user,
+            &login.secret,
+            &settings.host,
+            settings.port,
+        );
         self.command(Stage::Auth, &first.line, &first.shown)?;
         let what = format!("the reply to AUTH {}", mechanism.name());
         let mut challenges = 0;
@@ -435,8 +477,14 @@ impl<'a> Session<'a> {
                     return Ok(());
                 }
                 334 => {
-                    let Some(step) = auth::answer(mechanism, challenges, &login.user, &login.secret) else {
-                        return Err(refused(Stage::Auth, "the server keeps asking during AUTH", &reply));
+                    let Some(step) =
+                        auth::answer(mechanism, challenges, &login.user, &login.secret)
+                    else {
+                        return Err(refused(
+                            Stage::Auth,
+                            "the server keeps asking during AUTH",
+                            &reply,
+                        ));
                     };
                     challenges += 1;
                     self.command(Stage::Auth, &step.line, &step.shown)?;
@@ -444,7 +492,11 @@ impl<'a> Session<'a> {
                 _ => {
                     return Err(refused(
                         Stage::Auth,
-                        &format!("the server refused the login as {} ({})", login.user, mechanism.name()),
+                        &format!(
+                            "the server refused the login as {} ({})",
+                            login.user,
+                            mechanism.name()
+                        ),
                         &reply,
                     ));
                 }
@@ -465,10 +517,16 @@ impl<'a> Session<'a> {
             if eight_bit_mime {
                 mail.push_str(" BODY=8BITMIME");
             } else {
-                warn!("the message holds 8-bit data and the server does not offer 8BITMIME; sending it as it is");
+                warn!(
+                    "the message holds 8-bit data and the server does not offer 8BITMIME; sending it as it is"
+                );
             }
         }
-        let non_ascii = envelope.from.iter().chain(&envelope.to).any(|a| !a.is_ascii());
+        let non_ascii = envelope
+            .from
+            .iter()
+            .chain(&envelope.to)
+            .any(|a| !a.is_ascii());
         if non_ascii {
             if !ext.has("SMTPUTF8") {
                 return Err(exit::failure(
@@ -483,7 +541,9 @@ impl<'a> Session<'a> {
             if limit > 0 && size > limit {
                 return Err(exit::failure(
                     sysexits::DATA_ERR,
-                    format!("MAIL: the message is {size} bytes and the server takes at most {limit} (its SIZE)"),
+                    format!(
+                        "MAIL: the message is {size} bytes and the server takes at most {limit} (its SIZE)"
+                    ),
                 ));
             }
             mail.push_str(&format!(" SIZE={size}"));
@@ -520,7 +580,13 @@ impl<'a> Session<'a> {
                     address: format!("<{address}>"),
                     reply,
                 }),
-                _ => return Err(refused(Stage::Rcpt, &format!("the server's answer for <{address}>"), &reply)),
+                _ => {
+                    return Err(refused(
+                        Stage::Rcpt,
+                        &format!("the server's answer for <{address}>"),
+                        &reply,
+                    ));
+                }
             }
         }
         if refusals.is_empty() {
@@ -568,9 +634,17 @@ impl<'a> Session<'a> {
         let timeout = self.settings.timeout;
         let written = self.wire().write_all(&payload, timeout);
         written.map_err(|e| self.wire_failure(Stage::Data, "sending the message", e, timeout))?;
-        let reply = self.read(Stage::Delivery, "the reply to the message", self.settings.data_timeout)?;
+        let reply = self.read(
+            Stage::Delivery,
+            "the reply to the message",
+            self.settings.data_timeout,
+        )?;
         if reply.class() != 2 {
-            return Err(refused(Stage::Data, "the server refused the message", &reply));
+            return Err(refused(
+                Stage::Data,
+                "the server refused the message",
+                &reply,
+            ));
         }
         match self.partial_refusals.take() {
             None => Ok(()),
@@ -586,7 +660,13 @@ impl<'a> Session<'a> {
     }
 
     /// Turns a failure of the connection at `stage` into an exit status and a sentence.
-    fn wire_failure(&mut self, stage: Stage, what: &str, err: WireError, waited: Duration) -> anyhow::Error {
+    fn wire_failure(
+        &mut self,
+        stage: Stage,
+        what: &str,
+        err: WireError,
+        waited: Duration,
+    ) -> anyhow::Error {
         let host = &self.settings.host;
         let label = if matches!(err, WireError::Tls(_)) {
             Stage::Tls.to_string()
@@ -609,8 +689,14 @@ impl<'a> Session<'a> {
                 sysexits::PROTOCOL,
                 format!("{what}: the server closed the connection without answering"),
             ),
-            WireError::Io(io) => (sysexits::TEMP_FAIL, format!("{what}: {}", lower_first(&io.to_string()))),
-            WireError::Garbled(why) => (sysexits::PROTOCOL, format!("{what}: the server's answer is not SMTP: {why}")),
+            WireError::Io(io) => (
+                sysexits::TEMP_FAIL,
+                format!("{what}: {}", lower_first(&io.to_string())),
+            ),
+            WireError::Garbled(why) => (
+                sysexits::PROTOCOL,
+                format!("{what}: the server's answer is not SMTP: {why}"),
+            ),
             WireError::Injected(n) => (
                 sysexits::PROTOCOL,
                 format!(
@@ -622,7 +708,13 @@ impl<'a> Session<'a> {
                     Some(trust) => explain(&tls, host, trust),
                     None => tls.to_string(),
                 };
-                (sysexits::NO_PERM, format!("handshake with {host}:{} failed: {explained}", self.settings.port))
+                (
+                    sysexits::NO_PERM,
+                    format!(
+                        "handshake with {host}:{} failed: {explained}",
+                        self.settings.port
+                    ),
+                )
             }
         };
         self.broken = true;
@@ -633,7 +725,9 @@ impl<'a> Session<'a> {
 /// PLAIN if offered, else LOGIN; or the mechanism asked for, if offered.
 fn choose_mechanism(asked: Option<Mechanism>, offered: &[String]) -> Result<Mechanism, String> {
     if offered.is_empty() {
-        return Err("the server offers no AUTH mechanism (does it want AUTH at all on this port?)".into());
+        return Err(
+            "the server offers no AUTH mechanism (does it want AUTH at all on this port?)".into(),
+        );
     }
     let offers = |m: Mechanism| offered.iter().any(|o| o == m.name());
     let list = offered.join(", ");
@@ -733,8 +827,14 @@ mod tests {
     #[test]
     fn mechanisms_are_chosen_from_what_is_offered() {
         let offered = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(choose_mechanism(None, &offered(&["LOGIN", "PLAIN"])), Ok(Mechanism::Plain));
-        assert_eq!(choose_mechanism(None, &offered(&["LOGIN"])), Ok(Mechanism::Login));
+        assert_eq!(
+            choose_mechanism(None, &offered(&["LOGIN", "PLAIN"])),
+            Ok(Mechanism::Plain)
+        );
+        assert_eq!(
+            choose_mechanism(None, &offered(&["LOGIN"])),
+            Ok(Mechanism::Login)
+        );
         assert!(choose_mechanism(None, &offered(&["XOAUTH2"])).is_err());
         assert!(choose_mechanism(None, &[]).is_err());
         assert_eq!(

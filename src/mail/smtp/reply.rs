@@ -191,7 +191,12 @@ mod tests {
         assert_eq!(ehlo.auth_mechanisms(), ["PLAIN", "LOGIN"]);
         assert_eq!(
             replies[1].log_lines(),
-            ["< 250-mx", "< 250-SIZE 1000", "< 250-AUTH=PLAIN login", "< 250 8BITMIME"]
+            [
+                "< 250-mx",
+                "< 250-SIZE 1000",
+                "< 250-AUTH=PLAIN login",
+                "< 250 8BITMIME"
+            ]
         );
         assert_eq!(replies[2].text(), "354");
     }

@@ -35,7 +35,10 @@ pub enum WireError {
 
 impl From<io::Error> for WireError {
     fn from(err: io::Error) -> WireError {
-        if let Some(tls) = err.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+        if let Some(tls) = err
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<rustls::Error>())
+        {
             return WireError::Tls(tls.clone());
         }
         match err.kind() {
@@ -79,7 +82,10 @@ fn remaining(deadline: Instant) -> Result<Duration, WireError> {
 
 impl Wire {
     /// Connects to the first of `addrs` that answers, each attempt bounded by `timeout`.
-    pub fn connect(addrs: &[SocketAddr], timeout: Duration) -> Result<Wire, (SocketAddr, io::Error)> {
+    pub fn connect(
+        addrs: &[SocketAddr],
+        timeout: Duration,
+    ) -> Result<Wire, (SocketAddr, io::Error)> {
         let mut last = None;
         for addr in addrs {
             match TcpStream::connect_timeout(addr, timeout) {
@@ -169,7 +175,9 @@ impl Wire {
     }
 
     fn fill(&mut self, deadline: Instant) -> Result<(), WireError> {
-        self.stream.tcp().set_read_timeout(Some(remaining(deadline)?))?;
+        self.stream
+            .tcp()
+            .set_read_timeout(Some(remaining(deadline)?))?;
         let mut chunk = [0u8; 4096];
         let n = match &mut self.stream {
             Stream::Plain(tcp) => tcp.read(&mut chunk),
@@ -201,8 +209,11 @@ impl Wire {
         if waiting > 0 {
             return Err(WireError::Injected(waiting));
         }
-        let name = ServerName::try_from(host.to_owned())
-            .map_err(|_| WireError::Tls(rustls::Error::General(format!("{host:?} is not a host name"))))?;
+        let name = ServerName::try_from(host.to_owned()).map_err(|_| {
+            WireError::Tls(rustls::Error::General(format!(
+                "{host:?} is not a host name"
+            )))
+        })?;
         let mut conn = ClientConnection::new(config, name).map_err(WireError::Tls)?;
         while conn.is_handshaking() {
             tcp.set_read_timeout(Some(remaining(deadline)?))?;
