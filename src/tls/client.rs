@@ -123,7 +123,8 @@ pub fn client_config(settings: &TrustSettings) -> Result<ClientTrust, SetupError
     let mut exact = Vec::new();
     let mut roots = RootCertStore::empty();
     if let Some(path) = &settings.ca_file {
-        let certs = pem::load_certificates(path).map_err(|e| SetupError(format!("{e:#}")))?;
+        let certs =
+            pem::load_certificates(path).map_err(|e| SetupError(format!("--ca-file {e:#}")))?;
         for cert in certs {
             // A certificate webpki cannot take as an anchor is still trusted exactly.
             let _ = roots.add(cert.clone());
@@ -168,8 +169,10 @@ pub fn client_config(settings: &TrustSettings) -> Result<ClientTrust, SetupError
         .with_custom_certificate_verifier(verifier.clone());
     let config = match &settings.client_cert {
         Some((cert, key)) => {
-            let chain = pem::load_certificates(cert).map_err(|e| SetupError(format!("{e:#}")))?;
-            let key = pem::load_private_key(key).map_err(|e| SetupError(format!("{e:#}")))?;
+            let chain = pem::load_certificates(cert)
+                .map_err(|e| SetupError(format!("--tls-cert {e:#}")))?;
+            let key =
+                pem::load_private_key(key).map_err(|e| SetupError(format!("--tls-key {e:#}")))?;
             builder.with_client_auth_cert(chain, key).map_err(|e| {
                 SetupError(format!(
                     "the client certificate and key do not go together: {}",

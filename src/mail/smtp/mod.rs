@@ -147,7 +147,7 @@ pub fn send(
         TlsMode::None => None,
         _ => Some(
             client_config(&settings.trust)
-                .map_err(|e| exit::failure(sysexits::NO_INPUT, format!("TLS: {e}")))?,
+                .map_err(|e| exit::failure(sysexits::NO_INPUT, e.to_string()))?,
         ),
     };
     if settings.trust.insecure && trust.is_some() {
