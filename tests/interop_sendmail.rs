@@ -6,6 +6,7 @@
 //! loopback listener, delivering to an mbox file. Built only with `--features interop`.
 
 mod common;
+mod support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -1216,4 +1217,117 @@ fn exim_takes_the_classic_interface_and_all_or_nothing_recipients() {
     let parsed = Parsed::of(&queued[0].raw);
     assert_eq!(parsed.header("Subject"), "nightly");
     assert_eq!(text(&parsed.parts()[0]), "all good\n");
+}
+
+// --- syslog -------------------------------------------------------------------------------------
+
+/// `syslog on` sends msmtp's log line to syslog. tackle runs in a mount namespace of its own
+/// (root only, as CI is) where /dev/log is the test's datagram socket, so the line libc's
+/// syslog() writes is read here instead of reaching the system's log.
+#[test]
+fn syslog_on_sends_the_log_line_with_facility_mail() {
+    use std::ffi::CString;
+    use std::os::unix::net::UnixDatagram;
+    use std::os::unix::process::CommandExt;
+    let server = support::smtp::SmtpServer::plain();
+    let dir = tempfile::tempdir().expect("dir");
+    let socket_path = dir.path().join("log");
+    let log = UnixDatagram::bind(&socket_path).expect("bind the log socket");
+    log.set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .expect("timeout");
+    let conf = dir.path().join(".msmtprc");
+    std::fs::write(
+        &conf,
+        format!(
+            "account default\nhost 127.0.0.1\nport {}\ntls off\nsyslog on\n",
+            server.port
+        ),
+    )
+    .expect("config");
+    std::fs::set_permissions(&conf, std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .expect("chmod");
+    let source = CString::new(socket_path.as_os_str().as_encoded_bytes()).expect("path");
+    let mut command = Command::new(common::bin());
+    command
+        .args(["sendmail", "-t"])
+        .env_clear()
+        .env("HOME", dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    // SAFETY: only async-signal-safe system calls between fork and exec; the strings were
+    // made before the fork.
+    unsafe {
+        command.pre_exec(move || {
+            let fail = || Err(std::io::Error::last_os_error());
+            if libc::unshare(libc::CLONE_NEWNS) != 0 {
+                return fail();
+            }
+            let none = c"none".as_ptr();
+            let root = c"/".as_ptr();
+            if libc::mount(
+                none,
+                root,
+                std::ptr::null(),
+                libc::MS_REC | libc::MS_PRIVATE,
+                std::ptr::null(),
+            ) != 0
+            {
+                return fail();
+            }
+            if libc::mount(
+                none,
+                c"/dev".as_ptr(),
+                c"tmpfs".as_ptr(),
+                0,
+                std::ptr::null(),
+            ) != 0
+            {
+                return fail();
+            }
+            let fd = libc::open(c"/dev/log".as_ptr(), libc::O_CREAT | libc::O_WRONLY, 0o666);
+            if fd < 0 {
+                return fail();
+            }
+            libc::close(fd);
+            if libc::mount(
+                source.as_ptr(),
+                c"/dev/log".as_ptr(),
+                std::ptr::null(),
+                libc::MS_BIND,
+                std::ptr::null(),
+            ) != 0
+            {
+                return fail();
+            }
+            Ok(())
+        });
+    }
+    let mut child = command
+        .spawn()
+        .expect("run tackle in a mount namespace (needs root)");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"From: ann@example.org\nTo: bob@example.org\nSubject: s\n\nx\n")
+        .expect("message");
+    let output = child.wait_with_output().expect("wait");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut datagram = [0u8; 4096];
+    let n = log.recv(&mut datagram).expect("a syslog datagram");
+    let line = String::from_utf8_lossy(&datagram[..n]).into_owned();
+    // <PRI>: LOG_MAIL (2 << 3) | LOG_INFO (6) = 22.
+    assert!(line.starts_with("<22>"), "{line}");
+    assert!(line.contains("tackle-sendmail["), "{line}");
+    assert!(
+        line.contains("host=127.0.0.1 tls=off auth=off from=ann@example.org recipients=bob@example.org mailsize="),
+        "{line}"
+    );
+    assert!(line.contains("exitcode=EX_OK"), "{line}");
+    assert_eq!(server.received().len(), 1);
 }

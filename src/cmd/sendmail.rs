@@ -811,12 +811,10 @@ fn login_user(s: &SendArgs, account: &Account) -> anyhow::Result<Option<String>>
         ("--password-cmd", s.password_cmd.is_some()),
         ("--auth", s.auth.is_some()),
     ];
-    if user.is_none() {
-        if let Some((flag, _)) = login_flags.iter().find(|(_, given)| *given) {
-            return Err(usage(format!(
-                "{flag} needs a user name: give --user (or `user` and `auth on` in the config file)"
-            )));
-        }
+    if let (None, Some((flag, _))) = (&user, login_flags.iter().find(|(_, given)| *given)) {
+        return Err(usage(format!(
+            "{flag} needs a user name: give --user (or `user` and `auth on` in the config file)"
+        )));
     }
     Ok(user)
 }
@@ -902,10 +900,12 @@ fn record(
         status,
         error,
     };
-    if let Some(path) = logfile {
-        if let Err(e) = log::append(&path, &entry) {
-            tracing::warn!("cannot write the log file {}: {e}", path.display());
-        }
+    if let Some(Err(e)) = logfile.as_ref().map(|path| log::append(path, &entry)) {
+        let path = logfile
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        tracing::warn!("cannot write the log file {path}: {e}");
     }
     if let Syslog::Facility(facility) = syslog {
         log::syslog(facility, &entry);

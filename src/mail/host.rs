@@ -66,13 +66,12 @@ fn canonical_name(name: &str) -> Option<String> {
         return None;
     }
     // SAFETY: result is a valid list from getaddrinfo; ai_canonname is null or a C string.
-    let canonical = unsafe {
+    unsafe {
         let canon = (*result).ai_canonname;
         let name = (!canon.is_null()).then(|| CStr::from_ptr(canon).to_string_lossy().into_owned());
         libc::freeaddrinfo(result);
         name
-    };
-    canonical
+    }
 }
 
 #[cfg(test)]

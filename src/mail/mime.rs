@@ -136,10 +136,8 @@ impl Leaf {
 }
 
 fn strip_last_semicolon(words: &mut [String]) {
-    if let Some(last) = words.last_mut() {
-        if last.ends_with(';') {
-            last.pop();
-        }
+    if let Some(last) = words.last_mut().filter(|w| w.ends_with(';')) {
+        last.pop();
     }
 }
 

@@ -276,7 +276,7 @@ pub fn explain(err: &rustls::Error, server: &str, trust: &ClientTrust) -> String
         None => "give the CA's certificate with --ca-file, or trust exactly the server's certificate with --tls-fingerprint".to_owned(),
     }
     };
-    let what = match err {
+    match err {
         rustls::Error::InvalidCertificate(cert_err) => match cert_err {
             CertificateError::ApplicationVerificationFailure => {
                 match (&trust.verifier.policy, presented) {
@@ -357,8 +357,7 @@ pub fn explain(err: &rustls::Error, server: &str, trust: &ClientTrust) -> String
             "the TLS handshake with {server} failed: {}",
             describe(other)
         ),
-    };
-    what
+    }
 }
 
 /// rustls's own sentence for an error, which is readable for the kinds not handled above.

@@ -774,9 +774,9 @@ fn show(duration: Duration) -> String {
     let secs = duration.as_secs();
     if duration.subsec_nanos() != 0 {
         format!("{}s", duration.as_secs_f64())
-    } else if secs % 3600 == 0 && secs > 0 {
+    } else if secs.is_multiple_of(3600) && secs > 0 {
         format!("{}h", secs / 3600)
-    } else if secs % 60 == 0 && secs > 0 {
+    } else if secs.is_multiple_of(60) && secs > 0 {
         format!("{}m", secs / 60)
     } else {
         format!("{secs}s")
