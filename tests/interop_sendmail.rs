@@ -16,6 +16,7 @@ use std::process::{Child, Command, Stdio};
 use base64::Engine;
 use common::{repo_root, tackle};
 use serde_json::Value;
+use support::smtp::Certs;
 use tempfile::TempDir;
 
 // --- the SMTP server ----------------------------------------------------------------------
@@ -38,13 +39,6 @@ struct SmtpServer {
     port: u16,
     dir: TempDir,
     certs: Option<Certs>,
-}
-
-/// A private CA and a server certificate it signed for localhost and 127.0.0.1.
-struct Certs {
-    ca: PathBuf,
-    cert: PathBuf,
-    key: PathBuf,
 }
 
 impl SmtpServer {
@@ -195,28 +189,7 @@ fn strings(value: &Value) -> Vec<String> {
 }
 
 fn make_certs(dir: &Path) -> Certs {
-    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
-    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "tackle test CA");
-    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().expect("CA key"))
-        .expect("CA certificate");
-    let key = KeyPair::generate().expect("server key");
-    let cert = CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()])
-        .expect("server params")
-        .signed_by(&key, &ca)
-        .expect("server certificate");
-    let certs = Certs {
-        ca: dir.join("ca.pem"),
-        cert: dir.join("server.pem"),
-        key: dir.join("server.key"),
-    };
-    std::fs::write(&certs.ca, ca.pem()).expect("write CA");
-    std::fs::write(&certs.cert, cert.pem()).expect("write cert");
-    std::fs::write(&certs.key, key.serialize_pem()).expect("write key");
-    certs
+    support::smtp::make_certs(dir, false)
 }
 
 // --- parsing what arrived ------------------------------------------------------------------

@@ -141,7 +141,7 @@ pub fn parameter(name: &str, value: &str) -> Vec<String> {
     let mut rest = encoded.as_str();
     let mut index = 0;
     while !rest.is_empty() || index == 0 {
-        let mut take = rest.len().min(60);
+        let mut take = rest.len().min(50);
         // Never split a %XX escape.
         while take < rest.len() && rest[..take].rfind('%').is_some_and(|p| p + 3 > take) {
             take -= 1;
@@ -193,7 +193,7 @@ mod tests {
         ];
         assert_eq!(
             addresses("To", &mailboxes),
-            "To: \"Doe, Jane\" <jane@example.org>, Ann Lee <ann@example.org>,\r\n \"say \\\"hi\\\"\" <q@example.org>\r\n"
+            "To: \"Doe, Jane\" <jane@example.org>, Ann Lee <ann@example.org>, \"say \\\"hi\\\"\"\r\n <q@example.org>\r\n"
         );
     }
 

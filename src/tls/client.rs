@@ -368,7 +368,7 @@ fn describe(err: &rustls::Error) -> String {
 /// An alert as its RFC 8446 name (`handshake_failure`).
 fn alert_name(alert: AlertDescription) -> String {
     let debug = format!("{alert:?}");
-    if debug.starts_with("Unknown") {
+    if debug.starts_with("Unknown") || debug.contains('(') {
         return format!("number {}", u8::from(alert));
     }
     let mut name = String::new();

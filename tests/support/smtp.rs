@@ -542,7 +542,9 @@ fn envelope_address(line: &str, prefix: &str) -> (String, Vec<String>) {
     (address, params)
 }
 
-fn make_certs(dir: &Path, self_signed_ca_cert: bool) -> Certs {
+/// A CA, a server certificate it signed for localhost and 127.0.0.1 (or, with
+/// `self_signed_ca_cert`, a self-signed CA:TRUE one), and a client certificate, as files in `dir`.
+pub fn make_certs(dir: &Path, self_signed_ca_cert: bool) -> Certs {
     use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);

@@ -23,6 +23,7 @@ use self::wire::{Wire, WireError};
 use super::compose::Outgoing;
 use super::sysexits;
 use crate::exit;
+use crate::process::report::format_duration;
 use crate::secret::Secret;
 use crate::tls::client::{ClientTrust, TrustSettings, client_config, explain};
 
@@ -238,7 +239,10 @@ impl<'a> Session<'a> {
         let wire = Wire::connect(addrs, settings.timeout).map_err(|(addr, err)| {
             let why = match err.kind() {
                 std::io::ErrorKind::TimedOut => {
-                    format!("no answer within {} (--timeout)", show(settings.timeout))
+                    format!(
+                        "no answer within {} (--timeout)",
+                        format_duration(settings.timeout)
+                    )
                 }
                 std::io::ErrorKind::ConnectionRefused => "connection refused".to_owned(),
                 _ => lower_first(&err.to_string()),
@@ -678,12 +682,15 @@ impl<'a> Session<'a> {
                 sysexits::TEMP_FAIL,
                 format!(
                     "no reply to the message within {} (--data-timeout); the server may or may not have delivered it",
-                    show(waited)
+                    format_duration(waited)
                 ),
             ),
             WireError::Timeout => (
                 sysexits::TEMP_FAIL,
-                format!("{what}: no answer within {} (--timeout)", show(waited)),
+                format!(
+                    "{what}: no answer within {} (--timeout)",
+                    format_duration(waited)
+                ),
             ),
             WireError::Closed => (
                 sysexits::PROTOCOL,
@@ -769,20 +776,6 @@ fn verb(line: &str) -> &str {
     line.split([' ', ':']).next().unwrap_or(line)
 }
 
-/// A duration as the user would write it: `30s`, `10m`, `1.5s`.
-fn show(duration: Duration) -> String {
-    let secs = duration.as_secs();
-    if duration.subsec_nanos() != 0 {
-        format!("{}s", duration.as_secs_f64())
-    } else if secs.is_multiple_of(3600) && secs > 0 {
-        format!("{}h", secs / 3600)
-    } else if secs.is_multiple_of(60) && secs > 0 {
-        format!("{}m", secs / 60)
-    } else {
-        format!("{secs}s")
-    }
-}
-
 /// `Connection reset by peer (os error 104)` reads better mid-sentence as
 /// `connection reset by peer (os error 104)`.
 fn lower_first(text: &str) -> String {
@@ -843,13 +836,6 @@ mod tests {
         );
         let err = choose_mechanism(Some(Mechanism::Login), &offered(&["PLAIN"])).unwrap_err();
         assert_eq!(err, "the server offers PLAIN, not LOGIN");
-    }
-
-    #[test]
-    fn durations_read_as_written() {
-        assert_eq!(show(Duration::from_secs(30)), "30s");
-        assert_eq!(show(Duration::from_secs(600)), "10m");
-        assert_eq!(show(Duration::from_millis(1500)), "1.5s");
     }
 
     proptest! {

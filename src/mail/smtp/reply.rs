@@ -99,6 +99,7 @@ impl ReplyParser {
         };
         self.lines.push(rest.to_owned());
         if last {
+            self.code = None;
             return Ok(Some(Reply {
                 code,
                 lines: std::mem::take(&mut self.lines),
