@@ -526,7 +526,7 @@ Cc: carl@example.org\nBcc: secret@example.org\nSubject: lunch?\nMessage-ID: <m1@
     assert_eq!(received.mail_from, "ann@example.org");
     assert!(!raw_text(&received.data).contains("secret"), "Bcc kept");
     let parsed = Parsed::of(&received.data);
-    assert_eq!(parsed.header("Message-ID"), "m1@example.org");
+    assert_eq!(parsed.header("Message-ID"), "<m1@example.org>");
     assert_eq!(parsed.header("Cc"), "carl@example.org");
 }
 
