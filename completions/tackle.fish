@@ -163,7 +163,7 @@ complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s v -l verbo
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s V -l version -d 'Print version'
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l from -d 'Sender address (From header and envelope sender)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s f -l from -d 'Sender: the From header when composing, the envelope sender of a complete message (-f/-r; `<>` is the null sender)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l to -d 'Recipient (repeatable; comma lists accepted)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l cc -d 'Copy recipient (repeatable; comma lists accepted)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l bcc -d 'Blind copy recipient: envelope only, never in a header (repeatable)' -r
@@ -175,27 +175,47 @@ complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l body-file -d 
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html -d 'HTML body (with a text body the message is multipart/alternative)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html-file -d 'HTML body from FILE (- for stdin)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l attach -d 'Attach FILE, MIME type from its extension or given as FILE:TYPE (repeatable)' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l server -d 'SMTP server host name or address' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s F -l full-name -d 'Full name for the From header tackle adds when the message has none' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s o -d 'Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s B -d 'Accepted body type: -B8BITMIME or -B7BIT (tackle looks at the bytes itself)' -r -f -a "8BITMIME\t''
+7BIT\t''"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s b -d 'Accepted mode: -bm (deliver mail; tackle has no queue, so no other mode)' -r -f -a "m\t''"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s N -l dsn-notify -d 'DSN: when to notify the sender (never, or success,failure,delay), if the server offers DSN' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s R -l dsn-return -d 'DSN: what a bounce returns (full or hdrs), if the server offers DSN' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l server -l host -d 'SMTP server host name or address [default: the account\'s host, else localhost]' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l port -d 'Server port [default: 465 for implicit, 587 for starttls, else 25]' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls -d 'Connection security [default: starttls with --user, else opportunistic]' -r -f -a "none\t'Plain text only'
-opportunistic\t'STARTTLS when offered, else plain text'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls -d 'Connection security [default: starttls when logging in, else opportunistic]' -r -f -a "none\t'Plain text only, STARTTLS never tried'
+opportunistic\t'STARTTLS when the server offers it, else plain text'
 starttls\t'STARTTLS required'
 implicit\t'TLS from the first byte (SMTPS)'"
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l ca-file -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l ca-file -d 'Also trust the certificates in this PEM file (CAs, or the server\'s own certificate)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-fingerprint -d 'Trust exactly the certificate with this SHA-256 fingerprint (AB:CD:..., as msmtp)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-cert -d 'Client certificate (PEM) to present' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-key -d 'Private key (PEM) of --tls-cert' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l user -d 'Log in as NAME (AUTH)' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-file -d 'Read the password from the first line of FILE' -r -F
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-env -d 'Read the password from environment variable VAR [default: TACKLE_SMTP_PASSWORD]' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-cmd -d 'Run CMD with sh -c and use the first line it prints as the password' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l auth -d 'AUTH mechanism [default: the first of plain, login the server offers]' -r -f -a "plain\t''
-login\t''"
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l timeout -d 'Bound on connecting and on each SMTP exchange' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l helo -d 'Name to greet the server with in EHLO [default: this host\'s name]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-file -d 'Read the password or token from the first line of FILE (owner-only)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-env -d 'Read the password or token from environment variable VAR [default: TACKLE_SMTP_PASSWORD]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-cmd -d 'Run CMD with sh -c and use the first line it prints (an OAuth2 token helper works)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l auth -d 'AUTH mechanism [default: plain if offered, else login]' -r -f -a "plain\t''
+login\t''
+xoauth2\t''
+oauthbearer\t''"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l timeout -d 'Bound on connecting and on each SMTP exchange [default: 30s]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l data-timeout -d 'Bound on the server\'s reply to the end of the message (RFC 5321 §4.5.3.2.6)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l helo -d 'Name to greet the server with in EHLO [default: this host\'s fully-qualified name]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s C -l config -d 'Config file in msmtp\'s syntax [default: the first of ~/.config/tackle/sendmail.conf, ~/.msmtprc, /etc/tackle/sendmail.conf, /etc/msmtprc]' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s a -l account -d 'Use this account of the config file [default: the account named default]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l logfile -d 'Append one line per message to FILE (msmtp\'s log format)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s t -l read-recipients -d 'Read a complete message from stdin; recipients from its To, Cc and Bcc (Bcc removed)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l dry-run -d 'Print the exact message (CRLF) on stdout and the envelope on stderr; send nothing'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s t -l read-recipients -d 'Read a complete message from stdin; recipients from its To, Cc and Bcc (Bcc removed), plus any given as arguments'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s i -d 'Accepted: a line holding only "." never ends the input (tackle reads to the end)'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l partial -d 'Deliver to the recipients the server accepts even when it refuses others'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-insecure -d 'Do not verify the server\'s certificate (warns on every use)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-plaintext-auth -d 'Allow sending the password over an unencrypted connection'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-readable-secrets -d 'Use a password file or config file that group or others can read'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l from-account -l read-envelope-from -d 'Use the account whose `from` is the envelope sender (msmtp\'s --read-envelope-from)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s h -l help -d 'Print help (see more with \'--help\')'

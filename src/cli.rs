@@ -153,6 +153,20 @@ fn subcommand_of(args: &[OsString]) -> Option<String> {
     matches.ok()?.subcommand_name().map(str::to_owned)
 }
 
+/// The command line as tackle parses it: invoked under the name `sendmail` (a symlink
+/// `/usr/sbin/sendmail -> tackle`, busybox style), tackle behaves as `tackle sendmail`, so
+/// `sendmail -t -i` becomes `tackle sendmail -t -i`. Any other name leaves `args` as they are.
+pub fn with_personality(mut args: Vec<OsString>) -> Vec<OsString> {
+    let invoked_as = args
+        .first()
+        .and_then(|arg0| std::path::Path::new(arg0).file_name())
+        .map(|name| name.to_owned());
+    if invoked_as.is_some_and(|name| name == "sendmail") {
+        args.insert(1, OsString::from("sendmail"));
+    }
+    args
+}
+
 /// Parses the command line as [`Cli`] does. `tackle run-cmd ...` is first tried against
 /// run-cmd's flags alone, without building the other subcommands' (about a quarter of a
 /// millisecond, a tenth of what running `true` under run-cmd costs); whatever that parser

@@ -5,7 +5,7 @@ use std::io::Write;
 
 fn main() {
     report_panics_as_bugs(None);
-    let args: Vec<_> = std::env::args_os().collect();
+    let args = tackle::cli::with_personality(std::env::args_os().collect());
     let cli = match tackle::cli::parse(&args) {
         Ok(cli) => cli,
         Err(err) => tackle::cli::exit_on_parse_error(err, &args),
