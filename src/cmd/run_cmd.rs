@@ -62,11 +62,11 @@ struct Options {
     /// Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it are replaced by
     /// the shell-quoted --arg values, `{{}}` by a literal `{}`
     #[arg(long, value_name = "TEMPLATE", conflicts_with = "command")]
-    shell: Option<String>,
+    shell: Option<OsString>,
 
     /// A value for the --shell template (repeatable); always shell-quoted
     #[arg(long = "arg", value_name = "VALUE", requires = "shell")]
-    args: Vec<String>,
+    args: Vec<OsString>,
 
     /// Stop the command after this long (e.g. 30s, 1m30s; 0 means never): send --signal to its
     /// process group
@@ -163,9 +163,9 @@ fn config_from(Args { options, command }: Args) -> Result<Config, String> {
     let args = *options;
     let (argv, display) = match &args.shell {
         Some(template) => {
-            let command = template::render(template, &args.args)?;
-            let argv = ["/bin/sh", "-c", &command].map(OsString::from).to_vec();
-            (argv, command)
+            let argv = template::shell_argv(template, &args.args)?;
+            let display = template::display_argv(&argv);
+            (argv, display)
         }
         None => {
             let display = template::display_argv(&command);
