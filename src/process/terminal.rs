@@ -1,0 +1,126 @@
+//! At an interactive prompt: lending the terminal to the command, as a job-control shell does.
+//!
+//! The command runs in its own process group (so a timeout reaches everything it started). A
+//! background group that reads the terminal is stopped by SIGTTIN, and Ctrl-C/Ctrl-Z reach
+//! only the foreground group. So when tackle is in the foreground of its controlling terminal
+//! (one of stdin, stdout, stderr is that terminal), it makes the command's group the
+//! foreground group (`tcsetpgrp`) for the run, and takes the terminal back afterwards. When the
+//! command is stopped (Ctrl-Z), tackle takes the terminal back and stops itself with the same
+//! signal, so the shell sees a stopped job; `fg` continues tackle, which lends the terminal
+//! again and continues the command. If the command was killed by a signal, the terminal's
+//! settings are restored (as bash does), so a timed-out full-screen program does not leave the
+//! terminal in raw mode.
+
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+
+/// The controlling terminal, while tackle lends it to the command.
+pub struct Terminal {
+    /// A private descriptor for the terminal (close-on-exec).
+    fd: OwnedFd,
+    /// tackle's own process group, the terminal's foreground group when we found it.
+    own_group: libc::pid_t,
+    /// The terminal's settings when we found it.
+    saved: Option<libc::termios>,
+}
+
+impl Terminal {
+    /// The controlling terminal on stdin, stdout or stderr, if tackle is in its foreground
+    /// process group.
+    pub fn foreground() -> Option<Terminal> {
+        // SAFETY: getpgrp(2) cannot fail.
+        let own_group = unsafe { libc::getpgrp() };
+        let fd = [0, 1, 2].into_iter().find(|&fd| {
+            // SAFETY: tcgetpgrp(3) on one of our standard descriptors; ENOTTY when it is not
+            // our controlling terminal.
+            unsafe { libc::tcgetpgrp(fd) == own_group }
+        })?;
+        // SAFETY: fcntl(2) duplicates a descriptor we have; the new one is ours alone.
+        let private = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) };
+        if private < 0 {
+            return None;
+        }
+        // SAFETY: `private` was just created for us.
+        let fd = unsafe { OwnedFd::from_raw_fd(private) };
+        // SAFETY: a zeroed termios is a valid out-parameter for tcgetattr(3).
+        let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: tcgetattr(3) fills `saved` from the terminal.
+        let saved = (unsafe { libc::tcgetattr(fd.as_raw_fd(), &mut saved) } == 0).then_some(saved);
+        Some(Terminal {
+            fd,
+            own_group,
+            saved,
+        })
+    }
+
+    /// The descriptor the child uses to take the terminal for itself before it runs.
+    pub fn raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+
+    /// Makes `group` the terminal's foreground process group.
+    pub fn hand_to(&self, group: libc::pid_t) {
+        if let Err(e) = set_foreground(self.fd.as_raw_fd(), group) {
+            tracing::debug!("cannot give the terminal to process group {group}: {e}");
+        }
+    }
+
+    /// Makes tackle's group the foreground group again.
+    pub fn take_back(&self) {
+        if let Err(e) = set_foreground(self.fd.as_raw_fd(), self.own_group) {
+            tracing::debug!("cannot take the terminal back: {e}");
+        }
+    }
+
+    /// Whether tackle's group is the terminal's foreground group (after `fg`, not after `bg`).
+    pub fn is_ours(&self) -> bool {
+        // SAFETY: tcgetpgrp(3) on our private terminal descriptor.
+        unsafe { libc::tcgetpgrp(self.fd.as_raw_fd()) == self.own_group }
+    }
+
+    /// Puts back the settings the terminal had when tackle started.
+    pub fn restore_settings(&self) {
+        if let Some(saved) = &self.saved {
+            // SAFETY: tcsetattr(3) with settings read from this terminal.
+            unsafe { libc::tcsetattr(self.fd.as_raw_fd(), libc::TCSADRAIN, saved) };
+        }
+    }
+}
+
+/// `tcsetpgrp` with SIGTTOU blocked: a process in a background group may then change the
+/// foreground group instead of being stopped for trying. Async-signal-safe, so the child can
+/// call it between fork and exec.
+pub fn set_foreground(fd: RawFd, group: libc::pid_t) -> io::Result<()> {
+    // SAFETY: sigset_t is plain data; sigemptyset/sigaddset initialise it.
+    let mut block: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: as above, and the previous mask goes into `old`.
+    let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: signal-mask calls on valid sets, then tcsetpgrp(3) on a terminal descriptor.
+    let rc = unsafe {
+        libc::sigemptyset(&mut block);
+        libc::sigaddset(&mut block, libc::SIGTTOU);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &block, &mut old);
+        let rc = libc::tcsetpgrp(fd, group);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
+        rc
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Stops tackle with `signal` (as the command was stopped), the way a job stops: the shell
+/// sees it and takes the terminal. Returns once tackle is continued (`fg` or `bg`). In an
+/// orphaned process group the kernel discards the stop and this returns at once.
+pub fn stop_self(signal: libc::c_int) {
+    // SIGSTOP cannot be discarded in an orphaned group, where nobody could continue us.
+    let signal = if signal == libc::SIGSTOP {
+        libc::SIGTSTP
+    } else {
+        signal
+    };
+    // SAFETY: raise(3) of a stop signal whose disposition tackle leaves at its default.
+    unsafe { libc::raise(signal) };
+}
