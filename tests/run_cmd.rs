@@ -4,10 +4,11 @@
 mod common;
 
 use std::io::{BufRead, Read};
+use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{Outcome, tackle};
+use common::{Outcome, Pty, tackle};
 use serde_json::Value;
 
 fn json_of(out: &Outcome) -> Value {
@@ -64,16 +65,40 @@ fn exits_with_the_commands_own_status_and_says_nothing() {
     tackle(["run-cmd", "sh", "-c", "exit 42"]).run().code(42);
 }
 
+/// Asserts that the run ended with tackle itself killed by `signal`.
+fn died_of(out: &Outcome, signal: i32) {
+    if out.status.signal() != Some(signal) {
+        out.fail(&format!("expected tackle to die of signal {signal}"));
+    }
+}
+
 #[test]
-fn a_command_killed_by_signal_n_gives_128_plus_n() {
-    tackle(["run-cmd", "--", "sh", "-c", "kill -USR1 $$"])
-        .run()
-        .code(128 + libc::SIGUSR1)
-        .stderr_empty();
-    tackle(["run-cmd", "--check", "--", "sh", "-c", "kill -SEGV $$"])
-        .run()
-        .code(128 + libc::SIGSEGV)
-        .stderr_contains("tackle: run-cmd: 'sh -c 'kill -SEGV $$'' killed by SIGSEGV");
+fn a_command_killed_by_a_signal_kills_tackle_with_it() {
+    // As coreutils timeout: a shell sees the signal (and ends a loop on SIGINT).
+    let out = tackle(["run-cmd", "--", "sh", "-c", "kill -USR1 $$"]).run();
+    died_of(&out, libc::SIGUSR1);
+    out.stderr_empty();
+    let out = tackle(["run-cmd", "--check", "--", "sh", "-c", "kill -SEGV $$"]).run();
+    died_of(&out, libc::SIGSEGV);
+    // The command is quoted so it can be pasted back into a shell.
+    out.stderr_contains("tackle: run-cmd: sh -c 'kill -SEGV $$': killed by SIGSEGV");
+    assert!(!out.status.core_dumped(), "tackle dumped its own core");
+    // The report still records the signal and 128+N.
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--",
+        "sh",
+        "-c",
+        "echo hi; kill -TERM $$",
+    ])
+    .run();
+    died_of(&out, libc::SIGTERM);
+    let report = json_of(&out);
+    assert_eq!(report["status"], 128 + libc::SIGTERM);
+    assert_eq!(report["signal"], "SIGTERM");
+    assert_eq!(report["exit_code"], Value::Null);
+    assert_eq!(report["stdout"], "hi\n");
 }
 
 #[test]
@@ -110,7 +135,7 @@ fn a_timeout_gives_124_unless_the_status_is_preserved() {
     ])
     .run()
     .code(124)
-    .stderr_contains("'sleep 100' timed out after 200ms");
+    .stderr_contains("tackle: run-cmd: sleep 100: timed out after 200ms");
 }
 
 #[test]
@@ -155,7 +180,7 @@ fn tackles_own_failures_give_125() {
     tackle(["run-cmd", "--shell", "echo", "--arg", "unused"])
         .run()
         .code(125)
-        .stderr_contains("--arg value 1 (\"unused\") is not used");
+        .stderr_contains("--arg value 1 is not used by the --shell template");
 }
 
 #[test]
@@ -609,7 +634,7 @@ fn check_quotes_the_last_ten_lines_of_captured_stderr() {
     ])
     .run();
     out.code(2)
-        .stderr_contains("' exited with status 2\nlast 10 line(s) of stderr:\n    line 6\n")
+        .stderr_contains(": exited with status 2\nlast 10 line(s) of stderr:\n    line 6\n")
         .stderr_contains("    line 15");
     assert!(!out.stderr_str().contains("line 5\n"), "{out}");
     // Without --check a failure is as silent as subprocess.call.
@@ -620,7 +645,7 @@ fn check_quotes_the_last_ten_lines_of_captured_stderr() {
     tackle(["run-cmd", "--check", "--", "sh", "-c", "exit 2"])
         .run()
         .code(2)
-        .stderr_contains("tackle: run-cmd: 'sh -c 'exit 2'' exited with status 2");
+        .stderr_contains("tackle: run-cmd: sh -c 'exit 2': exited with status 2");
 }
 
 // --- the environment -------------------------------------------------------------------------
@@ -760,7 +785,7 @@ fn sigterm_to_tackle_reaches_the_command() {
 }
 
 #[test]
-fn sigint_to_tackle_stops_the_command_and_tackle_reports_it() {
+fn sigint_to_tackle_stops_the_command_and_tackle_dies_of_it() {
     let mut spawned = tackle(["run-cmd", "--", "sh", "-c", "echo ready; exec sleep 100"])
         .spawn_with(Stdio::null(), Stdio::null());
     assert_eq!(read_line(&mut spawned.stdout), "ready\n");
@@ -770,7 +795,7 @@ fn sigint_to_tackle_stops_the_command_and_tackle_reports_it() {
         0
     );
     let status = spawned.child.wait().expect("wait for tackle");
-    assert_eq!(status.code(), Some(128 + libc::SIGINT));
+    assert_eq!(status.signal(), Some(libc::SIGINT));
     let mut rest = String::new();
     spawned.stdout.read_to_string(&mut rest).unwrap();
     assert_eq!(rest, "");
@@ -846,7 +871,8 @@ fn a_signal_between_attempts_ends_the_retries() {
         0
     );
     let status = spawned.child.wait().expect("wait for tackle");
-    assert_eq!(status.code(), Some(128 + libc::SIGTERM));
+    // Interrupted itself, tackle dies of the signal (so its parent knows why it ended).
+    assert_eq!(status.signal(), Some(libc::SIGTERM));
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "waited out the delay"
@@ -854,4 +880,238 @@ fn a_signal_between_attempts_ends_the_retries() {
     let mut rest = String::new();
     spawned.stdout.read_to_string(&mut rest).unwrap();
     assert_eq!(rest, "", "another attempt ran");
+}
+
+// --- at an interactive prompt (in a pseudo-terminal) -----------------------------------------
+
+#[test]
+fn a_command_reads_the_terminal_at_a_prompt() {
+    // Without tcsetpgrp the command's background group would be stopped by SIGTTIN.
+    let mut pty = Pty::bash(
+        r#""$TACKLE" run-cmd --timeout 20 -- sh -c 'echo ready; read line; echo "got:$line"'; echo "status:$?""#,
+    );
+    pty.expect("ready");
+    pty.send("hello\n");
+    pty.expect("got:hello");
+    pty.expect("status:0");
+    assert!(pty.wait().success(), "{}", pty.transcript());
+}
+
+#[test]
+fn ctrl_c_ends_a_shell_loop() {
+    // `set -m`: job control, as at an interactive prompt. bash ends the loop only when the
+    // job died of SIGINT.
+    let mut pty = Pty::bash(
+        r#"set -m; for i in 1 2 3; do "$TACKLE" run-cmd -- sh -c 'echo "tick:$0"; exec sleep 30' $i; done; echo after-loop"#,
+    );
+    pty.expect("tick:1");
+    pty.send("\x03");
+    pty.wait();
+    let transcript = pty.transcript();
+    assert!(
+        !transcript.contains("tick:2"),
+        "the loop went on:\n{transcript}"
+    );
+}
+
+#[test]
+fn ctrl_z_stops_the_command_and_tackle_and_fg_continues_both() {
+    let mut pty = Pty::bash(
+        r#"set -m; "$TACKLE" run-cmd --timeout 60 -- sh -c 'echo ready; read line; echo "got:$line"'; echo "stopped:$?"; fg; echo "done:$?""#,
+    );
+    pty.expect("ready");
+    pty.send("\x1a");
+    // 148 = 128 + SIGTSTP: the shell saw a stopped job.
+    pty.expect(&format!("stopped:{}", 128 + libc::SIGTSTP));
+    // After `fg`, the command has the terminal again and reads from it.
+    pty.expect("run-cmd");
+    pty.send("hello\n");
+    pty.expect("got:hello");
+    pty.expect("done:0");
+    assert!(pty.wait().success(), "{}", pty.transcript());
+}
+
+#[test]
+fn a_timeout_in_the_foreground_gives_the_terminal_back() {
+    // No job control: bash shares tackle's group, so it can read the terminal afterwards only
+    // if tackle took it back from the command's group.
+    let mut pty = Pty::bash(
+        r#"before=$(stty -g); "$TACKLE" run-cmd --timeout 1 -- sh -c 'stty raw -echo; echo ready; read line; echo never'; echo "status:$?"; [ "$(stty -g)" = "$before" ] && echo settings-restored; read -r again; echo "bash-read:$again""#,
+    );
+    pty.expect("ready");
+    pty.expect("status:124");
+    pty.expect("settings-restored");
+    pty.send("after\n");
+    pty.expect("bash-read:after");
+    assert!(pty.wait().success(), "{}", pty.transcript());
+    assert!(!pty.transcript().contains("never"));
+}
+
+#[test]
+fn foreground_runs_the_command_in_tackles_group_as_gnu_timeout() {
+    let mut pty = Pty::bash(
+        r#""$TACKLE" run-cmd --foreground --timeout 20 -- sh -c 'echo ready; read line; echo "got:$line"'; echo "status:$?""#,
+    );
+    pty.expect("ready");
+    pty.send("hello\n");
+    pty.expect("got:hello");
+    pty.expect("status:0");
+    pty.wait();
+    // A timeout signals the command only: its children live on, as with timeout --foreground.
+    let (code, _, pids) = {
+        let mut spawned = tackle([
+            "run-cmd",
+            "--foreground",
+            "--timeout",
+            "300ms",
+            "--",
+            "sh",
+            "-c",
+            "sleep 30 & echo $!; exec sleep 30",
+        ])
+        .spawn_with(Stdio::null(), Stdio::null());
+        let pid: i32 = read_line(&mut spawned.stdout).trim().parse().unwrap();
+        let status = spawned.child.wait().unwrap();
+        (status.code(), (), vec![pid])
+    };
+    assert_eq!(code, Some(124));
+    assert!(!process_gone(pids[0]), "the command's child was signalled");
+    // SAFETY: the test's own leftover sleep.
+    unsafe { libc::kill(pids[0], libc::SIGKILL) };
+}
+
+// --- signals ---------------------------------------------------------------------------------
+
+fn signal_tackle(spawned: &common::Spawned, signal: i32) {
+    // SAFETY: kill(2) on the tackle we started.
+    assert_eq!(unsafe { libc::kill(spawned.child.id() as i32, signal) }, 0);
+}
+
+#[test]
+fn a_passed_on_term_escalates_after_kill_after() {
+    let mut spawned = tackle([
+        "run-cmd",
+        "--timeout",
+        "60",
+        "--kill-after",
+        "500ms",
+        "--",
+        "sh",
+        "-c",
+        "trap '' TERM; echo ready; while :; do sleep 0.1; done",
+    ])
+    .spawn_with(Stdio::null(), Stdio::null());
+    assert_eq!(read_line(&mut spawned.stdout), "ready\n");
+    let started = Instant::now();
+    signal_tackle(&spawned, libc::SIGTERM);
+    let status = spawned.child.wait().unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "never escalated"
+    );
+    assert_eq!(status.signal(), Some(libc::SIGKILL), "{status:?}");
+}
+
+#[test]
+fn sigalrm_counts_as_a_timeout() {
+    let mut spawned = tackle(["run-cmd", "--", "sh", "-c", "echo ready; exec sleep 30"])
+        .spawn_with(Stdio::null(), Stdio::null());
+    assert_eq!(read_line(&mut spawned.stdout), "ready\n");
+    signal_tackle(&spawned, libc::SIGALRM);
+    assert_eq!(spawned.child.wait().unwrap().code(), Some(124));
+}
+
+#[test]
+fn usr1_usr2_and_winch_are_passed_on() {
+    let mut spawned = tackle([
+        "run-cmd",
+        "--",
+        "sh",
+        "-c",
+        "trap 'echo USR1' USR1; trap 'echo USR2' USR2; trap 'echo WINCH; exit 0' WINCH; \
+         echo ready; while :; do sleep 0.05; done",
+    ])
+    .spawn_with(Stdio::null(), Stdio::null());
+    assert_eq!(read_line(&mut spawned.stdout), "ready\n");
+    for (signal, name) in [
+        (libc::SIGUSR1, "USR1\n"),
+        (libc::SIGUSR2, "USR2\n"),
+        (libc::SIGWINCH, "WINCH\n"),
+    ] {
+        signal_tackle(&spawned, signal);
+        assert_eq!(read_line(&mut spawned.stdout), name);
+    }
+    assert_eq!(spawned.child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn a_sigkilled_tackle_takes_its_command_with_it() {
+    // Python's subprocess.run(timeout=) SIGKILLs tackle; PR_SET_PDEATHSIG kills the command.
+    let mut spawned = tackle(["run-cmd", "--", "sh", "-c", "echo $$; exec sleep 60"])
+        .spawn_with(Stdio::null(), Stdio::null());
+    let pid: i32 = read_line(&mut spawned.stdout).trim().parse().unwrap();
+    signal_tackle(&spawned, libc::SIGKILL);
+    spawned.child.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !process_gone(pid) {
+        assert!(Instant::now() < deadline, "the command outlived tackle");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_timeout_also_stops_processes_that_left_the_group() {
+    // The setsid escapee is found (tackle is a child subreaper) and stopped with the rest.
+    let (code, took, pids) = time_out_tree("setsid sleep 100 & sleep 0.2; echo $! $$; sleep 100");
+    assert_eq!(code, Some(124));
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    for pid in &pids {
+        assert!(process_gone(*pid), "process {pid} survived the timeout");
+    }
+}
+
+/// Runs tackle with `how` applied to its signal state before exec.
+fn tackle_with_signals(args: &[&str], how: fn()) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut command = std::process::Command::new(common::bin());
+    command.args(args).stdin(Stdio::null());
+    // SAFETY: signal(2)/sigprocmask(2) between fork and exec are async-signal-safe.
+    unsafe {
+        command.pre_exec(move || {
+            how();
+            Ok(())
+        });
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn an_ignored_sigchld_or_blocked_signals_at_start_change_nothing() {
+    // GNU's timeout.sh test: with SIGCHLD ignored the kernel reaps children itself.
+    let out = tackle_with_signals(&["run-cmd", "--", "sh", "-c", "exit 3"], || unsafe {
+        libc::signal(libc::SIGCHLD, libc::SIG_IGN);
+    });
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    let out = tackle_with_signals(
+        &["run-cmd", "--timeout", "200ms", "--", "sleep", "10"],
+        || unsafe {
+            let mut all: libc::sigset_t = std::mem::zeroed();
+            libc::sigfillset(&mut all);
+            libc::sigprocmask(libc::SIG_BLOCK, &all, std::ptr::null_mut());
+        },
+    );
+    assert_eq!(out.status.code(), Some(124), "{out:?}");
+}
+
+#[test]
+fn a_signal_ignored_at_start_stays_ignored_for_the_command() {
+    // nohup's contract: SIGHUP ignored by tackle's parent is ignored by the command too.
+    let out = tackle_with_signals(
+        &["run-cmd", "--", "sh", "-c", "kill -HUP $$; echo survived"],
+        || unsafe {
+            libc::signal(libc::SIGHUP, libc::SIG_IGN);
+        },
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(out.stdout, b"survived\n");
 }

@@ -171,6 +171,7 @@ fn run_attempts(config: &Config) -> anyhow::Result<Ended> {
         };
         let deadline_reached = attempt.timed_out && by_deadline;
         let mut status = report::exit_status(&attempt, config);
+        let mut interrupted_while_waiting = None;
         let wait = next_wait(delay, config.retry.jitter);
         if should_retry(config, &attempt, status, attempts)
             && deadline
@@ -192,13 +193,15 @@ fn run_attempts(config: &Config) -> anyhow::Result<Ended> {
                     tracing::info!("{}: no more attempts", signal::signal_name(signal));
                     attempt.interrupted = Some(signal);
                     status = 128 + signal;
+                    interrupted_while_waiting = Some(signal);
                 }
             }
         }
         tracing::debug!("{attempts} attempt(s) in {:?}", started.elapsed());
         // Like coreutils `timeout`: die of the signal that killed the command, unless it was
-        // our own timeout's.
-        let killed_by = attempt.status.signal().filter(|_| !attempt.timed_out);
+        // our own timeout's; or of the one that ended the wait for a retry.
+        let killed_by = interrupted_while_waiting
+            .or_else(|| attempt.status.signal().filter(|_| !attempt.timed_out));
         let ending = report::Ending {
             attempts,
             status,

@@ -131,7 +131,7 @@ pub fn run_once(
     } else {
         Target::Group(pid)
     };
-    let _lent = terminal.map(|terminal| Lent::new(terminal, pid));
+    let lent = terminal.map(|terminal| Lent::new(terminal, pid));
     tracing::debug!("started {:?} as pid {pid} ({target:?})", config.argv);
 
     let state = RunStateRef::default();
@@ -160,6 +160,7 @@ pub fn run_once(
         display: config.display.clone(),
     };
     let result = supervise(supervisor, &state, readers, writer);
+    drop(lent);
     if let Err(e) = &result {
         // Whatever went wrong, leave nothing running behind us.
         tracing::warn!("supervising the command failed ({e}); killing it");

@@ -78,11 +78,14 @@ impl Terminal {
         unsafe { libc::tcgetpgrp(self.fd.as_raw_fd()) == self.own_group }
     }
 
-    /// Puts back the settings the terminal had when tackle started.
+    /// Puts back the settings the terminal had when tackle started (SIGTTOU blocked, should
+    /// tackle not be in the foreground).
     pub fn restore_settings(&self) {
         if let Some(saved) = &self.saved {
             // SAFETY: tcsetattr(3) with settings read from this terminal.
-            unsafe { libc::tcsetattr(self.fd.as_raw_fd(), libc::TCSADRAIN, saved) };
+            without_sigttou(|| unsafe {
+                libc::tcsetattr(self.fd.as_raw_fd(), libc::TCSADRAIN, saved)
+            });
         }
     }
 }
@@ -91,24 +94,31 @@ impl Terminal {
 /// foreground group instead of being stopped for trying. Async-signal-safe, so the child can
 /// call it between fork and exec.
 pub fn set_foreground(fd: RawFd, group: libc::pid_t) -> io::Result<()> {
-    // SAFETY: sigset_t is plain data; sigemptyset/sigaddset initialise it.
-    let mut block: libc::sigset_t = unsafe { std::mem::zeroed() };
-    // SAFETY: as above, and the previous mask goes into `old`.
-    let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
-    // SAFETY: signal-mask calls on valid sets, then tcsetpgrp(3) on a terminal descriptor.
-    let rc = unsafe {
-        libc::sigemptyset(&mut block);
-        libc::sigaddset(&mut block, libc::SIGTTOU);
-        libc::pthread_sigmask(libc::SIG_BLOCK, &block, &mut old);
-        let rc = libc::tcsetpgrp(fd, group);
-        libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
-        rc
-    };
+    // SAFETY: tcsetpgrp(3) on a terminal descriptor.
+    let rc = without_sigttou(|| unsafe { libc::tcsetpgrp(fd, group) });
     if rc == 0 {
         Ok(())
     } else {
         Err(io::Error::last_os_error())
     }
+}
+
+/// Runs `call` with SIGTTOU blocked (async-signal-safe).
+fn without_sigttou(call: impl FnOnce() -> libc::c_int) -> libc::c_int {
+    // SAFETY: sigset_t is plain data; sigemptyset/sigaddset initialise it.
+    let mut block: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: as above, and the previous mask goes into `old`.
+    let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: signal-mask calls on valid sets.
+    unsafe {
+        libc::sigemptyset(&mut block);
+        libc::sigaddset(&mut block, libc::SIGTTOU);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &block, &mut old);
+    }
+    let rc = call();
+    // SAFETY: puts back the mask saved above.
+    unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut()) };
+    rc
 }
 
 /// Stops tackle with `signal` (as the command was stopped), the way a job stops: the shell
