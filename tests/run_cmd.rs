@@ -1115,3 +1115,589 @@ fn a_signal_ignored_at_start_stays_ignored_for_the_command() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(out.stdout, b"survived\n");
 }
+
+// --- the shell template: injection ------------------------------------------------------------
+
+#[test]
+fn quoted_placeholders_are_safe_too() {
+    // The issue's two attacks: the find/xargs habit of quoting the placeholder.
+    let out = tackle([
+        "run-cmd",
+        "--shell",
+        r#"printf %s "{}" > out"#,
+        "--arg",
+        "$(touch PWNED)",
+    ])
+    .run();
+    out.success();
+    assert!(!out.dir.path().join("PWNED").exists(), "the injection ran");
+    assert_eq!(
+        std::fs::read(out.dir.path().join("out")).unwrap(),
+        b"$(touch PWNED)"
+    );
+    let out = tackle([
+        "run-cmd",
+        "--shell",
+        "printf %s '{}' > out",
+        "--arg",
+        "x';touch PWNED2;'y",
+    ])
+    .run();
+    out.success();
+    assert!(!out.dir.path().join("PWNED2").exists(), "the injection ran");
+    assert_eq!(
+        std::fs::read(out.dir.path().join("out")).unwrap(),
+        b"x';touch PWNED2;'y"
+    );
+}
+
+#[test]
+fn placeholders_where_the_shell_would_read_them_again_are_refused() {
+    for (template, place) in [
+        ("echo $(printf %s {})", "inside $(...)"),
+        ("echo `printf %s {}`", "inside backquotes"),
+        ("echo ${x:-{}}", "inside ${...}"),
+        ("cat <<EOF\n{}\nEOF", "inside a here-document"),
+    ] {
+        tackle(["run-cmd", "--shell", template, "--arg", "v"])
+            .run()
+            .code(125)
+            .stderr_contains(place)
+            .stderr_contains("assign it first");
+    }
+}
+
+#[test]
+fn values_and_templates_need_not_be_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let value = std::ffi::OsStr::from_bytes(b"caf\xe9 \xff");
+    let template = std::ffi::OsStr::from_bytes(b"printf '%s|\xfe' {}");
+    let out = tackle([
+        std::ffi::OsStr::new("run-cmd"),
+        std::ffi::OsStr::new("--json"),
+        std::ffi::OsStr::new("--binary"),
+        std::ffi::OsStr::new("--shell"),
+        template,
+        std::ffi::OsStr::new("--arg"),
+        value,
+    ])
+    .run();
+    out.success();
+    let report = json_of(&out);
+    assert_eq!(report["argv_encoding"], "utf-8-lossy");
+    assert_eq!(report["stdout_encoding"], "base64");
+    use base64::Engine as _;
+    let stdout = base64::engine::general_purpose::STANDARD
+        .decode(report["stdout"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(stdout, b"caf\xe9 \xff|\xfe");
+}
+
+mod injection_fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Bytes a shell might read as syntax, and any other byte but NUL.
+    fn hostile_value() -> impl Strategy<Value = Vec<u8>> {
+        let byte = prop_oneof![
+            4 => prop::sample::select(b"'\"$`\\\n;&|(){}*?[]#~ !<>=%\t-".to_vec()),
+            1 => 1u8..=255,
+        ];
+        let word = prop_oneof![
+            Just(b"$(touch CANARY)".to_vec()),
+            Just(b"`touch CANARY`".to_vec()),
+            Just(b"';touch CANARY;'".to_vec()),
+            Just(b"\";touch CANARY;\"".to_vec()),
+            Just(b"${x:=$(touch CANARY)}".to_vec()),
+        ];
+        prop::collection::vec(
+            prop_oneof![3 => byte.prop_map(|b| vec![b]), 1 => word],
+            0..12,
+        )
+        .prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        // 600 runs of 6 values, each in all three contexts: 3,600 values per context.
+        #![proptest_config(ProptestConfig { cases: 600, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Through the real binary: each value arrives byte-exact in every quoting context
+        /// (bare, "...", '...'), and nothing else runs (no CANARY file ever appears).
+        #[test]
+        fn every_value_arrives_exactly_and_nothing_runs(values in prop::collection::vec(hostile_value(), 6)) {
+            use std::os::unix::ffi::OsStrExt;
+            let mut args: Vec<std::ffi::OsString> = vec!["run-cmd".into(), "--shell".into()];
+            let mut template = String::from("printf '%s\\0'");
+            for n in 1..=values.len() {
+                template.push_str(&format!(" {{{n}}} \"{{{n}}}\" '{{{n}}}'"));
+            }
+            template.push_str(" > out");
+            args.push(template.into());
+            for value in &values {
+                args.push("--arg".into());
+                args.push(std::ffi::OsStr::from_bytes(value).to_owned());
+            }
+            let out = tackle(&args).run();
+            prop_assert!(out.status.success(), "{}", out);
+            prop_assert!(!out.dir.path().join("CANARY").exists(), "a value ran: {}", out);
+            let written = std::fs::read(out.dir.path().join("out")).unwrap();
+            let mut expected = Vec::new();
+            for value in &values {
+                for _ in 0..3 {
+                    expected.extend_from_slice(value);
+                    expected.push(0);
+                }
+            }
+            prop_assert_eq!(written, expected);
+        }
+    }
+}
+
+// --- robustness ------------------------------------------------------------------------------
+
+#[test]
+fn held_output_survives_an_unwritable_tmpdir() {
+    let script = "echo err >&2; yes | head -c 10000; exit 5";
+    let out = tackle([
+        "run-cmd",
+        "--quiet-unless-failed",
+        "--max-output",
+        "1K",
+        "--",
+        "sh",
+        "-c",
+        script,
+    ])
+    .env("TMPDIR", "/nonexistent/tmp")
+    .run();
+    // 10000 bytes fit in 16 x 1 KiB of memory: nothing lost, and the child's status stands.
+    out.code(5).stderr_contains("err\n");
+    assert_eq!(out.stdout.len(), 10000, "{out}");
+    let out = tackle([
+        "run-cmd",
+        "--quiet-unless-failed",
+        "--max-output",
+        "1K",
+        "--",
+        "sh",
+        "-c",
+        "yes | head -c 30000; exit 5",
+    ])
+    .env("TMPDIR", "/nonexistent/tmp")
+    .run();
+    out.code(5)
+        .stderr_contains("dropped the last 13616 of 30000 bytes");
+    assert_eq!(out.stdout.len(), 16 * 1024, "{out}");
+}
+
+#[test]
+fn values_that_start_with_a_dash_are_values() {
+    tackle([
+        "run-cmd",
+        "--shell",
+        "printf '%s,' {} {}",
+        "--arg",
+        "-n",
+        "--arg",
+        "-1",
+    ])
+    .run()
+    .success()
+    .stdout_is("-n,-1,");
+    tackle(["run-cmd", "--input", "-x", "--", "cat"])
+        .run()
+        .success()
+        .stdout_is("-x");
+}
+
+#[test]
+fn a_script_without_a_shebang_runs_with_sh() {
+    let run = tackle(["run-cmd", "--", "./script", "one"]).file("script", "echo \"sh ran $1\"\n");
+    std::fs::set_permissions(
+        run.dir().join("script"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    run.run().success().stdout_is("sh ran one\n");
+}
+
+#[test]
+fn durations_are_read_as_gnu_timeout_reads_them() {
+    tackle(["run-cmd", "--timeout", "0.2", "--", "sleep", "10"])
+        .run()
+        .code(124);
+    tackle(["run-cmd", "--timeout", "2e-1", "--", "sleep", "10"])
+        .run()
+        .code(124);
+    // A tiny positive timeout is a timeout, never "none".
+    tackle(["run-cmd", "--timeout", "1e-9", "--", "sleep", "10"])
+        .run()
+        .code(124);
+    tackle(["run-cmd", "--timeout", "inf", "--", "true"])
+        .run()
+        .success();
+    // Huge values are capped, never a panic (issue 15).
+    for flag in [
+        "--timeout",
+        "--kill-after",
+        "--retry-delay",
+        "--retry-max-delay",
+        "--deadline",
+    ] {
+        let out = tackle([
+            "run-cmd",
+            flag,
+            "10000000000000000000s",
+            "--retries",
+            "1",
+            "--",
+            "true",
+        ])
+        .run();
+        out.success();
+    }
+    let out = tackle([
+        "run-cmd",
+        "--retries",
+        "1",
+        "--retry-delay",
+        "1e19s",
+        "--timeout",
+        "1e19",
+        "--",
+        "sh",
+        "-c",
+        "exit 3",
+    ])
+    .spawn_with(Stdio::null(), Stdio::null());
+    // The first attempt fails, then tackle waits (a century); a signal ends the wait.
+    std::thread::sleep(Duration::from_millis(300));
+    let mut out = out;
+    signal_tackle(&out, libc::SIGTERM);
+    let status = out.child.wait().unwrap();
+    assert_eq!(status.signal(), Some(libc::SIGTERM), "{status:?}");
+}
+
+#[test]
+fn kill_after_zero_never_kills() {
+    let started = Instant::now();
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--timeout",
+        "200ms",
+        "--kill-after",
+        "0",
+        "--",
+        "sh",
+        "-c",
+        "trap '' TERM; sleep 1; echo outlived",
+    ])
+    .run();
+    out.code(124);
+    assert!(started.elapsed() >= Duration::from_millis(900));
+    assert_eq!(json_of(&out)["stdout"], "outlived\n");
+}
+
+#[test]
+fn signal_zero_and_real_time_signals() {
+    // 0 (EXIT) sends nothing: the command runs on until --kill-after, and it is a timeout.
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--timeout",
+        "200ms",
+        "--signal",
+        "EXIT",
+        "--kill-after",
+        "300ms",
+        "--",
+        "sleep",
+        "10",
+    ])
+    .run();
+    out.code(124);
+    assert_eq!(json_of(&out)["signal"], "SIGKILL");
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--timeout",
+        "200ms",
+        "--signal",
+        "RTMIN+1",
+        "--",
+        "sleep",
+        "10",
+    ])
+    .run();
+    out.code(124);
+    assert_eq!(json_of(&out)["signal"], "SIGRTMIN+1");
+}
+
+#[test]
+fn the_json_report_comes_also_when_the_command_cannot_start() {
+    for (args, status, error) in [
+        (
+            vec!["--", "no-such-command-anywhere"],
+            127,
+            "command not found",
+        ),
+        (vec!["--", "/"], 126, "cannot run /"),
+        (
+            vec!["--cwd", "missing", "--", "true"],
+            125,
+            "--cwd missing: no such directory",
+        ),
+        (
+            vec!["--input-file", ".", "--", "cat"],
+            125,
+            "is a directory",
+        ),
+    ] {
+        let mut all = vec!["run-cmd", "--json"];
+        all.extend(args);
+        let out = tackle(&all).run();
+        out.code(status).stderr_contains(error);
+        let report = json_of(&out);
+        assert_eq!(report["status"], status, "{out}");
+        assert!(report["error"].as_str().unwrap().contains(error), "{out}");
+        assert_eq!(report["exit_code"], Value::Null);
+    }
+}
+
+#[test]
+fn retry_on_124_works_with_preserve_status() {
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--retries",
+        "1",
+        "--retry-delay",
+        "10ms",
+        "--retry-on",
+        "124",
+        "--preserve-status",
+        "--timeout",
+        "100ms",
+        "--",
+        "sleep",
+        "10",
+    ])
+    .run();
+    out.code(128 + libc::SIGTERM);
+    assert_eq!(json_of(&out)["attempts"], 2);
+}
+
+#[test]
+fn a_cwd_that_cannot_be_entered_is_tackles_failure() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    // Root enters any directory, so the test drops to nobody when it runs as root.
+    let base = tempfile::Builder::new()
+        .prefix("tackle-cwd")
+        .tempdir()
+        .unwrap();
+    std::fs::set_permissions(base.path(), PermissionsExt::from_mode(0o755)).unwrap();
+    let locked = base.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, PermissionsExt::from_mode(0o000)).unwrap();
+    let mut command = std::process::Command::new(common::bin());
+    command
+        .args(["run-cmd", "--cwd", "locked", "--", "true"])
+        .current_dir(base.path())
+        .stdin(Stdio::null());
+    // SAFETY: getuid/setgid/setuid between fork and exec are async-signal-safe.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::getuid() == 0 && (libc::setgid(65534) != 0 || libc::setuid(65534) != 0) {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = command.output().unwrap();
+    std::fs::set_permissions(&locked, PermissionsExt::from_mode(0o755)).unwrap();
+    assert_eq!(out.status.code(), Some(125), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--cwd locked: cannot enter"),
+        "{out:?}"
+    );
+}
+
+// --- beyond: tee, timestamps, fail-on-stderr, rlimit, deadline, jitter, -v -------------------
+
+#[test]
+fn tee_keeps_a_copy_while_the_output_is_shown() {
+    let out = tackle([
+        "run-cmd",
+        "--tee",
+        "log",
+        "--",
+        "sh",
+        "-c",
+        "echo out; echo err >&2",
+    ])
+    .run();
+    out.success().stdout_is("out\n");
+    assert_eq!(out.stderr_str(), "err\n");
+    let log = std::fs::read_to_string(out.dir.path().join("log")).unwrap();
+    assert!(
+        log.contains("out\n") && log.contains("err\n") && log.len() == 8,
+        "{log:?}"
+    );
+    // Captured too, and every attempt goes in.
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--tee",
+        "log",
+        "--retries",
+        "1",
+        "--retry-delay",
+        "1ms",
+        "--",
+        "sh",
+        "-c",
+        "echo try; exit 1",
+    ])
+    .run();
+    out.code(1);
+    assert_eq!(json_of(&out)["stdout"], "try\n");
+    assert_eq!(
+        std::fs::read_to_string(out.dir.path().join("log")).unwrap(),
+        "try\ntry\n"
+    );
+}
+
+#[test]
+fn timestamps_prefix_every_line() {
+    let out = tackle([
+        "run-cmd",
+        "--timestamps",
+        "--",
+        "sh",
+        "-c",
+        "echo one; printf 'two\\nthr'; sleep 0.2; echo ee",
+    ])
+    .run();
+    out.success();
+    let lines: Vec<&str> = out.stdout_str().lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    for (line, text) in lines.iter().zip(["one", "two", "three"]) {
+        assert!(
+            line.starts_with('[') && line.ends_with(&format!("s] {text}")),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn fail_on_stderr_counts_stderr_as_a_failure() {
+    tackle([
+        "run-cmd",
+        "--fail-on-stderr",
+        "--check",
+        "--",
+        "sh",
+        "-c",
+        "echo warn >&2",
+    ])
+    .run()
+    .code(1)
+    .stderr_contains("warn\n")
+    .stderr_contains("wrote to stderr (--fail-on-stderr)");
+    tackle(["run-cmd", "--fail-on-stderr", "--", "sh", "-c", "echo fine"])
+        .run()
+        .success()
+        .stdout_is("fine\n");
+    // chronic -e: held output is shown because stderr was written.
+    tackle([
+        "run-cmd",
+        "--quiet-unless-failed",
+        "--fail-on-stderr",
+        "--",
+        "sh",
+        "-c",
+        "echo out; echo warn >&2",
+    ])
+    .run()
+    .code(1)
+    .stdout_is("out\n")
+    .stderr_contains("warn\n");
+}
+
+#[test]
+fn rlimits_apply_to_the_command_alone() {
+    tackle([
+        "run-cmd",
+        "--rlimit",
+        "nofile=64,core=0",
+        "--rlimit",
+        "cpu=100:200",
+        "--",
+        "sh",
+        "-c",
+        "ulimit -n; ulimit -c; ulimit -t; ulimit -H -t",
+    ])
+    .run()
+    .success()
+    .stdout_is("64\n0\n100\n200\n");
+    tackle(["run-cmd", "--rlimit", "bogus=1", "--", "true"])
+        .run()
+        .code(125)
+        .stderr_contains("unknown resource");
+    // Past its soft CPU limit the command dies of SIGXCPU, and so does tackle.
+    let out = tackle([
+        "run-cmd",
+        "--rlimit",
+        "cpu=1:5",
+        "--",
+        "sh",
+        "-c",
+        "while :; do :; done",
+    ])
+    .run();
+    died_of(&out, libc::SIGXCPU);
+}
+
+#[test]
+fn the_deadline_bounds_all_attempts() {
+    let started = Instant::now();
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--check",
+        "--deadline",
+        "1s",
+        "--retries",
+        "100",
+        "--retry-delay",
+        "100ms",
+        "--retry-jitter",
+        "--",
+        "sh",
+        "-c",
+        "sleep 0.3; exit 1",
+    ])
+    .run();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(4), "took {took:?}");
+    let report = json_of(&out);
+    let attempts = report["attempts"].as_u64().unwrap();
+    assert!((2..=4).contains(&attempts), "{out}");
+    // Stopped by the deadline during an attempt (124), or the last attempt's own status.
+    let status = out.status.code().unwrap();
+    assert!(status == 1 || status == 124, "{out}");
+    if status == 124 {
+        out.stderr_contains("stopped at the --deadline of 1s");
+    }
+}
+
+#[test]
+fn verbose_says_when_a_signal_is_sent() {
+    tackle(["run-cmd", "-v", "--timeout", "200ms", "--", "sleep", "10"])
+        .run()
+        .code(124)
+        .stderr_contains("sending signal TERM to the command (process group ")
+        .stderr_contains("): sleep 10");
+}
