@@ -1701,3 +1701,52 @@ fn verbose_says_when_a_signal_is_sent() {
         .stderr_contains("sending signal TERM to the command (process group ")
         .stderr_contains("): sleep 10");
 }
+
+mod flag_values {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn extreme_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[^\u{0}]{0,12}",
+            "[0-9]{1,30}(\\.[0-9]{0,6})?([eE][+-]?[0-9]{1,5})?(ms|s|m|h|d|K|M|G|T)?",
+            prop::sample::select(vec![
+                "1e19s",
+                "1e308",
+                "inf",
+                "-1",
+                "0",
+                "18446744073709551616",
+                "RTMAX+1",
+                "RTMIN+30",
+                "SIG0",
+                "EXIT",
+                "cpu=1e19",
+                "as=99999999999T",
+                "nofile=18446744073709551615",
+                "99999999999999999999",
+                "1e-400",
+            ])
+            .prop_map(str::to_owned),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 150, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// No value of any flag makes tackle panic (exit 101): it is accepted, or refused
+        /// with 125.
+        #[test]
+        fn no_flag_value_panics(
+            flag in prop::sample::select(vec![
+                "--timeout", "--kill-after", "--deadline", "--retry-delay", "--retry-max-delay",
+                "--signal", "--max-output", "--retries", "--retry-on", "--rlimit",
+            ]),
+            value in extreme_value(),
+        ) {
+            let out = tackle(["run-cmd", flag, &value, "--retries", "0", "--", "true"]).run();
+            let code = out.status.code();
+            prop_assert!(matches!(code, Some(0 | 125)), "{}", out);
+        }
+    }
+}

@@ -183,7 +183,7 @@ fn run_attempts(config: &Config) -> anyhow::Result<Ended> {
             );
             match supervise::wait_between_attempts(wait, &run.signals)? {
                 None => {
-                    attempts += 1;
+                    attempts = attempts.saturating_add(1);
                     delay = delay
                         .saturating_mul(2)
                         .min(config.retry.max_delay.max(config.retry.delay));
