@@ -884,17 +884,23 @@ fn a_signal_between_attempts_ends_the_retries() {
 
 // --- at an interactive prompt (in a pseudo-terminal) -----------------------------------------
 
-#[test]
-fn a_command_reads_the_terminal_at_a_prompt() {
-    // Without tcsetpgrp the command's background group would be stopped by SIGTTIN.
-    let mut pty = Pty::bash(
-        r#""$TACKLE" run-cmd --timeout 20 -- sh -c 'echo ready; read line; echo "got:$line"'; echo "status:$?""#,
-    );
+/// Runs a command that reads a line from the terminal under `tackle run-cmd FLAGS`, at a
+/// prompt, types the line and checks it arrived.
+fn type_a_line_to_a_command(flags: &str) {
+    let mut pty = Pty::bash(&format!(
+        r#""$TACKLE" run-cmd {flags} -- sh -c 'echo ready; read line; echo "got:$line"'; echo "status:$?""#
+    ));
     pty.expect("ready");
     pty.send("hello\n");
     pty.expect("got:hello");
     pty.expect("status:0");
     assert!(pty.wait().success(), "{}", pty.transcript());
+}
+
+#[test]
+fn a_command_reads_the_terminal_at_a_prompt() {
+    // Without tcsetpgrp the command's background group would be stopped by SIGTTIN.
+    type_a_line_to_a_command("--timeout 20");
 }
 
 #[test]
@@ -949,14 +955,7 @@ fn a_timeout_in_the_foreground_gives_the_terminal_back() {
 
 #[test]
 fn foreground_runs_the_command_in_tackles_group_as_gnu_timeout() {
-    let mut pty = Pty::bash(
-        r#""$TACKLE" run-cmd --foreground --timeout 20 -- sh -c 'echo ready; read line; echo "got:$line"'; echo "status:$?""#,
-    );
-    pty.expect("ready");
-    pty.send("hello\n");
-    pty.expect("got:hello");
-    pty.expect("status:0");
-    pty.wait();
+    type_a_line_to_a_command("--foreground --timeout 20");
     // A timeout signals the command only: its children live on, as with timeout --foreground.
     let (code, _, pids) = {
         let mut spawned = tackle([

@@ -102,26 +102,33 @@ pub fn stopped_by(pid: libc::pid_t) -> Option<libc::c_int> {
 /// Reaps children that have exited, other than `main` (the command itself, which its `Child`
 /// reaps): orphans that were reparented to tackle as subreaper.
 pub fn reap_orphans(main: libc::pid_t) {
-    loop {
-        // SAFETY: a zeroed siginfo_t is a valid out-parameter for waitid(2).
-        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-        // SAFETY: waitid(2) peeks (WNOWAIT) at any exited child without blocking.
-        let rc = unsafe {
-            libc::waitid(
-                libc::P_ALL,
-                0,
-                &mut info,
-                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
-            )
-        };
-        // SAFETY: si_pid is filled in (or left zero) by a successful waitid.
-        let pid = unsafe { info.si_pid() };
-        if rc != 0 || pid == 0 || pid == main {
+    while let Some(Some(pid)) = peek_exited_child() {
+        if pid == main {
             return;
         }
         // SAFETY: waitpid(2) reaps that one orphan, which has exited.
         unsafe { libc::waitpid(pid, std::ptr::null_mut(), libc::WNOHANG) };
     }
+}
+
+/// A child that has exited, without reaping it: `None` when tackle has no children at all,
+/// `Some(None)` when none has exited.
+fn peek_exited_child() -> Option<Option<libc::pid_t>> {
+    // SAFETY: a zeroed siginfo_t is a valid out-parameter for waitid(2).
+    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+    // SAFETY: waitid(2) peeks (WNOWAIT) at any exited child without blocking; ECHILD means
+    // there are no children.
+    let rc = unsafe {
+        libc::waitid(
+            libc::P_ALL,
+            0,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        )
+    };
+    // SAFETY: si_pid is filled in (or left zero) by a successful waitid.
+    let pid = unsafe { info.si_pid() };
+    (rc == 0).then_some((pid != 0).then_some(pid))
 }
 
 /// One line of `/proc/PID/stat`, the fields we use.
@@ -170,7 +177,7 @@ pub fn live_processes(target: Target) -> Vec<libc::pid_t> {
     if let Some(pgid) = group {
         // SAFETY: signal 0 only checks whether the group exists.
         let group_exists = unsafe { libc::killpg(pgid, 0) } == 0;
-        if !group_exists && !has_children() {
+        if !group_exists && peek_exited_child().is_none() {
             return Vec::new();
         }
     }
@@ -196,23 +203,6 @@ pub fn live_processes(target: Target) -> Vec<libc::pid_t> {
         }
     }
     found
-}
-
-/// Whether tackle has any child at all (alive or a zombie), without reaping it.
-fn has_children() -> bool {
-    // SAFETY: a zeroed siginfo_t is a valid out-parameter for waitid(2).
-    let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-    // SAFETY: waitid(2) peeks at any child's state change without blocking or reaping;
-    // ECHILD means there are no children.
-    let rc = unsafe {
-        libc::waitid(
-            libc::P_ALL,
-            0,
-            &mut info,
-            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
-        )
-    };
-    rc == 0
 }
 
 /// Sends `signal` to every process in `pids` (those that left the command's group).
