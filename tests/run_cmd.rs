@@ -1680,10 +1680,11 @@ fn the_deadline_bounds_all_attempts() {
     ])
     .run();
     let took = started.elapsed();
-    assert!(took < Duration::from_secs(4), "took {took:?}");
+    // 100 retries would take over 40 s; the deadline ends them after about one.
+    assert!(took < Duration::from_secs(10), "took {took:?}");
     let report = json_of(&out);
     let attempts = report["attempts"].as_u64().unwrap();
-    assert!((2..=4).contains(&attempts), "{out}");
+    assert!((1..=4).contains(&attempts), "{out}");
     // Stopped by the deadline during an attempt (124), or the last attempt's own status.
     let status = out.status.code().unwrap();
     assert!(status == 1 || status == 124, "{out}");
