@@ -22,15 +22,15 @@ Examples:
   tackle run-cmd --timeout 10s -- make test
   tackle run-cmd --json --input 'when in the course of fooman events' -- sed -e s/foo/bar/
   tackle run-cmd --quiet-unless-failed --retries 3 --check -- ./backup.sh
-  tackle run-cmd --shell 'du -sh {}' --arg '/dev/null; ls -l /tmp'
+  tackle run-cmd --shell 'du -sh \"{}\"' --arg '/dev/null; ls -l /tmp'
 
 Exit status (as coreutils timeout):
-  N        the command's own exit status
-  124      the command timed out (unless --preserve-status)
+  N        the command's own exit status (1 under --fail-on-stderr if it wrote to stderr)
+  124      the command timed out or reached --deadline (unless --preserve-status)
   125      tackle run-cmd itself failed (unknown flag, bad --timeout, --cwd, --env, template)
   126      the command was found but could not be run
   127      the command was not found
-  128+N    the command was killed by signal N";
+  128+N    the command was killed by signal N: tackle dies of the same signal";
 
 /// Run a command with timeout, input, capture and a checked exit.
 ///
