@@ -138,14 +138,25 @@ impl Limit {
         }
         // SAFETY: geteuid(2) cannot fail.
         let privileged = unsafe { libc::geteuid() } == 0;
+        let name = RESOURCES
+            .iter()
+            .find(|(_, resource, _)| *resource == self.resource)
+            .map_or("?", |(name, _, _)| name);
         if self.hard > current.rlim_max && !privileged {
-            let name = RESOURCES
-                .iter()
-                .find(|(_, resource, _)| *resource == self.resource)
-                .map_or("?", |(name, _, _)| name);
             return Err(format!(
                 "--rlimit {name}: cannot raise the hard limit above {}",
                 current.rlim_max
+            ));
+        }
+        // Even root cannot allow more open files than the kernel's fs.nr_open.
+        if self.resource == libc::RLIMIT_NOFILE
+            && let Some(most) = std::fs::read_to_string("/proc/sys/fs/nr_open")
+                .ok()
+                .and_then(|text| text.trim().parse::<libc::rlim_t>().ok())
+            && self.hard > most
+        {
+            return Err(format!(
+                "--rlimit nofile: the kernel allows at most {most} (fs.nr_open)"
             ));
         }
         Ok(())
