@@ -841,6 +841,28 @@ fn process_state(pid: i32) -> Option<char> {
 }
 
 #[test]
+fn a_command_that_dies_of_sigint_is_not_retried() {
+    // At a prompt Ctrl-C reaches the command, not tackle: that must end the retries too.
+    let out = tackle([
+        "run-cmd",
+        "--retries",
+        "3",
+        "--retry-delay",
+        "1ms",
+        "--",
+        "sh",
+        "-c",
+        "echo run >> runs; kill -INT $$",
+    ])
+    .run();
+    died_of(&out, libc::SIGINT);
+    assert_eq!(
+        std::fs::read_to_string(out.dir.path().join("runs")).unwrap(),
+        "run\n"
+    );
+}
+
+#[test]
 fn a_signal_between_attempts_ends_the_retries() {
     let mut spawned = tackle([
         "run-cmd",

@@ -231,9 +231,14 @@ fn attempt_timeout(
 /// Whether the attempt's outcome calls for another.
 fn should_retry(config: &Config, attempt: &Attempt, status: i32, attempts: u32) -> bool {
     let retry_on = &config.retry.on;
+    // Ctrl-C or Ctrl-\ at a prompt reaches the command's group directly (it has the
+    // terminal): dying of them ends the retries, as if tackle had received them.
+    let interrupted_at_terminal =
+        matches!(attempt.status.signal(), Some(libc::SIGINT | libc::SIGQUIT));
     status != 0
         && attempts <= config.retry.retries
         && attempt.interrupted.is_none()
+        && !interrupted_at_terminal
         && (retry_on.is_empty()
             || retry_on.contains(&status)
             // A timeout is 124 to --retry-on even when --preserve-status reports otherwise.
