@@ -17,7 +17,7 @@
 //! reference literally, never run the value.
 //!
 //! Where the shell would read the text a second time or not expand it, a placeholder is refused:
-//! inside `$(...)`, `$((...))`, backquotes, `${...}` and here-document bodies. `{}` takes the
+//! inside `$(...)`, `$((...))`, `((...))`, backquotes, `${...}` and here-document bodies. `{}` takes the
 //! next value, `{1}`, `{2}`, ... the first, second, ...; one style per template. `{{}}` is a
 //! literal `{}` (for `find -exec`), `\{` a literal brace; every other brace (`${HOME}`, `{a,b}`)
 //! is left to the shell. The values are also `$1`, `$2`, ... and `"$@"` to the script, and a
@@ -53,9 +53,9 @@ enum Context {
     Single,
     /// Inside `$'...'` (bash, ksh, zsh; POSIX since 2024): single quotes with backslash escapes.
     DollarSingle,
-    /// Inside `$(...)` or `$((...))`: shell text with its own nesting; `depth` counts the
-    /// parentheses still open.
-    Substitution { depth: usize },
+    /// Inside `$(...)`, `$((...))` or `((...))`: shell text with its own nesting; `depth`
+    /// counts the parentheses still open; `what` names it for messages.
+    Substitution { depth: usize, what: &'static str },
     /// Inside backquotes.
     Backquote,
     /// Inside `${...}`; `depth` counts the braces still open.
@@ -71,7 +71,7 @@ impl Context {
     /// Why a placeholder cannot stand here, if it cannot.
     fn refusal(self) -> Option<&'static str> {
         match self {
-            Context::Substitution { .. } => Some("$(...)"),
+            Context::Substitution { what, .. } => Some(what),
             Context::Backquote => Some("backquotes"),
             Context::Parameter { .. } => Some("${...}"),
             _ => None,
@@ -293,17 +293,32 @@ impl<'t> Scanner<'t> {
                 self.copy(1);
             }
             b'$' => self.dollar(),
+            // `((...))`: arithmetic (bash, ksh), where bash evaluates a variable's text as an
+            // expression, `a[$(cmd)]` included.
+            b'(' if next == Some(b'(') && self.context() == Context::Bare => {
+                self.stack.push(Context::Substitution {
+                    depth: 2,
+                    what: "((...))",
+                });
+                self.copy(2);
+            }
             b'(' => {
-                if let Context::Substitution { depth } = self.context() {
-                    self.replace_top(Context::Substitution { depth: depth + 1 });
+                if let Context::Substitution { depth, what } = self.context() {
+                    self.replace_top(Context::Substitution {
+                        depth: depth + 1,
+                        what,
+                    });
                 }
                 self.copy(1);
             }
             b')' => {
-                if let Context::Substitution { depth } = self.context() {
+                if let Context::Substitution { depth, what } = self.context() {
                     self.stack.pop();
                     if depth > 1 {
-                        self.stack.push(Context::Substitution { depth: depth - 1 });
+                        self.stack.push(Context::Substitution {
+                            depth: depth - 1,
+                            what,
+                        });
                     }
                 }
                 self.copy(1);
@@ -343,7 +358,10 @@ impl<'t> Scanner<'t> {
         let rest = self.rest();
         match rest.get(1).copied() {
             Some(b'(') => {
-                self.stack.push(Context::Substitution { depth: 1 });
+                self.stack.push(Context::Substitution {
+                    depth: 1,
+                    what: "$(...)",
+                });
                 self.copy(2);
             }
             Some(b'{') => {
@@ -593,6 +611,7 @@ mod tests {
             ("echo $(printf %s {})", "$(...)"),
             ("echo \"$(echo '{}')\"", "$(...)"),
             ("echo $(( {} + 1 ))", "$(...)"),
+            ("(( {} > 1 )) && echo big", "((...))"),
             ("echo `echo {}`", "backquotes"),
             ("echo \"`echo {}`\"", "backquotes"),
             ("echo ${x:-{}}", "${...}"),
@@ -605,6 +624,7 @@ mod tests {
         }
         // After those constructs end, a placeholder is fine again.
         assert!(render_str("echo $(date) {}", 1).is_ok());
+        assert!(render_str("(( 1 )) && echo {}", 1).is_ok());
         assert!(render_str("cat <<EOF\nbody {{}}\nEOF\necho {}", 1).is_ok());
         assert!(render_str("echo `date` ${HOME} {}", 1).is_ok());
     }
