@@ -20,8 +20,9 @@
 //! refused: inside `$(...)`, `$((...))`, `((...))`, backquotes, `${...}` and here-document
 //! bodies. `{}` takes the next value, `{1}`, `{2}`, ... the first, second, ...; one style per
 //! template. `{{}}` is a literal `{}` (for `find -exec`), `\{` a literal brace; every other
-//! brace (`${HOME}`, `{a,b}`) is left to the shell. The values are also `$1`, `$2`, ... and `"$@"` to the script, and a
-//! reference written that way counts as a use. A value nothing refers to is an error.
+//! brace (`${HOME}`, `{a,b}`) is left to the shell. The values are also `$1`, `$2`, ... and
+//! `"$@"` to the script, and a reference written that way counts as a use. A value nothing
+//! refers to is an error.
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
