@@ -960,6 +960,63 @@ fn ctrl_z_stops_the_command_and_tackle_and_fg_continues_both() {
 }
 
 #[test]
+fn ctrl_c_aborts_a_script_that_runs_tackle() {
+    // No job control: the script shares tackle's group. The command never touches the
+    // terminal, so tackle keeps it and Ctrl-C reaches the script too, which ends (bash waits
+    // for tackle, which dies of SIGINT after its command).
+    let mut pty =
+        Pty::bash(r#""$TACKLE" run-cmd -- sh -c 'echo tick; exec sleep 30'; echo after-tackle"#);
+    pty.expect("tick");
+    pty.send("\x03");
+    let status = pty.wait();
+    assert_eq!(status.signal(), Some(libc::SIGINT), "{}", pty.transcript());
+    assert!(
+        !pty.transcript().contains("after-tackle"),
+        "{}",
+        pty.transcript()
+    );
+}
+
+#[test]
+fn ctrl_z_stops_a_command_that_never_touched_the_terminal() {
+    // The issue's complaint: Ctrl-Z stopped only tackle while the command kept printing.
+    let mut pty = Pty::bash(
+        r#"set -m; "$TACKLE" run-cmd --timeout 60 -- sh -c 'echo ready; i=0; while [ $i -lt 20 ]; do i=$((i+1)); echo tick; sleep 0.1; done; echo finished'; echo "stopped:$?"; sleep 1; echo still-stopped; fg; echo "done:$?""#,
+    );
+    pty.expect("ready");
+    pty.send("\x1a");
+    pty.expect(&format!("stopped:{}", 128 + libc::SIGTSTP));
+    pty.expect("still-stopped");
+    let transcript = pty.transcript();
+    let while_stopped = transcript
+        .split(&format!("stopped:{}", 128 + libc::SIGTSTP))
+        .nth(1)
+        .unwrap_or_default()
+        .split("still-stopped")
+        .next()
+        .unwrap_or_default();
+    assert!(
+        !while_stopped.contains("tick"),
+        "the command ran on:\n{transcript}"
+    );
+    pty.expect("finished");
+    pty.expect("done:0");
+    assert!(pty.wait().success(), "{}", pty.transcript());
+}
+
+#[test]
+fn the_rest_of_a_pipeline_keeps_the_terminal() {
+    // `tackle run-cmd -- make | less`: the pager, in tackle's job, reads the terminal.
+    let mut pty = Pty::bash(
+        r#"set -m; "$TACKLE" run-cmd -- sh -c 'echo from-command' | sh -c 'cat; read line </dev/tty; echo "pager-read:$line"'"#,
+    );
+    pty.expect("from-command");
+    pty.send("key\n");
+    pty.expect("pager-read:key");
+    assert!(pty.wait().success(), "{}", pty.transcript());
+}
+
+#[test]
 fn a_timeout_in_the_foreground_gives_the_terminal_back() {
     // No job control: bash shares tackle's group, so it can read the terminal afterwards only
     // if tackle took it back from the command's group.

@@ -23,10 +23,12 @@ pub enum Meaning {
     PassOn,
     /// A child stopped or exited (SIGCHLD).
     Child,
+    /// Ctrl-Z while tackle has the terminal (SIGTSTP): stop the command, then stop with it.
+    Stop,
 }
 
 /// The signals tackle catches for the run, and what each means.
-const CAUGHT: [(libc::c_int, Meaning); 9] = [
+const CAUGHT: [(libc::c_int, Meaning); 10] = [
     (libc::SIGINT, Meaning::Terminate),
     (libc::SIGTERM, Meaning::Terminate),
     (libc::SIGHUP, Meaning::Terminate),
@@ -36,6 +38,7 @@ const CAUGHT: [(libc::c_int, Meaning); 9] = [
     (libc::SIGUSR2, Meaning::PassOn),
     (libc::SIGWINCH, Meaning::PassOn),
     (libc::SIGCHLD, Meaning::Child),
+    (libc::SIGTSTP, Meaning::Stop),
 ];
 
 /// What `signal` means (anything not caught is treated as [`Meaning::PassOn`]).
@@ -107,5 +110,6 @@ mod tests {
         assert_eq!(meaning(libc::SIGALRM), Meaning::Timeout);
         assert_eq!(meaning(libc::SIGWINCH), Meaning::PassOn);
         assert_eq!(meaning(libc::SIGCHLD), Meaning::Child);
+        assert_eq!(meaning(libc::SIGTSTP), Meaning::Stop);
     }
 }

@@ -7,8 +7,6 @@
 //! Between fork and exec the child:
 //! - asks for SIGKILL when tackle dies (`PR_SET_PDEATHSIG`), so that a tackle killed with
 //!   SIGKILL (as Python's `subprocess.run(timeout=)` does) does not leave the command running;
-//! - takes the terminal for its group when tackle lends it ([`super::terminal`]), before it can
-//!   read from it;
 //! - resets SIGTTIN and SIGTTOU to their defaults, as coreutils `timeout` does;
 //! - applies the `--rlimit` limits.
 //!
@@ -18,13 +16,11 @@
 
 use std::ffi::OsStr;
 use std::io;
-use std::os::fd::RawFd;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command};
 
 use super::Config;
 use super::rlimit::Limit;
-use super::terminal::set_foreground;
 use crate::exit;
 
 /// The command is found but cannot be invoked.
@@ -35,9 +31,8 @@ pub const NOT_FOUND: i32 = 127;
 pub const TACKLE_FAILED: i32 = 125;
 
 /// The child's command line, working directory, environment, process group and what it does
-/// before exec; stdin, stdout and stderr are wired by the caller. `terminal` is the descriptor
-/// of the terminal the child takes for its group, when tackle lends it.
-pub fn command(config: &Config, terminal: Option<RawFd>) -> Command {
+/// before exec; stdin, stdout and stderr are wired by the caller.
+pub fn command(config: &Config) -> Command {
     let mut command = Command::new(&config.argv[0]);
     command.args(&config.argv[1..]);
     if !config.foreground {
@@ -56,27 +51,22 @@ pub fn command(config: &Config, terminal: Option<RawFd>) -> Command {
     let parent = unsafe { libc::getpid() };
     let limits = config.rlimits.clone();
     // SAFETY: the closure runs in the child between fork and exec and makes only
-    // async-signal-safe calls (prctl, getppid, _exit, tcsetpgrp, sigprocmask, signal,
-    // setrlimit); it allocates nothing.
+    // async-signal-safe calls (prctl, getppid, _exit, signal, setrlimit); it allocates
+    // nothing.
     unsafe {
-        command.pre_exec(move || prepare_child(parent, terminal, &limits));
+        command.pre_exec(move || prepare_child(parent, &limits));
     }
     command
 }
 
 /// The child's side of the start: see the module docs.
-fn prepare_child(parent: libc::pid_t, terminal: Option<RawFd>, limits: &[Limit]) -> io::Result<()> {
+fn prepare_child(parent: libc::pid_t, limits: &[Limit]) -> io::Result<()> {
     // SAFETY: all calls below are async-signal-safe and take valid arguments.
     unsafe {
         libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
         // tackle died before the line above: the death signal will never come.
         if libc::getppid() != parent {
             libc::_exit(TACKLE_FAILED);
-        }
-        if let Some(fd) = terminal {
-            // Both sides do this, so the command never runs before its group has the
-            // terminal; the parent's call may come first or second.
-            let _ = set_foreground(fd, libc::getpid());
         }
         libc::signal(libc::SIGTTIN, libc::SIG_DFL);
         libc::signal(libc::SIGTTOU, libc::SIG_DFL);

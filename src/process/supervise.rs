@@ -98,6 +98,8 @@ pub struct RunState {
     pub open_pipes: usize,
     pub settled: bool,
     pub stderr_written: bool,
+    /// The command's group has been given the terminal.
+    lent: bool,
 }
 
 pub type RunStateRef = Rc<RefCell<RunState>>;
@@ -116,7 +118,7 @@ pub fn run_once(
 ) -> anyhow::Result<Attempt> {
     check_cwd(config)?;
     let terminal = run.terminal.as_ref();
-    let mut command = spawn::command(config, terminal.map(|t| t.raw_fd()));
+    let mut command = spawn::command(config);
     let input = pipes::wire_stdin(&mut command, &config.input)?;
     let (read_stdout, read_stderr) = streams_read(config);
     let wired = pipes::wire_output(&mut command, config.merge_stderr, read_stdout, read_stderr)?;
@@ -131,7 +133,6 @@ pub fn run_once(
     } else {
         Target::Group(pid)
     };
-    let lent = terminal.map(|terminal| Lent::new(terminal, pid));
     tracing::debug!("started {:?} as pid {pid} ({target:?})", config.argv);
 
     let state = RunStateRef::default();
@@ -160,7 +161,10 @@ pub fn run_once(
         display: config.display.clone(),
     };
     let result = supervise(supervisor, &state, readers, writer);
-    drop(lent);
+    let lent = state.borrow().lent;
+    if let Some(terminal) = terminal.filter(|t| lent && t.belongs_to(pid)) {
+        terminal.take_back();
+    }
     if let Err(e) = &result {
         // Whatever went wrong, leave nothing running behind us.
         tracing::warn!("supervising the command failed ({e}); killing it");
@@ -172,7 +176,7 @@ pub fn run_once(
         .status
         .context("the command's exit status was never collected")?
         .context("cannot wait for the command")?;
-    if let (Some(terminal), Some(_)) = (terminal, status.signal()) {
+    if let (Some(terminal), true, Some(_)) = (terminal, state.lent, status.signal()) {
         terminal.restore_settings();
     }
     let take = |capture: Option<Rc<RefCell<Capture>>>| {
@@ -222,22 +226,6 @@ fn streams_read(config: &Config) -> (bool, bool) {
     let through_us =
         config.output != OutputMode::Inherit || config.tee.is_some() || config.timestamps;
     (through_us, through_us || config.fail_on_stderr)
-}
-
-/// The terminal, lent to the command's group for as long as this lives.
-struct Lent<'t>(&'t Terminal);
-
-impl<'t> Lent<'t> {
-    fn new(terminal: &'t Terminal, group: libc::pid_t) -> Lent<'t> {
-        terminal.hand_to(group);
-        Lent(terminal)
-    }
-}
-
-impl Drop for Lent<'_> {
-    fn drop(&mut self) {
-        self.0.take_back();
-    }
 }
 
 type Captured = Option<Rc<RefCell<Capture>>>;
@@ -512,6 +500,7 @@ impl Supervisor {
         let exited = self.state.borrow().status.is_some();
         match meaning(signal) {
             Meaning::Child => self.child_changed(),
+            Meaning::Stop => self.stop_with_the_command(),
             Meaning::Terminate if exited => {
                 // Too late to pass on, not too late to end the retries.
                 self.state.borrow_mut().interrupted = Some(signal);
@@ -542,24 +531,46 @@ impl Supervisor {
         }
     }
 
-    /// SIGCHLD: reap orphans; and when the command stopped while it has the terminal, stop
-    /// with it (as a job), then lend the terminal again and continue it.
+    /// SIGCHLD: reap orphans, and see whether the command was stopped: for touching the
+    /// terminal it does not have (lend it, then continue the command), or while it has it
+    /// (stop with it, as a job).
     fn child_changed(&mut self) {
         group::reap_orphans(self.pid);
-        let Some(terminal) = &self.terminal else {
+        let Some(terminal) = self.terminal.clone() else {
             return;
         };
         let Some(stop) = group::stopped_by(self.pid) else {
             return;
         };
+        let lent = self.state.borrow().lent;
         tracing::debug!("the command was stopped by {}", signal_name(stop));
-        terminal.take_back();
-        terminal::stop_self(stop);
-        // Continued: with `fg` the terminal is ours again and goes back to the command;
-        // with `bg` it stays with the shell.
-        if terminal.is_ours() {
+        if lent {
+            terminal.take_back();
+            terminal::stop_self(stop);
+            // Continued: with `fg` the terminal is ours again and goes back to the command;
+            // with `bg` it stays with the shell.
+            if terminal.is_ours() {
+                terminal.hand_to(self.pid);
+            }
+            self.target.send(libc::SIGCONT);
+        } else if matches!(stop, libc::SIGTTIN | libc::SIGTTOU) && terminal.is_ours() {
+            tracing::debug!("lending the terminal to the command");
             terminal.hand_to(self.pid);
+            self.state.borrow_mut().lent = true;
+            self.target.send(libc::SIGCONT);
         }
+    }
+
+    /// SIGTSTP reached tackle (Ctrl-Z while tackle has the terminal, or `kill -TSTP`): stop
+    /// the command, stop with it, and continue it when tackle is continued.
+    fn stop_with_the_command(&mut self) {
+        tracing::info!("received SIGTSTP: stopping the command ({})", self.whom());
+        self.target.send(libc::SIGTSTP);
+        if self.state.borrow().lent {
+            // The command's stop (SIGCHLD) stops tackle in turn; see child_changed.
+            return;
+        }
+        terminal::stop_self(libc::SIGTSTP);
         self.target.send(libc::SIGCONT);
     }
 
@@ -713,6 +724,8 @@ impl RetryWait {
                 }
                 // Orphans of the last attempt may still end while we wait.
                 Meaning::Child => group::reap_orphans(0),
+                // Ctrl-Z between attempts: nothing runs but tackle, which stops as a job.
+                Meaning::Stop => terminal::stop_self(libc::SIGTSTP),
                 Meaning::PassOn => {}
             }
         }

@@ -1,15 +1,21 @@
 //! At an interactive prompt: lending the terminal to the command, as a job-control shell does.
 //!
 //! The command runs in its own process group (so a timeout reaches everything it started). A
-//! background group that reads the terminal is stopped by SIGTTIN, and Ctrl-C/Ctrl-Z reach
-//! only the foreground group. So when tackle is in the foreground of its controlling terminal
-//! (one of stdin, stdout, stderr is that terminal), it makes the command's group the
-//! foreground group (`tcsetpgrp`) for the run, and takes the terminal back afterwards. When the
-//! command is stopped (Ctrl-Z), tackle takes the terminal back and stops itself with the same
-//! signal, so the shell sees a stopped job; `fg` continues tackle, which lends the terminal
-//! again and continues the command. If the command was killed by a signal, the terminal's
-//! settings are restored (as bash does), so a timed-out full-screen program does not leave the
-//! terminal in raw mode.
+//! background group that reads the terminal (or changes its settings) is stopped by SIGTTIN
+//! (SIGTTOU). So when tackle is in the foreground of its controlling terminal (one of stdin,
+//! stdout, stderr is that terminal) and the command is stopped for touching it, tackle makes
+//! the command's group the foreground group (`tcsetpgrp`), continues it, and takes the
+//! terminal back at the end. The terminal is lent only then, on demand: a command that never
+//! touches the terminal leaves it with tackle's group, so Ctrl-C still reaches a script that
+//! runs tackle (and aborts it, as it would without tackle), and the other commands of a
+//! pipeline (`tackle run-cmd -- make | less`) keep it.
+//!
+//! While the command has the terminal, Ctrl-Z stops the command's group: tackle takes the
+//! terminal back and stops itself with the same signal, so the shell sees a stopped job; `fg`
+//! continues tackle, which lends the terminal again and continues the command. (While tackle
+//! has it, Ctrl-Z reaches tackle, which passes SIGTSTP on and stops with the command.) If the
+//! command had the terminal and was killed by a signal, the terminal's settings are restored
+//! (as bash does), so a timed-out full-screen program does not leave the terminal in raw mode.
 
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
@@ -53,16 +59,17 @@ impl Terminal {
         })
     }
 
-    /// The descriptor the child uses to take the terminal for itself before it runs.
-    pub fn raw_fd(&self) -> RawFd {
-        self.fd.as_raw_fd()
-    }
-
     /// Makes `group` the terminal's foreground process group.
     pub fn hand_to(&self, group: libc::pid_t) {
         if let Err(e) = set_foreground(self.fd.as_raw_fd(), group) {
             tracing::debug!("cannot give the terminal to process group {group}: {e}");
         }
+    }
+
+    /// Whether process group `group` is the terminal's foreground group.
+    pub fn belongs_to(&self, group: libc::pid_t) -> bool {
+        // SAFETY: tcgetpgrp(3) on our private terminal descriptor.
+        unsafe { libc::tcgetpgrp(self.fd.as_raw_fd()) == group }
     }
 
     /// Makes tackle's group the foreground group again.
@@ -74,8 +81,7 @@ impl Terminal {
 
     /// Whether tackle's group is the terminal's foreground group (after `fg`, not after `bg`).
     pub fn is_ours(&self) -> bool {
-        // SAFETY: tcgetpgrp(3) on our private terminal descriptor.
-        unsafe { libc::tcgetpgrp(self.fd.as_raw_fd()) == self.own_group }
+        self.belongs_to(self.own_group)
     }
 
     /// Puts back the settings the terminal had when tackle started (SIGTTOU blocked, should
@@ -91,9 +97,8 @@ impl Terminal {
 }
 
 /// `tcsetpgrp` with SIGTTOU blocked: a process in a background group may then change the
-/// foreground group instead of being stopped for trying. Async-signal-safe, so the child can
-/// call it between fork and exec.
-pub fn set_foreground(fd: RawFd, group: libc::pid_t) -> io::Result<()> {
+/// foreground group instead of being stopped for trying.
+fn set_foreground(fd: RawFd, group: libc::pid_t) -> io::Result<()> {
     // SAFETY: tcsetpgrp(3) on a terminal descriptor.
     let rc = without_sigttou(|| unsafe { libc::tcsetpgrp(fd, group) });
     if rc == 0 {
@@ -103,7 +108,7 @@ pub fn set_foreground(fd: RawFd, group: libc::pid_t) -> io::Result<()> {
     }
 }
 
-/// Runs `call` with SIGTTOU blocked (async-signal-safe).
+/// Runs `call` with SIGTTOU blocked.
 fn without_sigttou(call: impl FnOnce() -> libc::c_int) -> libc::c_int {
     // SAFETY: sigset_t is plain data; sigemptyset/sigaddset initialise it.
     let mut block: libc::sigset_t = unsafe { std::mem::zeroed() };
@@ -131,6 +136,14 @@ pub fn stop_self(signal: libc::c_int) {
     } else {
         signal
     };
-    // SAFETY: raise(3) of a stop signal whose disposition tackle leaves at its default.
-    unsafe { libc::raise(signal) };
+    // SAFETY: zeroed sigaction structs are valid; the signal's action is set to the default
+    // (stop) for the raise, and whatever it was (tackle catches SIGTSTP) is put back after.
+    unsafe {
+        let mut default: libc::sigaction = std::mem::zeroed();
+        default.sa_sigaction = libc::SIG_DFL;
+        let mut saved: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(signal, &default, &mut saved);
+        libc::raise(signal);
+        libc::sigaction(signal, &saved, std::ptr::null_mut());
+    }
 }
