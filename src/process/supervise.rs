@@ -162,8 +162,8 @@ pub fn run_once(
     };
     let result = supervise(supervisor, &state, readers, writer);
     let lent = state.borrow().lent;
-    if let Some(terminal) = terminal.filter(|t| lent && t.belongs_to(pid)) {
-        terminal.take_back();
+    if let Some(terminal) = terminal.filter(|_| lent) {
+        terminal.take_back_from(pid);
     }
     if let Err(e) = &result {
         // Whatever went wrong, leave nothing running behind us.

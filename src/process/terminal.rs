@@ -66,10 +66,21 @@ impl Terminal {
         }
     }
 
-    /// Whether process group `group` is the terminal's foreground group.
-    pub fn belongs_to(&self, group: libc::pid_t) -> bool {
+    fn foreground_group(&self) -> libc::pid_t {
         // SAFETY: tcgetpgrp(3) on our private terminal descriptor.
-        unsafe { libc::tcgetpgrp(self.fd.as_raw_fd()) == group }
+        unsafe { libc::tcgetpgrp(self.fd.as_raw_fd()) }
+    }
+
+    /// After the command had the terminal: takes it back if the command's group still has it,
+    /// or whatever group it gave it to is gone; never from a live group that is not the
+    /// command's (after `bg`, the shell has it).
+    pub fn take_back_from(&self, group: libc::pid_t) {
+        let holder = self.foreground_group();
+        // SAFETY: signal 0 to a process group only checks that it exists.
+        let holder_gone = holder > 0 && unsafe { libc::killpg(holder, 0) } != 0;
+        if holder == group || holder_gone {
+            self.take_back();
+        }
     }
 
     /// Makes tackle's group the foreground group again.
@@ -81,7 +92,7 @@ impl Terminal {
 
     /// Whether tackle's group is the terminal's foreground group (after `fg`, not after `bg`).
     pub fn is_ours(&self) -> bool {
-        self.belongs_to(self.own_group)
+        self.foreground_group() == self.own_group
     }
 
     /// Puts back the settings the terminal had when tackle started (SIGTTOU blocked, should
