@@ -5,7 +5,9 @@
 //!   kernels without pidfds, from a waiter thread whose [`Notifier`] wakes it), of the signals
 //!   sent to tackle (on the same token), and owns the timeout (its one timer). It escalates:
 //!   `--signal` to the command, `--kill-after` later SIGKILL. A terminating signal sent to
-//!   tackle is passed on and starts the same `--kill-after` clock; SIGALRM is a timeout.
+//!   tackle is passed on and starts the same `--kill-after` clock; SIGALRM is a timeout. At a
+//!   prompt it lends the terminal to a command stopped for touching it, and stops and
+//!   continues with the command on Ctrl-Z ([`super::terminal`]).
 //! - [`OutputReader`] and [`InputWriter`] move bytes through the pipes ([`super::pipes`]).
 //!
 //! When is a run over? When the child has exited, and
