@@ -385,7 +385,7 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__run__subcmd__cmd)
-            opts="-v -q -h -V --shell --arg --timeout --signal --kill-after --preserve-status --input --input-file --no-stdin --json --binary --max-output --quiet-unless-failed --merge-stderr --check --cwd --env --clear-env --retries --retry-delay --retry-max-delay --retry-on --verbose --quiet --log-format --help --version"
+            opts="-v -q -h -V --shell --arg --timeout --signal --kill-after --deadline --foreground --preserve-status --input --input-file --no-stdin --json --binary --max-output --quiet-unless-failed --merge-stderr --tee --timestamps --fail-on-stderr --check --cwd --env --clear-env --rlimit --retries --retry-delay --retry-max-delay --retry-jitter --retry-on --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,6 +411,10 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -423,11 +427,19 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tee)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cwd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

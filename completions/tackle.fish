@@ -220,30 +220,37 @@ complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s v -l verbose 
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s V -l version -d 'Print version'
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l shell -d 'Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it are replaced by the shell-quoted --arg values, `{{}}` by a literal `{}`' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l arg -d 'A value for the --shell template (repeatable); always shell-quoted' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timeout -d 'Stop the command after this long (e.g. 30s, 1m30s; 0 means never): send --signal to its process group' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l signal -d 'The signal sent on timeout: a name (TERM, INT, KILL, ...) or a number' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l kill-after -d 'After the timeout signal, wait this long, then SIGKILL the process group' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input -d 'Write TEXT to the command\'s stdin (concurrently with reading its output), then close it' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l shell -d 'Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it stand for the --arg values, passed to the shell as data ("$1", "$2"), safe in any quoting; `{{}}` is a literal `{}`' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l arg -d 'A value for the --shell template (repeatable); never read as shell code' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timeout -d 'Stop the command after this long (e.g. 30s, 1m30s, 1.5, 1e3, inf; 0 means never): send --signal to its process group' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l signal -d 'The signal sent on timeout: a name (TERM, INT, KILL, RTMIN+2, ...) or a number; 0 (or EXIT) sends none and leaves the end to --kill-after' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l kill-after -d 'After the timeout signal (or a signal passed on), wait this long, then SIGKILL the command; 0 never kills' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l deadline -d 'The total time for all attempts and the waits between them: past it, the attempt running is stopped as by --timeout and no retry follows' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input -d 'Write TEXT to the command\'s stdin (concurrently with reading its output), then close it (the kernel limits one argument to 128 KiB: use --input-file beyond)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input-file -d 'Give FILE to the command as its stdin (reopened for each retry)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l max-output -d 'Bytes of each stream kept in memory (e.g. 64M, 1G): --json drops and notes the rest, --quiet-unless-failed spills the rest to a temporary file' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l tee -d 'Also copy everything the command writes (stdout and stderr, as it arrives) to FILE, whether it is shown, held or captured; all attempts go in' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l cwd -d 'Run the command in DIR' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l env -d 'Set an environment variable for the command (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l rlimit -d 'Resource limits for the command (repeatable): cpu=SECS, as=SIZE, nofile=N, core=0, also data, fsize, memlock, nproc, stack; SOFT:HARD or unlimited' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retries -d 'Run the command again, up to N more times, while it fails' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-delay -d 'Wait this long before the first retry; the wait doubles after each retry' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-max-delay -d 'The longest wait between retries' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-on -d 'Retry only when the exit status is CODE (repeatable; 124 means a timeout)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l foreground -d 'Run the command in tackle\'s process group, as `timeout --foreground`: it may read the terminal and gets its signals; a timeout signals only the command, not its children'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l preserve-status -d 'Exit with the command\'s status even when it timed out, instead of 124'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l no-stdin -d 'Give the command /dev/null as its stdin'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l json -d 'Capture stdout and stderr and print one JSON report when the command ends'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l binary -d 'With --json: base64-encode a stream that is not valid UTF-8'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l quiet-unless-failed -d 'Hold stdout and stderr and print them only if the command fails or times out'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l merge-stderr -d 'Send the command\'s stderr into its stdout, in the order written (in every mode)'
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l check -d 'On failure, print why: `\'CMD\' exited with status N`, `killed by SIG...` or `timed out` (with the last 10 lines of stderr under --json)'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timestamps -d 'Start each line of the command\'s output with the time since the start, `[   1.234s] `'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l fail-on-stderr -d 'Count output on stderr as a failure (status 1 when the command exited 0), like `chronic -e`'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l check -d 'On failure, print why: `CMD: exited with status N`, `killed by SIG...` or `timed out` (with the last 10 lines of stderr under --json)'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l clear-env -d 'Start the command with an empty environment (plus any --env)'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-jitter -d 'Wait a random time between half and all of each retry delay, so that many clients retrying at once spread out'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s h -l help -d 'Print help (see more with \'--help\')'
