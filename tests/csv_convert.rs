@@ -1067,3 +1067,267 @@ fn a_big_file_shows_a_progress_bar_on_a_terminal_only() {
     assert!(status.success());
     assert_eq!(terminal, "");
 }
+
+// ---------------------------------------------------------------- -o against another user
+
+/// A `csv-convert - -o OUT` run fed by the test: started with the header written, so the
+/// test can act on the directory while the temporary file exists, then finish or signal it.
+struct HeldRun {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+}
+
+impl HeldRun {
+    fn start(dir: &std::path::Path, args: &[&str], umask: Option<libc::mode_t>) -> HeldRun {
+        use std::io::Write;
+        use std::os::unix::process::CommandExt;
+        let mut cmd = std::process::Command::new(common::bin());
+        cmd.args(["csv-convert", "-"])
+            .args(args)
+            .current_dir(dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        if let Some(mask) = umask {
+            // SAFETY: umask is async-signal-safe and cannot fail.
+            unsafe {
+                cmd.pre_exec(move || {
+                    libc::umask(mask);
+                    Ok(())
+                });
+            }
+        }
+        let mut child = cmd.spawn().expect("spawn tackle");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(b"a,b\n1,2\n").expect("write header");
+        HeldRun {
+            child,
+            stdin: Some(stdin),
+        }
+    }
+
+    /// Writes the rest of the input, closes it and waits.
+    fn finish(mut self) -> std::process::Output {
+        use std::io::Write;
+        let mut stdin = self.stdin.take().expect("stdin");
+        stdin.write_all(b"3,4\n").expect("write rest");
+        drop(stdin);
+        self.child.wait_with_output().expect("wait")
+    }
+}
+
+/// The temporary files csv-convert has in `dir`.
+fn temp_files(dir: &std::path::Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".tackle-"))
+        })
+        .collect()
+}
+
+/// Waits (generously: the machine may be loaded) for the run's temporary file to appear.
+fn wait_for_temp(dir: &std::path::Path) -> PathBuf {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        if let Some(temp) = temp_files(dir).pop() {
+            return temp;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no temporary file appeared in {}",
+            dir.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+fn mode_of(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+fn chmod(path: &std::path::Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// Gives `path` (not what it links to) to another uid; the tests run as root, which may.
+fn lchown(path: &std::path::Path, uid: u32) {
+    std::os::unix::fs::lchown(path, Some(uid), None).expect("lchown (the tests need root)");
+}
+
+const OTHER_UID: u32 = 4242;
+
+#[test]
+fn the_mode_is_set_on_the_descriptor_so_a_swapped_in_symlink_changes_nothing() {
+    let dir = tempfile::tempdir().expect("dir");
+    let victim = dir.path().join("victim-bashrc");
+    std::fs::write(&victim, "secret\n").expect("victim");
+    chmod(&victim, 0o600);
+    let target = dir.path().join("out.csv");
+    std::fs::write(&target, "old\n").expect("target");
+    chmod(&target, 0o666);
+    let run = HeldRun::start(dir.path(), &["-o", "out.csv"], None);
+    // The attack: replace the temporary file with a link to the victim's file.
+    let temp = wait_for_temp(dir.path());
+    std::fs::remove_file(&temp).expect("remove temp");
+    std::os::unix::fs::symlink(&victim, &temp).expect("plant symlink");
+    let out = run.finish();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("was replaced by something else"),
+        "{out:?}"
+    );
+    assert_eq!(mode_of(&victim), 0o600, "the victim's file was chmod-ed");
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("victim"),
+        "secret\n"
+    );
+    assert_eq!(std::fs::read_to_string(&target).expect("target"), "old\n");
+    assert!(
+        !std::fs::symlink_metadata(&target)
+            .expect("target")
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn new_files_follow_the_umask_and_only_owned_files_keep_their_mode() {
+    let dir = tempfile::tempdir().expect("dir");
+    let run = |umask: libc::mode_t| {
+        let out = HeldRun::start(dir.path(), &["-o", "out.csv"], Some(umask)).finish();
+        assert!(out.status.success(), "{out:?}");
+    };
+    let out = dir.path().join("out.csv");
+    run(0o077);
+    assert_eq!(
+        mode_of(&out),
+        0o600,
+        "(umask 077; tackle ... -o new) as > gives"
+    );
+    std::fs::remove_file(&out).expect("rm");
+    run(0o022);
+    assert_eq!(mode_of(&out), 0o644);
+    // An existing file of the user's keeps its permission bits, never setuid/setgid/sticky.
+    chmod(&out, 0o6751);
+    run(0o077);
+    assert_eq!(mode_of(&out), 0o751);
+    // Someone else's file: the new file is the user's, with the umask's mode, not theirs.
+    chmod(&out, 0o666);
+    lchown(&out, OTHER_UID);
+    run(0o027);
+    assert_eq!(mode_of(&out), 0o640);
+    use std::os::unix::fs::MetadataExt;
+    assert_eq!(std::fs::metadata(&out).expect("meta").uid(), 0);
+}
+
+#[test]
+fn a_read_only_file_is_not_replaced_directly_or_through_a_symlink() {
+    let run = tackle(["csv-convert", "in.csv", "-o", "link.csv"])
+        .file("in.csv", "a\n1\n")
+        .file("readonly.csv", "keep\n");
+    let dir = run.dir().to_owned();
+    chmod(&dir.join("readonly.csv"), 0o444);
+    std::os::unix::fs::symlink("readonly.csv", dir.join("link.csv")).expect("symlink");
+    let out = run.run();
+    out.code(1)
+        .stderr_contains("refusing to replace")
+        .stderr_contains("readonly.csv: it is not writable by you (mode 444)");
+    assert_eq!(
+        std::fs::read_to_string(out.dir.path().join("readonly.csv")).expect("kept"),
+        "keep\n"
+    );
+    assert!(temp_files(out.dir.path()).is_empty());
+
+    let run = tackle(["csv-convert", "in.csv", "-o", "readonly.csv"])
+        .file("in.csv", "a\n1\n")
+        .file("readonly.csv", "keep\n");
+    chmod(&run.dir().join("readonly.csv"), 0o444);
+    let out = run.run();
+    out.code(1).stderr_contains("is not writable by you");
+    assert_eq!(
+        std::fs::read_to_string(out.dir.path().join("readonly.csv")).expect("kept"),
+        "keep\n"
+    );
+}
+
+#[test]
+fn a_symlink_owned_by_neither_the_user_nor_the_directory_owner_is_refused() {
+    let run = tackle(["csv-convert", "in.csv", "-o", "report.csv"])
+        .file("in.csv", "a\n1\n")
+        .file("victim.csv", "keep\n");
+    let dir = run.dir().to_owned();
+    std::os::unix::fs::symlink("victim.csv", dir.join("report.csv")).expect("symlink");
+    lchown(&dir.join("report.csv"), OTHER_UID);
+    let out = run.run();
+    out.code(1)
+        .stderr_contains("refusing to follow the symbolic link report.csv")
+        .stderr_contains(&format!("uid {OTHER_UID}"))
+        .stderr_contains("protected_symlinks");
+    assert_eq!(
+        std::fs::read_to_string(out.dir.path().join("victim.csv")).expect("kept"),
+        "keep\n"
+    );
+
+    // The same link in a directory that user owns is theirs to make: it is followed.
+    let run = tackle(["csv-convert", "in.csv", "-o", "shared/report.csv"]).file("in.csv", "a\n1\n");
+    let shared = run.dir().join("shared");
+    std::fs::create_dir(&shared).expect("mkdir");
+    std::fs::write(shared.join("data.csv"), "old\n").expect("data");
+    std::os::unix::fs::symlink("data.csv", shared.join("report.csv")).expect("symlink");
+    lchown(&shared.join("report.csv"), OTHER_UID);
+    lchown(&shared, OTHER_UID);
+    let out = run.run();
+    out.success();
+    assert_eq!(
+        std::fs::read_to_string(out.dir.path().join("shared/data.csv")).expect("data"),
+        "a\n1\n"
+    );
+}
+
+#[test]
+fn a_fifo_of_another_user_is_refused_without_blocking() {
+    let run = tackle(["csv-convert", "in.csv", "-o", "pipe"]).file("in.csv", "a\n1\n");
+    let fifo = run.dir().join("pipe");
+    let c_path = std::ffi::CString::new(fifo.to_str().expect("utf-8 path")).expect("path");
+    // SAFETY: mkfifo with a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o666) }, 0, "mkfifo");
+    lchown(&fifo, OTHER_UID);
+    // No reader: opening it for writing would block forever. The check comes first.
+    run.run()
+        .code(1)
+        .stderr_contains("refusing to write to the FIFO pipe: it belongs to uid 4242");
+}
+
+#[test]
+fn an_interrupted_run_leaves_no_temporary_file_and_dies_of_the_signal() {
+    use std::os::unix::process::ExitStatusExt;
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::write(dir.path().join("out.csv"), "old\n").expect("old");
+        let mut run = HeldRun::start(dir.path(), &["-o", "out.csv"], None);
+        wait_for_temp(dir.path());
+        // SAFETY: kill(2) on our own child.
+        assert_eq!(unsafe { libc::kill(run.child.id() as i32, signal) }, 0);
+        let status = run.child.wait().expect("wait");
+        drop(run.stdin.take());
+        assert_eq!(status.signal(), Some(signal), "signal {signal}: {status}");
+        assert!(
+            temp_files(dir.path()).is_empty(),
+            "signal {signal} left {:?}",
+            temp_files(dir.path())
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("out.csv")).expect("old"),
+            "old\n"
+        );
+    }
+}

@@ -7,8 +7,9 @@ use proptest::prelude::*;
 use tackle::tabular::csv_read::{CsvReader, Transcode};
 use tackle::tabular::csv_write::CsvWriter;
 use tackle::tabular::dialect::{Quoting, ReadDialect, WriteDialect};
+use tackle::tabular::json_escape::{json_specials, write_string};
 use tackle::tabular::json_read::{JsonReader, Plain, PlainKey};
-use tackle::tabular::json_write::{JsonWriter, json_specials, write_string};
+use tackle::tabular::json_write::JsonWriter;
 use tackle::tabular::{Kind, Row};
 
 fn field() -> impl Strategy<Value = String> {
@@ -331,7 +332,6 @@ proptest! {
         escapechar in prop_oneof![Just(None), Just(Some(b'\\'))],
         buffer in 4usize..16,
     ) {
-        use tackle::tabular::json_write::{JsonWriter, json_specials};
         let read = ReadDialect { escapechar, ..ReadDialect::default() };
         let convert = |watch: bool| -> Result<Vec<u8>, String> {
             let mut writer = JsonWriter::new(true, false, None);

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::exit;
 use crate::tabular::dialect::{Preset, parse_char};
-use crate::tabular::output::Output;
+use crate::tabular::output::Destination;
 use crate::tabular::{Config, Format, Quoting, ReadDialect, WriteDialect, convert};
 
 const EXAMPLES: &str = "\
@@ -167,7 +167,7 @@ enum LineTerminator {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let output_path = args.output.clone();
     let config = config_from(args)?;
-    let mut output = Output::open(&output_path)?;
+    let mut output = Destination::open(&output_path)?;
     convert(&config, output.writer())?;
     output.commit()
 }

@@ -117,7 +117,7 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
     if config.to.is_csv() {
         reader.watch_for(&CsvWriter::new(config.write.clone()).specials());
     } else {
-        reader.watch_for(&super::json_write::json_specials());
+        reader.watch_for(&super::json_escape::json_specials());
     }
     let mut row = Row::new();
     let header = if has_header {
@@ -259,17 +259,17 @@ fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Resu
     reader.watch_for(&if config.to.is_csv() {
         CsvWriter::new(config.write.clone()).specials()
     } else {
-        super::json_write::json_specials()
+        super::json_escape::json_specials()
     });
     let mut output = match &columns {
-        Some(columns) => Some(JsonOutput::open(config, columns, out)?),
+        Some(columns) => Some(ObjectWriter::open(config, columns, out)?),
         None => None,
     };
     let restval = config.restval.as_bytes();
     loop {
         // Once the columns are known, objects holding exactly them in order are written
         // straight from the read buffer; the rest go through the table.
-        if let Some(JsonOutput {
+        if let Some(ObjectWriter {
             sink,
             order,
             plain: Some(keys),
@@ -287,9 +287,9 @@ fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Resu
         if !table.next_row(&mut reader)? {
             break;
         }
-        let JsonOutput { sink, order, .. } = match &mut output {
+        let ObjectWriter { sink, order, .. } = match &mut output {
             Some(output) => output,
-            None => output.insert(JsonOutput::open(config, &table.columns, out)?),
+            None => output.insert(ObjectWriter::open(config, &table.columns, out)?),
         };
         sink.write_clean(out, order.iter().map(|&i| table.field(i, restval)))?;
     }
@@ -300,7 +300,7 @@ fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Resu
 }
 
 /// Where JSON objects go once their columns are known.
-struct JsonOutput {
+struct ObjectWriter {
     sink: Sink,
     /// The columns in output order (sorted with `--sort-columns`).
     order: Vec<usize>,
@@ -309,9 +309,9 @@ struct JsonOutput {
     plain: Option<Vec<PlainKey>>,
 }
 
-impl JsonOutput {
+impl ObjectWriter {
     /// Writes the header for `columns` and gets ready for rows.
-    fn open(config: &Config, columns: &[String], out: &mut dyn Write) -> Result<JsonOutput> {
+    fn open(config: &Config, columns: &[String], out: &mut dyn Write) -> Result<ObjectWriter> {
         let order = column_order(columns, config.sort_columns);
         let names: Vec<String> = order.iter().map(|&i| columns[i].clone()).collect();
         let plain = if columns.is_empty() {
@@ -319,7 +319,7 @@ impl JsonOutput {
         } else {
             columns.iter().map(|c| PlainKey::new(c)).collect()
         };
-        Ok(JsonOutput {
+        Ok(ObjectWriter {
             sink: Sink::open(config, Some(&names), out)?,
             order,
             plain,

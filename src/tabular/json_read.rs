@@ -9,8 +9,12 @@ use anyhow::{Result, anyhow, bail};
 
 // The bytes that end a run of string contents (closing quote, escape, control bytes) are
 // exactly the bytes a JSON writer must escape.
-use super::json_write::{NEEDS_ESCAPE as STRING_SPECIAL, write_string};
+use super::json_escape::{NEEDS_ESCAPE as STRING_SPECIAL, write_string};
 use super::row::{Kind, RunScanner};
+
+mod plain;
+use plain::Span;
+pub use plain::{Plain, PlainKey};
 
 const BUF_SIZE: usize = 256 * 1024;
 /// Nesting deeper than this is refused rather than risking the stack.
@@ -20,82 +24,6 @@ const MAX_DEPTH: usize = 128;
 /// The last argument says the value is text known to hold none of the bytes given to
 /// [`JsonReader::watch_for`].
 pub type OnField<'a> = dyn FnMut(&[u8], &[u8], Kind, bool) -> Result<()> + 'a;
-
-/// What [`JsonReader::next_plain_object`] found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plain {
-    /// No more objects.
-    End,
-    /// A plain object, read: its fields are [`JsonReader::plain_field`].
-    Object,
-    /// An object that is not plain (or not whole in the buffer), left for
-    /// [`JsonReader::next_object`].
-    Other,
-}
-
-/// A key as [`JsonReader::next_plain_object`] expects it: its text and closing quote, and
-/// their first eight bytes as a word, so most keys are matched by one comparison.
-#[derive(Debug, Clone)]
-pub struct PlainKey {
-    text: Vec<u8>,
-    head: u64,
-    mask: u64,
-}
-
-impl PlainKey {
-    /// The key for column `name`, or `None` when the name would need escaping in JSON (and
-    /// could be spelt more than one way).
-    pub fn new(name: &str) -> Option<PlainKey> {
-        if name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
-            return None;
-        }
-        let text = [name.as_bytes(), b"\""].concat();
-        let n = text.len().min(8);
-        let mut head = [0; 8];
-        head[..n].copy_from_slice(&text[..n]);
-        Some(PlainKey {
-            head: u64::from_le_bytes(head),
-            mask: u64::MAX >> (8 * (8 - n)),
-            text,
-        })
-    }
-
-    /// Whether `bytes` start with this key.
-    #[inline(always)]
-    fn starts(&self, bytes: &[u8]) -> bool {
-        match bytes.first_chunk::<8>() {
-            Some(word) => {
-                u64::from_le_bytes(*word) & self.mask == self.head
-                    && (self.text.len() <= 8 || bytes[8..].starts_with(&self.text[8..]))
-            }
-            None => bytes.starts_with(&self.text),
-        }
-    }
-}
-
-/// Where one value of a plain object lies.
-#[derive(Debug, Clone, Copy)]
-struct Span {
-    start: usize,
-    end: usize,
-    /// In the scratch buffer (a string that had escapes) rather than the read buffer.
-    unescaped: bool,
-    kind: Kind,
-    clean: bool,
-}
-
-impl Span {
-    /// A value lying in the read buffer as it is.
-    fn in_buffer(start: usize, end: usize, kind: Kind, clean: bool) -> Span {
-        Span {
-            start,
-            end,
-            unescaped: false,
-            kind,
-            clean,
-        }
-    }
-}
 
 /// Reads objects from a JSON array or a JSON Lines stream.
 pub struct JsonReader<R> {
@@ -236,40 +164,6 @@ impl<R: Read> JsonReader<R> {
         Ok(true)
     }
 
-    /// Reads the next object without copying anything when it is plain: its keys are
-    /// `keys` exactly, in that order; its
-    /// values are strings, numbers, `true`, `false` or `null`; its strings have no `\u`
-    /// escape; and all of it is already in the read buffer. Anything else, errors included,
-    /// is left untouched for [`JsonReader::next_object`], which reads it the slow way.
-    /// Needs [`JsonReader::watch_for`] first (the clean flags depend on it); without it
-    /// every object is `Other`.
-    pub fn next_plain_object(&mut self, keys: &[PlainKey]) -> Result<Plain> {
-        if !self.reach_element()? {
-            return Ok(Plain::End);
-        }
-        let Some((pos, lines)) = self.plain_object(keys) else {
-            return Ok(Plain::Other);
-        };
-        self.at_element = false;
-        self.pos = pos;
-        self.objects += 1;
-        self.object_line = self.line;
-        self.line += lines;
-        Ok(Plain::Object)
-    }
-
-    /// Value `i` of the last plain object: its text, its kind, and whether it is clean (see
-    /// [`OnField`]).
-    pub fn plain_field(&self, i: usize) -> (&[u8], Kind, bool) {
-        let s = self.spans[i];
-        let bytes = if s.unescaped {
-            &self.scratch[s.start..s.end]
-        } else {
-            &self.buf[s.start..s.end]
-        };
-        (bytes, s.kind, s.clean)
-    }
-
     /// Moves to the start of the next element unless already there; false at the end.
     fn reach_element(&mut self) -> Result<bool> {
         if self.at_element {
@@ -281,64 +175,6 @@ impl<R: Read> JsonReader<R> {
         }
         self.at_element = true;
         Ok(true)
-    }
-
-    /// Parses a plain object at `pos` within the buffer, filling the spans; the position
-    /// after it and the newlines inside it, or `None` when it is not plain.
-    fn plain_object(&mut self, keys: &[PlainKey]) -> Option<(usize, u64)> {
-        let watched = self.watched.as_ref()?;
-        let buf = &self.buf[..self.end];
-        let (spans, scratch) = (&mut self.spans, &mut self.scratch);
-        spans.clear();
-        scratch.clear();
-        let mut lines = 0;
-        let mut p = self.pos;
-        if buf.get(p) != Some(&b'{') || keys.is_empty() {
-            return None;
-        }
-        p += 1;
-        for (i, key) in keys.iter().enumerate() {
-            p = skip_space(buf, p, &mut lines);
-            if buf.get(p) != Some(&b'"') || !key.starts(&buf[p + 1..]) {
-                return None;
-            }
-            p = skip_space(buf, p + 1 + key.text.len(), &mut lines);
-            if buf.get(p) != Some(&b':') {
-                return None;
-            }
-            p = skip_space(buf, p + 1, &mut lines);
-            let (span, next) = match *buf.get(p)? {
-                b'"' => plain_string(buf, p + 1, &self.scanner, watched, scratch)?,
-                b't' => plain_literal(buf, p, b"true", Kind::Bool)?,
-                b'f' => plain_literal(buf, p, b"false", Kind::Bool)?,
-                b'n' => plain_literal(buf, p, b"null", Kind::Null)?,
-                b'-' | b'0'..=b'9' => plain_number(buf, p)?,
-                _ => return None,
-            };
-            spans.push(span);
-            p = skip_space(buf, next, &mut lines);
-            let closer = if i + 1 == keys.len() { b'}' } else { b',' };
-            if buf.get(p) != Some(&closer) {
-                return None;
-            }
-            p += 1;
-        }
-        // Escapes and the object's own syntax are ASCII, so the strings are valid UTF-8 when
-        // the object's bytes are, which is usually known from the check made on filling.
-        if p > self.valid_to && std::str::from_utf8(&buf[self.pos..p]).is_err() {
-            return None;
-        }
-        if self.lines_mode {
-            while let Some(b' ' | b'\t' | b'\r') = buf.get(p) {
-                p += 1;
-            }
-            match buf.get(p) {
-                Some(b'\n') => {}
-                None if self.eof => {}
-                _ => return None,
-            }
-        }
-        Some((p, lines))
     }
 
     /// Skips to the next element; false when there is none.
@@ -703,97 +539,6 @@ fn skip_space(buf: &[u8], mut p: usize, lines: &mut u64) -> usize {
         p += 1;
     }
     p
-}
-
-/// A string value starting after its opening quote at `s`, whole in `buf`: its span (in
-/// `scratch` when it had escapes) and the position after its closing quote.
-#[inline(always)]
-fn plain_string(
-    buf: &[u8],
-    s: usize,
-    scanner: &RunScanner,
-    watched: &[bool; 256],
-    scratch: &mut Vec<u8>,
-) -> Option<(Span, usize)> {
-    let mut q = s;
-    let mut clean = true;
-    loop {
-        q += scanner.run_length(&buf[q..]);
-        match *buf.get(q)? {
-            b'"' => break,
-            b'\\' => return plain_escaped_string(buf, s, q, scanner, scratch),
-            b if watched[usize::from(b)] && !STRING_SPECIAL[usize::from(b)] => {
-                clean = false;
-                q += 1;
-            }
-            _ => return None,
-        }
-    }
-    Some((Span::in_buffer(s, q, Kind::Text, clean), q + 1))
-}
-
-/// The rest of [`plain_string`] once an escape turns up at `q`: the string is unescaped
-/// into `scratch`.
-#[cold]
-fn plain_escaped_string(
-    buf: &[u8],
-    s: usize,
-    mut q: usize,
-    scanner: &RunScanner,
-    scratch: &mut Vec<u8>,
-) -> Option<(Span, usize)> {
-    let start = scratch.len();
-    scratch.extend_from_slice(&buf[s..q]);
-    loop {
-        match *buf.get(q)? {
-            b'"' => break,
-            b'\\' => {
-                // `\u` (or a bad escape) is left to the slow path.
-                scratch.push(one_byte_escape(*buf.get(q + 1)?)?);
-                q += 2;
-            }
-            b if !STRING_SPECIAL[usize::from(b)] => {
-                scratch.push(b);
-                q += 1;
-            }
-            _ => return None,
-        }
-        let run = scanner.run_length(&buf[q..]);
-        scratch.extend_from_slice(&buf[q..q + run]);
-        q += run;
-    }
-    let span = Span {
-        start,
-        end: scratch.len(),
-        unescaped: true,
-        kind: Kind::Text,
-        clean: false,
-    };
-    Some((span, q + 1))
-}
-
-/// `true`, `false` or `null` at `p`; `null`'s text is empty.
-#[inline(always)]
-fn plain_literal(buf: &[u8], p: usize, word: &[u8], kind: Kind) -> Option<(Span, usize)> {
-    if !buf[p..].starts_with(word) {
-        return None;
-    }
-    let end = if kind == Kind::Null {
-        p
-    } else {
-        p + word.len()
-    };
-    Some((Span::in_buffer(p, end, kind, false), p + word.len()))
-}
-
-/// A number at `p`, ended within `buf`.
-#[inline(always)]
-fn plain_number(buf: &[u8], p: usize) -> Option<(Span, usize)> {
-    let len = buf[p..].iter().position(|&c| !is_number_byte(c))?;
-    if !super::number::is_json_number(&buf[p..p + len]) {
-        return None;
-    }
-    Some((Span::in_buffer(p, p + len, Kind::Number, false), p + len))
 }
 
 /// The byte a one-character escape (`\n`, `\"`, ...) stands for; `None` for `\u` and for

@@ -10,6 +10,7 @@ pub mod convert;
 pub mod csv_read;
 pub mod csv_write;
 pub mod dialect;
+pub mod json_escape;
 pub mod json_read;
 pub mod json_write;
 pub mod number;

@@ -12,7 +12,7 @@
 //! machine, so this path only has to be right for records where Python's rules are simple.
 
 use super::super::dialect::{Quoting, ReadDialect, WriteDialect};
-use super::super::json_write::{json_specials, push_escaped, write_string};
+use super::super::json_escape::{json_specials, push_escaped, write_string};
 use super::super::row::RunScanner;
 use super::{CsvReader, State};
 
