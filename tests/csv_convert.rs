@@ -958,8 +958,11 @@ fn usage_errors_exit_2() {
             &["--from", "json", "--sniff"],
             "--sniff applies to CSV input only",
         ),
-        (&["--union-keys"], "apply to JSON input only"),
-        (&["--infer-types"], "apply to JSON output only"),
+        (&["--union-keys"], "--union-keys applies to JSON input only"),
+        (
+            &["--infer-types"],
+            "--infer-types applies to JSON output only",
+        ),
         (&["--quoting", "sometimes"], "invalid value 'sometimes'"),
         (&["--columns", "a,,b"], "empty column name"),
         (
@@ -1028,11 +1031,21 @@ fn with_terminal_stderr(
 
 #[test]
 fn a_big_file_shows_a_progress_bar_on_a_terminal_only() {
-    // 65 MiB, over the 64 MiB threshold: one long field converts quickly even unoptimised.
+    // 65 MiB, over the 64 MiB threshold: one long field converts quickly even unoptimised
+    // (once --max-record allows a record that big).
     // (With TERM unset the terminal counts as dumb and gets no bar, as in indicatif.)
     let big = [b"a\n".as_slice(), &vec![b'x'; 65 << 20], b"\n"].concat();
     let convert = |extra: &[&str]| {
-        let args = ["csv-convert", "big.csv", "--to", "tsv", "-o", "big.tsv"];
+        let args = [
+            "csv-convert",
+            "big.csv",
+            "--to",
+            "tsv",
+            "-o",
+            "big.tsv",
+            "--max-record",
+            "0",
+        ];
         let run = tackle(args.iter().chain(extra))
             .env("TERM", "xterm")
             .file("big.csv", &big);
@@ -1053,11 +1066,20 @@ fn a_big_file_shows_a_progress_bar_on_a_terminal_only() {
     assert_eq!(convert(&["-q"]), "", "-q turns the bar off");
 
     // Piped stderr, or a small file: no bar.
-    tackle(["csv-convert", "big.csv", "--to", "tsv", "-o", "big.tsv"])
-        .file("big.csv", &big)
-        .run()
-        .success()
-        .stderr_empty();
+    tackle([
+        "csv-convert",
+        "big.csv",
+        "--to",
+        "tsv",
+        "-o",
+        "big.tsv",
+        "--max-record",
+        "0",
+    ])
+    .file("big.csv", &big)
+    .run()
+    .success()
+    .stderr_empty();
     let run = tackle(["csv-convert", "small.csv", "-o", "small.out"])
         .env("TERM", "xterm")
         .file("small.csv", "a\nb\n");

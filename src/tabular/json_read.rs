@@ -1,7 +1,11 @@
-//! A streaming reader of JSON objects: the elements of one top-level array (`json`) or one
-//! object a line (`jsonl`), parsed one at a time from a byte stream, so a 2 GB array is
-//! converted in constant memory. Scalars come out as their text (numbers verbatim, so
-//! `1.50` stays `1.50`); nested arrays and objects as compact JSON text.
+//! A streaming reader of JSON objects (or arrays, for `--no-header`): the elements of one
+//! top-level array (`json`) or one a line (`jsonl`), parsed one at a time from a byte stream,
+//! so a 2 GB array is converted in constant memory. Scalars come out as their text (numbers
+//! verbatim, so `1.50` stays `1.50`); nested arrays and objects as compact JSON text, or, under
+//! `--flatten`, as members of their own with dotted keys (`{"a":{"b":1}}` gives `a.b`).
+//!
+//! One element may take at most `--max-record` bytes and `--max-keys` members, so that no
+//! input (one 300 MB string, one object of three million keys) can take unbounded memory.
 
 use std::io::{self, Read};
 
@@ -9,7 +13,9 @@ use anyhow::{Result, anyhow, bail};
 
 // The bytes that end a run of string contents (closing quote, escape, control bytes) are
 // exactly the bytes a JSON writer must escape.
+use super::encoding::decode;
 use super::json_escape::{NEEDS_ESCAPE as STRING_SPECIAL, write_string};
+use super::limits::{self, NO_LIMIT};
 use super::row::{Kind, RunScanner};
 
 mod plain;
@@ -54,6 +60,24 @@ pub struct JsonReader<R> {
     /// The buffer up to here is known to be valid UTF-8 (a character cut by the buffer's
     /// end is not counted).
     valid_to: usize,
+    /// `--flatten`: nested objects (and arrays) become members with dotted keys.
+    flatten: Option<Flatten>,
+    /// `--max-record` and `--max-keys`, and what the element being read has used of them.
+    max_record: usize,
+    max_keys: usize,
+    element_bytes: usize,
+    element_keys: usize,
+    /// Between the start and the end of an element.
+    inside: bool,
+}
+
+/// How `--flatten` names the members of nested objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flatten {
+    /// Between a parent's key and a child's (`--flatten-sep`, default `.`).
+    pub separator: Vec<u8>,
+    /// Arrays become members too, keyed by index (`a.0`, `a.1`), instead of JSON text.
+    pub arrays: bool,
 }
 
 impl<R: Read> JsonReader<R> {
@@ -86,7 +110,29 @@ impl<R: Read> JsonReader<R> {
             spans: Vec::new(),
             scratch: Vec::new(),
             valid_to: 0,
+            flatten: None,
+            max_record: NO_LIMIT,
+            max_keys: NO_LIMIT,
+            element_bytes: 0,
+            element_keys: 0,
+            inside: false,
         }
+    }
+
+    /// Turns nested objects into members with dotted keys (`--flatten`).
+    pub fn flatten(&mut self, rule: Flatten) {
+        self.flatten = Some(rule);
+    }
+
+    /// Fails on an element of more than `bytes` (its keys and values) or `keys` members.
+    pub fn limit_elements(&mut self, bytes: usize, keys: usize) {
+        self.max_record = bytes;
+        self.max_keys = keys;
+    }
+
+    /// How many elements have been started.
+    pub fn elements(&self) -> u64 {
+        self.objects
     }
 
     /// Marks text values that hold none of `bytes` (and no escape) as clean, so a writer
@@ -107,27 +153,83 @@ impl<R: Read> JsonReader<R> {
         self.object_line
     }
 
-    /// Reads the next object, calling `on_field(key, value, kind)` for each member in order;
-    /// false at the end of input. An error from `on_field` is reported with the object's line.
+    /// Reads the next object, calling `on_field(key, value, kind)` for each member in order
+    /// (each leaf, under `--flatten`); false at the end of input. An error from `on_field` is
+    /// reported with the object's line.
     pub fn next_object(&mut self, on_field: &mut OnField<'_>) -> Result<bool> {
+        if !self.start_element(b'{', "an object")? {
+            return Ok(false);
+        }
+        self.key.clear();
+        self.members(on_field, 0, false)?;
+        self.end_element()?;
+        Ok(true)
+    }
+
+    /// Reads the next array (`--no-header` rows), calling `on_field` for each value in order
+    /// with an empty key; false at the end of input.
+    pub fn next_array(&mut self, on_field: &mut OnField<'_>) -> Result<bool> {
+        if !self.start_element(b'[', "an array (--no-header reads arrays)")? {
+            return Ok(false);
+        }
+        self.key.clear();
+        self.skip_ws()?;
+        if self.peek()? == Some(b']') {
+            self.bump();
+        } else {
+            loop {
+                self.skip_ws()?;
+                self.scalar_member(on_field)?;
+                self.skip_ws()?;
+                match self.peek()? {
+                    Some(b',') => self.bump(),
+                    Some(b']') => {
+                        self.bump();
+                        break;
+                    }
+                    _ => return Err(self.unexpected("',' or ']' in an array")),
+                }
+            }
+        }
+        self.end_element()?;
+        Ok(true)
+    }
+
+    /// Moves to the next element and consumes its opening bracket; false at the end.
+    fn start_element(&mut self, open: u8, what: &str) -> Result<bool> {
         if !self.reach_element()? {
             return Ok(false);
         }
         self.at_element = false;
+        self.inside = true;
         self.object_line = self.line;
         self.objects += 1;
-        if self.peek()? != Some(b'{') {
+        self.element_bytes = 0;
+        self.element_keys = 0;
+        if self.peek()? != Some(open) {
             bail!(
-                "JSON input, line {}: element {} is not an object",
+                "JSON input, line {}: element {} is not {what}",
                 self.line,
                 self.objects
             );
         }
         self.bump();
+        Ok(true)
+    }
+
+    fn end_element(&mut self) -> Result<()> {
+        self.inside = false;
+        self.after_element()
+    }
+
+    /// The members of an object whose `{` is consumed, their keys appended to the path in
+    /// `self.key` (after a separator when `nested`); false when it had none.
+    fn members(&mut self, on_field: &mut OnField<'_>, depth: usize, nested: bool) -> Result<bool> {
+        let prefix = self.key.len();
         self.skip_ws()?;
         if self.peek()? == Some(b'}') {
             self.bump();
-            return self.after_element().map(|()| true);
+            return Ok(false);
         }
         loop {
             self.skip_ws()?;
@@ -136,32 +238,132 @@ impl<R: Read> JsonReader<R> {
             }
             self.bump();
             let mut key = std::mem::take(&mut self.key);
-            key.clear();
-            self.string_into(&mut key)?;
+            key.truncate(prefix);
+            if nested && let Some(rule) = &self.flatten {
+                key.extend_from_slice(&rule.separator);
+            }
+            let read = self.string_into(&mut key);
+            self.key = key;
+            read?;
             self.skip_ws()?;
             self.expect(b':', "':' after an object key")?;
             self.skip_ws()?;
-            let mut value = std::mem::take(&mut self.value);
-            value.clear();
-            self.dirty = false;
-            let kind = self.value_into(&mut value)?;
-            let clean = kind == Kind::Text && self.watched.is_some() && !self.dirty;
-            let outcome = on_field(&key, &value, kind, clean);
-            self.key = key;
-            self.value = value;
-            outcome.map_err(|e| anyhow!("line {}: {e:#}", self.object_line))?;
+            self.member(on_field, depth)?;
+            self.key.truncate(prefix);
             self.skip_ws()?;
             match self.peek()? {
                 Some(b',') => self.bump(),
                 Some(b'}') => {
                     self.bump();
-                    break;
+                    return Ok(true);
                 }
                 _ => return Err(self.unexpected("',' or '}' in an object")),
             }
         }
-        self.after_element()?;
-        Ok(true)
+    }
+
+    /// The value of the member whose key is `self.key`: flattened when it is an object (or
+    /// an array under `--flatten-arrays`) and `--flatten` is on, else handed on whole. An
+    /// empty object or array stays `{}` or `[]`, so that nothing disappears.
+    fn member(&mut self, on_field: &mut OnField<'_>, depth: usize) -> Result<()> {
+        let Some(arrays) = self.flatten.as_ref().map(|rule| rule.arrays) else {
+            return self.scalar_member(on_field);
+        };
+        let open = self.peek()?;
+        if !matches!(open, Some(b'{')) && !(arrays && open == Some(b'[')) {
+            return self.scalar_member(on_field);
+        }
+        if depth + 1 >= MAX_DEPTH {
+            bail!(
+                "JSON input, line {}: nested deeper than {MAX_DEPTH} levels",
+                self.line
+            );
+        }
+        self.bump();
+        let any = if open == Some(b'{') {
+            self.members(on_field, depth + 1, true)?
+        } else {
+            self.flat_elements(on_field, depth + 1)?
+        };
+        if !any {
+            let empty: &[u8] = if open == Some(b'{') { b"{}" } else { b"[]" };
+            self.emit(on_field, empty, Kind::Nested, false)?;
+        }
+        Ok(())
+    }
+
+    /// The elements of an array whose `[` is consumed, under `--flatten-arrays`: keyed by
+    /// their index; false when it had none.
+    fn flat_elements(&mut self, on_field: &mut OnField<'_>, depth: usize) -> Result<bool> {
+        let prefix = self.key.len();
+        self.skip_ws()?;
+        if self.peek()? == Some(b']') {
+            self.bump();
+            return Ok(false);
+        }
+        let mut index = 0usize;
+        loop {
+            self.key.truncate(prefix);
+            if let Some(rule) = &self.flatten {
+                self.key.extend_from_slice(&rule.separator);
+            }
+            self.key.extend_from_slice(index.to_string().as_bytes());
+            self.skip_ws()?;
+            self.member(on_field, depth)?;
+            index += 1;
+            self.skip_ws()?;
+            match self.peek()? {
+                Some(b',') => self.bump(),
+                Some(b']') => {
+                    self.key.truncate(prefix);
+                    self.bump();
+                    return Ok(true);
+                }
+                _ => return Err(self.unexpected("',' or ']' in an array")),
+            }
+        }
+    }
+
+    /// Reads one value whole (nested ones as compact JSON) and hands it on.
+    fn scalar_member(&mut self, on_field: &mut OnField<'_>) -> Result<()> {
+        let mut value = std::mem::take(&mut self.value);
+        value.clear();
+        self.dirty = false;
+        let kind = self.value_into(&mut value);
+        let outcome = kind.and_then(|kind| {
+            let clean = kind == Kind::Text && self.watched.is_some() && !self.dirty;
+            self.emit(on_field, &value, kind, clean)
+        });
+        self.value = value;
+        outcome
+    }
+
+    /// Hands one member to `on_field`, counting it against the element's limits.
+    fn emit(
+        &mut self,
+        on_field: &mut OnField<'_>,
+        value: &[u8],
+        kind: Kind,
+        clean: bool,
+    ) -> Result<()> {
+        self.element_keys += 1;
+        if self.element_keys > self.max_keys {
+            return Err(limits::too_many_keys(
+                self.objects,
+                self.object_line,
+                self.max_keys,
+            ));
+        }
+        self.element_bytes += self.key.len() + value.len();
+        if self.element_bytes > self.max_record {
+            return Err(self.element_too_big());
+        }
+        on_field(&self.key, value, kind, clean)
+            .map_err(|e| anyhow!("line {}: {e:#}", self.object_line))
+    }
+
+    fn element_too_big(&self) -> anyhow::Error {
+        limits::record_too_big(self.objects, self.object_line, self.max_record)
     }
 
     /// Moves to the start of the next element unless already there; false at the end.
@@ -291,6 +493,9 @@ impl<R: Read> JsonReader<R> {
                 self.skip_ws()?;
             }
             self.compact_value(out, depth)?;
+            if self.element_bytes + out.len() > self.max_record {
+                return Err(self.element_too_big());
+            }
             self.skip_ws()?;
             match self.peek()? {
                 Some(b',') => {
@@ -361,6 +566,9 @@ impl<R: Read> JsonReader<R> {
             out.extend_from_slice(&self.buf[run_start..i]);
             self.pos = i;
             if i == self.end {
+                if self.element_bytes + out.len() > self.max_record {
+                    return Err(self.element_too_big());
+                }
                 continue;
             }
             let b = self.buf[i];
@@ -500,6 +708,22 @@ impl<R: Read> JsonReader<R> {
         self.pos += 1;
     }
 
+    /// A failed read: bytes invalid in the input's encoding are named with the record, the
+    /// line and the byte offset.
+    fn read_error(&self, e: io::Error) -> anyhow::Error {
+        match decode::malformed(&e) {
+            Some(bad) => anyhow!(
+                "JSON input, record {} (line {}): invalid {} at byte offset {}; use --lossy to \
+                 replace it",
+                self.objects + u64::from(!self.inside),
+                self.line,
+                bad.encoding,
+                bad.offset
+            ),
+            None => anyhow::Error::new(e).context("cannot read the input"),
+        }
+    }
+
     #[inline(never)]
     fn fill(&mut self) -> Result<bool> {
         while !self.eof {
@@ -524,7 +748,7 @@ impl<R: Read> JsonReader<R> {
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(anyhow::Error::new(e).context("cannot read the input")),
+                Err(e) => return Err(self.read_error(e)),
             }
         }
         Ok(false)

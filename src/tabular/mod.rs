@@ -10,14 +10,17 @@ pub mod convert;
 pub mod csv_read;
 pub mod csv_write;
 pub mod dialect;
+pub mod encoding;
 pub mod json_escape;
 pub mod json_read;
 pub mod json_write;
+pub mod limits;
 pub mod number;
 pub mod output;
 pub mod progress;
 pub mod row;
 pub mod sniff;
+pub mod types;
 
 pub use convert::{Config, Format, convert};
 pub use dialect::{Quoting, ReadDialect, WriteDialect};
