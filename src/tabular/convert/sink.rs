@@ -14,6 +14,7 @@ use super::super::csv_read::{CsvReader, Transcode};
 use super::super::csv_write::CsvWriter;
 use super::super::dialect::{Quoting, ReadDialect, WriteDialect};
 use super::super::encoding::encode::{EncodeError, Encoder};
+use super::super::encoding::{Charset, Named};
 use super::super::json_write::{JsonWriter, Nesting};
 use super::super::row::{Kind, Row};
 use super::super::types::Inference;
@@ -74,10 +75,12 @@ impl Sink {
             ));
         }
         if config.to.is_csv() {
-            let encoder = config
-                .out_encoding
-                .map(|named| Encoder::new(named, config.bom, config.lossy))
-                .filter(|e| !e.is_identity());
+            let named = config.out_encoding.unwrap_or(Named {
+                charset: Charset::Utf8,
+                bom: false,
+            });
+            let encoder =
+                Some(Encoder::new(named, config.bom, config.lossy)).filter(|e| !e.is_identity());
             let mut sink = Sink::new(
                 SinkKind::Csv {
                     writer: Box::new(CsvWriter::new(config.write.clone())),
