@@ -426,11 +426,54 @@ fn a_non_numeric_unquoted_field_under_nonnumeric_is_an_error_with_its_position()
         .run()
         .code(1)
         .stderr_contains("record 3 (line 3), field 2: unquoted field \"abc\" is not a number");
+    // Named like every other csv error: record, line, field (and its name).
     tackle(["csv-convert", "--quoting", "nonnumeric", "--to", "json"])
-        .stdin("\"a\"\nnan\n")
+        .stdin("\"a\",\"b\"\n1,2\n\"x\",nan\n")
         .run()
         .code(1)
-        .stderr_contains("\"nan\" is not a finite number");
+        .stderr_contains(
+            "tackle: csv-convert: record 3 (line 3), field 2 (\"b\"): \"nan\" is not a finite \
+             number, and JSON has no NaN or Infinity",
+        );
+}
+
+#[test]
+fn unquoted_header_names_under_nonnumeric_are_refused_in_every_format() {
+    for to in ["csv", "tsv", "json", "jsonl"] {
+        tackle(["csv-convert", "--quoting", "nonnumeric", "--to", to])
+            .stdin("1,\"b\"\n2,\"x\"\n")
+            .run()
+            .code(1)
+            .stderr_contains(
+                "record 1 (line 1), field 1: the header name \"1\" is not quoted; with \
+                 --quoting nonnumeric",
+            );
+    }
+    // Quoted names that look like numbers are names.
+    tackle(["csv-convert", "--quoting", "nonnumeric", "--to", "jsonl"])
+        .stdin("\"1\",\"b\"\n2,\"x\"\n")
+        .run()
+        .success()
+        .stdout_is("{\"1\":2,\"b\":\"x\"}\n");
+}
+
+#[test]
+fn sniffing_counts_non_ascii_digits_as_numbers_as_python_does() {
+    // Full-width and Arabic-Indic digits are numbers to Python's complex(): the first row,
+    // of letters, is then a header.
+    for digits in ["１,２\n３,４\n", "١,٢\n٣,٤\n"] {
+        let out = tackle(["csv-convert", "--sniff", "--to", "json"])
+            .stdin(format!("a,b\n{digits}"))
+            .run();
+        out.success();
+        let rows = parse_json(&out);
+        assert!(rows[0].is_object(), "no header found in {digits:?}: {rows}");
+    }
+    tackle(["csv-convert", "--quoting", "nonnumeric", "--to", "jsonl"])
+        .stdin("\"a\"\n１２\n")
+        .run()
+        .success()
+        .stdout_is("{\"a\":12.0}\n");
 }
 
 #[test]
@@ -723,7 +766,7 @@ fn bad_json_is_an_error_with_its_line() {
         (
             "json",
             "{\"a\":1}",
-            "expected '[' starting an array of objects, found '{'",
+            "expected '[' starting an array, found '{'",
         ),
         (
             "json",
@@ -1325,4 +1368,482 @@ fn an_interrupted_run_leaves_no_temporary_file_and_dies_of_the_signal() {
             "old\n"
         );
     }
+}
+
+// ---------------------------------------------------------------- encodings
+
+#[test]
+fn a_bom_wins_over_the_named_encoding_and_auto_finds_utf16() {
+    // A UTF-16 BOM needs no --encoding; a UTF-8 one wins over cp1252.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain("a\né\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    tackle(["csv-convert", "--to", "jsonl"])
+        .stdin(utf16)
+        .run()
+        .success()
+        .stdout_is("{\"a\":\"é\"}\n");
+    tackle(["csv-convert", "--encoding", "cp1252", "--to", "jsonl"])
+        .stdin("\u{feff}a\né\n")
+        .run()
+        .success()
+        .stdout_is("{\"a\":\"é\"}\n");
+    // A second U+FEFF after a UTF-16 BOM is text, as behind a UTF-8 one.
+    let twice: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain("\u{feff}a\n1\n".encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    tackle(["csv-convert", "--to", "jsonl"])
+        .stdin(twice)
+        .run()
+        .success()
+        .stdout_is("{\"\u{feff}a\":\"1\"}\n");
+    let be: Vec<u8> = "x,y\n1,2\n"
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    tackle(["-v", "csv-convert", "--encoding", "auto", "--to", "jsonl"])
+        .stdin(be)
+        .run()
+        .success()
+        .stdout_is("{\"x\":\"1\",\"y\":\"2\"}\n")
+        .stderr_contains("input encoding: UTF-16BE");
+}
+
+#[test]
+fn json_input_is_decoded_too() {
+    let utf16: Vec<u8> = "[{\"a\": \"é\"}]"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    tackle(["csv-convert", "--from", "json", "--encoding", "utf-16le"])
+        .stdin(utf16)
+        .run()
+        .success()
+        .stdout_is("a\né\n");
+    tackle(["csv-convert", "--from", "jsonl", "--encoding", "ascii"])
+        .stdin(b"{\"a\": 1}\n{\"a\": \"caf\xe9\"}\n".to_vec())
+        .run()
+        .code(1)
+        .stderr_contains("JSON input, record 2 (line 2): invalid ASCII at byte offset 19");
+}
+
+#[test]
+fn an_unmappable_character_names_its_record_and_field() {
+    let mut input = String::from("id,name\n");
+    for i in 0..20_000 {
+        input.push_str(&format!("{i},plain\n"));
+    }
+    input.push_str("20000,→\n");
+    tackle(["csv-convert", "--out-encoding", "latin-1", "-o", "out.csv"])
+        .stdin(input)
+        .run()
+        .code(1)
+        .stderr_contains(
+            "record 20002, field 2 (\"name\"): '→' (U+2192) cannot be written in latin-1; use \
+             --lossy to write it as &#8594;",
+        );
+}
+
+#[test]
+fn encoding_flags_are_checked_before_anything_is_read() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--encoding", "klingon"], "unknown encoding \"klingon\""),
+        (&["--out-encoding", "utf-32"], "unknown encoding \"utf-32\""),
+        (
+            &["--bom", "--out-encoding", "cp1252"],
+            "--bom needs a Unicode output encoding",
+        ),
+        (
+            &["--to", "json", "--out-encoding", "latin-1"],
+            "--out-encoding applies to CSV output only",
+        ),
+        (
+            &["--to", "jsonl", "--bom"],
+            "--bom applies to CSV output only",
+        ),
+    ];
+    for (flags, message) in cases {
+        let mut args = vec!["csv-convert"];
+        args.extend_from_slice(flags);
+        tackle(&args)
+            .stdin("a\n")
+            .run()
+            .code(2)
+            .stderr_contains(message);
+    }
+}
+
+// ---------------------------------------------------------------- column types
+
+#[test]
+fn column_types_give_one_type_per_column() {
+    let input = "id,zip,amount,ok,note,empty\n1,02134,1.5,true,x,\n2,90210,2,false,,\n";
+    // Cell by cell, one column holds a string and a number...
+    tackle(["csv-convert", "--to", "jsonl", "--infer-types"])
+        .stdin(input)
+        .run()
+        .success()
+        .stdout_contains("\"zip\":90210");
+    // ...column by column it is all strings; empty is null everywhere.
+    let out = tackle([
+        "csv-convert",
+        "in.csv",
+        "--to",
+        "jsonl",
+        "--types",
+        "column",
+        "--schema",
+        "rows.schema.json",
+    ])
+    .file("in.csv", input)
+    .run();
+    out.success().stdout_is(
+        "{\"id\":1,\"zip\":\"02134\",\"amount\":1.5,\"ok\":true,\"note\":\"x\",\"empty\":null}\n\
+         {\"id\":2,\"zip\":\"90210\",\"amount\":2,\"ok\":false,\"note\":null,\"empty\":null}\n",
+    );
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(out.dir.path().join("rows.schema.json")).expect("schema written"),
+    )
+    .expect("schema is JSON");
+    assert_eq!(
+        schema["properties"],
+        json!({
+            "id": {"type": "integer"},
+            "zip": {"type": "string"},
+            "amount": {"type": "number"},
+            "ok": {"type": "boolean"},
+            "note": {"type": ["string", "null"]},
+            "empty": {"type": "null"},
+        })
+    );
+    // The schema lists the columns in their order.
+    let text = std::fs::read_to_string(out.dir.path().join("rows.schema.json")).expect("schema");
+    let order: Vec<usize> = ["\"id\"", "\"zip\"", "\"amount\"", "\"ok\"", "\"note\""]
+        .iter()
+        .map(|k| text.find(k).expect("key"))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+}
+
+#[test]
+fn column_types_read_stdin_twice_and_json_input_too() {
+    tackle(["csv-convert", "--to", "jsonl", "--types", "column"])
+        .stdin("a,b\n1,x\n2.5,y\n")
+        .run()
+        .success()
+        .stdout_is("{\"a\":1,\"b\":\"x\"}\n{\"a\":2.5,\"b\":\"y\"}\n");
+    // JSON values keep their kind unless the column needs a wider type: then text.
+    tackle([
+        "csv-convert",
+        "--from",
+        "jsonl",
+        "--to",
+        "jsonl",
+        "--types",
+        "column",
+    ])
+    .stdin("{\"a\":1,\"b\":true,\"c\":[1]}\n{\"a\":\"x\",\"b\":null,\"c\":[]}\n")
+    .run()
+    .success()
+    .stdout_is("{\"a\":\"1\",\"b\":true,\"c\":[1]}\n{\"a\":\"x\",\"b\":null,\"c\":[]}\n");
+    tackle(["csv-convert", "--to", "json", "--types", "column"])
+        .stdin("")
+        .run()
+        .success()
+        .stdout_is("[]\n");
+}
+
+#[test]
+fn a_schema_forces_types_and_names_what_does_not_fit() {
+    let schema =
+        r#"{"properties": {"id": {"type": "integer"}, "zip": {"type": ["string", "null"]}}}"#;
+    tackle(["csv-convert", "-", "--to", "jsonl", "--schema", "s.json"])
+        .file("s.json", schema)
+        .stdin("id,zip,other\n1,02134,5\n2,,6\n")
+        .run()
+        .success()
+        .stdout_is(
+            "{\"id\":1,\"zip\":\"02134\",\"other\":\"5\"}\n{\"id\":2,\"zip\":null,\"other\":\"6\"}\n",
+        );
+    tackle(["csv-convert", "-", "--to", "jsonl", "--schema", "s.json"])
+        .file("s.json", schema)
+        .stdin("id,zip\n1,x\n2.5,y\n")
+        .run()
+        .code(1)
+        .stderr_contains(
+            "record 3 (line 3), field 1 (\"id\"): \"2.5\" is not of type integer, which --schema \
+             gives this column",
+        );
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--to", "json", "--types", "cell", "--schema", "s.json"],
+            "--types cell has no schema",
+        ),
+        (
+            &["--types", "column"],
+            "--types applies to JSON output only",
+        ),
+        (
+            &["--to", "json", "--no-header", "--schema", "s.json"],
+            "describes rows as objects",
+        ),
+    ];
+    for (flags, message) in cases {
+        let mut args = vec!["csv-convert"];
+        args.extend_from_slice(flags);
+        tackle(&args)
+            .file("s.json", schema)
+            .stdin("a\n")
+            .run()
+            .code(2)
+            .stderr_contains(message);
+    }
+}
+
+// ---------------------------------------------------------------- nesting
+
+#[test]
+fn flatten_makes_dotted_columns_and_unflatten_undoes_it() {
+    let nested = "{\"a\":{\"b\":1,\"c\":[1,2]},\"d\":\"x\",\"e\":{}}\n{\"a\":{\"b\":2,\"c\":[3]},\"d\":\"y\",\"e\":{}}\n";
+    tackle(["csv-convert", "--from", "jsonl", "--flatten"])
+        .stdin(nested)
+        .run()
+        .success()
+        .stdout_is("a.b,a.c,d,e\n1,\"[1,2]\",x,{}\n2,[3],y,{}\n");
+    tackle([
+        "csv-convert",
+        "--from",
+        "jsonl",
+        "--flatten",
+        "--flatten-arrays",
+        "--union-keys",
+        "--flatten-sep",
+        "/",
+    ])
+    .stdin(nested)
+    .run()
+    .success()
+    .stdout_is("a/b,a/c/0,a/c/1,d,e\n1,1,2,x,{}\n2,3,,y,{}\n");
+    tackle([
+        "csv-convert",
+        "--to",
+        "jsonl",
+        "--unflatten",
+        "--infer-types",
+    ])
+    .stdin("a.b,a.c.0,a.c.1,d\n1,2,3,x\n")
+    .run()
+    .success()
+    .stdout_is("{\"a\":{\"b\":1,\"c\":{\"0\":2,\"1\":3}},\"d\":\"x\"}\n");
+    tackle([
+        "csv-convert",
+        "--to",
+        "jsonl",
+        "--unflatten",
+        "--flatten-arrays",
+    ])
+    .stdin("a.b,a.c.0,a.c.1\n1,2,3\n")
+    .run()
+    .success()
+    .stdout_is("{\"a\":{\"b\":\"1\",\"c\":[\"2\",\"3\"]}}\n");
+    tackle(["csv-convert", "--to", "jsonl", "--unflatten"])
+        .stdin("a,a.b\n1,2\n")
+        .run()
+        .code(1)
+        .stderr_contains("--unflatten: column \"a.b\" would go inside \"a\"");
+}
+
+#[test]
+fn json_arrays_are_rows_without_a_header_both_ways() {
+    tackle(["csv-convert", "--from", "json", "--no-header"])
+        .stdin("[[1,\"a,b\"],[2,null],[]]")
+        .run()
+        .success()
+        .stdout_is("1,\"a,b\"\n2,\n\n");
+    // --no-header --to jsonl output converts back, byte for byte.
+    let csv = "x,\"y\nz\"\n\n1,2\n";
+    let out = tackle(["csv-convert", "--no-header", "--to", "jsonl"])
+        .stdin(csv)
+        .run();
+    out.success();
+    tackle(["csv-convert", "--from", "jsonl", "--no-header"])
+        .stdin(out.stdout.clone())
+        .run()
+        .success()
+        .stdout_is(csv);
+    tackle(["csv-convert", "--from", "jsonl", "--no-header"])
+        .stdin("[1,2]\n[3]\n")
+        .run()
+        .code(1)
+        .stderr_contains("record 2 (line 2) has 1 field, but the first record has 2");
+    tackle([
+        "csv-convert",
+        "--from",
+        "jsonl",
+        "--no-header",
+        "--flexible",
+    ])
+    .stdin("[1,2]\n[3]\n")
+    .run()
+    .success()
+    .stdout_is("1,2\n3\n");
+    tackle(["csv-convert", "--from", "jsonl", "--no-header"])
+        .stdin("[1]\n{\"a\":1}\n")
+        .run()
+        .code(1)
+        .stderr_contains("element 2 is not an array (--no-header reads arrays)");
+    tackle([
+        "csv-convert",
+        "--from",
+        "jsonl",
+        "--no-header",
+        "--columns",
+        "2,1",
+    ])
+    .stdin("[1,2]\n")
+    .run()
+    .success()
+    .stdout_is("2,1\n");
+}
+
+// ---------------------------------------------------------------- bounds and small bugs
+
+#[test]
+fn union_keys_on_an_empty_input_write_nothing() {
+    for input in ["", "[]", " \n"] {
+        tackle(["csv-convert", "--from", "json", "--union-keys"])
+            .stdin(if input == " \n" { "[ ]\n" } else { input })
+            .run()
+            .success()
+            .stdout_is("");
+    }
+    tackle(["csv-convert", "--from", "jsonl", "--union-keys"])
+        .stdin("")
+        .run()
+        .success()
+        .stdout_is("");
+}
+
+#[test]
+fn a_record_over_max_record_is_an_error_naming_it() {
+    let big = "x".repeat(3000);
+    tackle(["csv-convert", "--max-record", "1K"])
+        .stdin(format!("a,b\n1,2\n3,{big}\n"))
+        .run()
+        .code(1)
+        .stderr_contains("record 3 (line 3) is larger than --max-record 1K");
+    tackle(["csv-convert", "--max-record", "1K", "--to", "jsonl"])
+        .stdin(format!("a,b\n1,\"{big}\n\"\n"))
+        .run()
+        .code(1)
+        .stderr_contains("record 2 (line 2) is larger than --max-record 1K");
+    // Many empty fields cost memory too.
+    tackle(["csv-convert", "--max-record", "1K", "--no-header"])
+        .stdin(",".repeat(2000))
+        .run()
+        .code(1)
+        .stderr_contains("record 1 (line 1) is larger");
+    tackle(["csv-convert", "--from", "jsonl", "--max-record", "1K"])
+        .stdin(format!("{{\"a\":1}}\n{{\"a\":\"{big}\"}}\n"))
+        .run()
+        .code(1)
+        .stderr_contains("record 2 (line 2) is larger than --max-record 1K");
+    tackle(["csv-convert", "--from", "jsonl", "--max-record", "1K"])
+        .stdin(format!("{{\"a\":[\"{big}\"]}}\n"))
+        .run()
+        .code(1)
+        .stderr_contains("record 1 (line 1) is larger than --max-record 1K");
+    tackle(["csv-convert", "--max-record", "0"])
+        .stdin(format!("a\n{big}\n"))
+        .run()
+        .success();
+}
+
+#[test]
+fn an_endless_record_fails_without_reading_on() {
+    use std::io::Write;
+    // 64 MiB is the default bound: an endless field ends in an error, not in memory use.
+    let mut child = std::process::Command::new(common::bin())
+        .args(["csv-convert", "--max-record", "4M"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let feeder = std::thread::spawn(move || {
+        let chunk = vec![b'x'; 1 << 20];
+        let mut sent = 0usize;
+        stdin.write_all(b"a\n").expect("header");
+        while stdin.write_all(&chunk).is_ok() {
+            sent += chunk.len();
+            if sent > 512 << 20 {
+                break;
+            }
+        }
+        sent
+    });
+    let out = child.wait_with_output().expect("wait");
+    let sent = feeder.join().expect("feeder");
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("record 2 (line 2) is larger than --max-record 4M"),
+        "{out:?}"
+    );
+    assert!(sent < 64 << 20, "tackle read {sent} bytes of one record");
+}
+
+#[test]
+fn objects_over_max_keys_are_an_error_naming_them() {
+    let wide: Vec<String> = (0..50).map(|i| format!("\"k{i}\":{i}")).collect();
+    let wide = format!("{{{}}}", wide.join(","));
+    tackle(["csv-convert", "--from", "jsonl", "--max-keys", "10"])
+        .stdin(format!("{{\"a\":1}}\n{wide}\n"))
+        .run()
+        .code(1)
+        .stderr_contains("line 2: key \"k0\" is not one of the columns");
+    tackle(["csv-convert", "--from", "jsonl", "--max-keys", "10"])
+        .stdin(format!("{wide}\n{{\"a\":1}}\n"))
+        .run()
+        .code(1)
+        .stderr_contains("record 1 (line 1) has more than --max-keys 10 keys");
+    tackle([
+        "csv-convert",
+        "--from",
+        "jsonl",
+        "--max-keys",
+        "10",
+        "--union-keys",
+    ])
+    .stdin(format!("{wide}\n"))
+    .run()
+    .code(1)
+    .stderr_contains("more than --max-keys 10");
+    tackle([
+        "csv-convert",
+        "--from",
+        "jsonl",
+        "--max-keys",
+        "10",
+        "--flatten",
+    ])
+    .stdin("{\"a\":{\"b\":{\"c\":[1,2,3,4,5,6,7,8,9,10,11]}}}\n")
+    .run()
+    .success();
+    tackle([
+        "csv-convert",
+        "--from",
+        "jsonl",
+        "--max-keys",
+        "10",
+        "--flatten",
+        "--flatten-arrays",
+    ])
+    .stdin("{\"a\":{\"b\":{\"c\":[1,2,3,4,5,6,7,8,9,10,11]}}}\n")
+    .run()
+    .code(1)
+    .stderr_contains("record 1 (line 1) has more than --max-keys 10 keys");
 }

@@ -259,15 +259,15 @@ fn config_from(args: Args) -> anyhow::Result<Config> {
     let csv_out = to.is_csv();
     let only = |cases: &[(bool, &str)], what: &str| -> anyhow::Result<()> {
         match cases.iter().find(|(set, _)| *set) {
-            Some((_, flag)) => Err(exit::usage(format!("{flag} applies to {what} only"))),
+            Some((_, flag)) => Err(exit::usage(format!("{flag} applies to {what}"))),
             None => Ok(()),
         }
     };
     if !csv_in {
-        only(&[(args.sniff, "--sniff")], "CSV input")?;
+        only(&[(args.sniff, "--sniff")], "CSV input only")?;
         only(
             &[(args.flexible && !args.no_header, "--flexible")],
-            "CSV input and JSON arrays (--no-header)",
+            "CSV input and JSON arrays (--no-header) only",
         )?;
     }
     if csv_in {
@@ -277,7 +277,7 @@ fn config_from(args: Args) -> anyhow::Result<Config> {
                 (args.ignore_extra, "--ignore-extra"),
                 (args.flatten, "--flatten"),
             ],
-            "JSON input",
+            "JSON input only",
         )?;
     }
     if csv_out {
@@ -289,7 +289,7 @@ fn config_from(args: Args) -> anyhow::Result<Config> {
                 (args.dedupe_headers, "--dedupe-headers"),
                 (args.unflatten, "--unflatten"),
             ],
-            "JSON output",
+            "JSON output only",
         )?;
     } else {
         only(
@@ -297,7 +297,7 @@ fn config_from(args: Args) -> anyhow::Result<Config> {
                 (args.out_encoding.is_some(), "--out-encoding"),
                 (args.bom, "--bom"),
             ],
-            "CSV output (JSON is always UTF-8, without a BOM)",
+            "CSV output only (JSON is always UTF-8, without a BOM)",
         )?;
     }
     if args.no_header {
@@ -308,7 +308,7 @@ fn config_from(args: Args) -> anyhow::Result<Config> {
                 (args.union_keys, "--union-keys"),
                 (args.ignore_extra, "--ignore-extra"),
             ],
-            "rows with a header (objects)",
+            "rows with a header (objects) only",
         )?;
     }
     if !args.flatten && !args.unflatten {
@@ -317,7 +317,7 @@ fn config_from(args: Args) -> anyhow::Result<Config> {
                 (args.flatten_arrays, "--flatten-arrays"),
                 (args.flatten_sep != ".", "--flatten-sep"),
             ],
-            "--flatten and --unflatten",
+            "--flatten and --unflatten only",
         )?;
     }
     if args.flatten_sep.is_empty() {

@@ -208,10 +208,9 @@ fn write_schema(
     types: &[ColumnType],
     nullable: &[bool],
 ) -> Result<()> {
-    let schema = to_schema(names, types, nullable);
     let mut file = Destination::open(path)?;
-    serde_json::to_writer_pretty(file.writer(), &schema)?;
-    file.writer().write_all(b"\n")?;
+    file.writer()
+        .write_all(to_schema(names, types, nullable).as_bytes())?;
     file.commit()
         .with_context(|| format!("cannot write the schema {}", path.display()))
 }

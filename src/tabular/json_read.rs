@@ -270,7 +270,8 @@ impl<R: Read> JsonReader<R> {
             return self.scalar_member(on_field);
         };
         let open = self.peek()?;
-        if !matches!(open, Some(b'{')) && !(arrays && open == Some(b'[')) {
+        let nests = open == Some(b'{') || (arrays && open == Some(b'['));
+        if !nests {
             return self.scalar_member(on_field);
         }
         if depth + 1 >= MAX_DEPTH {
@@ -387,8 +388,11 @@ impl<R: Read> JsonReader<R> {
         }
         if !self.started {
             self.started = true;
-            if self.peek()? != Some(b'[') {
-                return Err(self.unexpected("'[' starting an array of objects"));
+            match self.peek()? {
+                // An empty input holds no rows, as an empty CSV file does.
+                None => return Ok(false),
+                Some(b'[') => {}
+                Some(_) => return Err(self.unexpected("'[' starting an array")),
             }
             self.bump();
             self.skip_ws()?;

@@ -46,7 +46,7 @@ pub fn too_many_columns(limit: usize) -> anyhow::Error {
 /// `64M`-style sizes, as the flag takes them.
 fn human(bytes: u64) -> String {
     for (shift, unit) in [(30, "G"), (20, "M"), (10, "K")] {
-        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+        if bytes >= 1 << shift && bytes.is_multiple_of(1 << shift) {
             return format!("{}{unit}", bytes >> shift);
         }
     }

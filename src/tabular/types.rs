@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
 use super::number::{Inferred, infer, is_json_number, json_number_text};
 use super::row::Kind;
@@ -143,36 +143,37 @@ impl Inference {
 }
 
 /// The JSON Schema (draft 2020-12) of the rows: an object with these properties (`names`),
-/// or an array with these items when rows are arrays (`--no-header`). A column that had
-/// empty values allows `null` as well.
-pub fn to_schema(names: Option<&[String]>, types: &[ColumnType], nullable: &[bool]) -> Value {
+/// in column order, or an array with these items when rows are arrays (`--no-header`). A
+/// column that had empty values allows `null` as well.
+pub fn to_schema(names: Option<&[String]>, types: &[ColumnType], nullable: &[bool]) -> String {
     let column = |i: usize| {
-        let t = types[i];
-        if nullable.get(i).copied().unwrap_or(false) && t != ColumnType::Null {
-            json!({ "type": [t.schema_name(), "null"] })
+        let t = types[i].schema_name();
+        if nullable.get(i).copied().unwrap_or(false) && types[i] != ColumnType::Null {
+            format!("{{\"type\": [\"{t}\", \"null\"]}}")
         } else {
-            json!({ "type": t.schema_name() })
+            format!("{{\"type\": \"{t}\"}}")
         }
     };
-    match names {
-        Some(names) => {
-            let properties: Map<String, Value> = names
-                .iter()
-                .enumerate()
-                .map(|(i, name)| (name.clone(), column(i)))
-                .collect();
-            json!({
-                "$schema": "https://json-schema.org/draft/2020-12/schema",
-                "type": "object",
-                "properties": properties,
-            })
+    let (kind, list, open, close) = match names {
+        Some(_) => ("object", "properties", '{', '}'),
+        None => ("array", "prefixItems", '[', ']'),
+    };
+    let mut out = format!(
+        "{{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n  \"type\": \
+         \"{kind}\",\n  \"{list}\": {open}"
+    );
+    for i in 0..types.len() {
+        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        if let Some(name) = names.and_then(|n| n.get(i)) {
+            out.push_str(&Value::String(name.clone()).to_string());
+            out.push_str(": ");
         }
-        None => json!({
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "type": "array",
-            "prefixItems": (0..types.len()).map(column).collect::<Vec<_>>(),
-        }),
+        out.push_str(&column(i));
     }
+    out.push_str(if types.is_empty() { "" } else { "\n  " });
+    out.push(close);
+    out.push_str("\n}\n");
+    out
 }
 
 /// Column types read from a JSON Schema written by [`to_schema`] (or by hand, in the same
@@ -303,7 +304,7 @@ mod tests {
             &[ColumnType::Integer, ColumnType::String],
             &[false, true],
         );
-        std::fs::write(&path, schema.to_string()).unwrap();
+        std::fs::write(&path, schema).unwrap();
         assert_eq!(
             read_schema(&path).unwrap().for_columns(Some(&names)),
             vec![ColumnType::Integer, ColumnType::String]

@@ -31,7 +31,8 @@ latin = [['name', 'city'], ['José', 'München'], ['ctrl', '\x80\x9f'], ['Ærø'
 anything = [['name', 'note'], ['日本', '😀 → ∑'], ['José', 'line\nbreak']]
 
 print("/// (UTF-8 CSV in, flags, what Python 3.11 writes in that encoding, or None for its error)")
-print("const ENCODE_VECTORS: &[(&str, &[&str], Option<&[u8]>)] = &[")
+print("type EncodeVector = (&'static str, &'static [&'static str], Option<&'static [u8]>);")
+print("const ENCODE_VECTORS: &[EncodeVector] = &[")
 encode_cases = [
     (western, ['--out-encoding', 'cp1252'], 'cp1252', {}),
     (western, ['--out-encoding', 'windows-1252', '--line-terminator', 'crlf'], 'cp1252', {'lineterminator': '\r\n'}),
@@ -97,7 +98,8 @@ decode_cases = [
 ]
 print("/// (input bytes, --encoding, Python 3.11's csv.reader rows as JSON or None, and the byte")
 print("/// offset its UnicodeDecodeError names; then the same with --lossy, errors=\"replace\")")
-print("const DECODE_VECTORS: &[(&[u8], &str, Option<&str>, u64, &str)] = &[")
+print("type DecodeVector = (&'static [u8], &'static str, Option<&'static str>, u64, &'static str);")
+print("const DECODE_VECTORS: &[DecodeVector] = &[")
 for data, name, codec in decode_cases:
     lossy = python_reads(data, codec, 'replace')
     try:

@@ -268,7 +268,8 @@ const SNIFF_VECTORS: &[(&str, Option<&str>)] = &[
 ];
 
 /// (UTF-8 CSV in, flags, what Python 3.11 writes in that encoding, or None for its error)
-const ENCODE_VECTORS: &[(&str, &[&str], Option<&[u8]>)] = &[
+type EncodeVector = (&'static str, &'static [&'static str], Option<&'static [u8]>);
+const ENCODE_VECTORS: &[EncodeVector] = &[
     ("name,city,note\nJosé,München,\"naïve, \"\"quoted\"\"\"\nZoë,Ærø,5 €\n", &["--out-encoding", "cp1252"], Some(b"name,city,note\x0aJos\xe9,M\xfcnchen,\x22na\xefve, \x22\x22quoted\x22\x22\x22\x0aZo\xeb,\xc6r\xf8,5 \x80\x0a")),
     ("name,city,note\nJosé,München,\"naïve, \"\"quoted\"\"\"\nZoë,Ærø,5 €\n", &["--out-encoding", "windows-1252", "--line-terminator", "crlf"], Some(b"name,city,note\x0d\x0aJos\xe9,M\xfcnchen,\x22na\xefve, \x22\x22quoted\x22\x22\x22\x0d\x0aZo\xeb,\xc6r\xf8,5 \x80\x0d\x0a")),
     ("name,city\nJosé,München\nctrl,\nÆrø,¿¡\n", &["--out-encoding", "latin-1"], Some(b"name,city\x0aJos\xe9,M\xfcnchen\x0actrl,\x80\x9f\x0a\xc6r\xf8,\xbf\xa1\x0a")),
@@ -291,7 +292,8 @@ const ENCODE_VECTORS: &[(&str, &[&str], Option<&[u8]>)] = &[
 
 /// (input bytes, --encoding, Python 3.11's csv.reader rows as JSON or None, and the byte
 /// offset its UnicodeDecodeError names; then the same with --lossy, errors="replace")
-const DECODE_VECTORS: &[(&[u8], &str, Option<&str>, u64, &str)] = &[
+type DecodeVector = (&'static [u8], &'static str, Option<&'static str>, u64, &'static str);
+const DECODE_VECTORS: &[DecodeVector] = &[
     (b"name,city,note\x0aJos\xe9,M\xfcnchen,\x22na\xefve, \x22\x22quoted\x22\x22\x22\x0aZo\xeb,\xc6r\xf8,5 \x80\x0a", "cp1252", Some("[[\"name\", \"city\", \"note\"], [\"José\", \"München\", \"naïve, \\\"quoted\\\"\"], [\"Zoë\", \"Ærø\", \"5 €\"]]"), 0, "[[\"name\", \"city\", \"note\"], [\"José\", \"München\", \"naïve, \\\"quoted\\\"\"], [\"Zoë\", \"Ærø\", \"5 €\"]]"),
     (b"name,city,note\x0aJos\xe9,M\xfcnchen,\x22na\xefve, \x22\x22quoted\x22\x22\x22\x0aZo\xeb,\xc6r\xf8,5 \x80\x0a", "windows-1252", Some("[[\"name\", \"city\", \"note\"], [\"José\", \"München\", \"naïve, \\\"quoted\\\"\"], [\"Zoë\", \"Ærø\", \"5 €\"]]"), 0, "[[\"name\", \"city\", \"note\"], [\"José\", \"München\", \"naïve, \\\"quoted\\\"\"], [\"Zoë\", \"Ærø\", \"5 €\"]]"),
     (b"name,city\x0aJos\xe9,M\xfcnchen\x0actrl,\x80\x9f\x0a\xc6r\xf8,\xbf\xa1\x0a", "latin-1", Some("[[\"name\", \"city\"], [\"José\", \"München\"], [\"ctrl\", \"\"], [\"Ærø\", \"¿¡\"]]"), 0, "[[\"name\", \"city\"], [\"José\", \"München\"], [\"ctrl\", \"\"], [\"Ærø\", \"¿¡\"]]"),

@@ -178,6 +178,10 @@ impl<R: Read> JsonReader<R> {
                 _ => return None,
             }
         }
+        // One that may be too big is left for the slow way to measure and refuse.
+        if p - self.pos > self.max_record {
+            return None;
+        }
         Some((p, lines))
     }
 }
