@@ -789,3 +789,152 @@ fn one_byte_escape(c: u8) -> Option<u8> {
 fn is_number_byte(c: u8) -> bool {
     matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every member of every element, as (key, value, kind), through `next` (objects or
+    /// arrays), or the error's text.
+    fn read(
+        input: &str,
+        lines: bool,
+        setup: impl FnOnce(&mut JsonReader<&[u8]>),
+        arrays: bool,
+    ) -> Result<Vec<Vec<(String, String, Kind)>>, String> {
+        let mut reader = JsonReader::with_buffer_size(input.as_bytes(), lines, 7);
+        setup(&mut reader);
+        let mut rows = Vec::new();
+        loop {
+            let mut row = Vec::new();
+            let mut on_field = |k: &[u8], v: &[u8], kind: Kind, _: bool| {
+                row.push((
+                    String::from_utf8_lossy(k).into_owned(),
+                    String::from_utf8_lossy(v).into_owned(),
+                    kind,
+                ));
+                Ok(())
+            };
+            let more = if arrays {
+                reader.next_array(&mut on_field)
+            } else {
+                reader.next_object(&mut on_field)
+            }
+            .map_err(|e| format!("{e:#}"))?;
+            if !more {
+                return Ok(rows);
+            }
+            rows.push(row);
+        }
+    }
+
+    fn member(k: &str, v: &str, kind: Kind) -> (String, String, Kind) {
+        (k.to_owned(), v.to_owned(), kind)
+    }
+
+    #[test]
+    fn values_keep_their_text_and_nested_ones_are_compact() {
+        let rows = read(
+            r#"[ {"a": 1.50, "b": "x\ny", "c": [1, {"d" : null}], "e": true, "f": null} ]"#,
+            false,
+            |_| {},
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            rows,
+            vec![vec![
+                member("a", "1.50", Kind::Number),
+                member("b", "x\ny", Kind::Text),
+                member("c", r#"[1,{"d":null}]"#, Kind::Nested),
+                member("e", "true", Kind::Bool),
+                member("f", "", Kind::Null),
+            ]]
+        );
+        assert_eq!(
+            read("", false, |_| {}, false).unwrap(),
+            Vec::<Vec<_>>::new()
+        );
+        assert_eq!(read(" [ ] ", false, |_| {}, false).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn flattening_names_leaves_by_their_path() {
+        let flat = |arrays| {
+            move |r: &mut JsonReader<&[u8]>| {
+                r.flatten(Flatten {
+                    separator: b"/".to_vec(),
+                    arrays,
+                })
+            }
+        };
+        let input = "{\"a\":{\"b\":1,\"c\":{}},\"d\":[2,{\"e\":3}],\"\":{\"f\":4}}\n";
+        assert_eq!(
+            read(input, true, flat(false), false).unwrap(),
+            vec![vec![
+                member("a/b", "1", Kind::Number),
+                member("a/c", "{}", Kind::Nested),
+                member("d", r#"[2,{"e":3}]"#, Kind::Nested),
+                member("/f", "4", Kind::Number),
+            ]]
+        );
+        assert_eq!(
+            read(input, true, flat(true), false).unwrap(),
+            vec![vec![
+                member("a/b", "1", Kind::Number),
+                member("a/c", "{}", Kind::Nested),
+                member("d/0", "2", Kind::Number),
+                member("d/1/e", "3", Kind::Number),
+                member("/f", "4", Kind::Number),
+            ]]
+        );
+    }
+
+    #[test]
+    fn arrays_are_rows_of_values() {
+        assert_eq!(
+            read("[1,\"a\",[2]]\n[]\n", true, |_| {}, true).unwrap(),
+            vec![
+                vec![
+                    member("", "1", Kind::Number),
+                    member("", "a", Kind::Text),
+                    member("", "[2]", Kind::Nested),
+                ],
+                vec![],
+            ]
+        );
+        let err = read("[1]\n{\"a\":1}\n", true, |_| {}, true).unwrap_err();
+        assert!(err.contains("element 2 is not an array"), "{err}");
+    }
+
+    #[test]
+    fn elements_over_the_limits_are_refused_with_their_record() {
+        let limit = |bytes, keys| move |r: &mut JsonReader<&[u8]>| r.limit_elements(bytes, keys);
+        let long = format!("{{\"a\":\"{}\"}}\n", "x".repeat(100));
+        let err = read(&format!("{{\"a\":1}}\n{long}"), true, limit(50, 10), false).unwrap_err();
+        assert!(
+            err.contains("record 2 (line 2) is larger than --max-record 50"),
+            "{err}"
+        );
+        let err = read("{\"a\":1,\"b\":2,\"c\":3}\n", true, limit(1000, 2), false).unwrap_err();
+        assert!(
+            err.contains("record 1 (line 1) has more than --max-keys 2"),
+            "{err}"
+        );
+        assert!(read("{\"a\":1,\"b\":2}\n", true, limit(1000, 2), false).is_ok());
+    }
+
+    #[test]
+    fn malformed_bytes_from_a_decoder_name_record_line_and_offset() {
+        use crate::tabular::encoding::{Charset, decode::Decoding};
+        let input = b"{\"a\":1}\n{\"a\":\"caf\xe9\"}\n";
+        let mut reader = JsonReader::new(Decoding::new(&input[..], Charset::Ascii, false, 0), true);
+        assert!(reader.next_object(&mut |_, _, _, _| Ok(())).unwrap());
+        let err = reader.next_object(&mut |_, _, _, _| Ok(())).unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            "JSON input, record 2 (line 2): invalid ASCII at byte offset 17; use --lossy to \
+             replace it"
+        );
+    }
+}

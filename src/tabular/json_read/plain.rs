@@ -276,3 +276,99 @@ fn plain_number(buf: &[u8], p: usize) -> Option<(Span, usize)> {
     }
     Some((Span::in_buffer(p, p + len, Kind::Number, false), p + len))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::JsonReader;
+    use super::*;
+
+    /// Reads `input` with the columns `keys`, plain objects first: for each object, whether
+    /// it was plain and its values.
+    fn read(input: &str, keys: &[&str]) -> Vec<(Plain, Vec<(String, Kind, bool)>)> {
+        let keys: Vec<PlainKey> = keys.iter().map(|k| PlainKey::new(k).unwrap()).collect();
+        let mut reader = JsonReader::new(input.as_bytes(), true);
+        reader.watch_for(b",");
+        let mut out = Vec::new();
+        loop {
+            match reader.next_plain_object(&keys).unwrap() {
+                Plain::End => return out,
+                Plain::Object => {
+                    let values = (0..keys.len())
+                        .map(|i| {
+                            let (v, kind, clean) = reader.plain_field(i);
+                            (String::from_utf8_lossy(v).into_owned(), kind, clean)
+                        })
+                        .collect();
+                    out.push((Plain::Object, values));
+                }
+                Plain::Other => {
+                    let mut values = Vec::new();
+                    reader
+                        .next_object(&mut |_, v, kind, clean| {
+                            values.push((String::from_utf8_lossy(v).into_owned(), kind, clean));
+                            Ok(())
+                        })
+                        .unwrap();
+                    out.push((Plain::Other, values));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn objects_with_exactly_the_columns_are_read_in_place() {
+        let got = read(
+            "{\"a\": \"x\", \"b\": 2}\n{\"a\":\"y,z\",\"b\":null}\n{\"a\":\"t\\n\",\"b\":true}\n",
+            &["a", "b"],
+        );
+        assert_eq!(
+            got,
+            vec![
+                (
+                    Plain::Object,
+                    vec![
+                        ("x".into(), Kind::Text, true),
+                        ("2".into(), Kind::Number, false)
+                    ]
+                ),
+                (
+                    Plain::Object,
+                    vec![
+                        ("y,z".into(), Kind::Text, false),
+                        ("".into(), Kind::Null, false)
+                    ]
+                ),
+                (
+                    Plain::Object,
+                    vec![
+                        ("t\n".into(), Kind::Text, false),
+                        ("true".into(), Kind::Bool, false)
+                    ]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn anything_else_is_left_for_the_slow_way() {
+        for other in [
+            "{\"b\":1,\"a\":2}\n",
+            "{\"a\":1}\n",
+            "{\"a\":1,\"b\":[2]}\n",
+            "{\"a\":\"\\u00e9\",\"b\":1}\n",
+            "{\"a\":1,\"b\":2,\"c\":3}\n",
+        ] {
+            assert_eq!(read(other, &["a", "b"])[0].0, Plain::Other, "{other}");
+        }
+    }
+
+    #[test]
+    fn keys_match_whole_and_by_their_first_eight_bytes() {
+        let key = PlainKey::new("abcdefghij").unwrap();
+        assert!(key.starts(b"abcdefghij\":1"));
+        assert!(!key.starts(b"abcdefghik\":1"));
+        assert!(!key.starts(b"abcdefgh\":1"));
+        assert!(PlainKey::new("a\"b").is_none());
+        assert!(PlainKey::new("tab\there").is_none());
+    }
+}
