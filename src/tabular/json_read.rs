@@ -794,14 +794,17 @@ fn is_number_byte(c: u8) -> bool {
 mod tests {
     use super::*;
 
-    /// Every member of every element, as (key, value, kind), through `next` (objects or
-    /// arrays), or the error's text.
+    /// A member's key, value and kind.
+    type Member = (String, String, Kind);
+
+    /// Every member of every element through `next_object` (or `next_array`), or the
+    /// error's text.
     fn read(
         input: &str,
         lines: bool,
         setup: impl FnOnce(&mut JsonReader<&[u8]>),
         arrays: bool,
-    ) -> Result<Vec<Vec<(String, String, Kind)>>, String> {
+    ) -> Result<Vec<Vec<Member>>, String> {
         let mut reader = JsonReader::with_buffer_size(input.as_bytes(), lines, 7);
         setup(&mut reader);
         let mut rows = Vec::new();
@@ -828,7 +831,7 @@ mod tests {
         }
     }
 
-    fn member(k: &str, v: &str, kind: Kind) -> (String, String, Kind) {
+    fn member(k: &str, v: &str, kind: Kind) -> Member {
         (k.to_owned(), v.to_owned(), kind)
     }
 

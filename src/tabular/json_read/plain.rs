@@ -282,9 +282,12 @@ mod tests {
     use super::super::JsonReader;
     use super::*;
 
+    /// A value's text, kind and clean flag.
+    type Value = (String, Kind, bool);
+
     /// Reads `input` with the columns `keys`, plain objects first: for each object, whether
     /// it was plain and its values.
-    fn read(input: &str, keys: &[&str]) -> Vec<(Plain, Vec<(String, Kind, bool)>)> {
+    fn read(input: &str, keys: &[&str]) -> Vec<(Plain, Vec<Value>)> {
         let keys: Vec<PlainKey> = keys.iter().map(|k| PlainKey::new(k).unwrap()).collect();
         let mut reader = JsonReader::new(input.as_bytes(), true);
         reader.watch_for(b",");
