@@ -143,7 +143,7 @@ nonnumeric\t'Quote every non-numeric field; reading, unquoted fields are numbers
 none\t'Never quote; escape specials with the escapechar; reading, quotes are ordinary'"
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l line-terminator -d 'Output line terminator [default: lf; crlf with --out-dialect excel/excel-tab]' -r -f -a "lf\t'\\n'
 crlf\t'\\r\\n (Python\'s default)'"
-complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l out-encoding -d 'Output encoding, as for --encoding (utf-16 and utf-8-sig start with a BOM, as in Python) [default: utf-8]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l out-encoding -d 'CSV output encoding, named as for --encoding (utf-16 and utf-8-sig start with a BOM, as in Python) [default: utf-8]' -r
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l types -d 'JSON output: type each value alone (cell), or give each column the narrowest type all its values fit (column; reads the input twice)' -r -f -a "cell\t'Each value alone, as --infer-types'
 column\t'Each column one type: the narrowest all its non-empty values fit'"
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l schema -d 'With --types column, write the column types here as a JSON Schema; without, read the types from this JSON Schema and refuse values that do not fit' -r -F
@@ -162,7 +162,7 @@ complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l lossy -d '
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l flexible -d 'Accept records whose field count differs from the header'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l sniff -d 'Detect the delimiter, quotechar and header as csv.Sniffer does (-v says what)'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l out-no-doublequote -d 'Escape quotechars with the escapechar instead of doubling them'
-complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l bom -d 'Start the output with a byte order mark (for Excel: --bom --line-terminator crlf)'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l bom -d 'Start CSV output with a byte order mark (for Excel: --bom --line-terminator crlf)'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l infer-types -d 'JSON output: integers, floats, true/false and empty-as-null, never losing text (the same as --types cell)'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l flatten -d 'JSON input: nested objects become columns with dotted names ({"a":{"b":1}} is a.b)'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l unflatten -d 'JSON output: dotted column names become nested objects (the inverse of --flatten)'

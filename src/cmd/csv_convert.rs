@@ -96,16 +96,16 @@ pub struct Args {
     /// Input encoding: a WHATWG label or Python codec name (latin-1, cp1252, utf-16,
     /// utf-16le, shift_jis, gb18030, ...), or auto (UTF-16 told by its NUL bytes) [default:
     /// utf-8; a BOM always wins]
-    #[arg(long, value_name = "NAME", value_parser = parse_input_encoding, help_heading = "Reading CSV")]
+    #[arg(long, value_name = "NAME", value_parser = parse_input_encoding, help_heading = "Encodings and limits")]
     encoding: Option<InputEncoding>,
 
     /// Replace bytes invalid in the input encoding with U+FFFD, and characters the output
     /// encoding lacks with &#NNNN;, instead of failing
-    #[arg(long, help_heading = "Reading CSV")]
+    #[arg(long, help_heading = "Encodings and limits")]
     lossy: bool,
 
     /// Fail on a record (or JSON element) taking more memory than this (0: no limit)
-    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_memory_size, help_heading = "Reading CSV")]
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_memory_size, help_heading = "Encodings and limits")]
     max_record: usize,
 
     /// Accept records whose field count differs from the header
@@ -144,13 +144,13 @@ pub struct Args {
     #[arg(long, value_enum, help_heading = "Writing CSV")]
     line_terminator: Option<LineTerminator>,
 
-    /// Output encoding, as for --encoding (utf-16 and utf-8-sig start with a BOM, as in
-    /// Python) [default: utf-8]
-    #[arg(long, value_name = "NAME", value_parser = parse_output_encoding, help_heading = "Writing CSV")]
+    /// CSV output encoding, named as for --encoding (utf-16 and utf-8-sig start with a BOM, as
+    /// in Python) [default: utf-8]
+    #[arg(long, value_name = "NAME", value_parser = parse_output_encoding, help_heading = "Encodings and limits")]
     out_encoding: Option<Named>,
 
-    /// Start the output with a byte order mark (for Excel: --bom --line-terminator crlf)
-    #[arg(long, help_heading = "Writing CSV")]
+    /// Start CSV output with a byte order mark (for Excel: --bom --line-terminator crlf)
+    #[arg(long, help_heading = "Encodings and limits")]
     bom: bool,
 
     /// JSON output: integers, floats, true/false and empty-as-null, never losing text (the
@@ -186,7 +186,7 @@ pub struct Args {
     flatten_arrays: bool,
 
     /// JSON input: fail on an object with more keys than this (0: no limit)
-    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_KEYS, help_heading = "JSON")]
+    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_KEYS, help_heading = "Encodings and limits")]
     max_keys: usize,
 
     /// JSON output: rename repeated header names a, a_2, a_3 instead of failing
