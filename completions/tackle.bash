@@ -143,7 +143,7 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__csv__subcmd__convert)
-            opts="-o -d -v -q -h -V --output --from --to --dialect --delimiter --quotechar --escapechar --no-doublequote --skipinitialspace --strict --comment --no-header --quoting --lossy --flexible --sniff --out-dialect --out-delimiter --out-quotechar --out-escapechar --out-no-doublequote --out-quoting --line-terminator --infer-types --dedupe-headers --columns --union-keys --ignore-extra --restval --restkey --sort-columns --verbose --quiet --log-format --help --version"
+            opts="-o -d -v -q -h -V --output --from --to --dialect --delimiter --quotechar --escapechar --no-doublequote --skipinitialspace --strict --comment --no-header --quoting --encoding --lossy --max-record --flexible --sniff --out-dialect --out-delimiter --out-quotechar --out-escapechar --out-no-doublequote --out-quoting --line-terminator --out-encoding --bom --infer-types --types --schema --flatten --unflatten --flatten-sep --flatten-arrays --max-keys --dedupe-headers --columns --union-keys --ignore-extra --restval --restkey --sort-columns --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,6 +193,14 @@ _tackle() {
                     COMPREPLY=($(compgen -W "minimal all nonnumeric none" -- "${cur}"))
                     return 0
                     ;;
+                --encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-record)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --out-dialect)
                     COMPREPLY=($(compgen -W "excel excel-tab unix" -- "${cur}"))
                     return 0
@@ -215,6 +223,26 @@ _tackle() {
                     ;;
                 --line-terminator)
                     COMPREPLY=($(compgen -W "lf crlf" -- "${cur}"))
+                    return 0
+                    ;;
+                --out-encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --types)
+                    COMPREPLY=($(compgen -W "cell column" -- "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flatten-sep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --columns)

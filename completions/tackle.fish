@@ -112,12 +112,12 @@ complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -s V -l versi
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s o -l output -d 'Output file (written atomically), or - for stdout' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l from -d 'Input format [default: from the input\'s extension, else csv]' -r -f -a "csv\t'Comma-separated values (any dialect)'
 tsv\t'Tab-separated values (Python\'s excel-tab dialect)'
-json\t'One JSON array of objects (arrays with --no-header)'
-jsonl\t'JSON Lines: one object a line'"
+json\t'One JSON array of objects (of arrays with --no-header)'
+jsonl\t'JSON Lines: one object a line (one array with --no-header)'"
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l to -d 'Output format [default: from the output\'s extension, else csv]' -r -f -a "csv\t'Comma-separated values (any dialect)'
 tsv\t'Tab-separated values (Python\'s excel-tab dialect)'
-json\t'One JSON array of objects (arrays with --no-header)'
-jsonl\t'JSON Lines: one object a line'"
+json\t'One JSON array of objects (of arrays with --no-header)'
+jsonl\t'JSON Lines: one object a line (one array with --no-header)'"
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l dialect -d 'Python dialect preset for reading' -r -f -a "excel\t'`csv.excel`: comma, double quotes, CRLF, minimal quoting'
 excel-tab\t'`csv.excel_tab`: as excel with a tab delimiter'
 unix\t'`csv.unix_dialect`: as excel with LF and every field quoted'"
@@ -129,6 +129,8 @@ complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l quoting -d
 all\t'Quote every field'
 nonnumeric\t'Quote every non-numeric field; reading, unquoted fields are numbers'
 none\t'Never quote; escape specials with the escapechar; reading, quotes are ordinary'"
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l encoding -d 'Input encoding: a WHATWG label or Python codec name (latin-1, cp1252, utf-16, utf-16le, shift_jis, gb18030, ...), or auto (UTF-16 told by its NUL bytes) [default: utf-8; a BOM always wins]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l max-record -d 'Fail on a record (or JSON element) taking more memory than this (0: no limit)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l out-dialect -d 'Python dialect preset for writing (excel and excel-tab end lines with CRLF)' -r -f -a "excel\t'`csv.excel`: comma, double quotes, CRLF, minimal quoting'
 excel-tab\t'`csv.excel_tab`: as excel with a tab delimiter'
 unix\t'`csv.unix_dialect`: as excel with LF and every field quoted'"
@@ -141,6 +143,12 @@ nonnumeric\t'Quote every non-numeric field; reading, unquoted fields are numbers
 none\t'Never quote; escape specials with the escapechar; reading, quotes are ordinary'"
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l line-terminator -d 'Output line terminator [default: lf; crlf with --out-dialect excel/excel-tab]' -r -f -a "lf\t'\\n'
 crlf\t'\\r\\n (Python\'s default)'"
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l out-encoding -d 'CSV output encoding, named as for --encoding (utf-16 and utf-8-sig start with a BOM, as in Python) [default: utf-8]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l types -d 'JSON output: type each value alone (cell), or give each column the narrowest type all its values fit (column; reads the input twice)' -r -f -a "cell\t'Each value alone, as --infer-types'
+column\t'Each column one type: the narrowest all its non-empty values fit'"
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l schema -d 'With --types column, write the column types here as a JSON Schema; without, read the types from this JSON Schema and refuse values that do not fit' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l flatten-sep -d 'The separator --flatten and --unflatten put between names' -r
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l max-keys -d 'JSON input: fail on an object with more keys than this (0: no limit)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l columns -d 'Columns to write, in this order (names; 1-based numbers with --no-header)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l restval -d 'Value for missing keys and short rows' -r
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l restkey -d 'JSON output: key holding the extra fields of long rows under --flexible' -r
@@ -150,11 +158,15 @@ complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l no-doubleq
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l skipinitialspace -d 'Ignore spaces right after a delimiter'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l strict -d 'Fail on bad CSV (Python\'s strict=True)'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l no-header -d 'The first record is data, not a header (JSON rows become arrays)'
-complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l lossy -d 'Replace invalid UTF-8 with U+FFFD instead of failing'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l lossy -d 'Replace bytes invalid in the input encoding with U+FFFD, and characters the output encoding lacks with &#NNNN;, instead of failing'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l flexible -d 'Accept records whose field count differs from the header'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l sniff -d 'Detect the delimiter, quotechar and header as csv.Sniffer does (-v says what)'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l out-no-doublequote -d 'Escape quotechars with the escapechar instead of doubling them'
-complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l infer-types -d 'JSON output: integers, floats, true/false and empty-as-null, never losing text'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l bom -d 'Start CSV output with a byte order mark (for Excel: --bom --line-terminator crlf)'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l infer-types -d 'JSON output: integers, floats, true/false and empty-as-null, never losing text (the same as --types cell)'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l flatten -d 'JSON input: nested objects become columns with dotted names ({"a":{"b":1}} is a.b)'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l unflatten -d 'JSON output: dotted column names become nested objects (the inverse of --flatten)'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l flatten-arrays -d 'With --flatten, arrays become columns too (a.0, a.1); with --unflatten, objects keyed 0..n-1 become arrays'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l dedupe-headers -d 'JSON output: rename repeated header names a, a_2, a_3 instead of failing'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l union-keys -d 'JSON input: columns are every key of every object (reads the input twice)'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l ignore-extra -d 'JSON input: drop keys that are not columns instead of failing'
