@@ -669,7 +669,7 @@ mod properties {
     use tackle::cidr::addr::{Family, Network, Range};
     use tackle::cidr::format::{Style, address_text};
     use tackle::cidr::input::{Policy, Source};
-    use tackle::cidr::job::{Job, Mode};
+    use tackle::cidr::job::{CountOf, Counting, Input, Job, Mode};
     use tackle::cidr::parse::{Entry, network_text, parse_entry};
     use tackle::cidr::set::Exclusions;
 
@@ -683,6 +683,10 @@ mod properties {
             style: Style::Text,
             json: false,
             delimiter: b"\n".to_vec(),
+            terminated: true,
+            step: None,
+            filters: Vec::new(),
+            input: Input::Entries,
         }
     }
 
@@ -777,7 +781,7 @@ mod properties {
                 })
                 .collect();
             let lines = run(&job(Mode::Expand, hosts, vec![]), &entries);
-            let counts = run(&job(Mode::Count, hosts, vec![]), &entries);
+            let counts = run(&job(Mode::Count(Counting { of: CountOf::Entries, total_only: false }), hosts, vec![]), &entries);
             prop_assert_eq!(counts.last().cloned(), Some(format!("total {}", lines.len())));
         }
 
@@ -804,7 +808,7 @@ mod properties {
             let all = run(&job(Mode::Expand, false, vec![]), &[range_text(r)]);
             let kept = run(&job(Mode::Expand, false, excluded.clone()), &[range_text(r)]);
             let inside = |line: &String| {
-                let entry = parse_entry(line, true).expect("address parses").range();
+                let entry = parse_entry(line, true).expect("address parses").hull();
                 excluded.iter().any(|e| e.first <= entry.first && entry.first <= e.last)
             };
             let want: Vec<String> = all.iter().filter(|l| !inside(l)).cloned().collect();

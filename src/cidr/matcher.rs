@@ -1,0 +1,175 @@
+//! `--match` (grepcidr): print the lines of text that hold an address inside one of the
+//! given networks, or with `--invert` the others; `--only-matching` prints the addresses,
+//! `--count-matches` the number of selected lines.
+//!
+//! The networks become a sorted table of disjoint ranges per family, so memory follows the
+//! number of networks and a lookup is one binary search, O(log n).
+
+use std::io::{self, Write};
+
+use super::addr::{Family, Range};
+use super::extract::{MAX_TEXT_LINE, each_text_line};
+use super::input::{Policy, Source, open};
+use super::scan::hits;
+use super::set::merge;
+
+/// Sorted, disjoint, non-touching ranges of each family.
+#[derive(Debug, Clone, Default)]
+pub struct RangeTable {
+    v4: Vec<(u32, u32)>,
+    v6: Vec<(u128, u128)>,
+}
+
+impl RangeTable {
+    /// The table of the union of `ranges`.
+    pub fn new(ranges: Vec<Range>) -> RangeTable {
+        let mut table = RangeTable::default();
+        for range in merge(ranges) {
+            match range.family {
+                Family::V4 => table.v4.push((range.first as u32, range.last as u32)),
+                Family::V6 => table.v6.push((range.first, range.last)),
+            }
+        }
+        table
+    }
+
+    /// Whether `addr` lies in one of the ranges.
+    pub fn contains(&self, family: Family, addr: u128) -> bool {
+        match family {
+            Family::V4 => in_sorted(&self.v4, addr as u32),
+            Family::V6 => in_sorted(&self.v6, addr),
+        }
+    }
+
+    /// How many disjoint ranges the table holds.
+    pub fn len(&self) -> usize {
+        self.v4.len() + self.v6.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn in_sorted<T: Ord + Copy>(ranges: &[(T, T)], addr: T) -> bool {
+    let after = ranges.partition_point(|(first, _)| *first <= addr);
+    after > 0 && addr <= ranges[after - 1].1
+}
+
+/// A `--match` run.
+#[derive(Debug, Clone)]
+pub struct Matcher {
+    pub table: RangeTable,
+    pub invert: bool,
+    pub only_matching: bool,
+    pub count_matches: bool,
+    pub policy: Policy,
+}
+
+impl Matcher {
+    /// Runs over `sources`, writing to `sink`; exit status 1 (no message) when no line was
+    /// selected, as grep and grepcidr do.
+    pub fn run(
+        &self,
+        sources: &[Source],
+        accept: &dyn Fn(Family, u128) -> bool,
+        sink: impl Write,
+    ) -> anyhow::Result<()> {
+        let mut out = io::BufWriter::with_capacity(256 * 1024, sink);
+        let mut selected: u64 = 0;
+        for source in sources {
+            let (name, reader): (String, Box<dyn io::Read>) = match source {
+                Source::Stdin => ("stdin".to_owned(), Box::new(io::stdin().lock())),
+                Source::File(path) => (path.display().to_string(), Box::new(open(path)?)),
+                Source::Argument(text, _) => (text.clone(), Box::new(open(text.as_ref())?)),
+            };
+            let policy = &self.policy;
+            each_text_line(
+                reader,
+                |line, _| {
+                    selected += self.one_line(line, accept, &mut out)?;
+                    Ok(true)
+                },
+                |long| {
+                    policy.reject(
+                        "(text)",
+                        &format!("line longer than {} MiB", MAX_TEXT_LINE >> 20),
+                        &super::input::Origin::Extracted(format!("{name} line {}", long.number)),
+                    )
+                },
+            )
+            .map_err(|err| {
+                if crate::exit::is_broken_pipe(&err) {
+                    err
+                } else {
+                    err.context(format!("reading {name}"))
+                }
+            })?;
+        }
+        if self.count_matches {
+            writeln!(out, "{selected}")?;
+        }
+        out.flush()?;
+        if selected == 0 {
+            return Err(crate::exit::Silent(1).into());
+        }
+        Ok(())
+    }
+
+    /// Handles one line; returns 1 when it is selected.
+    fn one_line(
+        &self,
+        line: &[u8],
+        accept: &dyn Fn(Family, u128) -> bool,
+        out: &mut impl Write,
+    ) -> io::Result<u64> {
+        let inside = |family, addr| self.table.contains(family, addr) && accept(family, addr);
+        if self.only_matching && !self.invert {
+            let mut any = false;
+            for hit in hits(line).filter(|h| inside(h.family, h.addr)) {
+                any = true;
+                if !self.count_matches {
+                    out.write_all(&line[hit.start..hit.end])?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            return Ok(u64::from(any));
+        }
+        let matched = hits(line).any(|h| inside(h.family, h.addr));
+        if matched == self.invert {
+            return Ok(0);
+        }
+        if !self.count_matches {
+            out.write_all(line)?;
+            out.write_all(b"\n")?;
+        }
+        Ok(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        #[test]
+        fn table_agrees_with_a_linear_scan(
+            ranges in prop::collection::vec((0u32..5000, 0u32..300), 0..40),
+            probes in prop::collection::vec(0u32..6000, 50),
+        ) {
+            let ranges: Vec<Range> = ranges.iter().map(|(first, len)| Range {
+                family: Family::V4,
+                first: u128::from(*first),
+                last: u128::from(first + len),
+            }).collect();
+            let table = RangeTable::new(ranges.clone());
+            for probe in probes {
+                let want = ranges.iter().any(|r| r.first <= u128::from(probe) && u128::from(probe) <= r.last);
+                prop_assert_eq!(table.contains(Family::V4, u128::from(probe)), want);
+                prop_assert!(!table.contains(Family::V6, u128::from(probe)));
+            }
+        }
+    }
+}
