@@ -131,6 +131,10 @@ pub fn entry_texts(line: &str) -> Vec<Cow<'_, str>> {
         }
         let mut current: Option<String> = None;
         for piece in word.split(',') {
+            if piece.is_empty() {
+                entries.extend(current.take().map(Cow::Owned));
+                continue;
+            }
             match &mut current {
                 Some(cur) if !starts_an_address(piece) => {
                     cur.push(',');
