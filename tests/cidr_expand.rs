@@ -1140,3 +1140,49 @@ mod properties {
         }
     }
 }
+
+// --- Python 3.13 differential vectors (tests/cidr_data/gen_info.py) ------------------------
+
+#[test]
+fn info_agrees_with_python_313_on_generated_vectors() {
+    let path = common::repo_root().join("tests/cidr_data/python313_info.jsonl");
+    let text = std::fs::read_to_string(&path).expect("vectors are checked in");
+    let vectors: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("vector is JSON"))
+        .collect();
+    let entries: String = vectors
+        .iter()
+        .map(|v| format!("{}\n", v["entry"].as_str().expect("entry")))
+        .collect();
+    let out = tackle(["cidr-expand", "--info", "--json"]).stdin(entries).run();
+    out.success();
+    let got: Vec<serde_json::Value> = serde_json::from_str(out.stdout_str()).expect("JSON");
+    assert_eq!(got.len(), vectors.len());
+    let mut mismatches = Vec::new();
+    for (want, got) in vectors.iter().zip(&got) {
+        for (key, value) in want.as_object().expect("object") {
+            let mine = match key.as_str() {
+                "entry" => continue,
+                // serde_json reads integers past 2^64 as floats: look for the exact text.
+                "num_addresses" => {
+                    let exact = format!("\"num_addresses\":{}", value.as_str().expect("text"));
+                    if got[key].is_f64() && out.stdout_str().contains(&exact) {
+                        continue;
+                    }
+                    serde_json::Value::from(got[key].to_string())
+                }
+                _ => got[key].clone(),
+            };
+            if &mine != value {
+                mismatches.push(format!("{} {key}: python {value}, tackle {mine}", want["entry"]));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches[..mismatches.len().min(20)].join("\n")
+    );
+}
