@@ -647,9 +647,15 @@ fn every_bad_entry_gets_a_clear_error() {
         ),
         ("10.0.0.1-2001:db8::1", "a range must not mix IPv4 and IPv6"),
         ("10.0.0.9-10.0.0.1", "range ends before it starts"),
-        ("10.0.0.256", "not an address, network, range or target (forms: "),
+        (
+            "10.0.0.256",
+            "not an address, network, range or target (forms: ",
+        ),
         ("01.2.3.4", "not an address, network, range or target"),
-        ("hello", "10.0.0.1-5, 10.0-3.1.1,3, 10.0.0.*, 2001:db8::/64, 2001:db8::1-ff)"),
+        (
+            "hello",
+            "10.0.0.1-5, 10.0-3.1.1,3, 10.0.0.*, 2001:db8::/64, 2001:db8::1-ff)",
+        ),
         ("", "\"\": empty entry"),
     ];
     for (entry, why) in cases {
@@ -704,7 +710,10 @@ fn nmap_targets_and_several_entries_per_line() {
         expand(&["10.0-1.1.1,3"]),
         ["10.0.1.1", "10.0.1.3", "10.1.1.1", "10.1.1.3"]
     );
-    assert_eq!(expand(&["--count", "10.0.0.*"])[0], "10.0.0.0-10.0.0.255 256");
+    assert_eq!(
+        expand(&["--count", "10.0.0.*"])[0],
+        "10.0.0.0-10.0.0.255 256"
+    );
     assert_eq!(
         expand(&["2001:db8::fe-ff"]),
         ["2001:db8::fe", "2001:db8::ff"]
@@ -766,7 +775,14 @@ fn fixed_bugs_from_issue_18() {
 
 #[test]
 fn info_has_python_forms_and_address_types() {
-    let out = cidr(&["--info", "--json", "2001:0:4136:e378:8000:63bf:3fff:fdd2", "::ffff:192.0.2.1", "100.64.0.0/10", "fd00::/8"]);
+    let out = cidr(&[
+        "--info",
+        "--json",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+        "::ffff:192.0.2.1",
+        "100.64.0.0/10",
+        "fd00::/8",
+    ]);
     out.success();
     let v: serde_json::Value = serde_json::from_str(out.stdout_str()).expect("JSON");
     assert_eq!(v[0]["teredo"]["server"], "65.54.227.120");
@@ -774,7 +790,10 @@ fn info_has_python_forms_and_address_types() {
     assert_eq!(v[0]["address_space"], "TEREDO");
     assert_eq!(v[1]["ipv4_mapped"], "192.0.2.1");
     assert_eq!(v[1]["is_private"], true);
-    assert_eq!(v[1]["exploded"], "0000:0000:0000:0000:0000:ffff:c000:0201/128");
+    assert_eq!(
+        v[1]["exploded"],
+        "0000:0000:0000:0000:0000:ffff:c000:0201/128"
+    );
     assert_eq!(v[2]["is_private"], false);
     assert_eq!(v[2]["is_global"], false);
     assert_eq!(v[2]["address_space"], "Shared Address Space");
@@ -789,7 +808,14 @@ fn info_has_python_forms_and_address_types() {
 
 #[test]
 fn filters_keep_entries_of_a_type_in_any_mode() {
-    let entries = ["10.0.0.1", "8.8.8.8", "224.0.0.1", "100.64.0.1", "fe80::1", "2606:4700::1"];
+    let entries = [
+        "10.0.0.1",
+        "8.8.8.8",
+        "224.0.0.1",
+        "100.64.0.1",
+        "fe80::1",
+        "2606:4700::1",
+    ];
     let run = |filters: &[&str]| {
         let mut args = vec!["cidr-expand"];
         for f in filters {
@@ -805,9 +831,16 @@ fn filters_keep_entries_of_a_type_in_any_mode() {
     assert_eq!(run(&["global"]), "8.8.8.8\n224.0.0.1\n2606:4700::1\n");
     assert_eq!(run(&["!global", "!private"]), "100.64.0.1\n");
     assert_eq!(run(&["multicast"]), "224.0.0.1\n");
-    cidr(&["--count", "--total", "--filter", "link-local", "fe80::/64", "10.0.0.0/8"])
-        .success()
-        .stdout_is("18446744073709551616\n");
+    cidr(&[
+        "--count",
+        "--total",
+        "--filter",
+        "link-local",
+        "fe80::/64",
+        "10.0.0.0/8",
+    ])
+    .success()
+    .stdout_is("18446744073709551616\n");
 }
 
 #[test]
@@ -831,17 +864,38 @@ fn match_selects_lines_like_grepcidr() {
     grep(&["--match", "10.0.0.0/8", "--only-matching", "access.log"])
         .success()
         .stdout_is("10.1.2.3\n10.9.9.9\n");
-    grep(&["--match", "2001:db8::/32", "--match", "192.0.2.0-192.0.2.9", "--count-matches", "access.log"])
-        .success()
-        .stdout_is("2\n");
-    grep(&["--match", "10.0.0.0/8", "--invert", "--count-matches", "access.log"])
-        .success()
-        .stdout_is("2\n");
+    grep(&[
+        "--match",
+        "2001:db8::/32",
+        "--match",
+        "192.0.2.0-192.0.2.9",
+        "--count-matches",
+        "access.log",
+    ])
+    .success()
+    .stdout_is("2\n");
+    grep(&[
+        "--match",
+        "10.0.0.0/8",
+        "--invert",
+        "--count-matches",
+        "access.log",
+    ])
+    .success()
+    .stdout_is("2\n");
     grep(&["--match", "172.16.0.0/12", "access.log"])
         .code(1)
         .stdout_is("")
         .stderr_empty();
-    grep(&["--match", "0.0.0.0/0", "--filter", "!private", "-o", "access.log"]).code(2);
+    grep(&[
+        "--match",
+        "0.0.0.0/0",
+        "--filter",
+        "!private",
+        "-o",
+        "access.log",
+    ])
+    .code(2);
     tackle(["cidr-expand", "--match-file", "nets.txt"])
         .file("nets.txt", "# mine\n192.0.2.0/24, 2001:db8::/32\n")
         .stdin(log)
@@ -877,9 +931,16 @@ fn extract_feeds_any_mode() {
 
 #[test]
 fn contains_answers_which_entries_hold_an_address() {
-    cidr(&["--contains", "10.0.0.5", "10.0.0.0/24", "192.168.0.0/16", "10.0.0.4-10.0.0.9", "10.0.0.1,5"])
-        .success()
-        .stdout_is("10.0.0.0/24\n10.0.0.4-10.0.0.9\n10.0.0.1,5\n");
+    cidr(&[
+        "--contains",
+        "10.0.0.5",
+        "10.0.0.0/24",
+        "192.168.0.0/16",
+        "10.0.0.4-10.0.0.9",
+        "10.0.0.1,5",
+    ])
+    .success()
+    .stdout_is("10.0.0.0/24\n10.0.0.4-10.0.0.9\n10.0.0.1,5\n");
     cidr(&["--contains", "10.0.0.5", "192.168.0.0/16"])
         .code(1)
         .stdout_is("")
@@ -891,9 +952,15 @@ fn counts_of_unions_and_totals() {
     cidr(&["--count", "--unique", "10.0.0.0/24", "10.0.0.128/25"])
         .success()
         .stdout_is("256\n");
-    cidr(&["--count", "--aggregate", "10.0.0.0/25", "10.0.0.128/25", "10.0.1.0/32"])
-        .success()
-        .stdout_is("10.0.0.0/24 256\n10.0.1.0/32 1\ntotal 257\n");
+    cidr(&[
+        "--count",
+        "--aggregate",
+        "10.0.0.0/25",
+        "10.0.0.128/25",
+        "10.0.1.0/32",
+    ])
+    .success()
+    .stdout_is("10.0.0.0/24 256\n10.0.1.0/32 1\ntotal 257\n");
     cidr(&["--total", "10.0.0.0/24", "10.0.0.0/24"])
         .success()
         .stdout_is("512\n");
@@ -907,9 +974,15 @@ fn sort_and_formats() {
     cidr(&["--sort", "10.0.1.0/24", "::/0", "10.0.0.0/8", "10.0.0.0/24"])
         .success()
         .stdout_is("10.0.0.0/8\n10.0.0.0/24\n10.0.1.0/24\n::/0\n");
-    cidr(&["--aggregate", "--format", "range", "10.0.0.0/25", "10.0.0.128/25"])
-        .success()
-        .stdout_is("10.0.0.0-10.0.0.255\n");
+    cidr(&[
+        "--aggregate",
+        "--format",
+        "range",
+        "10.0.0.0/25",
+        "10.0.0.128/25",
+    ])
+    .success()
+    .stdout_is("10.0.0.0-10.0.0.255\n");
     cidr(&["--format", "range", "--exclude", "10.0.0.5", "10.0.0.0/29"])
         .success()
         .stdout_is("10.0.0.0-10.0.0.4\n10.0.0.6-10.0.0.7\n");
@@ -938,7 +1011,12 @@ fn vlsm_and_host_splits() {
     );
     assert_eq!(
         expand(&["--split-hosts", "60", "10.0.0.0/24"]),
-        ["10.0.0.0/26", "10.0.0.64/26", "10.0.0.128/26", "10.0.0.192/26"]
+        [
+            "10.0.0.0/26",
+            "10.0.0.64/26",
+            "10.0.0.128/26",
+            "10.0.0.192/26"
+        ]
     );
     cidr(&["--split-hosts", "300", "10.0.0.0/24"])
         .code(1)
@@ -1155,7 +1233,9 @@ fn info_agrees_with_python_313_on_generated_vectors() {
         .iter()
         .map(|v| format!("{}\n", v["entry"].as_str().expect("entry")))
         .collect();
-    let out = tackle(["cidr-expand", "--info", "--json"]).stdin(entries).run();
+    let out = tackle(["cidr-expand", "--info", "--json"])
+        .stdin(entries)
+        .run();
     out.success();
     let got: Vec<serde_json::Value> = serde_json::from_str(out.stdout_str()).expect("JSON");
     assert_eq!(got.len(), vectors.len());
@@ -1175,7 +1255,10 @@ fn info_agrees_with_python_313_on_generated_vectors() {
                 _ => got[key].clone(),
             };
             if &mine != value {
-                mismatches.push(format!("{} {key}: python {value}, tackle {mine}", want["entry"]));
+                mismatches.push(format!(
+                    "{} {key}: python {value}, tackle {mine}",
+                    want["entry"]
+                ));
             }
         }
     }

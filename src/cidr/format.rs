@@ -312,12 +312,18 @@ mod tests {
     #[test]
     fn python_forms() {
         let v4 = u128::from(u32::from_be_bytes([127, 0, 0, 1]));
-        assert_eq!(address_text_in(Family::V4, v4, Style::Reverse), "1.0.0.127.in-addr.arpa");
+        assert_eq!(
+            address_text_in(Family::V4, v4, Style::Reverse),
+            "1.0.0.127.in-addr.arpa"
+        );
         assert_eq!(
             address_text_in(Family::V4, v4, Style::Bin),
             "01111111000000000000000000000001"
         );
-        let addr = "2001:db8::1".parse::<Ipv6Addr>().expect("test address").to_bits();
+        let addr = "2001:db8::1"
+            .parse::<Ipv6Addr>()
+            .expect("test address")
+            .to_bits();
         assert_eq!(
             address_text_in(Family::V6, addr, Style::Reverse),
             "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
@@ -326,7 +332,10 @@ mod tests {
             address_text_in(Family::V6, addr, Style::Exploded),
             "2001:0db8:0000:0000:0000:0000:0000:0001"
         );
-        let mapped = "::ffff:1.2.3.4".parse::<Ipv6Addr>().expect("test address").to_bits();
+        let mapped = "::ffff:1.2.3.4"
+            .parse::<Ipv6Addr>()
+            .expect("test address")
+            .to_bits();
         assert_eq!(
             address_text_in(Family::V6, mapped, Style::Exploded),
             "0000:0000:0000:0000:0000:ffff:1.2.3.4"

@@ -88,7 +88,10 @@ fn info_fields(net: Network, address: u128) -> Vec<(&'static str, Value)> {
         ("first_host", text(hosts.first)),
         ("last_host", text(hosts.last)),
         ("prefix", Value::Number(net.prefix.to_string())),
-        ("num_addresses", Value::Number(net.range().count().to_string())),
+        (
+            "num_addresses",
+            Value::Number(net.range().count().to_string()),
+        ),
         ("num_hosts", Value::Number(hosts.count().to_string())),
         ("version", Value::Number(family.version().to_string())),
         ("with_netmask", with(net.netmask())),
@@ -99,7 +102,10 @@ fn info_fields(net: Network, address: u128) -> Vec<(&'static str, Value)> {
             "reverse_pointer",
             Value::Text(address_text_in(family, address, Style::Reverse)),
         ),
-        ("address_space", Value::Text(address_space(judged).to_owned())),
+        (
+            "address_space",
+            Value::Text(address_space(judged).to_owned()),
+        ),
     ];
     for predicate in Predicate::ALL {
         let value = match predicate {

@@ -158,8 +158,7 @@ impl Policy {
             content = content.strip_suffix(b"\r").unwrap_or(content);
             if content.len() > MAX_LINE || (!ended && line.len() > MAX_LINE + 1) {
                 let start = String::from_utf8_lossy(&content[..content.len().min(40)]).into_owned();
-                skip_rest_of_line(&mut reader, ended)
-                    .with_context(|| format!("reading {here}"))?;
+                skip_rest_of_line(&mut reader, ended).with_context(|| format!("reading {here}"))?;
                 self.reject(
                     &format!("{}...", start.trim()),
                     &format!("line longer than {MAX_LINE} bytes"),

@@ -12,12 +12,12 @@ use std::io::Write;
 use super::addr::{Family, Network, Range, summarize};
 use super::count::Count;
 use super::extract::each_extracted;
+use super::format::Style;
 use super::info::info_record;
 use super::input::{Policy, Problem, Source};
 use super::output::{Layout, Output};
 use super::parse::Entry;
 use super::set::{Exclusions, Union};
-use super::format::Style;
 use super::shuffle::Permutation;
 use super::special::Predicate;
 use super::split::{Split, each_split};
@@ -222,9 +222,9 @@ impl Job {
             let start = entry.ranges(self.hosts).next().map_or(0, |r| r.first);
             for piece in self.pieces(entry) {
                 let more = match self.step {
-                    Some(step) => each_step(piece, start, step, |family, addr| {
-                        out.address(family, addr)
-                    })?,
+                    Some(step) => {
+                        each_step(piece, start, step, |family, addr| out.address(family, addr))?
+                    }
                     None => out.run(piece)?,
                 };
                 if !more {
@@ -273,7 +273,10 @@ impl Job {
                 }
             }
         }
-        let total = match (self.json, counting.total_only || counting.of == CountOf::Unique) {
+        let total = match (
+            self.json,
+            counting.total_only || counting.of == CountOf::Unique,
+        ) {
             (_, true) => total.to_string(),
             (true, false) => format!("{{\"total\":{total}}}"),
             (false, false) => format!("total {total}"),
@@ -498,7 +501,9 @@ fn each_step(
     mut visit: impl FnMut(Family, u128) -> std::io::Result<bool>,
 ) -> std::io::Result<bool> {
     let behind = (piece.first - start.min(piece.first)) % step;
-    let Some(mut addr) = piece.first.checked_add(if behind == 0 { 0 } else { step - behind })
+    let Some(mut addr) = piece
+        .first
+        .checked_add(if behind == 0 { 0 } else { step - behind })
     else {
         return Ok(true);
     };

@@ -43,7 +43,11 @@ impl Layout {
         Layout {
             open: Vec::new(),
             separator: delimiter.to_vec(),
-            close: if terminated { delimiter.to_vec() } else { b"\n".to_vec() },
+            close: if terminated {
+                delimiter.to_vec()
+            } else {
+                b"\n".to_vec()
+            },
             empty: Vec::new(),
             quoted: false,
         }

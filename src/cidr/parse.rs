@@ -315,7 +315,11 @@ fn parse_prefix(family: Family, text: &str) -> Result<u8, ParseError> {
         return Err(ParseError::BadPrefix(text.to_owned()));
     }
     let digits = text.trim_start_matches('0');
-    let value = if digits.is_empty() { Some(0) } else { digits.parse::<u8>().ok() };
+    let value = if digits.is_empty() {
+        Some(0)
+    } else {
+        digits.parse::<u8>().ok()
+    };
     match value {
         Some(prefix) if prefix <= family.bits() => Ok(prefix),
         _ => Err(ParseError::PrefixOutOfRange {
@@ -374,7 +378,10 @@ mod tests {
     fn rejects_bad_entries_with_reasons() {
         let why = |text: &str, strict| parse_entry(text, strict).unwrap_err().to_string();
         assert_eq!(why("", false), "empty entry");
-        assert!(why("10.0.0.256", false).starts_with("not an address, network, range or target (forms: 10.0.0.1,"));
+        assert!(
+            why("10.0.0.256", false)
+                .starts_with("not an address, network, range or target (forms: 10.0.0.1,")
+        );
         assert!(why("010.0.0.1", false).starts_with("not an address"));
         assert!(why("x.y", false).contains("10.0.0.1-5, 10.0-3.1.1,3, 10.0.0.*"));
         assert_eq!(

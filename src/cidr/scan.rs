@@ -117,10 +117,11 @@ fn candidate(text: &[u8], start: usize, end: usize) -> Option<Hit> {
         stop -= 1;
     }
     if text[start..stop].contains(&b':') {
-        if !glued_left && !glued_right {
-            if let Some(hit) = ipv6_candidate(text, start, stop) {
-                return Some(hit);
-            }
+        if !glued_left
+            && !glued_right
+            && let Some(hit) = ipv6_candidate(text, start, stop)
+        {
+            return Some(hit);
         }
         return ipv4_with_colons(text, start, stop, glued_left, glued_right);
     }
@@ -234,7 +235,12 @@ fn prefix_after(text: &[u8], at: usize, family: Family) -> Option<u8> {
         .take_while(|b| b.is_ascii_digit())
         .count();
     let after = at + 1 + digits;
-    if digits == 0 || digits > 3 || text.get(after).is_some_and(|b| is_word_char(*b) || *b == b'.') {
+    if digits == 0
+        || digits > 3
+        || text
+            .get(after)
+            .is_some_and(|b| is_word_char(*b) || *b == b'.')
+    {
         return None;
     }
     let value: u32 = text[at + 1..after]
@@ -270,9 +276,18 @@ mod tests {
             ["203.0.113.9"]
         );
         assert_eq!(found(r#"<a href="http://192.0.2.1/x">"#), ["192.0.2.1"]);
-        assert_eq!(found(r#"{"ip":"2001:db8::1","net":"10.0.0.0/8"}"#), ["2001:db8::1", "10.0.0.0/8"]);
-        assert_eq!(found("[2001:db8::1]:443 and 1.2.3.4:8080."), ["2001:db8::1", "1.2.3.4"]);
-        assert_eq!(found("client:10.1.2.3, ::ffff:1.2.3.4."), ["10.1.2.3", "::ffff:1.2.3.4"]);
+        assert_eq!(
+            found(r#"{"ip":"2001:db8::1","net":"10.0.0.0/8"}"#),
+            ["2001:db8::1", "10.0.0.0/8"]
+        );
+        assert_eq!(
+            found("[2001:db8::1]:443 and 1.2.3.4:8080."),
+            ["2001:db8::1", "1.2.3.4"]
+        );
+        assert_eq!(
+            found("client:10.1.2.3, ::ffff:1.2.3.4."),
+            ["10.1.2.3", "::ffff:1.2.3.4"]
+        );
         assert_eq!(found("end of sentence 10.0.0.1."), ["10.0.0.1"]);
         assert_eq!(found("fe80::1/64 ::1"), ["fe80::1/64", "::1"]);
     }
@@ -292,12 +307,17 @@ mod tests {
             assert_eq!(found(text), Vec::<String>::new(), "{text}");
         }
         // A prefix that is not one stays out of the hit.
-        assert_eq!(found("1.2.3.4/33 1.2.3.4/24x 1.2.3.4/8.1"), ["1.2.3.4", "1.2.3.4", "1.2.3.4"]);
+        assert_eq!(
+            found("1.2.3.4/33 1.2.3.4/24x 1.2.3.4/8.1"),
+            ["1.2.3.4", "1.2.3.4", "1.2.3.4"]
+        );
     }
 
     fn separator() -> impl Strategy<Value = String> {
-        prop::sample::select(vec![" ", ", ", "\t", "\"", "'", "(", ")", "[", "]", "<", ">", "=", " - ", "|"])
-            .prop_map(str::to_owned)
+        prop::sample::select(vec![
+            " ", ", ", "\t", "\"", "'", "(", ")", "[", "]", "<", ">", "=", " - ", "|",
+        ])
+        .prop_map(str::to_owned)
     }
 
     proptest! {

@@ -19,7 +19,11 @@ struct Block {
 impl Block {
     fn contains(&self, family: Family, addr: u128) -> bool {
         let host_bits = u32::from(family.bits() - self.prefix);
-        let mask = if host_bits >= 128 { 0 } else { !((1u128 << host_bits) - 1) };
+        let mask = if host_bits >= 128 {
+            0
+        } else {
+            !((1u128 << host_bits) - 1)
+        };
         addr & mask == self.addr & mask
     }
 }
@@ -197,9 +201,7 @@ impl Predicate {
             Predicate::SiteLocal => {
                 family == Family::V6 && both(|_, a| V6_SITE_LOCAL.contains(Family::V6, a))
             }
-            Predicate::Ipv4Mapped => {
-                family == Family::V6 && both(|_, a| ipv4_mapped(a).is_some())
-            }
+            Predicate::Ipv4Mapped => family == Family::V6 && both(|_, a| ipv4_mapped(a).is_some()),
             Predicate::SixToFour => family == Family::V6 && both(|_, a| sixtofour(a).is_some()),
             Predicate::Teredo => family == Family::V6 && both(|_, a| teredo(a).is_some()),
         }
@@ -317,7 +319,10 @@ const V4_REGISTRY: &[Registered] = &[
     reg(v4(192, 0, 0, 0, 29), "IPv4 Service Continuity Prefix"),
     reg(v4(192, 0, 0, 8, 32), "IPv4 dummy address"),
     reg(v4(192, 0, 0, 9, 32), "Port Control Protocol Anycast"),
-    reg(v4(192, 0, 0, 10, 32), "Traversal Using Relays around NAT Anycast"),
+    reg(
+        v4(192, 0, 0, 10, 32),
+        "Traversal Using Relays around NAT Anycast",
+    ),
     reg(v4(192, 0, 0, 170, 32), "NAT64/DNS64 Discovery"),
     reg(v4(192, 0, 0, 171, 32), "NAT64/DNS64 Discovery"),
     reg(v4(192, 0, 2, 0, 24), "Documentation (TEST-NET-1)"),
@@ -340,13 +345,22 @@ const V6_REGISTRY: &[Registered] = &[
     reg(v6_full(0, 128), "Unspecified Address"),
     reg(v6_full(1, 128), "Loopback Address"),
     reg(v6_full(0xffff_0000_0000, 96), "IPv4-mapped Address"),
-    reg(v6_full(0x0064_ff9b_0000_0000_0000_0000_0000_0000, 96), "IPv4-IPv6 Translation"),
-    reg(v6(0x0064_ff9b_0001_0000, 48), "IPv4-IPv6 Translation (local use)"),
+    reg(
+        v6_full(0x0064_ff9b_0000_0000_0000_0000_0000_0000, 96),
+        "IPv4-IPv6 Translation",
+    ),
+    reg(
+        v6(0x0064_ff9b_0001_0000, 48),
+        "IPv4-IPv6 Translation (local use)",
+    ),
     reg(v6(0x0100_0000_0000_0000, 64), "Discard-Only Address Block"),
     reg(v6(0x0100_0000_0000_0001, 64), "Dummy IPv6 Prefix"),
     reg(v6(0x2001_0000_0000_0000, 23), "IETF Protocol Assignments"),
     reg(v6(0x2001_0000_0000_0000, 32), "TEREDO"),
-    reg(v6_full((0x2001_0001u128 << 96) | 1, 128), "Port Control Protocol Anycast"),
+    reg(
+        v6_full((0x2001_0001u128 << 96) | 1, 128),
+        "Port Control Protocol Anycast",
+    ),
     reg(
         v6_full((0x2001_0001u128 << 96) | 2, 128),
         "Traversal Using Relays around NAT Anycast",
@@ -358,17 +372,29 @@ const V6_REGISTRY: &[Registered] = &[
     reg(v6(0x2001_0002_0000_0000, 48), "Benchmarking"),
     reg(v6(0x2001_0003_0000_0000, 32), "AMT"),
     reg(v6(0x2001_0004_0112_0000, 48), "AS112-v6"),
-    reg(v6(0x2001_0010_0000_0000, 28), "Deprecated (previously ORCHID)"),
+    reg(
+        v6(0x2001_0010_0000_0000, 28),
+        "Deprecated (previously ORCHID)",
+    ),
     reg(v6(0x2001_0020_0000_0000, 28), "ORCHIDv2"),
-    reg(v6(0x2001_0030_0000_0000, 28), "Drone Remote ID Protocol Entity Tags (DETs)"),
+    reg(
+        v6(0x2001_0030_0000_0000, 28),
+        "Drone Remote ID Protocol Entity Tags (DETs)",
+    ),
     reg(v6(0x2001_0db8_0000_0000, 32), "Documentation"),
     reg(v6(0x2002_0000_0000_0000, 16), "6to4"),
-    reg(v6(0x2620_004f_8000_0000, 48), "Direct Delegation AS112 Service"),
+    reg(
+        v6(0x2620_004f_8000_0000, 48),
+        "Direct Delegation AS112 Service",
+    ),
     reg(v6(0x3fff_0000_0000_0000, 20), "Documentation"),
     reg(v6(0x5f00_0000_0000_0000, 16), "Segment Routing (SRv6) SIDs"),
     reg(v6(0xfc00_0000_0000_0000, 7), "Unique Local"),
     reg(v6(0xfe80_0000_0000_0000, 10), "Link-Local Unicast"),
-    reg(v6(0xfec0_0000_0000_0000, 10), "Site-Local Unicast (deprecated)"),
+    reg(
+        v6(0xfec0_0000_0000_0000, 10),
+        "Site-Local Unicast (deprecated)",
+    ),
     reg(v6(0xff00_0000_0000_0000, 8), "Multicast"),
 ];
 
@@ -391,7 +417,11 @@ pub fn address_space(range: Range) -> &'static str {
     }
     let overlaps = registry.iter().any(|r| {
         let host_bits = u32::from(family.bits() - r.block.prefix);
-        let size_minus_one = if host_bits >= 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
+        let size_minus_one = if host_bits >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << host_bits) - 1
+        };
         let first = r.block.addr & !size_minus_one;
         first <= range.last && range.first <= first | size_minus_one
     });
@@ -448,7 +478,10 @@ mod tests {
         assert_eq!(space(Family::V4, "10.1.2.3"), "Private Use");
         assert_eq!(space(Family::V4, "100.64.0.1"), "Shared Address Space");
         assert_eq!(space(Family::V4, "192.0.2.7"), "Documentation (TEST-NET-1)");
-        assert_eq!(space(Family::V4, "192.0.0.9"), "Port Control Protocol Anycast");
+        assert_eq!(
+            space(Family::V4, "192.0.0.9"),
+            "Port Control Protocol Anycast"
+        );
         assert_eq!(space(Family::V4, "8.8.8.8"), "Internet");
         assert_eq!(space(Family::V6, "fd00::1"), "Unique Local");
         assert_eq!(space(Family::V6, "2001:db8::1"), "Documentation");

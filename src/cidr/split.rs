@@ -168,12 +168,24 @@ mod tests {
 
     #[test]
     fn vlsm_is_largest_first() {
-        let prefixes: Vec<u8> = cut(v4_24(), Split::Parts(3)).unwrap().iter().map(|n| n.prefix).collect();
+        let prefixes: Vec<u8> = cut(v4_24(), Split::Parts(3))
+            .unwrap()
+            .iter()
+            .map(|n| n.prefix)
+            .collect();
         assert_eq!(prefixes, [25, 26, 26]);
-        let prefixes: Vec<u8> = cut(v4_24(), Split::Parts(5)).unwrap().iter().map(|n| n.prefix).collect();
+        let prefixes: Vec<u8> = cut(v4_24(), Split::Parts(5))
+            .unwrap()
+            .iter()
+            .map(|n| n.prefix)
+            .collect();
         assert_eq!(prefixes, [26, 26, 26, 27, 27]);
         assert_eq!(cut(v4_24(), Split::Parts(1)).unwrap(), [v4_24()]);
-        assert!(cut(v4_24(), Split::Parts(257)).unwrap_err().contains("only 256 addresses"));
+        assert!(
+            cut(v4_24(), Split::Parts(257))
+                .unwrap_err()
+                .contains("only 256 addresses")
+        );
     }
 
     #[test]
@@ -185,7 +197,11 @@ mod tests {
         assert_eq!(prefixes(62), Ok((26, 4)));
         assert_eq!(prefixes(63), Ok((25, 2)));
         assert_eq!(prefixes(254), Ok((24, 1)));
-        assert!(prefixes(255).unwrap_err().contains("at most 254 usable hosts"));
+        assert!(
+            prefixes(255)
+                .unwrap_err()
+                .contains("at most 254 usable hosts")
+        );
     }
 
     proptest! {

@@ -25,9 +25,7 @@ impl OctetSet {
 
     /// The smallest member at or above `from`.
     fn next_from(&self, from: u16) -> Option<u8> {
-        (from..256)
-            .map(|v| v as u8)
-            .find(|v| self.contains(*v))
+        (from..256).map(|v| v as u8).find(|v| self.contains(*v))
     }
 
     /// The end of the run of members that starts at `from` (a member).
@@ -108,7 +106,9 @@ impl Pattern {
     /// The lowest and highest address.
     pub fn hull(&self) -> Range {
         let low = self.octets.map(|o| o.next_from(0).unwrap_or(0));
-        let high = self.octets.map(|o| (0..=255u8).rev().find(|v| o.contains(*v)).unwrap_or(0));
+        let high = self
+            .octets
+            .map(|o| (0..=255u8).rev().find(|v| o.contains(*v)).unwrap_or(0));
         Range {
             family: Family::V4,
             first: u128::from(u32::from_be_bytes(low)),
@@ -240,7 +240,10 @@ impl PatternRanges {
             if let Some(first) = lows.next_from(self.low) {
                 let last = lows.run_end(first);
                 self.low = u16::from(last) + 1;
-                return Some(((head << 8) | u32::from(first), (head << 8) | u32::from(last)));
+                return Some((
+                    (head << 8) | u32::from(first),
+                    (head << 8) | u32::from(last),
+                ));
             }
             self.head = self.pattern.head_after(head);
             self.low = 0;
@@ -297,9 +300,18 @@ mod tests {
 
     #[test]
     fn nmap_forms() {
-        assert_eq!(ranges("10.0.0.1-5"), [(v4([10, 0, 0, 1]), v4([10, 0, 0, 5]))]);
-        assert_eq!(ranges("10.0.0.*"), [(v4([10, 0, 0, 0]), v4([10, 0, 0, 255]))]);
-        assert_eq!(ranges("10.0.0-1.*"), [(v4([10, 0, 0, 0]), v4([10, 0, 1, 255]))]);
+        assert_eq!(
+            ranges("10.0.0.1-5"),
+            [(v4([10, 0, 0, 1]), v4([10, 0, 0, 5]))]
+        );
+        assert_eq!(
+            ranges("10.0.0.*"),
+            [(v4([10, 0, 0, 0]), v4([10, 0, 0, 255]))]
+        );
+        assert_eq!(
+            ranges("10.0.0-1.*"),
+            [(v4([10, 0, 0, 0]), v4([10, 0, 1, 255]))]
+        );
         assert_eq!(
             ranges("10.0-1.1.1,3"),
             [
@@ -310,7 +322,10 @@ mod tests {
             ]
         );
         assert_eq!(ranges("1.2.3.-2"), [(v4([1, 2, 3, 0]), v4([1, 2, 3, 2]))]);
-        assert_eq!(ranges("1.2.3.254-"), [(v4([1, 2, 3, 254]), v4([1, 2, 3, 255]))]);
+        assert_eq!(
+            ranges("1.2.3.254-"),
+            [(v4([1, 2, 3, 254]), v4([1, 2, 3, 255]))]
+        );
         assert_eq!(ranges("*.*.*.*"), [(0, u32::MAX)]);
         assert_eq!(
             Pattern::parse("10.0-3.1.3,1").unwrap().unwrap().text(),
@@ -340,7 +355,11 @@ mod tests {
     /// Octet specs for the first two octets stay small so a pattern has few heads.
     fn small_spec() -> impl Strategy<Value = String> {
         (0u8..=252, 0u8..3).prop_map(|(a, span)| {
-            if span == 0 { a.to_string() } else { format!("{a}-{}", a + span) }
+            if span == 0 {
+                a.to_string()
+            } else {
+                format!("{a}-{}", a + span)
+            }
         })
     }
 

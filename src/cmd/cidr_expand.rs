@@ -368,10 +368,14 @@ fn exclusions_of(args: &Args, policy: Policy) -> anyhow::Result<Exclusions> {
             ..policy
         };
         strict
-            .each_in_text(text, &origin, &mut |entry: &Entry| -> Result<bool, Problem> {
-                entry.ranges(false).for_each(|range| union.add(range));
-                Ok(true)
-            })
+            .each_in_text(
+                text,
+                &origin,
+                &mut |entry: &Entry| -> Result<bool, Problem> {
+                    entry.ranges(false).for_each(|range| union.add(range));
+                    Ok(true)
+                },
+            )
             .map_err(exit::usage)?;
     }
     if let Some(path) = &args.exclude_file {
@@ -421,7 +425,9 @@ fn matcher_of(args: &Args, policy: Policy) -> anyhow::Result<Matcher> {
             .map_err(|err| exit::usage(format!("--match: {err}")))?;
     }
     if let Some(path) = &args.match_file {
-        read_entry_file(path, policy, &mut |entry| ranges.extend(entry.ranges(false)))?;
+        read_entry_file(path, policy, &mut |entry| {
+            ranges.extend(entry.ranges(false))
+        })?;
     }
     Ok(Matcher {
         table: RangeTable::new(ranges),
