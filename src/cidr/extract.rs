@@ -9,7 +9,7 @@ use anyhow::Context;
 use super::addr::Network;
 use super::input::{Origin, Policy, Problem, Source, open};
 use super::parse::Entry;
-use super::scan::hits;
+use super::scan::{BlockScan, Event};
 
 /// The block size reads aim for.
 const BLOCK: usize = 1 << 20;
@@ -22,22 +22,25 @@ pub struct LongLine {
     pub number: u64,
 }
 
-/// Calls `visit(line, number)` for each line of `reader` (without its `\n`) until it
-/// returns false. A line longer than [`MAX_TEXT_LINE`] is skipped after `too_long` says
-/// what to do (an error ends the reading).
-pub fn each_text_line(
+/// Calls `visit(block, lines_before)` with blocks of whole lines of `reader`, each line
+/// ending in `\n` (one is added to a last line without it), until it returns false. A line
+/// longer than [`MAX_TEXT_LINE`] is skipped after `too_long` says what to do (an error ends
+/// the reading).
+pub fn each_text_block(
     mut reader: impl Read,
     mut visit: impl FnMut(&[u8], u64) -> anyhow::Result<bool>,
     mut too_long: impl FnMut(LongLine) -> anyhow::Result<()>,
 ) -> anyhow::Result<bool> {
     let mut buf = vec![0u8; BLOCK];
-    let (mut filled, mut number) = (0usize, 0u64);
+    let (mut filled, mut lines) = (0usize, 0u64);
     let mut skipping = false;
     loop {
         if filled == buf.len() {
             if buf.len() >= MAX_TEXT_LINE {
                 // No line end in the whole buffer: drop it and the rest of the line.
-                too_long(LongLine { number: number + 1 })?;
+                if !skipping {
+                    too_long(LongLine { number: lines + 1 })?;
+                }
                 filled = 0;
                 skipping = true;
             } else {
@@ -49,28 +52,38 @@ pub fn each_text_line(
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e.into()),
         };
-        let eof = read == 0;
+        let fresh = filled;
         filled += read;
-        let mut start = 0;
-        for end in memchr::memchr_iter(b'\n', &buf[filled - read..filled]) {
-            let end = filled - read + end;
-            number += 1;
-            if skipping {
-                skipping = false;
-            } else if !visit(&buf[start..end], number)? {
-                return Ok(false);
-            }
-            start = end + 1;
-        }
-        if eof {
-            if start < filled && !skipping {
-                number += 1;
-                return visit(&buf[start..filled], number);
+        if read == 0 {
+            if filled > 0 && !skipping {
+                if buf.len() == filled {
+                    buf.push(b'\n');
+                } else {
+                    buf[filled] = b'\n';
+                }
+                return visit(&buf[..filled + 1], lines);
             }
             return Ok(true);
         }
-        buf.copy_within(start..filled, 0);
-        filled -= start;
+        let Some(last) = memchr::memrchr(b'\n', &buf[fresh..filled]).map(|i| fresh + i) else {
+            continue;
+        };
+        let mut start = 0;
+        if skipping {
+            // The end of the over-long line is the first line end.
+            start = fresh + memchr::memchr(b'\n', &buf[fresh..filled]).unwrap_or(0) + 1;
+            lines += 1;
+            skipping = false;
+        }
+        if start <= last {
+            let block = &buf[start..=last];
+            if !visit(block, lines)? {
+                return Ok(false);
+            }
+            lines += memchr::memchr_iter(b'\n', block).count() as u64;
+        }
+        buf.copy_within(last + 1..filled, 0);
+        filled -= last + 1;
     }
 }
 
@@ -87,19 +100,27 @@ pub fn each_extracted(
             Source::File(path) => (path.display().to_string(), Box::new(open(path)?)),
             Source::Argument(text, _) => (text.clone(), Box::new(open(text.as_ref())?)),
         };
-        let go_on = each_text_line(
+        let go_on = each_text_block(
             reader,
-            |line, number| {
-                for hit in hits(line) {
+            |block, lines_before| {
+                let mut line = lines_before + 1;
+                for event in BlockScan::new(block) {
+                    let hit = match event {
+                        Event::LineEnd(_) => {
+                            line += 1;
+                            continue;
+                        }
+                        Event::Hit(hit) => hit,
+                    };
                     let prefix = hit.prefix.unwrap_or(hit.family.bits());
                     let net = Network::containing(hit.family, hit.addr, prefix);
-                    let here = Origin::Extracted(format!("{name} line {number}"));
+                    let here = || Origin::Extracted(format!("{name} line {line}"));
                     if policy.strict && net.addr != hit.addr {
-                        let text = String::from_utf8_lossy(&line[hit.start..hit.end]);
+                        let text = String::from_utf8_lossy(&block[hit.start..hit.end]);
                         policy.reject(
                             &format!("{text}/{prefix}"),
                             "has host bits set; drop --strict to accept it",
-                            &here,
+                            &here(),
                         )?;
                         continue;
                     }
@@ -111,7 +132,7 @@ pub fn each_extracted(
                         Ok(true) => {}
                         Ok(false) => return Ok(false),
                         Err(Problem::Invalid(why)) => {
-                            policy.reject(&entry.canonical(), &why, &here)?;
+                            policy.reject(&entry.canonical(), &why, &here())?;
                         }
                         Err(Problem::Fatal(err)) => return Err(err),
                     }
@@ -157,15 +178,19 @@ mod tests {
 
     proptest! {
         #[test]
-        fn lines_come_out_whole_whatever_the_reads(text in "[a\\n]{0,200}", chunk in 1usize..50) {
+        fn blocks_hold_whole_lines_whatever_the_reads(text in "[a\\n]{0,200}", chunk in 1usize..50) {
             let mut got = Vec::new();
-            each_text_line(Trickle { data: text.as_bytes(), chunk }, |line, n| {
-                got.push((String::from_utf8_lossy(line).into_owned(), n));
+            let mut counted = 0;
+            each_text_block(Trickle { data: text.as_bytes(), chunk }, |block, before| {
+                assert_eq!(before, counted);
+                assert!(block.ends_with(b"\n"));
+                counted += block.iter().filter(|b| **b == b'\n').count() as u64;
+                got.extend_from_slice(block);
                 Ok(true)
             }, |_| Ok(())).unwrap();
-            let mut want: Vec<(String, u64)> = text.split('\n').enumerate().map(|(i, l)| (l.to_owned(), i as u64 + 1)).collect();
-            if text.is_empty() || text.ends_with('\n') {
-                want.pop();
+            let mut want = text.clone().into_bytes();
+            if !want.is_empty() && !want.ends_with(b"\n") {
+                want.push(b'\n');
             }
             prop_assert_eq!(got, want);
         }

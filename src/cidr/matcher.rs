@@ -8,17 +8,24 @@
 use std::io::{self, Write};
 
 use super::addr::{Family, Range};
-use super::extract::{MAX_TEXT_LINE, each_text_line};
+use super::extract::{MAX_TEXT_LINE, each_text_block};
 use super::input::{Policy, Source, open};
-use super::scan::hits;
+use super::scan::{BlockScan, Event};
 use super::set::merge;
 
-/// Sorted, disjoint, non-touching ranges of each family.
+/// Sorted, disjoint, non-touching ranges of each family. IPv4 lookups start from a
+/// 65,536-entry index by the top 16 bits (256 KiB, built only when there are IPv4 ranges):
+/// most /16 blocks are wholly inside or outside the networks and need no search at all.
 #[derive(Debug, Clone, Default)]
 pub struct RangeTable {
     v4: Vec<(u32, u32)>,
     v6: Vec<(u128, u128)>,
+    v4_index: Vec<u32>,
 }
+
+/// In `v4_index`: the /16 is wholly inside a range, or touches none.
+const ALL: u32 = 1 << 31;
+const NONE: u32 = 1 << 30;
 
 impl RangeTable {
     /// The table of the union of `ranges`.
@@ -30,13 +37,35 @@ impl RangeTable {
                 Family::V6 => table.v6.push((range.first, range.last)),
             }
         }
+        if !table.v4.is_empty() {
+            table.v4_index = (0..=u16::MAX).map(|top| table.index_entry(top)).collect();
+        }
         table
+    }
+
+    /// The first range that ends in or after the /16 `top`, with the ALL or NONE flag.
+    fn index_entry(&self, top: u16) -> u32 {
+        let (low, high) = (u32::from(top) << 16, (u32::from(top) << 16) | 0xffff);
+        let i = self.v4.partition_point(|(_, last)| *last < low);
+        match self.v4.get(i) {
+            None => NONE,
+            Some((first, _)) if *first > high => NONE,
+            Some((first, last)) if *first <= low && *last >= high => ALL,
+            Some(_) => i as u32,
+        }
     }
 
     /// Whether `addr` lies in one of the ranges.
     pub fn contains(&self, family: Family, addr: u128) -> bool {
         match family {
-            Family::V4 => in_sorted(&self.v4, addr as u32),
+            Family::V4 => {
+                let addr = addr as u32;
+                match self.v4_index.get((addr >> 16) as usize) {
+                    Some(&ALL) => true,
+                    Some(&NONE) | None => false,
+                    Some(&i) => in_sorted(&self.v4[i as usize..], addr),
+                }
+            }
             Family::V6 => in_sorted(&self.v6, addr),
         }
     }
@@ -84,10 +113,10 @@ impl Matcher {
                 Source::Argument(text, _) => (text.clone(), Box::new(open(text.as_ref())?)),
             };
             let policy = &self.policy;
-            each_text_line(
+            each_text_block(
                 reader,
-                |line, _| {
-                    selected += self.one_line(line, accept, &mut out)?;
+                |block, _| {
+                    selected += self.one_block(block, accept, &mut out)?;
                     Ok(true)
                 },
                 |long| {
@@ -116,34 +145,46 @@ impl Matcher {
         Ok(())
     }
 
-    /// Handles one line; returns 1 when it is selected.
-    fn one_line(
+    /// Handles a block of whole lines; returns how many were selected.
+    fn one_block(
         &self,
-        line: &[u8],
+        block: &[u8],
         accept: &dyn Fn(Family, u128) -> bool,
         out: &mut impl Write,
     ) -> io::Result<u64> {
         let inside = |family, addr| self.table.contains(family, addr) && accept(family, addr);
-        if self.only_matching && !self.invert {
-            let mut any = false;
-            for hit in hits(line).filter(|h| inside(h.family, h.addr)) {
-                any = true;
-                if !self.count_matches {
-                    out.write_all(&line[hit.start..hit.end])?;
-                    out.write_all(b"\n")?;
+        let print_hits = self.only_matching && !self.invert && !self.count_matches;
+        let print_lines = !self.only_matching && !self.count_matches;
+        let (mut selected, mut line_start, mut matched) = (0, 0, false);
+        let mut scan = BlockScan::new(block);
+        while let Some(event) = scan.next() {
+            match event {
+                Event::Hit(hit) => {
+                    if !inside(hit.family, hit.addr) {
+                        continue;
+                    }
+                    matched = true;
+                    if print_hits {
+                        out.write_all(&block[hit.start..hit.end])?;
+                        out.write_all(b"\n")?;
+                    } else {
+                        // One matching address decides the line.
+                        scan.skip_line();
+                    }
+                }
+                Event::LineEnd(end) => {
+                    if matched != self.invert {
+                        selected += 1;
+                        if print_lines {
+                            out.write_all(&block[line_start..=end])?;
+                        }
+                    }
+                    line_start = end + 1;
+                    matched = false;
                 }
             }
-            return Ok(u64::from(any));
         }
-        let matched = hits(line).any(|h| inside(h.family, h.addr));
-        if matched == self.invert {
-            return Ok(0);
-        }
-        if !self.count_matches {
-            out.write_all(line)?;
-            out.write_all(b"\n")?;
-        }
-        Ok(1)
+        Ok(selected)
     }
 }
 
@@ -156,8 +197,8 @@ mod tests {
     proptest! {
         #[test]
         fn table_agrees_with_a_linear_scan(
-            ranges in prop::collection::vec((0u32..5000, 0u32..300), 0..40),
-            probes in prop::collection::vec(0u32..6000, 50),
+            ranges in prop::collection::vec((0u32..200_000, prop_oneof![0u32..300, 0u32..150_000]), 0..40),
+            probes in prop::collection::vec(prop_oneof![0u32..6000, 0u32..300_000], 50),
         ) {
             let ranges: Vec<Range> = ranges.iter().map(|(first, len)| Range {
                 family: Family::V4,
