@@ -905,7 +905,8 @@ fn match_selects_lines_like_grepcidr() {
         .stdout_contains("[2001:db8::5]:443");
     grep(&["--match", "bogus", "access.log"])
         .code(2)
-        .stderr_contains("--match: bogus: not an address");
+        .stderr_contains("bogus: not an address")
+        .stderr_contains("(--match 1)");
 }
 
 #[test]

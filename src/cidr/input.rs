@@ -27,6 +27,8 @@ pub enum Origin {
     Argument(usize),
     /// The N-th `--exclude` value.
     Exclude(usize),
+    /// The N-th `--match` value.
+    Match(usize),
     /// Line N of stdin.
     Stdin(usize),
     /// Line N of a file.
@@ -40,6 +42,7 @@ impl fmt::Display for Origin {
         match self {
             Origin::Argument(n) => write!(f, "argument {n}"),
             Origin::Exclude(n) => write!(f, "--exclude {n}"),
+            Origin::Match(n) => write!(f, "--match {n}"),
             Origin::Stdin(n) => write!(f, "stdin line {n}"),
             Origin::File(path, n) => write!(f, "{} line {n}", path.display()),
             Origin::Extracted(place) => write!(f, "extracted from {place}"),

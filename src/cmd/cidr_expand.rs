@@ -361,29 +361,37 @@ fn check_format(style: Style, mode: Mode) -> anyhow::Result<()> {
 /// (bad ones are bad input, like any entry).
 fn exclusions_of(args: &Args, policy: Policy) -> anyhow::Result<Exclusions> {
     let mut union = Union::default();
-    for (i, text) in args.exclude.iter().enumerate() {
-        let origin = Origin::Exclude(i + 1);
-        let strict = Policy {
-            skip_invalid: false,
-            ..policy
-        };
-        strict
-            .each_in_text(
-                text,
-                &origin,
-                &mut |entry: &Entry| -> Result<bool, Problem> {
-                    entry.ranges(false).for_each(|range| union.add(range));
-                    Ok(true)
-                },
-            )
-            .map_err(exit::usage)?;
-    }
+    flag_entries(&args.exclude, Origin::Exclude, policy, &mut |entry| {
+        entry.ranges(false).for_each(|range| union.add(range));
+    })?;
     if let Some(path) = &args.exclude_file {
         read_entry_file(path, policy, &mut |entry| {
             entry.ranges(false).for_each(|range| union.add(range));
         })?;
     }
     Ok(union.into_exclusions())
+}
+
+/// The entries of repeated flag values such as `--exclude`; a bad one is a usage error.
+fn flag_entries(
+    values: &[String],
+    origin: fn(usize) -> Origin,
+    policy: Policy,
+    add: &mut impl FnMut(&Entry),
+) -> anyhow::Result<()> {
+    let strict = Policy {
+        skip_invalid: false,
+        ..policy
+    };
+    for (i, text) in values.iter().enumerate() {
+        strict
+            .each_in_text(text, &origin(i + 1), &mut |entry: &Entry| {
+                add(entry);
+                Ok(true)
+            })
+            .map_err(exit::usage)?;
+    }
+    Ok(())
 }
 
 /// Reads the entries of `path` (`-` is stdin).
@@ -408,22 +416,9 @@ fn read_entry_file(
 /// The `--match` networks as a range table.
 fn matcher_of(args: &Args, policy: Policy) -> anyhow::Result<Matcher> {
     let mut ranges = Vec::new();
-    for (i, text) in args.matches.iter().enumerate() {
-        let strict = Policy {
-            skip_invalid: false,
-            ..policy
-        };
-        strict
-            .each_in_text(
-                text,
-                &Origin::Argument(i + 1),
-                &mut |entry: &Entry| -> Result<bool, Problem> {
-                    ranges.extend(entry.ranges(false));
-                    Ok(true)
-                },
-            )
-            .map_err(|err| exit::usage(format!("--match: {err}")))?;
-    }
+    flag_entries(&args.matches, Origin::Match, policy, &mut |entry| {
+        ranges.extend(entry.ranges(false));
+    })?;
     if let Some(path) = &args.match_file {
         read_entry_file(path, policy, &mut |entry| {
             ranges.extend(entry.ranges(false))
