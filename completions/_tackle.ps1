@@ -111,7 +111,7 @@ Register-ArgumentCompleter -Native -CommandName 'tackle' -ScriptBlock {
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log line format on stderr')
             [CompletionResult]::new('--hosts', '--hosts', [CompletionResultType]::ParameterName, 'Only usable hosts, as Python''s hosts(): IPv4 drops the network and broadcast addresses (except /31, /32), IPv6 the Subnet-Router anycast (except /127, /128); ranges are kept whole')
             [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Print the number of addresses of each entry, then a total line; with --unique the number of distinct addresses, with --aggregate each network of the union')
-            [CompletionResult]::new('--total', '--total', [CompletionResultType]::ParameterName, 'With --count, print only the total')
+            [CompletionResult]::new('--total', '--total', [CompletionResultType]::ParameterName, 'Print only the total count (implies --count)')
             [CompletionResult]::new('--aggregate', '--aggregate', [CompletionResultType]::ParameterName, 'Print the fewest networks covering all entries, sorted, IPv4 first')
             [CompletionResult]::new('--info', '--info', [CompletionResultType]::ParameterName, 'Describe each network: masks, broadcast, hosts, sizes, Python''s forms and address types, and the IANA address space')
             [CompletionResult]::new('--unique', '--unique', [CompletionResultType]::ParameterName, 'Print each address once, sorted, however the entries overlap')

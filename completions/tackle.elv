@@ -105,7 +105,7 @@ set edit:completion:arg-completer[tackle] = {|@words|
             cand --log-format 'Log line format on stderr'
             cand --hosts 'Only usable hosts, as Python''s hosts(): IPv4 drops the network and broadcast addresses (except /31, /32), IPv6 the Subnet-Router anycast (except /127, /128); ranges are kept whole'
             cand --count 'Print the number of addresses of each entry, then a total line; with --unique the number of distinct addresses, with --aggregate each network of the union'
-            cand --total 'With --count, print only the total'
+            cand --total 'Print only the total count (implies --count)'
             cand --aggregate 'Print the fewest networks covering all entries, sorted, IPv4 first'
             cand --info 'Describe each network: masks, broadcast, hosts, sizes, Python''s forms and address types, and the IANA address space'
             cand --unique 'Print each address once, sorted, however the entries overlap'

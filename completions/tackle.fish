@@ -108,7 +108,7 @@ complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l log-format
 json\t'One JSON object per line'"
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l hosts -d 'Only usable hosts, as Python\'s hosts(): IPv4 drops the network and broadcast addresses (except /31, /32), IPv6 the Subnet-Router anycast (except /127, /128); ranges are kept whole'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l count -d 'Print the number of addresses of each entry, then a total line; with --unique the number of distinct addresses, with --aggregate each network of the union'
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l total -d 'With --count, print only the total'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l total -d 'Print only the total count (implies --count)'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l aggregate -d 'Print the fewest networks covering all entries, sorted, IPv4 first'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l info -d 'Describe each network: masks, broadcast, hosts, sizes, Python\'s forms and address types, and the IANA address space'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l unique -d 'Print each address once, sorted, however the entries overlap'

@@ -677,6 +677,7 @@ fn every_bad_entry_gets_a_clear_error() {
 fn conflicting_modes_are_usage_errors() {
     for args in [
         vec!["--count", "--split", "/26"],
+        vec!["--total", "--info"],
         vec!["--split", "/26", "--split-count", "2"],
         vec!["--aggregate", "--format", "dec"],
         vec!["--count", "--format", "range"],

@@ -96,18 +96,6 @@ pub struct Index {
     pub magnitude: u128,
 }
 
-impl Index {
-    /// The address at this position of `range`, if there is one.
-    pub fn pick(&self, range: Range) -> Option<u128> {
-        let span = range.span_minus_one();
-        match (self.from_end, self.magnitude) {
-            (false, i) if i <= span => Some(range.first + i),
-            (true, m) if m >= 1 && m - 1 <= span => Some(range.last - (m - 1)),
-            _ => None,
-        }
-    }
-}
-
 impl std::fmt::Display for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let sign = if self.from_end { "-" } else { "" };

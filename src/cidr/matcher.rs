@@ -69,15 +69,6 @@ impl RangeTable {
             Family::V6 => in_sorted(&self.v6, addr),
         }
     }
-
-    /// How many disjoint ranges the table holds.
-    pub fn len(&self) -> usize {
-        self.v4.len() + self.v6.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 fn in_sorted<T: Ord + Copy>(ranges: &[(T, T)], addr: T) -> bool {

@@ -73,8 +73,8 @@ pub struct Args {
     #[arg(long, conflicts_with_all = ["split", "split_count", "split_hosts", "index", "info", "shuffle", "sort", "contains"])]
     pub count: bool,
 
-    /// With --count, print only the total
-    #[arg(long)]
+    /// Print only the total count (implies --count)
+    #[arg(long, conflicts_with_all = ["split", "split_count", "split_hosts", "index", "info", "shuffle", "sort", "contains"])]
     pub total: bool,
 
     /// Print the fewest networks covering all entries, sorted, IPv4 first
