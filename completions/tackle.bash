@@ -409,7 +409,7 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__run__subcmd__cmd)
-            opts="-v -q -h -V --shell --arg --timeout --signal --kill-after --preserve-status --input --input-file --no-stdin --json --binary --max-output --quiet-unless-failed --merge-stderr --check --cwd --env --clear-env --retries --retry-delay --retry-max-delay --retry-on --verbose --quiet --log-format --help --version"
+            opts="-v -q -h -V --shell --arg --timeout --signal --kill-after --deadline --foreground --preserve-status --input --input-file --no-stdin --json --binary --max-output --quiet-unless-failed --merge-stderr --tee --timestamps --fail-on-stderr --check --cwd --env --clear-env --rlimit --retries --retry-delay --retry-max-delay --retry-jitter --retry-on --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -435,6 +435,10 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -447,11 +451,19 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tee)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cwd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -483,13 +495,17 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__sendmail)
-            opts="-t -v -q -h -V --from --to --cc --bcc --reply-to --subject --header --body --body-file --html --html-file --attach --read-recipients --dry-run --server --port --tls --ca-file --tls-insecure --user --password-file --password-env --password-cmd --auth --allow-plaintext-auth --timeout --helo --verbose --quiet --log-format --help --version"
+            opts="-f -t -F -i -o -B -b -N -R -C -a -v -q -h -V --from --to --cc --bcc --reply-to --subject --header --body --body-file --html --html-file --attach --dry-run --read-recipients --full-name --dsn-notify --dsn-return --partial --host --server --port --tls --ca-file --tls-fingerprint --tls-insecure --tls-cert --tls-key --user --password-file --password-env --password-cmd --auth --allow-plaintext-auth --allow-readable-secrets --timeout --data-timeout --helo --config --account --read-envelope-from --from-account --logfile --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -537,7 +553,47 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --full-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -B)
+                    COMPREPLY=($(compgen -W "8BITMIME 7BIT" -- "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -W "m" -- "${cur}"))
+                    return 0
+                    ;;
+                --dsn-notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -N)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dsn-return)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -R)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -550,6 +606,18 @@ _tackle() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -570,14 +638,38 @@ _tackle() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "plain login" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "plain login xoauth2 oauthbearer" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --helo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --logfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -180,7 +180,7 @@ complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s v -l verbo
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s V -l version -d 'Print version'
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l from -d 'Sender address (From header and envelope sender)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s f -l from -d 'Sender: the From header when composing, the envelope sender of a complete message (-f/-r; `<>` is the null sender)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l to -d 'Recipient (repeatable; comma lists accepted)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l cc -d 'Copy recipient (repeatable; comma lists accepted)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l bcc -d 'Blind copy recipient: envelope only, never in a header (repeatable)' -r
@@ -192,55 +192,82 @@ complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l body-file -d 
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html -d 'HTML body (with a text body the message is multipart/alternative)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html-file -d 'HTML body from FILE (- for stdin)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l attach -d 'Attach FILE, MIME type from its extension or given as FILE:TYPE (repeatable)' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l server -d 'SMTP server host name or address' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s F -l full-name -d 'Full name for the From header tackle adds when the message has none' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s o -d 'Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s B -d 'Accepted body type: -B8BITMIME or -B7BIT (tackle looks at the bytes itself)' -r -f -a "8BITMIME\t''
+7BIT\t''"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s b -d 'Accepted mode: -bm (deliver mail; tackle has no queue, so no other mode)' -r -f -a "m\t''"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s N -l dsn-notify -d 'DSN: when to notify the sender (never, or success,failure,delay), if the server offers DSN' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s R -l dsn-return -d 'DSN: what a bounce returns (full or hdrs), if the server offers DSN' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l server -l host -d 'SMTP server host name or address [default: the account\'s host, else localhost]' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l port -d 'Server port [default: 465 for implicit, 587 for starttls, else 25]' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls -d 'Connection security [default: starttls with --user, else opportunistic]' -r -f -a "none\t'Plain text only'
-opportunistic\t'STARTTLS when offered, else plain text'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls -d 'Connection security [default: starttls when logging in, else opportunistic]' -r -f -a "none\t'Plain text only, STARTTLS never tried'
+opportunistic\t'STARTTLS when the server offers it, else plain text'
 starttls\t'STARTTLS required'
 implicit\t'TLS from the first byte (SMTPS)'"
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l ca-file -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l ca-file -d 'Also trust the certificates in this PEM file (CAs, or the server\'s own certificate)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-fingerprint -d 'Trust exactly the certificate with this SHA-256 fingerprint (AB:CD:..., as msmtp)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-cert -d 'Client certificate (PEM) to present' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-key -d 'Private key (PEM) of --tls-cert' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l user -d 'Log in as NAME (AUTH)' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-file -d 'Read the password from the first line of FILE' -r -F
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-env -d 'Read the password from environment variable VAR [default: TACKLE_SMTP_PASSWORD]' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-cmd -d 'Run CMD with sh -c and use the first line it prints as the password' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l auth -d 'AUTH mechanism [default: the first of plain, login the server offers]' -r -f -a "plain\t''
-login\t''"
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l timeout -d 'Bound on connecting and on each SMTP exchange' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l helo -d 'Name to greet the server with in EHLO [default: this host\'s name]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-file -d 'Read the password or token from the first line of FILE (owner-only)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-env -d 'Read the password or token from environment variable VAR [default: TACKLE_SMTP_PASSWORD]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-cmd -d 'Run CMD with sh -c and use the first line it prints (an OAuth2 token helper works)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l auth -d 'AUTH mechanism [default: plain if offered, else login]' -r -f -a "plain\t''
+login\t''
+xoauth2\t''
+oauthbearer\t''"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l timeout -d 'Bound on connecting and on each SMTP exchange [default: 30s]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l data-timeout -d 'Bound on the server\'s reply to the end of the message (RFC 5321 §4.5.3.2.6)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l helo -d 'Name to greet the server with in EHLO [default: this host\'s fully-qualified name]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s C -l config -d 'Config file in msmtp\'s syntax [default: the first of ~/.config/tackle/sendmail.conf, ~/.msmtprc, /etc/tackle/sendmail.conf, /etc/msmtprc]' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s a -l account -d 'Use this account of the config file [default: the account named default]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l logfile -d 'Append one line per message to FILE (msmtp\'s log format)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s t -l read-recipients -d 'Read a complete message from stdin; recipients from its To, Cc and Bcc (Bcc removed)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l dry-run -d 'Print the exact message (CRLF) on stdout and the envelope on stderr; send nothing'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s t -l read-recipients -d 'Read a complete message from stdin; recipients from its To, Cc and Bcc (Bcc removed), plus any given as arguments'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s i -d 'Accepted: a line holding only "." never ends the input (tackle reads to the end)'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l partial -d 'Deliver to the recipients the server accepts even when it refuses others'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-insecure -d 'Do not verify the server\'s certificate (warns on every use)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-plaintext-auth -d 'Allow sending the password over an unencrypted connection'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-readable-secrets -d 'Use a password file or config file that group or others can read'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l from-account -l read-envelope-from -d 'Use the account whose `from` is the envelope sender (msmtp\'s --read-envelope-from)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s V -l version -d 'Print version'
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l shell -d 'Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it are replaced by the shell-quoted --arg values, `{{}}` by a literal `{}`' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l arg -d 'A value for the --shell template (repeatable); always shell-quoted' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timeout -d 'Stop the command after this long (e.g. 30s, 1m30s; 0 means never): send --signal to its process group' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l signal -d 'The signal sent on timeout: a name (TERM, INT, KILL, ...) or a number' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l kill-after -d 'After the timeout signal, wait this long, then SIGKILL the process group' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input -d 'Write TEXT to the command\'s stdin (concurrently with reading its output), then close it' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l shell -d 'Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it stand for the --arg values, passed to the shell as data ("$1", "$2"), safe in any quoting; `{{}}` is a literal `{}`' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l arg -d 'A value for the --shell template (repeatable); never read as shell code' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timeout -d 'Stop the command after this long (e.g. 30s, 1m30s, 1.5, 1e3, inf; 0 means never): send --signal to its process group' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l signal -d 'The signal sent on timeout: a name (TERM, INT, KILL, RTMIN+2, ...) or a number; 0 (or EXIT) sends none and leaves the end to --kill-after' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l kill-after -d 'After the timeout signal (or a signal passed on), wait this long, then SIGKILL the command; 0 never kills' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l deadline -d 'The total time for all attempts and the waits between them: past it, the attempt running is stopped as by --timeout and no retry follows' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input -d 'Write TEXT to the command\'s stdin (concurrently with reading its output), then close it (the kernel limits one argument to 128 KiB: use --input-file beyond)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input-file -d 'Give FILE to the command as its stdin (reopened for each retry)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l max-output -d 'Bytes of each stream kept in memory (e.g. 64M, 1G): --json drops and notes the rest, --quiet-unless-failed spills the rest to a temporary file' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l tee -d 'Also copy everything the command writes (stdout and stderr, as it arrives) to FILE, whether it is shown, held or captured; all attempts go in' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l cwd -d 'Run the command in DIR' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l env -d 'Set an environment variable for the command (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l rlimit -d 'Resource limits for the command (repeatable): cpu=SECS, as=SIZE, nofile=N, core=0, also data, fsize, memlock, nproc, stack; SOFT:HARD or unlimited' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retries -d 'Run the command again, up to N more times, while it fails' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-delay -d 'Wait this long before the first retry; the wait doubles after each retry' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-max-delay -d 'The longest wait between retries' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-on -d 'Retry only when the exit status is CODE (repeatable; 124 means a timeout)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l foreground -d 'Run the command in tackle\'s process group, as `timeout --foreground`: it may read the terminal and gets its signals; a timeout signals only the command, not its children'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l preserve-status -d 'Exit with the command\'s status even when it timed out, instead of 124'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l no-stdin -d 'Give the command /dev/null as its stdin'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l json -d 'Capture stdout and stderr and print one JSON report when the command ends'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l binary -d 'With --json: base64-encode a stream that is not valid UTF-8'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l quiet-unless-failed -d 'Hold stdout and stderr and print them only if the command fails or times out'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l merge-stderr -d 'Send the command\'s stderr into its stdout, in the order written (in every mode)'
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l check -d 'On failure, print why: `\'CMD\' exited with status N`, `killed by SIG...` or `timed out` (with the last 10 lines of stderr under --json)'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timestamps -d 'Start each line of the command\'s output with the time since the start, `[   1.234s] `'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l fail-on-stderr -d 'Count output on stderr as a failure (status 1 when the command exited 0), like `chronic -e`'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l check -d 'On failure, print why: `CMD: exited with status N`, `killed by SIG...` or `timed out` (with the last 10 lines of stderr under --json)'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l clear-env -d 'Start the command with an empty environment (plus any --env)'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-jitter -d 'Wait a random time between half and all of each retry delay, so that many clients retrying at once spread out'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s h -l help -d 'Print help (see more with \'--help\')'

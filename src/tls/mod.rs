@@ -1,5 +1,6 @@
 //! TLS pieces shared by every subcommand that speaks TLS: reading certificates and keys from
-//! PEM files ([`pem`]). Client-side trust rules (CA files, exact pinning, fingerprints) and the
-//! server-side stream layer build on these.
+//! PEM files ([`pem`]) and the client-side trust rules (CA files, exact certificates,
+//! fingerprints, client certificates) with errors that say what to do ([`client`]).
 
+pub mod client;
 pub mod pem;
