@@ -89,7 +89,7 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__cidr__subcmd__expand)
-            opts="-v -q -h -V --hosts --count --aggregate --exclude --exclude-file --split --split-count --index --info --unique --shuffle --seed --limit --json --format --delimiter --strict --skip-invalid --verbose --quiet --log-format --help --version"
+            opts="-v -q -h -V --hosts --count --total --aggregate --exclude --exclude-file --split --split-count --split-hosts --index --info --unique --shuffle --seed --sort --contains --filter --match --match-file --invert --only-matching --count-matches --extract --limit --step --json --format --delimiter --terminator --strict --skip-invalid --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,6 +111,10 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --split-hosts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --index)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -119,12 +123,32 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --contains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --match-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --step)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text dec hex" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text dec hex bin exploded reverse range" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)

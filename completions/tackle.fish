@@ -84,25 +84,42 @@ complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s q -l quiet 
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s V -l version -d 'Print version'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l exclude -d 'Leave out this network, address or range (repeatable)' -r
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l exclude-file -d 'Leave out the entries listed in FILE, one per line' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l exclude-file -d 'Leave out the entries listed in FILE (`-` for stdin), one or more per line' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l split -d 'Print the subnets of each network with this prefix length (/26 or 26)' -r
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l split-count -d 'Split each network into N equal subnets (N a power of two)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l split-count -d 'Split each network into N blocks that tile it, largest first (equal when N is a power of two; 3 parts of a /24 are a /25 and two /26s)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l split-hosts -d 'Split each network into the smallest equal subnets with N usable hosts each' -r
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l index -d 'Print the I-th address of each entry; negative counts from the end (-1 is the last)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l seed -d 'Seed for --shuffle, for a repeatable order (default: random, logged with -v)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l contains -d 'Print the entries that contain ADDR; exit status 1 when none does' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l filter -d 'Keep only entries of this type: private, global, multicast, loopback, link-local, reserved, unspecified, site-local, ipv4-mapped, 6to4, teredo; `!TYPE` negates (repeatable: all must hold)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l match -d 'Print the lines of text (files or stdin) holding an address inside NET, as grepcidr (repeatable); exit status 1 when no line matches' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l match-file -d 'Networks for --match from FILE (`-` for stdin), one or more per line' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l limit -d 'Stop after N lines' -r
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l format -d 'How addresses are written' -r -f -a "text\t'Dotted quad / RFC 5952 text'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l step -d 'Print every N-th address of each entry (prips -i)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l format -d 'How addresses are written; exploded and range also apply to networks' -r -f -a "text\t'Dotted quad / RFC 5952 text'
 dec\t'The address as a decimal integer (prips -f dec)'
-hex\t'The address as a lowercase hexadecimal integer, no padding (prips -f hex)'"
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l delimiter -d 'Separate output records with STR instead of a newline (\\t, \\n, \\0 and \\\\ are understood); the output ends with one newline' -r
+hex\t'The address as a lowercase hexadecimal integer, no padding (prips -f hex)'
+bin\t'32 or 128 binary digits (Python\'s format(addr, "b"))'
+exploded\t'IPv6 with every group in four digits (Python\'s exploded); IPv4 as text'
+reverse\t'The reverse DNS name: 4.3.2.1.in-addr.arpa, nibbles under ip6.arpa'
+range\t'A network or run of addresses as first-last (for iptables and ipset)'"
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l delimiter -d 'Separate output records with STR instead of a newline (\\t, \\n, \\0 and \\\\ are understood); the output ends with one newline, or with STR after every record when STR is \\0 or with --terminator' -r
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l hosts -d 'Only usable hosts, as Python\'s hosts(): IPv4 drops the network and broadcast addresses (except /31, /32), IPv6 the Subnet-Router anycast (except /127, /128); ranges are kept whole'
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l count -d 'Print the number of addresses of each entry, then a total line'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l count -d 'Print the number of addresses of each entry, then a total line; with --unique the number of distinct addresses, with --aggregate each network of the union'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l total -d 'Print only the total count (implies --count)'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l aggregate -d 'Print the fewest networks covering all entries, sorted, IPv4 first'
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l info -d 'Describe each network: netmask, hostmask, broadcast, first and last host, sizes'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l info -d 'Describe each network: masks, broadcast, hosts, sizes, Python\'s forms and address types, and the IANA address space'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l unique -d 'Print each address once, sorted, however the entries overlap'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l shuffle -d 'Print each address once in random order, without holding them in memory'
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l json -d 'JSON: an array for --count/--info/--aggregate/--split, JSON Lines otherwise'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l sort -d 'Print the entries sorted (IPv4 first, by first address, larger first), not merged'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l invert -d 'With --match: print the lines holding no such address'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l only-matching -d 'With --match: print only the matching addresses, one per line'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l count-matches -d 'With --match: print only the number of selected lines'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l extract -d 'Take the entries from every address and CIDR found in text (logs, HTML, JSON) in the files or stdin'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l json -d 'JSON: an array for --count/--info/--aggregate/--split/--sort, JSON Lines otherwise'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l terminator -d 'End every record, the last too, with the --delimiter'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l strict -d 'Reject networks with host bits set (123.45.67.73/27), as ip_network does'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l skip-invalid -d 'Warn about bad entries and go on, instead of failing'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'

@@ -91,7 +91,7 @@ pub enum Command {
     /// Daytime (RFC 867) and time (RFC 868) servers over UDP and TCP
     ServeTime(cmd::serve_time::Args),
     /// Expand, count, aggregate, split and exclude IPv4/IPv6 networks
-    CidrExpand(cmd::cidr_expand::Args),
+    CidrExpand(Box<cmd::cidr_expand::Args>),
     /// Convert CSV in any dialect to CSV, TSV, JSON and JSON Lines and back
     CsvConvert(cmd::csv_convert::Args),
     /// Compose and send mail over SMTP, STARTTLS or implicit TLS
@@ -122,7 +122,7 @@ impl Command {
         match self {
             Command::ServeEcho(args) => cmd::serve_echo::run(args),
             Command::ServeTime(args) => cmd::serve_time::run(args),
-            Command::CidrExpand(args) => cmd::cidr_expand::run(args),
+            Command::CidrExpand(args) => cmd::cidr_expand::run(*args),
             Command::CsvConvert(args) => cmd::csv_convert::run(args),
             Command::Sendmail(args) => cmd::sendmail::run(args),
             Command::RunCmd(args) => cmd::run_cmd::run(args),
