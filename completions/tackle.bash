@@ -89,7 +89,7 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__cidr__subcmd__expand)
-            opts="-v -q -h -V --hosts --count --aggregate --exclude --exclude-file --split --split-count --index --info --unique --shuffle --seed --limit --json --format --delimiter --strict --skip-invalid --verbose --quiet --log-format --help --version"
+            opts="-v -q -h -V --hosts --count --total --aggregate --exclude --exclude-file --split --split-count --split-hosts --index --info --unique --shuffle --seed --sort --contains --filter --match --match-file --invert --only-matching --count-matches --extract --limit --step --json --format --delimiter --terminator --strict --skip-invalid --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -111,6 +111,10 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --split-hosts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --index)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -119,12 +123,32 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --contains)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --match)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --match-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --step)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
-                    COMPREPLY=($(compgen -W "text dec hex" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "text dec hex bin exploded reverse range" -- "${cur}"))
                     return 0
                     ;;
                 --delimiter)
@@ -143,7 +167,7 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__csv__subcmd__convert)
-            opts="-o -d -v -q -h -V --output --from --to --dialect --delimiter --quotechar --escapechar --no-doublequote --skipinitialspace --strict --comment --no-header --quoting --lossy --flexible --sniff --out-dialect --out-delimiter --out-quotechar --out-escapechar --out-no-doublequote --out-quoting --line-terminator --infer-types --dedupe-headers --columns --union-keys --ignore-extra --restval --restkey --sort-columns --verbose --quiet --log-format --help --version"
+            opts="-o -d -v -q -h -V --output --from --to --dialect --delimiter --quotechar --escapechar --no-doublequote --skipinitialspace --strict --comment --no-header --quoting --encoding --lossy --max-record --flexible --sniff --out-dialect --out-delimiter --out-quotechar --out-escapechar --out-no-doublequote --out-quoting --line-terminator --out-encoding --bom --infer-types --types --schema --flatten --unflatten --flatten-sep --flatten-arrays --max-keys --dedupe-headers --columns --union-keys --ignore-extra --restval --restkey --sort-columns --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -193,6 +217,14 @@ _tackle() {
                     COMPREPLY=($(compgen -W "minimal all nonnumeric none" -- "${cur}"))
                     return 0
                     ;;
+                --encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-record)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --out-dialect)
                     COMPREPLY=($(compgen -W "excel excel-tab unix" -- "${cur}"))
                     return 0
@@ -215,6 +247,26 @@ _tackle() {
                     ;;
                 --line-terminator)
                     COMPREPLY=($(compgen -W "lf crlf" -- "${cur}"))
+                    return 0
+                    ;;
+                --out-encoding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --types)
+                    COMPREPLY=($(compgen -W "cell column" -- "${cur}"))
+                    return 0
+                    ;;
+                --schema)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flatten-sep)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --columns)
@@ -385,7 +437,7 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__run__subcmd__cmd)
-            opts="-v -q -h -V --shell --arg --timeout --signal --kill-after --preserve-status --input --input-file --no-stdin --json --binary --max-output --quiet-unless-failed --merge-stderr --check --cwd --env --clear-env --retries --retry-delay --retry-max-delay --retry-on --verbose --quiet --log-format --help --version"
+            opts="-v -q -h -V --shell --arg --timeout --signal --kill-after --deadline --foreground --preserve-status --input --input-file --no-stdin --json --binary --max-output --quiet-unless-failed --merge-stderr --tee --timestamps --fail-on-stderr --check --cwd --env --clear-env --rlimit --retries --retry-delay --retry-max-delay --retry-jitter --retry-on --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -411,6 +463,10 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --deadline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --input)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -423,11 +479,19 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tee)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --cwd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rlimit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -459,13 +523,17 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__sendmail)
-            opts="-t -v -q -h -V --from --to --cc --bcc --reply-to --subject --header --body --body-file --html --html-file --attach --read-recipients --dry-run --server --port --tls --ca-file --tls-insecure --user --password-file --password-env --password-cmd --auth --allow-plaintext-auth --timeout --helo --verbose --quiet --log-format --help --version"
+            opts="-f -t -F -i -o -B -b -N -R -C -a -v -q -h -V --from --to --cc --bcc --reply-to --subject --header --body --body-file --html --html-file --attach --dry-run --read-recipients --full-name --dsn-notify --dsn-return --partial --host --server --port --tls --ca-file --tls-fingerprint --tls-insecure --tls-cert --tls-key --user --password-file --password-env --password-cmd --auth --allow-plaintext-auth --allow-readable-secrets --timeout --data-timeout --helo --config --account --read-envelope-from --from-account --logfile --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -513,7 +581,47 @@ _tackle() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --full-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -B)
+                    COMPREPLY=($(compgen -W "8BITMIME 7BIT" -- "${cur}"))
+                    return 0
+                    ;;
+                -b)
+                    COMPREPLY=($(compgen -W "m" -- "${cur}"))
+                    return 0
+                    ;;
+                --dsn-notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -N)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dsn-return)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -R)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -526,6 +634,18 @@ _tackle() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -546,14 +666,38 @@ _tackle() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -W "plain login" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "plain login xoauth2 oauthbearer" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --data-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --helo)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --logfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

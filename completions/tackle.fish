@@ -106,25 +106,42 @@ complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s q -l quiet 
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-time" -s V -l version -d 'Print version'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l exclude -d 'Leave out this network, address or range (repeatable)' -r
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l exclude-file -d 'Leave out the entries listed in FILE, one per line' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l exclude-file -d 'Leave out the entries listed in FILE (`-` for stdin), one or more per line' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l split -d 'Print the subnets of each network with this prefix length (/26 or 26)' -r
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l split-count -d 'Split each network into N equal subnets (N a power of two)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l split-count -d 'Split each network into N blocks that tile it, largest first (equal when N is a power of two; 3 parts of a /24 are a /25 and two /26s)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l split-hosts -d 'Split each network into the smallest equal subnets with N usable hosts each' -r
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l index -d 'Print the I-th address of each entry; negative counts from the end (-1 is the last)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l seed -d 'Seed for --shuffle, for a repeatable order (default: random, logged with -v)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l contains -d 'Print the entries that contain ADDR; exit status 1 when none does' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l filter -d 'Keep only entries of this type: private, global, multicast, loopback, link-local, reserved, unspecified, site-local, ipv4-mapped, 6to4, teredo; `!TYPE` negates (repeatable: all must hold)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l match -d 'Print the lines of text (files or stdin) holding an address inside NET, as grepcidr (repeatable); exit status 1 when no line matches' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l match-file -d 'Networks for --match from FILE (`-` for stdin), one or more per line' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l limit -d 'Stop after N lines' -r
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l format -d 'How addresses are written' -r -f -a "text\t'Dotted quad / RFC 5952 text'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l step -d 'Print every N-th address of each entry (prips -i)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l format -d 'How addresses are written; exploded and range also apply to networks' -r -f -a "text\t'Dotted quad / RFC 5952 text'
 dec\t'The address as a decimal integer (prips -f dec)'
-hex\t'The address as a lowercase hexadecimal integer, no padding (prips -f hex)'"
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l delimiter -d 'Separate output records with STR instead of a newline (\\t, \\n, \\0 and \\\\ are understood); the output ends with one newline' -r
+hex\t'The address as a lowercase hexadecimal integer, no padding (prips -f hex)'
+bin\t'32 or 128 binary digits (Python\'s format(addr, "b"))'
+exploded\t'IPv6 with every group in four digits (Python\'s exploded); IPv4 as text'
+reverse\t'The reverse DNS name: 4.3.2.1.in-addr.arpa, nibbles under ip6.arpa'
+range\t'A network or run of addresses as first-last (for iptables and ipset)'"
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l delimiter -d 'Separate output records with STR instead of a newline (\\t, \\n, \\0 and \\\\ are understood); the output ends with one newline, or with STR after every record when STR is \\0 or with --terminator' -r
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l hosts -d 'Only usable hosts, as Python\'s hosts(): IPv4 drops the network and broadcast addresses (except /31, /32), IPv6 the Subnet-Router anycast (except /127, /128); ranges are kept whole'
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l count -d 'Print the number of addresses of each entry, then a total line'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l count -d 'Print the number of addresses of each entry, then a total line; with --unique the number of distinct addresses, with --aggregate each network of the union'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l total -d 'Print only the total count (implies --count)'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l aggregate -d 'Print the fewest networks covering all entries, sorted, IPv4 first'
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l info -d 'Describe each network: netmask, hostmask, broadcast, first and last host, sizes'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l info -d 'Describe each network: masks, broadcast, hosts, sizes, Python\'s forms and address types, and the IANA address space'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l unique -d 'Print each address once, sorted, however the entries overlap'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l shuffle -d 'Print each address once in random order, without holding them in memory'
-complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l json -d 'JSON: an array for --count/--info/--aggregate/--split, JSON Lines otherwise'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l sort -d 'Print the entries sorted (IPv4 first, by first address, larger first), not merged'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l invert -d 'With --match: print the lines holding no such address'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l only-matching -d 'With --match: print only the matching addresses, one per line'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l count-matches -d 'With --match: print only the number of selected lines'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l extract -d 'Take the entries from every address and CIDR found in text (logs, HTML, JSON) in the files or stdin'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l json -d 'JSON: an array for --count/--info/--aggregate/--split/--sort, JSON Lines otherwise'
+complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l terminator -d 'End every record, the last too, with the --delimiter'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l strict -d 'Reject networks with host bits set (123.45.67.73/27), as ip_network does'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -l skip-invalid -d 'Warn about bad entries and go on, instead of failing'
 complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
@@ -134,12 +151,12 @@ complete -c tackle -n "__fish_tackle_using_subcommand cidr-expand" -s V -l versi
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s o -l output -d 'Output file (written atomically), or - for stdout' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l from -d 'Input format [default: from the input\'s extension, else csv]' -r -f -a "csv\t'Comma-separated values (any dialect)'
 tsv\t'Tab-separated values (Python\'s excel-tab dialect)'
-json\t'One JSON array of objects (arrays with --no-header)'
-jsonl\t'JSON Lines: one object a line'"
+json\t'One JSON array of objects (of arrays with --no-header)'
+jsonl\t'JSON Lines: one object a line (one array with --no-header)'"
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l to -d 'Output format [default: from the output\'s extension, else csv]' -r -f -a "csv\t'Comma-separated values (any dialect)'
 tsv\t'Tab-separated values (Python\'s excel-tab dialect)'
-json\t'One JSON array of objects (arrays with --no-header)'
-jsonl\t'JSON Lines: one object a line'"
+json\t'One JSON array of objects (of arrays with --no-header)'
+jsonl\t'JSON Lines: one object a line (one array with --no-header)'"
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l dialect -d 'Python dialect preset for reading' -r -f -a "excel\t'`csv.excel`: comma, double quotes, CRLF, minimal quoting'
 excel-tab\t'`csv.excel_tab`: as excel with a tab delimiter'
 unix\t'`csv.unix_dialect`: as excel with LF and every field quoted'"
@@ -151,6 +168,8 @@ complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l quoting -d
 all\t'Quote every field'
 nonnumeric\t'Quote every non-numeric field; reading, unquoted fields are numbers'
 none\t'Never quote; escape specials with the escapechar; reading, quotes are ordinary'"
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l encoding -d 'Input encoding: a WHATWG label or Python codec name (latin-1, cp1252, utf-16, utf-16le, shift_jis, gb18030, ...), or auto (UTF-16 told by its NUL bytes) [default: utf-8; a BOM always wins]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l max-record -d 'Fail on a record (or JSON element) taking more memory than this (0: no limit)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l out-dialect -d 'Python dialect preset for writing (excel and excel-tab end lines with CRLF)' -r -f -a "excel\t'`csv.excel`: comma, double quotes, CRLF, minimal quoting'
 excel-tab\t'`csv.excel_tab`: as excel with a tab delimiter'
 unix\t'`csv.unix_dialect`: as excel with LF and every field quoted'"
@@ -163,6 +182,12 @@ nonnumeric\t'Quote every non-numeric field; reading, unquoted fields are numbers
 none\t'Never quote; escape specials with the escapechar; reading, quotes are ordinary'"
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l line-terminator -d 'Output line terminator [default: lf; crlf with --out-dialect excel/excel-tab]' -r -f -a "lf\t'\\n'
 crlf\t'\\r\\n (Python\'s default)'"
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l out-encoding -d 'CSV output encoding, named as for --encoding (utf-16 and utf-8-sig start with a BOM, as in Python) [default: utf-8]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l types -d 'JSON output: type each value alone (cell), or give each column the narrowest type all its values fit (column; reads the input twice)' -r -f -a "cell\t'Each value alone, as --infer-types'
+column\t'Each column one type: the narrowest all its non-empty values fit'"
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l schema -d 'With --types column, write the column types here as a JSON Schema; without, read the types from this JSON Schema and refuse values that do not fit' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l flatten-sep -d 'The separator --flatten and --unflatten put between names' -r
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l max-keys -d 'JSON input: fail on an object with more keys than this (0: no limit)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l columns -d 'Columns to write, in this order (names; 1-based numbers with --no-header)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l restval -d 'Value for missing keys and short rows' -r
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l restkey -d 'JSON output: key holding the extra fields of long rows under --flexible' -r
@@ -172,11 +197,15 @@ complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l no-doubleq
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l skipinitialspace -d 'Ignore spaces right after a delimiter'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l strict -d 'Fail on bad CSV (Python\'s strict=True)'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l no-header -d 'The first record is data, not a header (JSON rows become arrays)'
-complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l lossy -d 'Replace invalid UTF-8 with U+FFFD instead of failing'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l lossy -d 'Replace bytes invalid in the input encoding with U+FFFD, and characters the output encoding lacks with &#NNNN;, instead of failing'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l flexible -d 'Accept records whose field count differs from the header'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l sniff -d 'Detect the delimiter, quotechar and header as csv.Sniffer does (-v says what)'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l out-no-doublequote -d 'Escape quotechars with the escapechar instead of doubling them'
-complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l infer-types -d 'JSON output: integers, floats, true/false and empty-as-null, never losing text'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l bom -d 'Start CSV output with a byte order mark (for Excel: --bom --line-terminator crlf)'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l infer-types -d 'JSON output: integers, floats, true/false and empty-as-null, never losing text (the same as --types cell)'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l flatten -d 'JSON input: nested objects become columns with dotted names ({"a":{"b":1}} is a.b)'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l unflatten -d 'JSON output: dotted column names become nested objects (the inverse of --flatten)'
+complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l flatten-arrays -d 'With --flatten, arrays become columns too (a.0, a.1); with --unflatten, objects keyed 0..n-1 become arrays'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l dedupe-headers -d 'JSON output: rename repeated header names a, a_2, a_3 instead of failing'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l union-keys -d 'JSON input: columns are every key of every object (reads the input twice)'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -l ignore-extra -d 'JSON input: drop keys that are not columns instead of failing'
@@ -185,7 +214,7 @@ complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s v -l verbo
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand csv-convert" -s V -l version -d 'Print version'
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l from -d 'Sender address (From header and envelope sender)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s f -l from -d 'Sender: the From header when composing, the envelope sender of a complete message (-f/-r; `<>` is the null sender)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l to -d 'Recipient (repeatable; comma lists accepted)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l cc -d 'Copy recipient (repeatable; comma lists accepted)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l bcc -d 'Blind copy recipient: envelope only, never in a header (repeatable)' -r
@@ -197,55 +226,82 @@ complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l body-file -d 
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html -d 'HTML body (with a text body the message is multipart/alternative)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html-file -d 'HTML body from FILE (- for stdin)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l attach -d 'Attach FILE, MIME type from its extension or given as FILE:TYPE (repeatable)' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l server -d 'SMTP server host name or address' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s F -l full-name -d 'Full name for the From header tackle adds when the message has none' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s o -d 'Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s B -d 'Accepted body type: -B8BITMIME or -B7BIT (tackle looks at the bytes itself)' -r -f -a "8BITMIME\t''
+7BIT\t''"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s b -d 'Accepted mode: -bm (deliver mail; tackle has no queue, so no other mode)' -r -f -a "m\t''"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s N -l dsn-notify -d 'DSN: when to notify the sender (never, or success,failure,delay), if the server offers DSN' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s R -l dsn-return -d 'DSN: what a bounce returns (full or hdrs), if the server offers DSN' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l server -l host -d 'SMTP server host name or address [default: the account\'s host, else localhost]' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l port -d 'Server port [default: 465 for implicit, 587 for starttls, else 25]' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls -d 'Connection security [default: starttls with --user, else opportunistic]' -r -f -a "none\t'Plain text only'
-opportunistic\t'STARTTLS when offered, else plain text'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls -d 'Connection security [default: starttls when logging in, else opportunistic]' -r -f -a "none\t'Plain text only, STARTTLS never tried'
+opportunistic\t'STARTTLS when the server offers it, else plain text'
 starttls\t'STARTTLS required'
 implicit\t'TLS from the first byte (SMTPS)'"
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l ca-file -d 'Also trust the CA certificates in this PEM file' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l ca-file -d 'Also trust the certificates in this PEM file (CAs, or the server\'s own certificate)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-fingerprint -d 'Trust exactly the certificate with this SHA-256 fingerprint (AB:CD:..., as msmtp)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-cert -d 'Client certificate (PEM) to present' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-key -d 'Private key (PEM) of --tls-cert' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l user -d 'Log in as NAME (AUTH)' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-file -d 'Read the password from the first line of FILE' -r -F
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-env -d 'Read the password from environment variable VAR [default: TACKLE_SMTP_PASSWORD]' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-cmd -d 'Run CMD with sh -c and use the first line it prints as the password' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l auth -d 'AUTH mechanism [default: the first of plain, login the server offers]' -r -f -a "plain\t''
-login\t''"
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l timeout -d 'Bound on connecting and on each SMTP exchange' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l helo -d 'Name to greet the server with in EHLO [default: this host\'s name]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-file -d 'Read the password or token from the first line of FILE (owner-only)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-env -d 'Read the password or token from environment variable VAR [default: TACKLE_SMTP_PASSWORD]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l password-cmd -d 'Run CMD with sh -c and use the first line it prints (an OAuth2 token helper works)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l auth -d 'AUTH mechanism [default: plain if offered, else login]' -r -f -a "plain\t''
+login\t''
+xoauth2\t''
+oauthbearer\t''"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l timeout -d 'Bound on connecting and on each SMTP exchange [default: 30s]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l data-timeout -d 'Bound on the server\'s reply to the end of the message (RFC 5321 §4.5.3.2.6)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l helo -d 'Name to greet the server with in EHLO [default: this host\'s fully-qualified name]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s C -l config -d 'Config file in msmtp\'s syntax [default: the first of ~/.config/tackle/sendmail.conf, ~/.msmtprc, /etc/tackle/sendmail.conf, /etc/msmtprc]' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s a -l account -d 'Use this account of the config file [default: the account named default]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l logfile -d 'Append one line per message to FILE (msmtp\'s log format)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s t -l read-recipients -d 'Read a complete message from stdin; recipients from its To, Cc and Bcc (Bcc removed)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l dry-run -d 'Print the exact message (CRLF) on stdout and the envelope on stderr; send nothing'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s t -l read-recipients -d 'Read a complete message from stdin; recipients from its To, Cc and Bcc (Bcc removed), plus any given as arguments'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s i -d 'Accepted: a line holding only "." never ends the input (tackle reads to the end)'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l partial -d 'Deliver to the recipients the server accepts even when it refuses others'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-insecure -d 'Do not verify the server\'s certificate (warns on every use)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-plaintext-auth -d 'Allow sending the password over an unencrypted connection'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-readable-secrets -d 'Use a password file or config file that group or others can read'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l from-account -l read-envelope-from -d 'Use the account whose `from` is the envelope sender (msmtp\'s --read-envelope-from)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s V -l version -d 'Print version'
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l shell -d 'Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it are replaced by the shell-quoted --arg values, `{{}}` by a literal `{}`' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l arg -d 'A value for the --shell template (repeatable); always shell-quoted' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timeout -d 'Stop the command after this long (e.g. 30s, 1m30s; 0 means never): send --signal to its process group' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l signal -d 'The signal sent on timeout: a name (TERM, INT, KILL, ...) or a number' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l kill-after -d 'After the timeout signal, wait this long, then SIGKILL the process group' -r
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input -d 'Write TEXT to the command\'s stdin (concurrently with reading its output), then close it' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l shell -d 'Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it stand for the --arg values, passed to the shell as data ("$1", "$2"), safe in any quoting; `{{}}` is a literal `{}`' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l arg -d 'A value for the --shell template (repeatable); never read as shell code' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timeout -d 'Stop the command after this long (e.g. 30s, 1m30s, 1.5, 1e3, inf; 0 means never): send --signal to its process group' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l signal -d 'The signal sent on timeout: a name (TERM, INT, KILL, RTMIN+2, ...) or a number; 0 (or EXIT) sends none and leaves the end to --kill-after' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l kill-after -d 'After the timeout signal (or a signal passed on), wait this long, then SIGKILL the command; 0 never kills' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l deadline -d 'The total time for all attempts and the waits between them: past it, the attempt running is stopped as by --timeout and no retry follows' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input -d 'Write TEXT to the command\'s stdin (concurrently with reading its output), then close it (the kernel limits one argument to 128 KiB: use --input-file beyond)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l input-file -d 'Give FILE to the command as its stdin (reopened for each retry)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l max-output -d 'Bytes of each stream kept in memory (e.g. 64M, 1G): --json drops and notes the rest, --quiet-unless-failed spills the rest to a temporary file' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l tee -d 'Also copy everything the command writes (stdout and stderr, as it arrives) to FILE, whether it is shown, held or captured; all attempts go in' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l cwd -d 'Run the command in DIR' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l env -d 'Set an environment variable for the command (repeatable)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l rlimit -d 'Resource limits for the command (repeatable): cpu=SECS, as=SIZE, nofile=N, core=0, also data, fsize, memlock, nproc, stack; SOFT:HARD or unlimited' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retries -d 'Run the command again, up to N more times, while it fails' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-delay -d 'Wait this long before the first retry; the wait doubles after each retry' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-max-delay -d 'The longest wait between retries' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-on -d 'Retry only when the exit status is CODE (repeatable; 124 means a timeout)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l foreground -d 'Run the command in tackle\'s process group, as `timeout --foreground`: it may read the terminal and gets its signals; a timeout signals only the command, not its children'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l preserve-status -d 'Exit with the command\'s status even when it timed out, instead of 124'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l no-stdin -d 'Give the command /dev/null as its stdin'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l json -d 'Capture stdout and stderr and print one JSON report when the command ends'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l binary -d 'With --json: base64-encode a stream that is not valid UTF-8'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l quiet-unless-failed -d 'Hold stdout and stderr and print them only if the command fails or times out'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l merge-stderr -d 'Send the command\'s stderr into its stdout, in the order written (in every mode)'
-complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l check -d 'On failure, print why: `\'CMD\' exited with status N`, `killed by SIG...` or `timed out` (with the last 10 lines of stderr under --json)'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l timestamps -d 'Start each line of the command\'s output with the time since the start, `[   1.234s] `'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l fail-on-stderr -d 'Count output on stderr as a failure (status 1 when the command exited 0), like `chronic -e`'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l check -d 'On failure, print why: `CMD: exited with status N`, `killed by SIG...` or `timed out` (with the last 10 lines of stderr under --json)'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l clear-env -d 'Start the command with an empty environment (plus any --env)'
+complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -l retry-jitter -d 'Wait a random time between half and all of each retry delay, so that many clients retrying at once spread out'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -3,10 +3,11 @@
 //! Subcommands return `anyhow::Result<()>`. Errors are printed once here as
 //! `tackle: <subcommand>: <message>: <cause>`; a [`Failure`] anywhere in the chain picks the
 //! exit status, a [`Silent`] exits without printing, and a broken pipe on our output ends
-//! the program quietly with status 0 (the reader of `| head` has what it wanted).
+//! the program quietly with status 0 (the reader of `| head` has what it wanted). A panic,
+//! always a bug, is reported in one line by [`panic_report`] (the binary installs the hook).
 
 use std::fmt::Display;
-use std::io;
+use std::io::{self, Write};
 
 /// The command succeeded.
 pub const SUCCESS: i32 = 0;
@@ -63,8 +64,116 @@ pub fn status_of(name: &str, result: anyhow::Result<()>) -> i32 {
     if is_broken_pipe(&err) {
         return SUCCESS;
     }
-    eprintln!("tackle: {name}: {err:#}");
+    // A stderr that cannot be written (closed, full) must not turn the error into a panic.
+    let _ = writeln!(io::stderr(), "tackle: {name}: {err:#}");
     err.chain()
         .find_map(|c| c.downcast_ref::<Failure>())
         .map_or(FAILURE, |f| f.status)
+}
+
+/// Where a panic should be reported: the package's repository when Cargo.toml names one.
+const REPORT_TO: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// What the panic hook prints: one line saying that tackle has a bug, what the panic said
+/// and where, and where to report it; then the backtrace, only when one was captured (that
+/// is, under `RUST_BACKTRACE`, as [`std::backtrace::Backtrace::capture`] decides).
+pub fn panic_report(
+    subcommand: Option<&str>,
+    message: &str,
+    location: Option<&str>,
+    backtrace: &std::backtrace::Backtrace,
+) -> String {
+    let prefix = match subcommand {
+        Some(name) => format!("tackle: {name}: "),
+        None => "tackle: ".to_owned(),
+    };
+    let at = location.map(|l| format!(" at {l}")).unwrap_or_default();
+    let report_to = if REPORT_TO.is_empty() {
+        "to the tackle maintainers".to_owned()
+    } else {
+        format!("at {REPORT_TO}/issues")
+    };
+    let version = env!("CARGO_PKG_VERSION");
+    let mut report = format!(
+        "{prefix}internal error{at}: {message}. This is a bug in tackle {version}; \
+         please report it {report_to}, with the command that caused it"
+    );
+    if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+        report.push_str(&format!("\nbacktrace:\n{backtrace}"));
+    } else {
+        report.push_str(" (RUST_BACKTRACE=1 adds a backtrace)");
+    }
+    report.push('\n');
+    report
+}
+
+/// The text a panic was raised with (`panic!("...")` gives a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        text
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text
+    } else {
+        "(no message)"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::backtrace::Backtrace;
+
+    use super::*;
+
+    #[test]
+    fn a_panic_is_one_line_naming_the_bug_and_where_to_report_it() {
+        let report = panic_report(
+            Some("run-cmd"),
+            "attempt to add with overflow",
+            Some("src/process/run.rs:12:5"),
+            &Backtrace::disabled(),
+        );
+        assert_eq!(report.lines().count(), 1, "{report}");
+        assert!(
+            report.starts_with(
+                "tackle: run-cmd: internal error at src/process/run.rs:12:5: \
+                 attempt to add with overflow. This is a bug in tackle "
+            ),
+            "{report}"
+        );
+        assert!(report.contains("please report it "), "{report}");
+        assert!(
+            report.ends_with("(RUST_BACKTRACE=1 adds a backtrace)\n"),
+            "{report}"
+        );
+        assert!(!report.contains("panicked"), "{report}");
+    }
+
+    #[test]
+    fn a_panic_before_the_subcommand_is_known_names_tackle_alone() {
+        let report = panic_report(None, "boom", None, &Backtrace::disabled());
+        assert!(
+            report.starts_with("tackle: internal error: boom. "),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn a_captured_backtrace_follows_the_line() {
+        let report = panic_report(None, "boom", None, &Backtrace::force_capture());
+        let mut lines = report.lines();
+        assert!(lines.next().is_some_and(|l| l.contains("bug in tackle")));
+        assert_eq!(lines.next(), Some("backtrace:"));
+        assert!(lines.next().is_some(), "no frames: {report}");
+        assert!(!report.contains("RUST_BACKTRACE=1 adds"), "{report}");
+    }
+
+    #[test]
+    fn panic_payloads_of_both_string_kinds_are_read() {
+        let owned: Box<dyn std::any::Any + Send> = Box::new(String::from("owned"));
+        let literal: Box<dyn std::any::Any + Send> = Box::new("literal");
+        let other: Box<dyn std::any::Any + Send> = Box::new(42);
+        assert_eq!(panic_message(owned.as_ref()), "owned");
+        assert_eq!(panic_message(literal.as_ref()), "literal");
+        assert_eq!(panic_message(other.as_ref()), "(no message)");
+    }
 }

@@ -61,7 +61,10 @@ fn completion_files() -> Vec<(PathBuf, Vec<u8>)> {
 fn man_pages() -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     let mut top = crate::cli::command();
     top.build();
-    let mut pages = vec![(PathBuf::from("man/tackle.1"), render_man(top.clone())?)];
+    // clap's `help` subcommand has no page of its own: listing `tackle-help(1)` would point
+    // to nothing (`tackle help SUBCOMMAND` is `tackle SUBCOMMAND --help`).
+    let top_page = top.clone().mut_subcommand("help", |help| help.hide(true));
+    let mut pages = vec![(PathBuf::from("man/tackle.1"), render_man(top_page)?)];
     for sub in top
         .get_subcommands()
         .filter(|s| !s.is_hide_set() && s.get_name() != "help")

@@ -271,7 +271,8 @@ fn exclude_file_takes_entries_with_comments() {
         .file("skip.txt", "10.0.0.0/25\n10.0.0.300\n")
         .run()
         .code(1)
-        .stderr_contains("10.0.0.300: not an IPv4 or IPv6 address (skip.txt line 2)");
+        .stderr_contains("10.0.0.300: not an address, network, range or target")
+        .stderr_contains("(skip.txt line 2)");
     cidr(&["--exclude-file", "missing.txt", "10.0.0.0/24"])
         .code(1)
         .stderr_contains("missing.txt");
@@ -336,15 +337,15 @@ fn split_rejects_what_python_rejects() {
         .stderr_contains("IPv4 allows at most /32");
     cidr(&["--split-count", "4", "10.0.0.0/31"])
         .code(1)
-        .stderr_contains("cannot split into /33");
+        .stderr_contains("cannot split a /31 into 4 parts: it has only 2 addresses");
     cidr(&["--split", "/26", "10.0.0.5-10.0.0.20"])
         .code(1)
         .stderr_contains("a range that is not a single network cannot be split");
     // A range that is exactly one network splits like it.
     assert_eq!(expand(&["--split", "/25", "10.0.0.0-10.0.0.255"]).len(), 2);
-    cidr(&["--split-count", "3", "10.0.0.0/24"])
+    cidr(&["--split-count", "0", "10.0.0.0/24"])
         .code(2)
-        .stderr_contains("power of two");
+        .stderr_contains("at least 1");
     cidr(&["--split", "/129", "10.0.0.0/24"]).code(2);
 }
 
@@ -378,23 +379,43 @@ fn index_picks_from_either_end() {
         .code(1)
         .stderr_contains("index -257 is out of range");
     cidr(&["--index", "x", "10.0.0.0/24"]).code(2);
-    cidr(&["--index", "-0", "10.0.0.0/24"]).code(2);
+    // Python: net[-0] is net[0].
+    cidr(&["--index", "-0", "10.0.0.0/24"])
+        .success()
+        .stdout_is("10.0.0.0\n");
 }
 
 #[test]
 fn info_describes_a_network_like_ipcalc() {
     cidr(&["--info", "123.45.67.73/27"]).success().stdout_is(
-        "network:       123.45.67.64/27\n\
-         address:       123.45.67.73\n\
-         netmask:       255.255.255.224\n\
-         hostmask:      0.0.0.31\n\
-         broadcast:     123.45.67.95\n\
-         first_host:    123.45.67.65\n\
-         last_host:     123.45.67.94\n\
-         prefix:        27\n\
-         num_addresses: 32\n\
-         num_hosts:     30\n\
-         version:       4\n",
+        "network:         123.45.67.64/27\n\
+         address:         123.45.67.73\n\
+         netmask:         255.255.255.224\n\
+         hostmask:        0.0.0.31\n\
+         broadcast:       123.45.67.95\n\
+         first_host:      123.45.67.65\n\
+         last_host:       123.45.67.94\n\
+         prefix:          27\n\
+         num_addresses:   32\n\
+         num_hosts:       30\n\
+         version:         4\n\
+         with_netmask:    123.45.67.64/255.255.255.224\n\
+         with_hostmask:   123.45.67.64/0.0.0.31\n\
+         exploded:        123.45.67.64/27\n\
+         compressed:      123.45.67.64/27\n\
+         reverse_pointer: 73.67.45.123.in-addr.arpa\n\
+         address_space:   Internet\n\
+         is_private:      False\n\
+         is_global:       True\n\
+         is_multicast:    False\n\
+         is_loopback:     False\n\
+         is_link_local:   False\n\
+         is_reserved:     False\n\
+         is_unspecified:  False\n\
+         is_site_local:   None\n\
+         ipv4_mapped:     None\n\
+         sixtofour:       None\n\
+         teredo:          None\n",
     );
     let out = cidr(&["--info", "--json", "2001:db8::/64", "10.0.0.0/31"]);
     out.success();
@@ -568,7 +589,7 @@ fn runaway_and_non_utf8_lines_are_errors() {
         .stdin(long)
         .run()
         .code(1)
-        .stderr_contains("stdin line 1: line longer than 65536 bytes");
+        .stderr_contains("1111111111...: line longer than 65536 bytes (stdin line 1)");
     tackle(["cidr-expand"])
         .stdin(b"10.0.0.1\n10.0.0.\xff\n".to_vec())
         .run()
@@ -590,7 +611,7 @@ fn skip_invalid_warns_and_goes_on() {
     .run();
     out.success()
         .stdout_is("10.0.0.0\n10.0.0.1\n10.0.0.9\n")
-        .stderr_contains("skipped bogus: not an IPv4 or IPv6 address (argument 2)");
+        .stderr_contains("skipped bogus: not an address, network, range or target (forms: ");
     tackle([
         "cidr-expand",
         "--skip-invalid",
@@ -626,9 +647,15 @@ fn every_bad_entry_gets_a_clear_error() {
         ),
         ("10.0.0.1-2001:db8::1", "a range must not mix IPv4 and IPv6"),
         ("10.0.0.9-10.0.0.1", "range ends before it starts"),
-        ("10.0.0.256", "not an IPv4 or IPv6 address"),
-        ("01.2.3.4", "not an IPv4 or IPv6 address"),
-        ("hello", "not an IPv4 or IPv6 address"),
+        (
+            "10.0.0.256",
+            "not an address, network, range or target (forms: ",
+        ),
+        ("01.2.3.4", "not an address, network, range or target"),
+        (
+            "hello",
+            "10.0.0.1-5, 10.0-3.1.1,3, 10.0.0.*, 2001:db8::/64, 2001:db8::1-ff)",
+        ),
         ("", "\"\": empty entry"),
     ];
     for (entry, why) in cases {
@@ -649,8 +676,18 @@ fn every_bad_entry_gets_a_clear_error() {
 #[test]
 fn conflicting_modes_are_usage_errors() {
     for args in [
-        vec!["--count", "--aggregate"],
+        vec!["--count", "--split", "/26"],
+        vec!["--total", "--info"],
         vec!["--split", "/26", "--split-count", "2"],
+        vec!["--aggregate", "--format", "dec"],
+        vec!["--count", "--format", "range"],
+        vec!["--shuffle", "--format", "range"],
+        vec!["--invert"],
+        vec!["--match", "10.0.0.0/8", "--aggregate"],
+        vec!["--terminator"],
+        vec!["--step", "0"],
+        vec!["--filter", "privat"],
+        vec!["--contains", "10.0.0.300"],
         vec!["--info", "--hosts"],
         vec!["--unique", "--shuffle"],
         vec!["--limit", "-1"],
@@ -662,6 +699,353 @@ fn conflicting_modes_are_usage_errors() {
     }
 }
 
+// --- issue 18: targets, types, matching, extraction, more modes -----------------------
+
+#[test]
+fn nmap_targets_and_several_entries_per_line() {
+    assert_eq!(
+        expand(&["10.0.0.1-3"]),
+        ["10.0.0.1", "10.0.0.2", "10.0.0.3"]
+    );
+    assert_eq!(
+        expand(&["10.0-1.1.1,3"]),
+        ["10.0.1.1", "10.0.1.3", "10.1.1.1", "10.1.1.3"]
+    );
+    assert_eq!(
+        expand(&["--count", "10.0.0.*"])[0],
+        "10.0.0.0-10.0.0.255 256"
+    );
+    assert_eq!(
+        expand(&["2001:db8::fe-ff"]),
+        ["2001:db8::fe", "2001:db8::ff"]
+    );
+    tackle(["cidr-expand"])
+        .stdin("10.0.0.1, 10.0.0.2 10.0.0.4-5 # comment 10.9.9.9\n10.0.0.8 - 10.0.0.9\n")
+        .run()
+        .success()
+        .stdout_is("10.0.0.1\n10.0.0.2\n10.0.0.4\n10.0.0.5\n10.0.0.8\n10.0.0.9\n");
+    cidr(&["10.0.0.1-0"])
+        .code(1)
+        .stderr_contains("octet range 1-0 ends before it starts");
+    cidr(&["10.0.0.1-0"]).code(1);
+    cidr(&["--info", "10.0.0.1,3"])
+        .code(1)
+        .stderr_contains("has no netmask");
+}
+
+#[test]
+fn fixed_bugs_from_issue_18() {
+    // Any number of leading zeros in a prefix, as Python.
+    assert_eq!(expand(&["--count", "::/0128"])[0], "::/128 1");
+    assert_eq!(expand(&["--count", "10.0.0.0/0024"])[0], "10.0.0.0/24 256");
+    // A 65,536-byte line plus its newline is fine.
+    let mut line = vec![b' '; 65_536 - 8];
+    line.extend_from_slice(b"10.0.0.1\n");
+    tackle(["cidr-expand"])
+        .stdin(line)
+        .run()
+        .success()
+        .stdout_is("10.0.0.1\n");
+    // --skip-invalid goes past an over-long line, in the documented form.
+    let mut input = b"10.0.0.1\n".to_vec();
+    input.extend(vec![b'x'; 70_000]);
+    input.extend_from_slice(b"\n10.0.0.2\n");
+    let out = tackle(["cidr-expand", "--skip-invalid"]).stdin(input).run();
+    out.success()
+        .stdout_is("10.0.0.1\n10.0.0.2\n")
+        .stderr_contains("skipped xxxxxxxx")
+        .stderr_contains("...: line longer than 65536 bytes (stdin line 2)");
+    // A BOM at the start of stdin.
+    tackle(["cidr-expand"])
+        .stdin(b"\xef\xbb\xbf10.0.0.1\n".to_vec())
+        .run()
+        .success()
+        .stdout_is("10.0.0.1\n");
+    // --exclude-file - reads stdin.
+    tackle(["cidr-expand", "--exclude-file", "-", "10.0.0.0/30"])
+        .stdin("10.0.0.1\n10.0.0.2\n")
+        .run()
+        .success()
+        .stdout_is("10.0.0.0\n10.0.0.3\n");
+    tackle(["cidr-expand", "--exclude-file", "-"])
+        .stdin("10.0.0.1\n")
+        .run()
+        .code(2)
+        .stderr_contains("stdin can be read only once");
+}
+
+#[test]
+fn info_has_python_forms_and_address_types() {
+    let out = cidr(&[
+        "--info",
+        "--json",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+        "::ffff:192.0.2.1",
+        "100.64.0.0/10",
+        "fd00::/8",
+    ]);
+    out.success();
+    let v: serde_json::Value = serde_json::from_str(out.stdout_str()).expect("JSON");
+    assert_eq!(v[0]["teredo"]["server"], "65.54.227.120");
+    assert_eq!(v[0]["teredo"]["client"], "192.0.2.45");
+    assert_eq!(v[0]["address_space"], "TEREDO");
+    assert_eq!(v[1]["ipv4_mapped"], "192.0.2.1");
+    assert_eq!(v[1]["is_private"], true);
+    assert_eq!(
+        v[1]["exploded"],
+        "0000:0000:0000:0000:0000:ffff:c000:0201/128"
+    );
+    assert_eq!(v[2]["is_private"], false);
+    assert_eq!(v[2]["is_global"], false);
+    assert_eq!(v[2]["address_space"], "Shared Address Space");
+    assert_eq!(v[2]["is_site_local"], serde_json::Value::Null);
+    assert_eq!(v[3]["address_space"], "Unique Local");
+    assert_eq!(v[3]["with_netmask"], "fd00::/ff00::");
+    assert_eq!(
+        v[3]["reverse_pointer"],
+        "0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.d.f.ip6.arpa"
+    );
+}
+
+#[test]
+fn filters_keep_entries_of_a_type_in_any_mode() {
+    let entries = [
+        "10.0.0.1",
+        "8.8.8.8",
+        "224.0.0.1",
+        "100.64.0.1",
+        "fe80::1",
+        "2606:4700::1",
+    ];
+    let run = |filters: &[&str]| {
+        let mut args = vec!["cidr-expand"];
+        for f in filters {
+            args.extend(["--filter", f]);
+        }
+        args.extend(entries);
+        let out = tackle(args).run();
+        out.success();
+        out.stdout_str().to_owned()
+    };
+    assert_eq!(run(&["private"]), "10.0.0.1\nfe80::1\n");
+    // Python 3.13: multicast is global; the shared address space is neither.
+    assert_eq!(run(&["global"]), "8.8.8.8\n224.0.0.1\n2606:4700::1\n");
+    assert_eq!(run(&["!global", "!private"]), "100.64.0.1\n");
+    assert_eq!(run(&["multicast"]), "224.0.0.1\n");
+    cidr(&[
+        "--count",
+        "--total",
+        "--filter",
+        "link-local",
+        "fe80::/64",
+        "10.0.0.0/8",
+    ])
+    .success()
+    .stdout_is("18446744073709551616\n");
+}
+
+#[test]
+fn match_selects_lines_like_grepcidr() {
+    let log = "10.1.2.3 - - [10/Oct/2000:13:55:36 -0700] \"GET / HTTP/1.1\" 200\n\
+               192.0.2.7 - - [10/Oct/2000:13:55:37 -0700] \"GET /x HTTP/1.1\" 404\n\
+               from [2001:db8::5]:443 to 10.9.9.9\n\
+               Chrome/120.0.0.0 v10.1.1.1 1.2.3.4.5\n";
+    let grep = |args: &[&str]| {
+        let mut full = vec!["cidr-expand"];
+        full.extend(args);
+        tackle(full).file("access.log", log).run()
+    };
+    grep(&["--match", "10.0.0.0/8", "access.log"])
+        .success()
+        .stdout_is(&format!(
+            "{}\n{}\n",
+            log.lines().next().unwrap(),
+            log.lines().nth(2).unwrap()
+        ));
+    grep(&["--match", "10.0.0.0/8", "--only-matching", "access.log"])
+        .success()
+        .stdout_is("10.1.2.3\n10.9.9.9\n");
+    grep(&[
+        "--match",
+        "2001:db8::/32",
+        "--match",
+        "192.0.2.0-192.0.2.9",
+        "--count-matches",
+        "access.log",
+    ])
+    .success()
+    .stdout_is("2\n");
+    grep(&[
+        "--match",
+        "10.0.0.0/8",
+        "--invert",
+        "--count-matches",
+        "access.log",
+    ])
+    .success()
+    .stdout_is("2\n");
+    grep(&["--match", "172.16.0.0/12", "access.log"])
+        .code(1)
+        .stdout_is("")
+        .stderr_empty();
+    grep(&[
+        "--match",
+        "0.0.0.0/0",
+        "--filter",
+        "!private",
+        "-o",
+        "access.log",
+    ])
+    .code(2);
+    tackle(["cidr-expand", "--match-file", "nets.txt"])
+        .file("nets.txt", "# mine\n192.0.2.0/24, 2001:db8::/32\n")
+        .stdin(log)
+        .run()
+        .success()
+        .stdout_contains("192.0.2.7 - -")
+        .stdout_contains("[2001:db8::5]:443");
+    grep(&["--match", "bogus", "access.log"])
+        .code(2)
+        .stderr_contains("bogus: not an address")
+        .stderr_contains("(--match 1)");
+}
+
+#[test]
+fn extract_feeds_any_mode() {
+    let text = "<a href=\"http://10.0.0.1/\">x</a> {\"ip\": \"10.0.0.2\"} net 10.0.0.4/31 \
+                version 1.2.3.4.5 at 12:30:45, v6 2001:db8::1.\n";
+    tackle(["cidr-expand", "--extract"])
+        .stdin(text)
+        .run()
+        .success()
+        .stdout_is("10.0.0.1\n10.0.0.2\n10.0.0.4\n10.0.0.5\n2001:db8::1\n");
+    tackle(["cidr-expand", "--extract", "--aggregate"])
+        .stdin(text)
+        .run()
+        .success()
+        .stdout_is("10.0.0.1/32\n10.0.0.2/32\n10.0.0.4/31\n2001:db8::1/128\n");
+    tackle(["cidr-expand", "--extract", "--count", "--unique", "-"])
+        .stdin(text)
+        .run()
+        .success()
+        .stdout_is("5\n");
+}
+
+#[test]
+fn contains_answers_which_entries_hold_an_address() {
+    cidr(&[
+        "--contains",
+        "10.0.0.5",
+        "10.0.0.0/24",
+        "192.168.0.0/16",
+        "10.0.0.4-10.0.0.9",
+        "10.0.0.1,5",
+    ])
+    .success()
+    .stdout_is("10.0.0.0/24\n10.0.0.4-10.0.0.9\n10.0.0.1,5\n");
+    cidr(&["--contains", "10.0.0.5", "192.168.0.0/16"])
+        .code(1)
+        .stdout_is("")
+        .stderr_empty();
+}
+
+#[test]
+fn counts_of_unions_and_totals() {
+    cidr(&["--count", "--unique", "10.0.0.0/24", "10.0.0.128/25"])
+        .success()
+        .stdout_is("256\n");
+    cidr(&[
+        "--count",
+        "--aggregate",
+        "10.0.0.0/25",
+        "10.0.0.128/25",
+        "10.0.1.0/32",
+    ])
+    .success()
+    .stdout_is("10.0.0.0/24 256\n10.0.1.0/32 1\ntotal 257\n");
+    cidr(&["--total", "10.0.0.0/24", "10.0.0.0/24"])
+        .success()
+        .stdout_is("512\n");
+    cidr(&["--total", "--json", "::/0"])
+        .success()
+        .stdout_is("340282366920938463463374607431768211456\n");
+}
+
+#[test]
+fn sort_and_formats() {
+    cidr(&["--sort", "10.0.1.0/24", "::/0", "10.0.0.0/8", "10.0.0.0/24"])
+        .success()
+        .stdout_is("10.0.0.0/8\n10.0.0.0/24\n10.0.1.0/24\n::/0\n");
+    cidr(&[
+        "--aggregate",
+        "--format",
+        "range",
+        "10.0.0.0/25",
+        "10.0.0.128/25",
+    ])
+    .success()
+    .stdout_is("10.0.0.0-10.0.0.255\n");
+    cidr(&["--format", "range", "--exclude", "10.0.0.5", "10.0.0.0/29"])
+        .success()
+        .stdout_is("10.0.0.0-10.0.0.4\n10.0.0.6-10.0.0.7\n");
+    cidr(&["--format", "reverse", "10.0.0.1", "2001:db8::1"])
+        .success()
+        .stdout_is(
+            "1.0.0.10.in-addr.arpa\n\
+             1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa\n",
+        );
+    cidr(&["--format", "exploded", "2001:db8::1"])
+        .success()
+        .stdout_is("2001:0db8:0000:0000:0000:0000:0000:0001\n");
+    cidr(&["--format", "exploded", "--aggregate", "2001:db8::/32"])
+        .success()
+        .stdout_is("2001:0db8:0000:0000:0000:0000:0000:0000/32\n");
+    cidr(&["--format", "bin", "10.0.0.1"])
+        .success()
+        .stdout_is("00001010000000000000000000000001\n");
+}
+
+#[test]
+fn vlsm_and_host_splits() {
+    assert_eq!(
+        expand(&["--split-count", "3", "10.0.0.0/24"]),
+        ["10.0.0.0/25", "10.0.0.128/26", "10.0.0.192/26"]
+    );
+    assert_eq!(
+        expand(&["--split-hosts", "60", "10.0.0.0/24"]),
+        [
+            "10.0.0.0/26",
+            "10.0.0.64/26",
+            "10.0.0.128/26",
+            "10.0.0.192/26"
+        ]
+    );
+    cidr(&["--split-hosts", "300", "10.0.0.0/24"])
+        .code(1)
+        .stderr_contains("a /24 holds at most 254 usable hosts, not 300");
+}
+
+#[test]
+fn step_and_terminators() {
+    assert_eq!(
+        expand(&["--step", "3", "10.0.0.0/29"]),
+        ["10.0.0.0", "10.0.0.3", "10.0.0.6"]
+    );
+    assert_eq!(
+        expand(&["--step", "2", "--exclude", "10.0.0.2", "10.0.0.0/29"]),
+        ["10.0.0.0", "10.0.0.4", "10.0.0.6"]
+    );
+    cidr(&["--delimiter", "\\0", "10.0.0.0/31"])
+        .success()
+        .stdout_is("10.0.0.0\u{0}10.0.0.1\u{0}");
+    cidr(&["--delimiter", ",", "10.0.0.0/31"])
+        .success()
+        .stdout_is("10.0.0.0,10.0.0.1\n");
+    cidr(&["--delimiter", ",", "--terminator", "10.0.0.0/31"])
+        .success()
+        .stdout_is("10.0.0.0,10.0.0.1,");
+}
+
 // --- properties over the library ---------------------------------------------------------
 
 mod properties {
@@ -669,7 +1053,7 @@ mod properties {
     use tackle::cidr::addr::{Family, Network, Range};
     use tackle::cidr::format::{Style, address_text};
     use tackle::cidr::input::{Policy, Source};
-    use tackle::cidr::job::{Job, Mode};
+    use tackle::cidr::job::{CountOf, Counting, Input, Job, Mode};
     use tackle::cidr::parse::{Entry, network_text, parse_entry};
     use tackle::cidr::set::Exclusions;
 
@@ -683,6 +1067,10 @@ mod properties {
             style: Style::Text,
             json: false,
             delimiter: b"\n".to_vec(),
+            terminated: true,
+            step: None,
+            filters: Vec::new(),
+            input: Input::Entries,
         }
     }
 
@@ -755,7 +1143,22 @@ mod properties {
         }
 
         #[test]
-        fn parser_never_panics(text in "[0-9a-fA-F:./%\\[\\] -]{0,45}") {
+        fn entry_texts_split_what_was_joined(nets in prop::collection::vec(network(), 1..5), seps in prop::collection::vec(prop::sample::select(vec![" ", ",", ", ", "\t", " ,"]), 5)) {
+            let texts: Vec<String> = nets.iter().map(|n| network_text(*n)).collect();
+            let mut line = String::new();
+            for (i, text) in texts.iter().enumerate() {
+                if i > 0 {
+                    line.push_str(seps[i % seps.len()]);
+                }
+                line.push_str(text);
+            }
+            line.push_str(" # 10.9.9.9");
+            let got: Vec<String> = tackle::cidr::parse::entry_texts(&line).iter().map(|t| t.to_string()).collect();
+            prop_assert_eq!(got, texts);
+        }
+
+        #[test]
+        fn parser_never_panics(text in "[0-9a-fA-F:./%\\[\\] *,-]{0,45}") {
             let _ = parse_entry(&text, false);
         }
 
@@ -777,7 +1180,7 @@ mod properties {
                 })
                 .collect();
             let lines = run(&job(Mode::Expand, hosts, vec![]), &entries);
-            let counts = run(&job(Mode::Count, hosts, vec![]), &entries);
+            let counts = run(&job(Mode::Count(Counting { of: CountOf::Entries, total_only: false }), hosts, vec![]), &entries);
             prop_assert_eq!(counts.last().cloned(), Some(format!("total {}", lines.len())));
         }
 
@@ -804,7 +1207,7 @@ mod properties {
             let all = run(&job(Mode::Expand, false, vec![]), &[range_text(r)]);
             let kept = run(&job(Mode::Expand, false, excluded.clone()), &[range_text(r)]);
             let inside = |line: &String| {
-                let entry = parse_entry(line, true).expect("address parses").range();
+                let entry = parse_entry(line, true).expect("address parses").hull();
                 excluded.iter().any(|e| e.first <= entry.first && entry.first <= e.last)
             };
             let want: Vec<String> = all.iter().filter(|l| !inside(l)).cloned().collect();
@@ -816,4 +1219,55 @@ mod properties {
             prop_assert_eq!(run(&job(Mode::Expand, false, vec![]), &networks), kept);
         }
     }
+}
+
+// --- Python 3.13 differential vectors (tests/cidr_data/gen_info.py) ------------------------
+
+#[test]
+fn info_agrees_with_python_313_on_generated_vectors() {
+    let path = common::repo_root().join("tests/cidr_data/python313_info.jsonl");
+    let text = std::fs::read_to_string(&path).expect("vectors are checked in");
+    let vectors: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("vector is JSON"))
+        .collect();
+    let entries: String = vectors
+        .iter()
+        .map(|v| format!("{}\n", v["entry"].as_str().expect("entry")))
+        .collect();
+    let out = tackle(["cidr-expand", "--info", "--json"])
+        .stdin(entries)
+        .run();
+    out.success();
+    let got: Vec<serde_json::Value> = serde_json::from_str(out.stdout_str()).expect("JSON");
+    assert_eq!(got.len(), vectors.len());
+    let mut mismatches = Vec::new();
+    for (want, got) in vectors.iter().zip(&got) {
+        for (key, value) in want.as_object().expect("object") {
+            let mine = match key.as_str() {
+                "entry" => continue,
+                // serde_json reads integers past 2^64 as floats: look for the exact text.
+                "num_addresses" => {
+                    let exact = format!("\"num_addresses\":{}", value.as_str().expect("text"));
+                    if got[key].is_f64() && out.stdout_str().contains(&exact) {
+                        continue;
+                    }
+                    serde_json::Value::from(got[key].to_string())
+                }
+                _ => got[key].clone(),
+            };
+            if &mine != value {
+                mismatches.push(format!(
+                    "{} {key}: python {value}, tackle {mine}",
+                    want["entry"]
+                ));
+            }
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} mismatches:\n{}",
+        mismatches.len(),
+        mismatches[..mismatches.len().min(20)].join("\n")
+    );
 }

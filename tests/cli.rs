@@ -57,30 +57,198 @@ fn version_prints_the_package_version() {
         .stdout_is(&format!("tackle {}\n", env!("CARGO_PKG_VERSION")));
 }
 
-#[test]
-fn unknown_subcommand_is_a_usage_error() {
-    tackle(["frobnicate"])
-        .run()
-        .code(2)
-        .stderr_contains("unrecognized subcommand 'frobnicate'");
+/// The usage status each subcommand documents: sendmail follows sysexits.h, run-cmd
+/// coreutils `timeout`, the rest 2.
+fn usage_status(sub: &str) -> i32 {
+    match sub {
+        "sendmail" => 64,
+        "run-cmd" => 125,
+        _ => 2,
+    }
+}
+
+/// For each subcommand, a flag that takes a value and a value it refuses.
+const BAD_VALUES: [(&str, &str, &str); 6] = [
+    ("serve-echo", "--threads", "0"),
+    ("serve-time", "--format", "xml"),
+    ("cidr-expand", "--limit", "many"),
+    ("csv-convert", "--to", "xml"),
+    ("sendmail", "--port", "99999"),
+    ("run-cmd", "--timeout", "forever"),
+];
+
+/// Asserts the one shape of a usage error the parser catches: `tackle: <sub>: <message>` on
+/// one line (mentioning `needle`), the subcommand's usage, a pointer to its help; nothing on
+/// stdout, no clap-style `error:` block, no blank line.
+fn assert_usage_error_shape(out: &common::Outcome, sub: &str, needle: &str) {
+    out.code(usage_status(sub));
+    assert!(out.stdout.is_empty(), "usage error on stdout:\n{out}");
+    let lines: Vec<&str> = out.stderr_str().lines().collect();
+    let first = lines.first().copied().unwrap_or_default();
+    if !first.starts_with(&format!("tackle: {sub}: ")) || !first.contains(needle) {
+        out.fail(&format!(
+            "first line is not `tackle: {sub}: ...{needle}...`"
+        ));
+    }
+    if !lines
+        .get(1)
+        .is_some_and(|l| l.starts_with(&format!("Usage: tackle {sub} ")))
+    {
+        out.fail("second line is not the usage");
+    }
+    if lines.last() != Some(&format!("Try 'tackle {sub} --help' for more information.").as_str()) {
+        out.fail("last line is not the pointer to --help");
+    }
+    if lines
+        .iter()
+        .any(|l| l.trim().is_empty() || l.starts_with("error:"))
+    {
+        out.fail("clap's own error layout leaked through");
+    }
 }
 
 #[test]
-fn unknown_flag_is_a_usage_error_with_the_subcommands_usage_status() {
+fn an_unknown_flag_is_a_usage_error_in_tackles_shape() {
     for sub in SUBCOMMANDS {
-        let status = match sub {
-            "sendmail" => 64,
-            "run-cmd" => 125,
-            _ => 2,
-        };
-        tackle([sub, "--no-such-flag"])
-            .run()
-            .code(status)
-            .stderr_contains("--no-such-flag");
-        tackle(["-q", "--log-format", "json", sub, "--no-such-flag"])
-            .run()
-            .code(status);
+        let out = tackle([sub, "--no-such-flag"]).run();
+        assert_usage_error_shape(&out, sub, "unexpected argument '--no-such-flag'");
+        let out = tackle(["-q", "--log-format", "json", sub, "--no-such-flag"]).run();
+        assert_usage_error_shape(&out, sub, "'--no-such-flag'");
     }
+}
+
+#[test]
+fn a_missing_value_is_a_usage_error_in_tackles_shape() {
+    for (sub, flag, _) in BAD_VALUES {
+        let out = tackle([sub, flag]).run();
+        assert_usage_error_shape(&out, sub, &format!("a value is required for '{flag} "));
+    }
+}
+
+#[test]
+fn a_bad_value_is_a_usage_error_in_tackles_shape() {
+    for (sub, flag, value) in BAD_VALUES {
+        let out = tackle([sub, flag, value]).run();
+        assert_usage_error_shape(&out, sub, &format!("invalid value '{value}' for '{flag} "));
+    }
+}
+
+#[test]
+fn a_usage_error_keeps_clap_tips_on_its_one_line() {
+    let out = tackle(["cidr-expand", "--host", "10.0.0.0/30"]).run();
+    assert_usage_error_shape(
+        &out,
+        "cidr-expand",
+        "'--host' found; a similar argument exists: '--hosts'",
+    );
+    let out = tackle(["run-cmd"]).run();
+    assert_usage_error_shape(
+        &out,
+        "run-cmd",
+        "required arguments were not provided: <PROGRAM>",
+    );
+}
+
+#[test]
+fn an_unknown_subcommand_is_a_usage_error_in_tackles_shape() {
+    let out = tackle(["frobnicate"]).run();
+    out.code(2);
+    assert_eq!(
+        out.stderr_str(),
+        "tackle: unrecognized subcommand 'frobnicate'\n\
+         Usage: tackle [OPTIONS] <COMMAND>\n\
+         Try 'tackle --help' for more information.\n",
+        "{out}"
+    );
+}
+
+#[test]
+fn an_unwritable_stderr_does_not_turn_an_error_into_a_panic() {
+    for args in [
+        vec!["cidr-expand", "10.0.0.0/33"],
+        vec!["cidr-expand", "--bogus"],
+    ] {
+        let out = Command::new(common::bin())
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(dev_full())
+            .status()
+            .expect("run tackle");
+        assert!(
+            matches!(out.code(), Some(1 | 2)),
+            "{args:?} with stderr on /dev/full: {out:?}"
+        );
+    }
+}
+
+#[test]
+fn every_help_page_lists_the_global_options_last_under_one_heading() {
+    let globals = [
+        "--verbose",
+        "--quiet",
+        "--log-format",
+        "--help",
+        "--version",
+    ];
+    let pages = SUBCOMMANDS
+        .iter()
+        .flat_map(|sub| [vec![*sub, "--help"], vec![*sub, "-h"]])
+        .chain([vec!["--help"], vec!["-h"]]);
+    for args in pages {
+        let out = tackle(&args).run();
+        out.success();
+        let sections = help_sections(out.stdout_str());
+        let with_flags: Vec<&str> = sections
+            .iter()
+            .filter(|(_, flags)| !flags.is_empty())
+            .map(|(heading, _)| heading.as_str())
+            .collect();
+        if with_flags.last() != Some(&"Global options:")
+            || with_flags
+                .iter()
+                .filter(|h| **h == "Global options:")
+                .count()
+                != 1
+        {
+            out.fail(&format!("flag sections in order {with_flags:?}"));
+        }
+        for (heading, flags) in &sections {
+            for flag in globals {
+                let listed = flags.iter().any(|f| f == flag);
+                if listed != (heading == "Global options:") {
+                    out.fail(&format!("{flag} listed={listed} under {heading}"));
+                }
+            }
+        }
+    }
+}
+
+/// A help page's sections up to its closing text (from `Examples:` or `Exit status:` on): each
+/// heading (an unindented line ending in `:`) with the long flags its lines define (lines
+/// indented at most 6 spaces that start with `-`).
+fn help_sections(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if line == "Examples:" || line == "Exit status:" {
+            break;
+        } else if indent == 0 && line.ends_with(':') {
+            sections.push((line.to_owned(), Vec::new()));
+        } else if (1..=6).contains(&indent) && line.trim_start().starts_with('-') {
+            let Some(start) = line.find("--") else {
+                continue;
+            };
+            let name: String = line[start..]
+                .chars()
+                .take_while(|c| *c == '-' || c.is_ascii_alphanumeric())
+                .collect();
+            if let Some((_, flags)) = sections.last_mut() {
+                flags.push(name);
+            }
+        }
+    }
+    sections
 }
 
 #[test]
@@ -100,15 +268,41 @@ fn closed_stdout_ends_help_quietly() {
     ] {
         let (reader, writer) = std::io::pipe().expect("pipe");
         drop(reader);
-        let out = Command::new(common::bin())
-            .args(&args)
-            .stdout(Stdio::from(writer))
-            .stderr(Stdio::piped())
-            .output()
-            .expect("run tackle");
+        let out = output_with_stdout(&args, Stdio::from(writer));
         assert_eq!(out.status.code(), Some(0), "{args:?}: {out:?}");
         assert!(out.stderr.is_empty(), "{args:?} printed: {out:?}");
     }
+}
+
+#[test]
+fn help_that_cannot_be_written_is_an_error() {
+    for args in [vec!["--help"], vec!["run-cmd", "--help"], vec!["--version"]] {
+        let out = output_with_stdout(&args, Stdio::from(dev_full()));
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with("tackle: cannot write to stdout: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+/// Runs tackle with stdout going where the test says and stderr captured.
+fn output_with_stdout(args: &[&str], stdout: Stdio) -> std::process::Output {
+    Command::new(common::bin())
+        .args(args)
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run tackle")
+}
+
+/// `/dev/full`, where every write fails with ENOSPC.
+fn dev_full() -> std::fs::File {
+    std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full")
 }
 
 #[test]
@@ -195,6 +389,26 @@ fn man_page_documents_exit_statuses() {
     for sub in SUBCOMMANDS {
         let path = repo_root().join(format!("man/tackle-{sub}.1"));
         assert!(path.exists(), "missing {}", path.display());
+    }
+}
+
+#[test]
+fn every_man_page_the_top_page_names_exists() {
+    let page = std::fs::read_to_string(repo_root().join("man/tackle.1")).expect("man/tackle.1");
+    // roff escapes the dashes: tackle\-run\-cmd(1)
+    let plain = page.replace("\\-", "-");
+    let named: Vec<&str> = plain
+        .match_indices("(1)")
+        .filter_map(|(end, _)| plain[..end].rsplit(char::is_whitespace).next())
+        .filter(|name| name.starts_with("tackle-"))
+        .collect();
+    assert_eq!(named.len(), SUBCOMMANDS.len(), "{named:?}");
+    for name in named {
+        let path = repo_root().join(format!("man/{name}.1"));
+        assert!(
+            path.exists(),
+            "man/tackle.1 names {name}(1), which does not exist"
+        );
     }
 }
 

@@ -1,14 +1,22 @@
 //! Property tests of the `tabular` parsers and writer: whatever fields and dialect, the CSV
 //! writer's output reads back as the same fields; no byte sequence makes a parser panic;
 //! and the read buffer's size never changes what is read (records split across refills, a
-//! `\r` at a buffer's end, UTF-8 sequences cut in two).
+//! `\r` at a buffer's end, UTF-8 sequences cut in two); decoders never panic and give the
+//! same text whatever the read size; what the encoder writes decodes back; flattened JSON
+//! unflattens back to itself.
+
+mod common;
 
 use proptest::prelude::*;
 use tackle::tabular::csv_read::{CsvReader, Transcode};
 use tackle::tabular::csv_write::CsvWriter;
 use tackle::tabular::dialect::{Quoting, ReadDialect, WriteDialect};
-use tackle::tabular::json_read::{JsonReader, Plain, PlainKey};
-use tackle::tabular::json_write::{JsonWriter, json_specials, write_string};
+use tackle::tabular::encoding::decode::Decoding;
+use tackle::tabular::encoding::encode::Encoder;
+use tackle::tabular::encoding::{Charset, Named, lookup};
+use tackle::tabular::json_escape::{json_specials, write_string};
+use tackle::tabular::json_read::{Flatten, JsonReader, Plain, PlainKey};
+use tackle::tabular::json_write::JsonWriter;
 use tackle::tabular::{Kind, Row};
 
 fn field() -> impl Strategy<Value = String> {
@@ -232,6 +240,13 @@ proptest! {
     ) {
         let mut reader = JsonReader::with_buffer_size(&input[..], lines, buffer);
         while let Ok(true) = reader.next_object(&mut |_, _, _, _| Ok(())) {}
+        // Flattened (arrays too), bounded, and read as arrays (--no-header).
+        let mut reader = JsonReader::with_buffer_size(&input[..], lines, buffer);
+        reader.flatten(Flatten { separator: b".".to_vec(), arrays: buffer % 2 == 0 });
+        reader.limit_elements(48, 5);
+        while let Ok(true) = reader.next_object(&mut |_, _, _, _| Ok(())) {}
+        let mut reader = JsonReader::with_buffer_size(&input[..], lines, buffer);
+        while let Ok(true) = reader.next_array(&mut |_, _, _, _| Ok(())) {}
     }
 
     #[test]
@@ -331,7 +346,6 @@ proptest! {
         escapechar in prop_oneof![Just(None), Just(Some(b'\\'))],
         buffer in 4usize..16,
     ) {
-        use tackle::tabular::json_write::{JsonWriter, json_specials};
         let read = ReadDialect { escapechar, ..ReadDialect::default() };
         let convert = |watch: bool| -> Result<Vec<u8>, String> {
             let mut writer = JsonWriter::new(true, false, None);
@@ -681,5 +695,190 @@ proptest! {
         let slow = read_json(&text, lines, buffer, &watch, false);
         let fast = read_json(&text, lines, buffer, &watch, true);
         prop_assert_eq!(fast, slow, "{:?}", String::from_utf8_lossy(&text));
+    }
+}
+
+fn charset() -> impl Strategy<Value = Charset> {
+    prop_oneof![
+        Just(Charset::Utf8),
+        Just(Charset::Utf16 { big_endian: false }),
+        Just(Charset::Utf16 { big_endian: true }),
+        Just(Charset::Latin1),
+        Just(Charset::Ascii),
+        Just(Charset::Whatwg(encoding_rs::WINDOWS_1252)),
+        Just(Charset::Whatwg(encoding_rs::SHIFT_JIS)),
+        Just(Charset::Whatwg(encoding_rs::GB18030)),
+        Just(Charset::Whatwg(encoding_rs::ISO_2022_JP)),
+    ]
+}
+
+/// Everything a decoder yields when read `chunk` bytes at a time, or the error's text.
+fn decode_all(
+    input: &[u8],
+    charset: Charset,
+    lossy: bool,
+    chunk: usize,
+) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut reader = Decoding::new(input, charset, lossy, 0);
+    let mut out = Vec::new();
+    let mut buf = vec![0; chunk];
+    loop {
+        match reader.read(&mut buf) {
+            Ok(0) => return Ok(out),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn decoders_never_panic_and_ignore_the_read_size(
+        input in proptest::collection::vec(
+            prop_oneof![Just(0u8), Just(b'a'), Just(0x1b), Just(0x81), Just(0xd8), Just(0xdc), any::<u8>()],
+            0..64,
+        ),
+        charset in charset(),
+        chunk in 1usize..40,
+    ) {
+        let lossy = decode_all(&input, charset, true, 4096).expect("lossy never fails");
+        prop_assert!(std::str::from_utf8(&lossy).is_ok());
+        prop_assert_eq!(&decode_all(&input, charset, true, chunk).expect("lossy"), &lossy);
+        // Strict decoding gives the same text, or fails where the lossy one replaced.
+        match decode_all(&input, charset, false, chunk) {
+            Ok(text) => prop_assert_eq!(text, lossy),
+            Err(e) => prop_assert!(e.contains("invalid") && e.contains("at byte offset"), "{}", e),
+        }
+    }
+
+    #[test]
+    fn what_the_encoder_writes_decodes_back(
+        text in "\\PC{0,40}",
+        charset in prop_oneof![
+            Just(Charset::Utf8),
+            Just(Charset::Utf16 { big_endian: false }),
+            Just(Charset::Utf16 { big_endian: true }),
+            Just(Charset::Whatwg(encoding_rs::GB18030)),
+        ],
+        bom in any::<bool>(),
+    ) {
+        let mut encoder = Encoder::new(Named { charset, bom: false }, bom, false);
+        let mut bytes = Vec::new();
+        encoder.write(text.as_bytes(), &mut bytes).expect("every character fits");
+        encoder.finish(&mut bytes).expect("finish");
+        let (mut decoded, _) = tackle::tabular::encoding::open_decoded(
+            Box::new(std::io::Cursor::new(bytes)),
+            tackle::tabular::encoding::InputEncoding::Named(charset),
+            false,
+        ).expect("open");
+        let mut back = Vec::new();
+        std::io::Read::read_to_end(&mut decoded, &mut back).expect("decodes");
+        // Native UTF-8 keeps its BOM for the reader, which drops it.
+        let back = match back.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(rest) if charset == Charset::Utf8 && bom => rest.to_vec(),
+            _ => back,
+        };
+        prop_assert_eq!(String::from_utf8(back).expect("utf-8"), text);
+    }
+
+    #[test]
+    fn encoding_names_never_panic(name in "\\PC{0,24}") {
+        let _ = lookup(&name);
+    }
+}
+
+/// A JSON object of string leaves and non-empty nested objects (or arrays), with keys that
+/// hold no `.` and are not all digits.
+fn nested_value(arrays: bool) -> impl Strategy<Value = serde_json::Value> {
+    let leaf = "\\PC{0,6}".prop_map(serde_json::Value::String);
+    leaf.prop_recursive(3, 24, 4, move |inner| {
+        let object = proptest::collection::btree_map("[a-z]{1,3}", inner.clone(), 1..4)
+            .prop_map(|m| serde_json::Value::Object(m.into_iter().collect()));
+        if arrays {
+            prop_oneof![
+                object,
+                proptest::collection::vec(inner, 1..4).prop_map(serde_json::Value::Array),
+            ]
+            .boxed()
+        } else {
+            object.boxed()
+        }
+    })
+}
+
+/// Rows of one shape: a template object and, for each further row, new leaf texts.
+fn same_shape_rows(arrays: bool) -> impl Strategy<Value = Vec<serde_json::Value>> {
+    (
+        proptest::collection::btree_map("[a-z]{1,3}", nested_value(arrays), 1..4),
+        proptest::collection::vec(proptest::collection::vec("\\PC{0,6}", 64), 0..3),
+    )
+        .prop_map(|(template, others)| {
+            let first = serde_json::Value::Object(template.into_iter().collect());
+            let mut rows = vec![first.clone()];
+            for texts in others {
+                let mut row = first.clone();
+                let mut texts = texts.into_iter();
+                relabel(&mut row, &mut texts);
+                rows.push(row);
+            }
+            rows
+        })
+}
+
+fn relabel(value: &mut serde_json::Value, texts: &mut impl Iterator<Item = String>) {
+    match value {
+        serde_json::Value::String(s) => *s = texts.next().unwrap_or_default(),
+        serde_json::Value::Object(m) => m.values_mut().for_each(|v| relabel(v, texts)),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|v| relabel(v, texts)),
+        _ => {}
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn flatten_then_unflatten_gives_back_the_objects(
+        arrays in any::<bool>(),
+        rows in any::<bool>().prop_flat_map(same_shape_rows),
+    ) {
+        let jsonl: String = rows.iter().map(|r| format!("{r}\n")).collect();
+        let array_flag: &[&str] = if arrays { &["--flatten-arrays"] } else { &[] };
+        let flat = common::tackle(["csv-convert", "--from", "jsonl", "--to", "csv", "--flatten"].iter().chain(array_flag))
+            .stdin(jsonl.clone())
+            .run();
+        flat.success();
+        let back = common::tackle(["csv-convert", "--to", "jsonl", "--unflatten"].iter().chain(array_flag))
+            .stdin(flat.stdout.clone())
+            .run();
+        back.success();
+        let got: Vec<serde_json::Value> = back
+            .stdout_str()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON line"))
+            .collect();
+        // Arrays come back only when they were flattened into indexes.
+        let want: Vec<serde_json::Value> = if arrays {
+            rows.clone()
+        } else {
+            rows.iter().map(arrays_as_text).collect()
+        };
+        prop_assert_eq!(got, want, "jsonl {:?}", jsonl);
+    }
+}
+
+/// What `--flatten` without `--flatten-arrays` does to arrays: JSON text.
+fn arrays_as_text(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Array(_) => serde_json::Value::String(value.to_string()),
+        serde_json::Value::Object(m) => serde_json::Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), arrays_as_text(v)))
+                .collect(),
+        ),
+        other => other.clone(),
     }
 }

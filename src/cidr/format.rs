@@ -17,10 +17,26 @@ pub enum Style {
     Dec,
     /// The address as a lowercase hexadecimal integer, no padding (prips -f hex)
     Hex,
+    /// 32 or 128 binary digits (Python's format(addr, "b"))
+    Bin,
+    /// IPv6 with every group in four digits (Python's exploded); IPv4 as text
+    Exploded,
+    /// The reverse DNS name: 4.3.2.1.in-addr.arpa, nibbles under ip6.arpa
+    Reverse,
+    /// A network or run of addresses as first-last (for iptables and ipset)
+    Range,
 }
 
-/// Room for the longest address in any style (39 characters).
-pub const MAX_ADDRESS_LEN: usize = 48;
+impl Style {
+    /// Styles that only change how one address is written.
+    pub fn is_per_address(self) -> bool {
+        !matches!(self, Style::Range)
+    }
+}
+
+/// Room for the longest address in any style (128 binary digits), and the few bytes past
+/// the end that table copies may write.
+pub const MAX_ADDRESS_LEN: usize = 136;
 
 /// One IPv4 octet as text: up to three digits and their count.
 #[derive(Clone, Copy)]
@@ -172,17 +188,84 @@ pub fn put_hex(value: u128, out: &mut [u8]) -> usize {
 /// hold [`MAX_ADDRESS_LEN`] bytes: table copies may write a few bytes past the end.
 pub fn put_address(family: Family, addr: u128, style: Style, out: &mut [u8]) -> usize {
     match (style, family) {
-        (Style::Text, Family::V4) => put_v4(addr as u32, out),
-        (Style::Text, Family::V6) => put_v6(addr, out),
+        (Style::Text | Style::Range, Family::V4) => put_v4(addr as u32, out),
+        (Style::Text | Style::Range, Family::V6) => put_v6(addr, out),
         (Style::Dec, _) => put_dec(addr, out),
         (Style::Hex, _) => put_hex(addr, out),
+        (Style::Bin, _) => put_bin(addr, family.bits(), out),
+        (Style::Exploded, Family::V4) => put_v4(addr as u32, out),
+        (Style::Exploded, Family::V6) => put_v6_exploded(addr, out),
+        (Style::Reverse, Family::V4) => put_v4_reverse(addr as u32, out),
+        (Style::Reverse, Family::V6) => put_v6_reverse(addr, out),
     }
+}
+
+/// `bits` binary digits, most significant first.
+fn put_bin(addr: u128, bits: u8, out: &mut [u8]) -> usize {
+    let bits = usize::from(bits);
+    for (i, slot) in out[..bits].iter_mut().enumerate() {
+        *slot = b'0' + ((addr >> (bits - 1 - i)) & 1) as u8;
+    }
+    bits
+}
+
+/// Eight four-digit groups; an IPv4-mapped address ends in its dotted quad, as Python
+/// 3.13's `IPv6Address.exploded`.
+fn put_v6_exploded(addr: u128, out: &mut [u8]) -> usize {
+    put_v6_groups(addr, is_v4_mapped(addr), out)
+}
+
+/// Eight four-digit groups, or six and the dotted quad when `dotted_tail`. A network's
+/// exploded form (`IPv6Network.exploded`) is always eight groups.
+pub fn put_v6_groups(addr: u128, dotted_tail: bool, out: &mut [u8]) -> usize {
+    let mapped = dotted_tail;
+    let groups = if mapped { 6 } else { 8 };
+    let mut pos = 0;
+    for i in 0..groups {
+        if i > 0 {
+            out[pos] = b':';
+            pos += 1;
+        }
+        let group = (addr >> (112 - 16 * i)) as u16;
+        for shift in [12, 8, 4, 0] {
+            out[pos] = HEX[usize::from((group >> shift) & 0xf)];
+            pos += 1;
+        }
+    }
+    if mapped {
+        out[pos] = b':';
+        pos += 1;
+        pos += put_v4(addr as u32, &mut out[pos..]);
+    }
+    pos
+}
+
+/// `d.c.b.a.in-addr.arpa`.
+fn put_v4_reverse(addr: u32, out: &mut [u8]) -> usize {
+    let len = put_v4(addr.swap_bytes(), out);
+    out[len..len + 13].copy_from_slice(b".in-addr.arpa");
+    len + 13
+}
+
+/// The 32 nibbles, lowest first, then `ip6.arpa`.
+fn put_v6_reverse(addr: u128, out: &mut [u8]) -> usize {
+    for i in 0..32 {
+        out[2 * i] = HEX[((addr >> (4 * i)) & 0xf) as usize];
+        out[2 * i + 1] = b'.';
+    }
+    out[64..72].copy_from_slice(b"ip6.arpa");
+    72
 }
 
 /// An address as text, for messages and the slower output paths.
 pub fn address_text(family: Family, addr: u128) -> String {
+    address_text_in(family, addr, Style::Text)
+}
+
+/// An address in `style`.
+pub fn address_text_in(family: Family, addr: u128, style: Style) -> String {
     let mut buf = [0u8; MAX_ADDRESS_LEN];
-    let len = put_address(family, addr, Style::Text, &mut buf);
+    let len = put_address(family, addr, style, &mut buf);
     String::from_utf8_lossy(&buf[..len]).into_owned()
 }
 
@@ -219,19 +302,45 @@ mod tests {
 
     #[test]
     fn integers_print_like_prips() {
-        assert_eq!(address_text_in(Style::Dec, 0x0a00_0000), "167772160");
-        assert_eq!(address_text_in(Style::Hex, 0x0a00_0000), "a000000");
-        assert_eq!(address_text_in(Style::Hex, 0), "0");
-        assert_eq!(
-            address_text_in(Style::Dec, u128::MAX),
-            u128::MAX.to_string()
-        );
+        let text = |style, addr| address_text_in(Family::V6, addr, style);
+        assert_eq!(text(Style::Dec, 0x0a00_0000), "167772160");
+        assert_eq!(text(Style::Hex, 0x0a00_0000), "a000000");
+        assert_eq!(text(Style::Hex, 0), "0");
+        assert_eq!(text(Style::Dec, u128::MAX), u128::MAX.to_string());
     }
 
-    fn address_text_in(style: Style, addr: u128) -> String {
-        let mut buf = [0u8; MAX_ADDRESS_LEN];
-        let len = put_address(Family::V6, addr, style, &mut buf);
-        String::from_utf8_lossy(&buf[..len]).into_owned()
+    #[test]
+    fn python_forms() {
+        let v4 = u128::from(u32::from_be_bytes([127, 0, 0, 1]));
+        assert_eq!(
+            address_text_in(Family::V4, v4, Style::Reverse),
+            "1.0.0.127.in-addr.arpa"
+        );
+        assert_eq!(
+            address_text_in(Family::V4, v4, Style::Bin),
+            "01111111000000000000000000000001"
+        );
+        let addr = "2001:db8::1"
+            .parse::<Ipv6Addr>()
+            .expect("test address")
+            .to_bits();
+        assert_eq!(
+            address_text_in(Family::V6, addr, Style::Reverse),
+            "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
+        );
+        assert_eq!(
+            address_text_in(Family::V6, addr, Style::Exploded),
+            "2001:0db8:0000:0000:0000:0000:0000:0001"
+        );
+        let mapped = "::ffff:1.2.3.4"
+            .parse::<Ipv6Addr>()
+            .expect("test address")
+            .to_bits();
+        assert_eq!(
+            address_text_in(Family::V6, mapped, Style::Exploded),
+            "0000:0000:0000:0000:0000:ffff:1.2.3.4"
+        );
+        assert_eq!(address_text_in(Family::V6, mapped, Style::Bin).len(), 128);
     }
 
     proptest! {

@@ -1,7 +1,9 @@
 //! Where entries come from: positional arguments, stdin lines (when there are no arguments
-//! or one is `-`) and `--exclude-file` lines. Lines are trimmed; blank lines and `#`
-//! comments are skipped. Every entry carries its origin, so an error can say
-//! `(argument 2)` or `(stdin line 17)`. Input is read one line at a time, never whole.
+//! or one is `-`) and `--exclude-file` / `--match-file` lines. A line or argument may hold
+//! several entries (see [`entry_texts`]); blank lines and `#` comments are skipped, and a
+//! UTF-8 byte order mark at the start of a file is ignored. Every entry carries its origin,
+//! so an error can say `(argument 2)` or `(stdin line 17)`. Input is read one line at a
+//! time, never whole.
 
 use std::fmt;
 use std::io::{self, BufRead, Read};
@@ -9,10 +11,14 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use super::parse::{Entry, parse_entry};
+use super::parse::{Entry, entry_texts, parse_entry};
 
-/// The longest input line accepted, so one runaway line cannot exhaust memory.
+/// The longest input line accepted (not counting its line ending), so one runaway line
+/// cannot exhaust memory.
 pub const MAX_LINE: usize = 64 * 1024;
+
+/// The UTF-8 byte order mark some editors put at the start of a file.
+const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Where an entry was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,10 +27,14 @@ pub enum Origin {
     Argument(usize),
     /// The N-th `--exclude` value.
     Exclude(usize),
+    /// The N-th `--match` value.
+    Match(usize),
     /// Line N of stdin.
     Stdin(usize),
     /// Line N of a file.
     File(PathBuf, usize),
+    /// Found by `--extract` in stdin or a file.
+    Extracted(String),
 }
 
 impl fmt::Display for Origin {
@@ -32,8 +42,10 @@ impl fmt::Display for Origin {
         match self {
             Origin::Argument(n) => write!(f, "argument {n}"),
             Origin::Exclude(n) => write!(f, "--exclude {n}"),
+            Origin::Match(n) => write!(f, "--match {n}"),
             Origin::Stdin(n) => write!(f, "stdin line {n}"),
             Origin::File(path, n) => write!(f, "{} line {n}", path.display()),
+            Origin::Extracted(place) => write!(f, "extracted from {place}"),
         }
     }
 }
@@ -45,6 +57,8 @@ pub enum Source {
     Argument(String, usize),
     /// stdin, line by line.
     Stdin,
+    /// A file named on the command line (`--match` and `--extract` read text from files).
+    File(PathBuf),
 }
 
 /// The sources for these positional arguments: stdin when there are none, and wherever
@@ -96,11 +110,19 @@ impl Policy {
         for source in sources {
             let go_on = match source {
                 Source::Argument(text, n) => {
-                    self.one_entry(text, &Origin::Argument(*n), &mut visit)?
+                    self.each_in_text(text, &Origin::Argument(*n), &mut visit)?
                 }
                 Source::Stdin => {
                     let stdin = io::stdin().lock();
                     self.each_line(stdin, Origin::Stdin, &mut visit)?
+                }
+                Source::File(path) => {
+                    let file = open(path)?;
+                    self.each_line(
+                        io::BufReader::new(file),
+                        |n| Origin::File(path.clone(), n),
+                        &mut visit,
+                    )?
                 }
             };
             if !go_on {
@@ -121,7 +143,8 @@ impl Policy {
         let mut number = 0;
         loop {
             line.clear();
-            let read = Read::take(&mut reader, MAX_LINE as u64 + 1)
+            // Room for the longest line plus its line ending.
+            let read = Read::take(&mut reader, MAX_LINE as u64 + 2)
                 .read_until(b'\n', &mut line)
                 .with_context(|| format!("reading {}", origin(number + 1)))?;
             if read == 0 {
@@ -129,24 +152,56 @@ impl Policy {
             }
             number += 1;
             let here = origin(number);
-            if line.len() > MAX_LINE {
-                anyhow::bail!("{here}: line longer than {MAX_LINE} bytes");
+            let ended = line.last() == Some(&b'\n');
+            let mut content: &[u8] = &line;
+            if number == 1 {
+                content = content.strip_prefix(BOM).unwrap_or(content);
             }
-            let Ok(text) = std::str::from_utf8(&line) else {
-                self.reject(&String::from_utf8_lossy(&line), "not valid UTF-8", &here)?;
+            content = content.strip_suffix(b"\n").unwrap_or(content);
+            content = content.strip_suffix(b"\r").unwrap_or(content);
+            if content.len() > MAX_LINE || (!ended && line.len() > MAX_LINE + 1) {
+                let start = String::from_utf8_lossy(&content[..content.len().min(40)]).into_owned();
+                skip_rest_of_line(&mut reader, ended).with_context(|| format!("reading {here}"))?;
+                self.reject(
+                    &format!("{}...", start.trim()),
+                    &format!("line longer than {MAX_LINE} bytes"),
+                    &here,
+                )?;
+                continue;
+            }
+            let Ok(text) = std::str::from_utf8(content) else {
+                self.reject(&String::from_utf8_lossy(content), "not valid UTF-8", &here)?;
                 continue;
             };
-            let text = text.trim();
-            if text.is_empty() || text.starts_with('#') {
-                continue;
-            }
-            if !self.one_entry(text, &here, visit)? {
-                return Ok(false);
+            for entry in entry_texts(text) {
+                if !self.one_entry(&entry, &here, visit)? {
+                    return Ok(false);
+                }
             }
         }
     }
 
-    fn one_entry(
+    /// Parses the entries of one argument or `--exclude` value.
+    pub fn each_in_text(
+        &self,
+        text: &str,
+        origin: &Origin,
+        visit: &mut impl FnMut(&Entry) -> Result<bool, Problem>,
+    ) -> anyhow::Result<bool> {
+        let texts = entry_texts(text);
+        if texts.is_empty() {
+            self.reject(text, "empty entry", origin)?;
+        }
+        for entry in texts {
+            if !self.one_entry(&entry, origin, visit)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Parses one entry text and hands it to `visit`.
+    pub fn one_entry(
         &self,
         text: &str,
         origin: &Origin,
@@ -169,7 +224,7 @@ impl Policy {
         }
     }
 
-    fn reject(&self, text: &str, why: &str, origin: &Origin) -> anyhow::Result<()> {
+    pub fn reject(&self, text: &str, why: &str, origin: &Origin) -> anyhow::Result<()> {
         let text = match text.trim() {
             "" => "\"\"",
             trimmed => trimmed,
@@ -179,6 +234,34 @@ impl Policy {
             Ok(())
         } else {
             Err(anyhow::anyhow!("{text}: {why} ({origin})"))
+        }
+    }
+}
+
+/// Opens a file named on the command line.
+pub fn open(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))
+}
+
+/// Reads and drops the rest of an over-long line, so the next line is read whole.
+fn skip_rest_of_line(reader: &mut impl BufRead, ended: bool) -> io::Result<()> {
+    if ended {
+        return Ok(());
+    }
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|b| *b == b'\n') {
+            Some(i) => {
+                reader.consume(i + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
         }
     }
 }

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use super::addr::{Family, Network, Range};
 use super::format::{
     MAX_ADDRESS_LEN, OCTETS, Style, is_v4_mapped, put_address, put_dec, put_hex16, put_v6,
+    put_v6_groups,
 };
 
 /// Flush once this much is buffered.
@@ -37,12 +38,16 @@ pub struct Layout {
 
 impl Layout {
     /// Records separated by `delimiter`, the output ended by a newline (`\n` gives one
-    /// record per line).
-    pub fn delimited(delimiter: &[u8]) -> Layout {
+    /// record per line), or with `terminated` every record, the last too, ended by it.
+    pub fn delimited(delimiter: &[u8], terminated: bool) -> Layout {
         Layout {
             open: Vec::new(),
             separator: delimiter.to_vec(),
-            close: b"\n".to_vec(),
+            close: if terminated {
+                delimiter.to_vec()
+            } else {
+                b"\n".to_vec()
+            },
             empty: Vec::new(),
             quoted: false,
         }
@@ -52,7 +57,7 @@ impl Layout {
     pub fn json_lines() -> Layout {
         Layout {
             quoted: true,
-            ..Layout::delimited(b"\n")
+            ..Layout::delimited(b"\n", true)
         }
     }
 
@@ -245,8 +250,41 @@ impl<W: Write> Output<W> {
         self.buf.maybe_flush()
     }
 
-    /// One network `addr/prefix` as a record.
+    /// One run of addresses as a `first-last` record.
+    pub fn range(&mut self, range: Range) -> io::Result<bool> {
+        if !self.take(1) {
+            return Ok(false);
+        }
+        self.lead()?;
+        let quote = self.layout.quoted;
+        let mut text = [b'"'; 2 * MAX_ADDRESS_LEN + 4];
+        let mut end = usize::from(quote);
+        end += put_address(range.family, range.first, Style::Text, &mut text[end..]);
+        text[end] = b'-';
+        end += 1;
+        end += put_address(range.family, range.last, Style::Text, &mut text[end..]);
+        text[end] = b'"';
+        self.buf.put(&text[..end + usize::from(quote)])?;
+        self.buf.maybe_flush()?;
+        Ok(true)
+    }
+
+    /// Every address of `range`, or in `--format range` the run as one record.
+    pub fn run(&mut self, range: Range) -> io::Result<bool> {
+        if self.style == Style::Range {
+            self.range(range)?;
+            Ok(self.wants_more())
+        } else {
+            self.addresses(range)
+        }
+    }
+
+    /// One network `addr/prefix` as a record (`first-last` in `--format range`, Python's
+    /// `exploded` in `--format exploded`).
     pub fn network(&mut self, net: Network) -> io::Result<bool> {
+        if self.style == Style::Range {
+            return self.range(net.range());
+        }
         if !self.take(1) {
             return Ok(false);
         }
@@ -254,7 +292,10 @@ impl<W: Write> Output<W> {
         let quote = self.layout.quoted;
         let mut text = [b'"'; MAX_ADDRESS_LEN + 8];
         let mut end = usize::from(quote);
-        end += put_address(net.family, net.addr, Style::Text, &mut text[end..]);
+        end += match (self.style, net.family) {
+            (Style::Exploded, Family::V6) => put_v6_groups(net.addr, false, &mut text[end..]),
+            _ => put_address(net.family, net.addr, Style::Text, &mut text[end..]),
+        };
         text[end] = b'/';
         end += 1;
         end += put_dec(u128::from(net.prefix), &mut text[end..]);

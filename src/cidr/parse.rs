@@ -1,59 +1,162 @@
-//! Parsing one input entry: a CIDR network (`10.0.0.0/24`, `2001:db8::/120`, or with a
-//! dotted IPv4 netmask or hostmask as Python accepts), a bare address, an address with host
-//! bits set (normalised to its network like `ip_interface(...).network`, or rejected under
-//! `--strict` like `ip_network`), or a range `first-last` of one family.
+//! Parsing input entries. One line (or argument) may hold several entries separated by
+//! spaces or commas, and a `#` starts a comment ([`entry_texts`]). One entry is a CIDR
+//! network (`10.0.0.0/24`, `2001:db8::/120`, or with a dotted IPv4 netmask or hostmask as
+//! Python accepts), a bare address, an address with host bits set (normalised to its
+//! network like `ip_interface(...).network`, or rejected under `--strict` like
+//! `ip_network`), a range `first-last` of one family, an nmap-style IPv4 target
+//! (`10.0.0.1-5`, `10.0-3.1.1,3`, `10.0.0.*`), or an IPv6 range on the last group
+//! (`2001:db8::1-ff`).
 
+use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr};
 
 use super::addr::{Family, Network, Range};
 use super::format::address_text;
+use super::target::{Pattern, PatternRanges};
 
 /// One parsed input entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Entry {
     /// A network as written (`address` keeps any host bits the user typed).
     Network { net: Network, address: u128 },
-    /// An explicit `first-last` range.
+    /// An explicit `first-last` range, or a target whose addresses are consecutive.
     Range(Range),
+    /// An nmap-style target whose addresses are not consecutive.
+    Pattern(Pattern),
 }
 
 impl Entry {
-    /// Every address the entry covers.
-    pub fn range(&self) -> Range {
-        match self {
-            Entry::Network { net, .. } => net.range(),
-            Entry::Range(range) => *range,
-        }
-    }
-
     /// The network the entry is, if it is exactly one (a range may happen to be one).
     pub fn network(&self) -> Option<Network> {
         match self {
             Entry::Network { net, .. } => Some(*net),
             Entry::Range(range) => range.as_network(),
+            Entry::Pattern(_) => None,
         }
     }
 
-    /// The addresses to work on: with `hosts`, a network's `hosts()`; a range as written,
-    /// since it has no network or broadcast address to drop.
-    pub fn addresses(&self, hosts: bool) -> Range {
+    /// The addresses to work on, as ascending disjoint ranges: with `hosts`, a network's
+    /// `hosts()`; a range or target as written, since it has no network or broadcast
+    /// address to drop.
+    pub fn ranges(&self, hosts: bool) -> EntryRanges {
         match self {
-            Entry::Network { net, .. } if hosts => net.hosts(),
-            _ => self.range(),
+            Entry::Network { net, .. } if hosts => EntryRanges::One(Some(net.hosts())),
+            Entry::Network { net, .. } => EntryRanges::One(Some(net.range())),
+            Entry::Range(range) => EntryRanges::One(Some(*range)),
+            Entry::Pattern(pattern) => EntryRanges::Pattern(pattern.ranges()),
         }
     }
 
-    /// The entry in canonical form: `10.0.0.0/24`, `10.0.0.5-10.0.0.20`.
+    /// The lowest and highest address the entry covers.
+    pub fn hull(&self) -> Range {
+        match self {
+            Entry::Network { net, .. } => net.range(),
+            Entry::Range(range) => *range,
+            Entry::Pattern(pattern) => pattern.hull(),
+        }
+    }
+
+    /// The address family.
+    pub fn family(&self) -> Family {
+        self.hull().family
+    }
+
+    /// Whether the entry covers `addr` of `family`.
+    pub fn contains(&self, family: Family, addr: u128) -> bool {
+        match self {
+            Entry::Pattern(pattern) => family == Family::V4 && pattern.contains(addr as u32),
+            _ => {
+                let hull = self.hull();
+                hull.family == family && hull.first <= addr && addr <= hull.last
+            }
+        }
+    }
+
+    /// The entry in canonical form: `10.0.0.0/24`, `10.0.0.5-10.0.0.20`, `10.0-3.1.1,3`.
     pub fn canonical(&self) -> String {
         match self {
             Entry::Network { net, .. } => network_text(*net),
-            Entry::Range(r) => format!(
-                "{}-{}",
-                address_text(r.family, r.first),
-                address_text(r.family, r.last)
-            ),
+            Entry::Range(r) => range_text(*r),
+            Entry::Pattern(pattern) => pattern.text(),
         }
     }
+}
+
+/// The iterator returned by [`Entry::ranges`].
+pub enum EntryRanges {
+    One(Option<Range>),
+    Pattern(PatternRanges),
+}
+
+impl Iterator for EntryRanges {
+    type Item = Range;
+
+    fn next(&mut self) -> Option<Range> {
+        match self {
+            EntryRanges::One(range) => range.take(),
+            EntryRanges::Pattern(ranges) => ranges.next(),
+        }
+    }
+}
+
+/// `first-last` in canonical form.
+pub fn range_text(r: Range) -> String {
+    format!(
+        "{}-{}",
+        address_text(r.family, r.first),
+        address_text(r.family, r.last)
+    )
+}
+
+/// The entry texts of one line or argument: the text before any `#`, cut at whitespace and
+/// commas. A range written with spaces (`10.0.0.5 - 10.0.0.20`) stays one entry, and a
+/// comma followed by something that cannot start an address (`10.0.0.1,3`, `10.0,1.0.1`)
+/// continues an nmap octet list rather than starting a new entry.
+pub fn entry_texts(line: &str) -> Vec<Cow<'_, str>> {
+    let text = line.split('#').next().unwrap_or("");
+    let mut words: Vec<Cow<'_, str>> = Vec::new();
+    let mut glue_next = false;
+    for word in text.split_whitespace() {
+        match words.last_mut() {
+            Some(last) if glue_next || word.starts_with('-') => last.to_mut().push_str(word),
+            _ => words.push(Cow::Borrowed(word)),
+        }
+        glue_next = word.ends_with('-');
+    }
+    let mut entries = Vec::new();
+    for word in words {
+        if !word.contains(',') {
+            entries.push(word);
+            continue;
+        }
+        let mut current: Option<String> = None;
+        for piece in word.split(',') {
+            if piece.is_empty() {
+                entries.extend(current.take().map(Cow::Owned));
+                continue;
+            }
+            match &mut current {
+                Some(cur) if !starts_an_address(piece) => {
+                    cur.push(',');
+                    cur.push_str(piece);
+                }
+                _ => {
+                    if let Some(done) = current.take() {
+                        entries.push(Cow::Owned(done));
+                    }
+                    current = Some(piece.to_owned());
+                }
+            }
+        }
+        entries.extend(current.map(Cow::Owned));
+    }
+    entries.retain(|entry| !entry.is_empty());
+    entries
+}
+
+/// A comma piece that holds a whole address's worth of dots or any colon starts a new entry.
+fn starts_an_address(piece: &str) -> bool {
+    piece.contains(':') || piece.bytes().filter(|b| *b == b'.').count() >= 3
 }
 
 /// `addr/prefix` in canonical form.
@@ -68,6 +171,14 @@ pub enum ParseError {
     Empty,
     #[error("not an IPv4 or IPv6 address")]
     NotAnAddress,
+    #[error(
+        "not an address, network, range or target (forms: 10.0.0.1, 10.0.0.0/24, \
+         10.0.0.0/255.255.255.0, 10.0.0.5-10.0.0.20, 10.0.0.1-5, 10.0-3.1.1,3, 10.0.0.*, \
+         2001:db8::/64, 2001:db8::1-ff)"
+    )]
+    NoForm,
+    #[error("{0}")]
+    BadTarget(String),
     #[error("zone ids (%...) are not supported")]
     ZoneId,
     #[error("ports are not supported; give an address or network")]
@@ -98,12 +209,15 @@ pub fn parse_entry(text: &str, strict: bool) -> Result<Entry, ParseError> {
     if let Some((first, last)) = text.split_once('-')
         && !first.contains('/')
     {
-        return parse_range(first.trim(), last.trim());
+        return parse_range(first.trim(), last.trim(), text);
+    }
+    if text.contains(['*', ',']) {
+        return parse_pattern(text);
     }
     match text.split_once('/') {
         Some((addr, prefix)) => parse_network(addr.trim(), prefix.trim(), strict),
         None => {
-            let (family, addr) = parse_address(text)?;
+            let (family, addr) = parse_address(text).map_err(no_form)?;
             Ok(Entry::Network {
                 net: Network::containing(family, addr, family.bits()),
                 address: addr,
@@ -112,9 +226,42 @@ pub fn parse_entry(text: &str, strict: bool) -> Result<Entry, ParseError> {
     }
 }
 
-fn parse_range(first: &str, last: &str) -> Result<Entry, ParseError> {
-    let (family, first) = parse_address(first)?;
-    let (last_family, last) = parse_address(last)?;
+/// "Not an address" becomes the list of forms an entry may take.
+fn no_form(err: ParseError) -> ParseError {
+    match err {
+        ParseError::NotAnAddress => ParseError::NoForm,
+        other => other,
+    }
+}
+
+/// An nmap-style target; a consecutive one is a plain range.
+fn parse_pattern(text: &str) -> Result<Entry, ParseError> {
+    match Pattern::parse(text) {
+        None => Err(ParseError::NoForm),
+        Some(Err(why)) => Err(ParseError::BadTarget(why.0)),
+        Some(Ok(pattern)) => Ok(match pattern.as_range() {
+            Some(range) => Entry::Range(range),
+            None => Entry::Pattern(pattern),
+        }),
+    }
+}
+
+/// `first-last` with two addresses, `2001:db8::1-ff` (a range on the last IPv6 group), or
+/// an nmap-style IPv4 target with octet ranges.
+fn parse_range(first: &str, last: &str, text: &str) -> Result<Entry, ParseError> {
+    let (family, first) = match parse_address(first) {
+        Ok(parsed) => parsed,
+        Err(ParseError::NotAnAddress) => return parse_pattern(text),
+        Err(other) => return Err(other),
+    };
+    let (last_family, last) = match parse_address(last) {
+        Ok(parsed) => parsed,
+        Err(ParseError::NotAnAddress) if family == Family::V6 => {
+            (Family::V6, last_group_range_end(first, last)?)
+        }
+        Err(ParseError::NotAnAddress) => return parse_pattern(text),
+        Err(other) => return Err(other),
+    };
     if family != last_family {
         return Err(ParseError::MixedFamilies);
     }
@@ -128,8 +275,17 @@ fn parse_range(first: &str, last: &str) -> Result<Entry, ParseError> {
     }))
 }
 
+/// The end of `2001:db8::1-ff`: the first address with its last group replaced.
+fn last_group_range_end(first: u128, group: &str) -> Result<u128, ParseError> {
+    let valid = (1..=4).contains(&group.len()) && group.bytes().all(|b| b.is_ascii_hexdigit());
+    match u16::from_str_radix(group, 16) {
+        Ok(value) if valid => Ok((first & !0xffff) | u128::from(value)),
+        _ => Err(ParseError::NoForm),
+    }
+}
+
 fn parse_network(addr: &str, prefix: &str, strict: bool) -> Result<Entry, ParseError> {
-    let (family, address) = parse_address(addr)?;
+    let (family, address) = parse_address(addr).map_err(no_form)?;
     let prefix = parse_prefix(family, prefix)?;
     let net = Network::containing(family, address, prefix);
     if strict && net.addr != address {
@@ -154,11 +310,18 @@ fn parse_prefix(family: Family, text: &str) -> Result<u8, ParseError> {
             Err(ParseError::BadMask(text.to_owned()))
         };
     }
-    if text.is_empty() || text.len() > 3 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    // Python's rule: ASCII digits only, any number of leading zeros (`/0024` is /24).
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ParseError::BadPrefix(text.to_owned()));
     }
-    match text.parse::<u8>() {
-        Ok(prefix) if prefix <= family.bits() => Ok(prefix),
+    let digits = text.trim_start_matches('0');
+    let value = if digits.is_empty() {
+        Some(0)
+    } else {
+        digits.parse::<u8>().ok()
+    };
+    match value {
+        Some(prefix) if prefix <= family.bits() => Ok(prefix),
         _ => Err(ParseError::PrefixOutOfRange {
             prefix: text.to_owned(),
             family,
@@ -215,8 +378,12 @@ mod tests {
     fn rejects_bad_entries_with_reasons() {
         let why = |text: &str, strict| parse_entry(text, strict).unwrap_err().to_string();
         assert_eq!(why("", false), "empty entry");
-        assert_eq!(why("10.0.0.256", false), "not an IPv4 or IPv6 address");
-        assert_eq!(why("010.0.0.1", false), "not an IPv4 or IPv6 address");
+        assert!(
+            why("10.0.0.256", false)
+                .starts_with("not an address, network, range or target (forms: 10.0.0.1,")
+        );
+        assert!(why("010.0.0.1", false).starts_with("not an address"));
+        assert!(why("x.y", false).contains("10.0.0.1-5, 10.0-3.1.1,3, 10.0.0.*"));
         assert_eq!(
             why("fe80::1%eth0", false),
             "zone ids (%...) are not supported"

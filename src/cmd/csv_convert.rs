@@ -4,8 +4,16 @@
 use std::path::PathBuf;
 
 use crate::exit;
+use crate::size::parse_memory_size;
+use crate::tabular::convert::Typing;
 use crate::tabular::dialect::{Preset, parse_char};
-use crate::tabular::output::Output;
+use crate::tabular::encoding::{
+    self, Charset, InputEncoding, Named, parse_input_encoding, parse_output_encoding,
+};
+use crate::tabular::json_read::Flatten;
+use crate::tabular::limits;
+use crate::tabular::output::Destination;
+use crate::tabular::types::read_schema;
 use crate::tabular::{Config, Format, Quoting, ReadDialect, WriteDialect, convert};
 
 const EXAMPLES: &str = "\
@@ -14,6 +22,10 @@ Examples:
   tackle csv-convert - --from json --to csv < rows.json
   tackle csv-convert in.csv -o out.tsv --quoting all
   tackle csv-convert export.txt --sniff -v --to json --infer-types
+  tackle csv-convert legacy.csv --encoding cp1252 --to jsonl
+  tackle csv-convert data.csv -o excel.csv --bom --line-terminator crlf
+  tackle csv-convert data.csv -o data.json --types column --schema data.schema.json
+  tackle csv-convert nested.jsonl --flatten -o flat.csv
 
 Numbers under --quoting nonnumeric: a field counts as numeric when it came from a JSON number
 (or true/false), or, from CSV, when it was unquoted and read under --quoting nonnumeric.";
@@ -81,9 +93,20 @@ pub struct Args {
     #[arg(long, value_enum, help_heading = "Reading CSV")]
     quoting: Option<Quoting>,
 
-    /// Replace invalid UTF-8 with U+FFFD instead of failing
-    #[arg(long, help_heading = "Reading CSV")]
+    /// Input encoding: a WHATWG label or Python codec name (latin-1, cp1252, utf-16,
+    /// utf-16le, shift_jis, gb18030, ...), or auto (UTF-16 told by its NUL bytes) [default:
+    /// utf-8; a BOM always wins]
+    #[arg(long, value_name = "NAME", value_parser = parse_input_encoding, help_heading = "Encodings and limits")]
+    encoding: Option<InputEncoding>,
+
+    /// Replace bytes invalid in the input encoding with U+FFFD, and characters the output
+    /// encoding lacks with &#NNNN;, instead of failing
+    #[arg(long, help_heading = "Encodings and limits")]
     lossy: bool,
+
+    /// Fail on a record (or JSON element) taking more memory than this (0: no limit)
+    #[arg(long, value_name = "SIZE", default_value = "64M", value_parser = parse_memory_size, help_heading = "Encodings and limits")]
+    max_record: usize,
 
     /// Accept records whose field count differs from the header
     #[arg(long, help_heading = "Reading CSV")]
@@ -121,9 +144,50 @@ pub struct Args {
     #[arg(long, value_enum, help_heading = "Writing CSV")]
     line_terminator: Option<LineTerminator>,
 
-    /// JSON output: integers, floats, true/false and empty-as-null, never losing text
-    #[arg(long, help_heading = "JSON")]
+    /// CSV output encoding, named as for --encoding (utf-16 and utf-8-sig start with a BOM, as
+    /// in Python) [default: utf-8]
+    #[arg(long, value_name = "NAME", value_parser = parse_output_encoding, help_heading = "Encodings and limits")]
+    out_encoding: Option<Named>,
+
+    /// Start CSV output with a byte order mark (for Excel: --bom --line-terminator crlf)
+    #[arg(long, help_heading = "Encodings and limits")]
+    bom: bool,
+
+    /// JSON output: integers, floats, true/false and empty-as-null, never losing text (the
+    /// same as --types cell)
+    #[arg(long, conflicts_with = "types", help_heading = "JSON")]
     infer_types: bool,
+
+    /// JSON output: type each value alone (cell), or give each column the narrowest type
+    /// all its values fit (column; reads the input twice)
+    #[arg(long, value_enum, help_heading = "JSON")]
+    types: Option<TypesBy>,
+
+    /// With --types column, write the column types here as a JSON Schema; without, read the
+    /// types from this JSON Schema and refuse values that do not fit
+    #[arg(long, value_name = "FILE", help_heading = "JSON")]
+    schema: Option<PathBuf>,
+
+    /// JSON input: nested objects become columns with dotted names ({"a":{"b":1}} is a.b)
+    #[arg(long, help_heading = "JSON")]
+    flatten: bool,
+
+    /// JSON output: dotted column names become nested objects (the inverse of --flatten)
+    #[arg(long, help_heading = "JSON")]
+    unflatten: bool,
+
+    /// The separator --flatten and --unflatten put between names
+    #[arg(long, value_name = "SEP", default_value = ".", help_heading = "JSON")]
+    flatten_sep: String,
+
+    /// With --flatten, arrays become columns too (a.0, a.1); with --unflatten, objects keyed
+    /// 0..n-1 become arrays
+    #[arg(long, help_heading = "JSON")]
+    flatten_arrays: bool,
+
+    /// JSON input: fail on an object with more keys than this (0: no limit)
+    #[arg(long, value_name = "N", default_value_t = limits::DEFAULT_MAX_KEYS, help_heading = "Encodings and limits")]
+    max_keys: usize,
 
     /// JSON output: rename repeated header names a, a_2, a_3 instead of failing
     #[arg(long, help_heading = "JSON")]
@@ -154,6 +218,15 @@ pub struct Args {
     sort_columns: bool,
 }
 
+/// How `--types` types JSON values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TypesBy {
+    /// Each value alone, as --infer-types
+    Cell,
+    /// Each column one type: the narrowest all its non-empty values fit
+    Column,
+}
+
 /// Line terminators for CSV output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum LineTerminator {
@@ -167,7 +240,7 @@ enum LineTerminator {
 pub fn run(args: Args) -> anyhow::Result<()> {
     let output_path = args.output.clone();
     let config = config_from(args)?;
-    let mut output = Output::open(&output_path)?;
+    let mut output = Destination::open(&output_path)?;
     convert(&config, output.writer())?;
     output.commit()
 }
@@ -184,27 +257,112 @@ fn config_from(args: Args) -> anyhow::Result<Config> {
         .unwrap_or(Format::Csv);
     let csv_in = from.is_csv();
     let csv_out = to.is_csv();
-    if !csv_in {
-        for (set, flag) in [
-            (args.sniff, "--sniff"),
-            (args.no_header, "--no-header"),
-            (args.flexible, "--flexible"),
-        ] {
-            if set {
-                return Err(exit::usage(format!("{flag} applies to CSV input only")));
-            }
+    let only = |cases: &[(bool, &str)], what: &str| -> anyhow::Result<()> {
+        match cases.iter().find(|(set, _)| *set) {
+            Some((_, flag)) => Err(exit::usage(format!("{flag} applies to {what}"))),
+            None => Ok(()),
         }
+    };
+    if !csv_in {
+        only(&[(args.sniff, "--sniff")], "CSV input only")?;
+        only(
+            &[(args.flexible && !args.no_header, "--flexible")],
+            "CSV input and JSON arrays (--no-header) only",
+        )?;
     }
-    if csv_in && (args.union_keys || args.ignore_extra) {
-        return Err(exit::usage(
-            "--union-keys and --ignore-extra apply to JSON input only",
-        ));
+    if csv_in {
+        only(
+            &[
+                (args.union_keys, "--union-keys"),
+                (args.ignore_extra, "--ignore-extra"),
+                (args.flatten, "--flatten"),
+            ],
+            "JSON input only",
+        )?;
     }
-    if csv_out && (args.infer_types || args.dedupe_headers) {
-        return Err(exit::usage(
-            "--infer-types and --dedupe-headers apply to JSON output only",
-        ));
+    if csv_out {
+        only(
+            &[
+                (args.infer_types, "--infer-types"),
+                (args.types.is_some(), "--types"),
+                (args.schema.is_some(), "--schema"),
+                (args.dedupe_headers, "--dedupe-headers"),
+                (args.unflatten, "--unflatten"),
+            ],
+            "JSON output only",
+        )?;
+    } else {
+        only(
+            &[
+                (args.out_encoding.is_some(), "--out-encoding"),
+                (args.bom, "--bom"),
+            ],
+            "CSV output only (JSON is always UTF-8, without a BOM)",
+        )?;
     }
+    if args.no_header {
+        only(
+            &[
+                (args.flatten, "--flatten"),
+                (args.unflatten, "--unflatten"),
+                (args.union_keys, "--union-keys"),
+                (args.ignore_extra, "--ignore-extra"),
+            ],
+            "rows with a header (objects) only",
+        )?;
+    }
+    if !args.flatten && !args.unflatten {
+        only(
+            &[
+                (args.flatten_arrays, "--flatten-arrays"),
+                (args.flatten_sep != ".", "--flatten-sep"),
+            ],
+            "--flatten and --unflatten only",
+        )?;
+    }
+    if args.flatten_sep.is_empty() {
+        return Err(exit::usage("--flatten-sep cannot be empty"));
+    }
+    if args.bom {
+        let charset = args.out_encoding.map_or(Charset::Utf8, |n| n.charset);
+        encoding::check_bom(charset).map_err(exit::usage)?;
+    }
+    let typing = match (args.types, args.infer_types, args.schema) {
+        (Some(TypesBy::Column), _, schema_out) => Typing::Column { schema_out },
+        (Some(TypesBy::Cell), _, Some(_)) => {
+            return Err(exit::usage(
+                "--schema goes with --types column (to write one) or alone (to read one); \
+                 --types cell has no schema",
+            ));
+        }
+        (Some(TypesBy::Cell), _, None) | (None, true, None) => Typing::Cell,
+        (None, true, Some(_)) => {
+            return Err(exit::usage(
+                "--infer-types types each value alone; --schema needs whole columns",
+            ));
+        }
+        (None, false, Some(path)) => {
+            let schema = read_schema(&path)?;
+            if schema.is_keyed() == args.no_header {
+                return Err(exit::usage(format!(
+                    "{} describes rows as {}, but {}",
+                    path.display(),
+                    if schema.is_keyed() {
+                        "objects"
+                    } else {
+                        "arrays"
+                    },
+                    if args.no_header {
+                        "--no-header makes them arrays"
+                    } else {
+                        "rows with a header are objects (arrays need --no-header)"
+                    }
+                )));
+            }
+            Typing::Schema(schema)
+        }
+        (None, false, None) => Typing::Strings,
+    };
 
     let mut read = match (args.dialect, from) {
         (Some(preset), _) => ReadDialect::preset(preset),
@@ -273,8 +431,20 @@ fn config_from(args: Args) -> anyhow::Result<Config> {
         restval: args.restval,
         restkey: args.restkey,
         sort_columns: args.sort_columns,
-        infer_types: args.infer_types,
+        typing,
         dedupe_headers: args.dedupe_headers,
+        encoding: args.encoding.unwrap_or_default(),
+        out_encoding: args.out_encoding,
+        bom: args.bom,
+        flatten: args.flatten.then(|| Flatten {
+            separator: args.flatten_sep.as_bytes().to_vec(),
+            arrays: args.flatten_arrays,
+        }),
+        unflatten: args
+            .unflatten
+            .then(|| (args.flatten_sep.clone(), args.flatten_arrays)),
+        max_record: limits::from_flag(args.max_record),
+        max_keys: limits::from_flag(args.max_keys),
         // -q turns logging down to errors; the bar goes with it.
         progress: tracing::enabled!(tracing::Level::WARN),
     })

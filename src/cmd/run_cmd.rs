@@ -11,9 +11,10 @@ use std::time::Duration;
 
 use crate::duration::parse_duration;
 use crate::exit;
+use crate::process::rlimit::{Limit, parse_rlimits};
 use crate::process::signal::parse_signal;
 use crate::process::spawn::TACKLE_FAILED;
-use crate::process::{self, Config, Input, Output, Retry, template};
+use crate::process::{self, Config, Input, OutputMode, Retry, template};
 use crate::size::parse_memory_size;
 
 const EXAMPLES: &str = "\
@@ -21,21 +22,23 @@ Examples:
   tackle run-cmd --timeout 10s -- make test
   tackle run-cmd --json --input 'when in the course of fooman events' -- sed -e s/foo/bar/
   tackle run-cmd --quiet-unless-failed --retries 3 --check -- ./backup.sh
-  tackle run-cmd --shell 'du -sh {}' --arg '/dev/null; ls -l /tmp'
+  tackle run-cmd --shell 'du -sh \"{}\"' --arg '/dev/null; ls -l /tmp'
 
 Exit status (as coreutils timeout):
-  N        the command's own exit status
-  124      the command timed out (unless --preserve-status)
+  N        the command's own exit status (1 under --fail-on-stderr if it wrote to stderr)
+  124      the command timed out or reached --deadline (unless --preserve-status)
   125      tackle run-cmd itself failed (unknown flag, bad --timeout, --cwd, --env, template)
   126      the command was found but could not be run
   127      the command was not found
-  128+N    the command was killed by signal N";
+  128+N    the command was killed by signal N: tackle dies of the same signal";
 
 /// Run a command with timeout, input, capture and a checked exit.
 ///
-/// The argv runs directly, without a shell, in its own process group. Output and stdin are
-/// inherited unless a flag says otherwise. SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to tackle
-/// are passed on to the command's process group.
+/// The argv runs directly, without a shell, in its own process group (at an interactive
+/// prompt, that group gets the terminal). Output and stdin are inherited unless a flag says
+/// otherwise. SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to tackle are passed on to the command
+/// and start the --kill-after clock; SIGUSR1, SIGUSR2 and SIGWINCH are passed on; SIGALRM is a
+/// timeout. When the command is killed by a signal, tackle dies of the same signal.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = EXAMPLES,
@@ -59,38 +62,62 @@ pub struct Args {
 /// Every flag of `run-cmd`.
 #[derive(Debug, clap::Args)]
 struct Options {
-    /// Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it are replaced by
-    /// the shell-quoted --arg values, `{{}}` by a literal `{}`
-    #[arg(long, value_name = "TEMPLATE", conflicts_with = "command")]
-    shell: Option<String>,
+    /// Run `/bin/sh -c TEMPLATE`; `{}` (next) or `{1}`, `{2}` (numbered) in it stand for the
+    /// --arg values, passed to the shell as data ("$1", "$2"), safe in any quoting; `{{}}` is a
+    /// literal `{}`
+    #[arg(
+        long,
+        value_name = "TEMPLATE",
+        conflicts_with = "command",
+        allow_hyphen_values = true
+    )]
+    shell: Option<OsString>,
 
-    /// A value for the --shell template (repeatable); always shell-quoted
-    #[arg(long = "arg", value_name = "VALUE", requires = "shell")]
-    args: Vec<String>,
+    /// A value for the --shell template (repeatable); never read as shell code
+    #[arg(
+        long = "arg",
+        value_name = "VALUE",
+        requires = "shell",
+        allow_hyphen_values = true
+    )]
+    args: Vec<OsString>,
 
-    /// Stop the command after this long (e.g. 30s, 1m30s; 0 means never): send --signal to its
-    /// process group
+    /// Stop the command after this long (e.g. 30s, 1m30s, 1.5, 1e3, inf; 0 means never): send
+    /// --signal to its process group
     #[arg(long, value_name = "DUR", value_parser = parse_duration)]
     timeout: Option<Duration>,
 
-    /// The signal sent on timeout: a name (TERM, INT, KILL, ...) or a number
+    /// The signal sent on timeout: a name (TERM, INT, KILL, RTMIN+2, ...) or a number; 0 (or
+    /// EXIT) sends none and leaves the end to --kill-after
     #[arg(long, value_name = "SIG", default_value = "TERM", value_parser = parse_signal)]
     signal: libc::c_int,
 
-    /// After the timeout signal, wait this long, then SIGKILL the process group
+    /// After the timeout signal (or a signal passed on), wait this long, then SIGKILL the
+    /// command; 0 never kills
     #[arg(long, value_name = "DUR", default_value = "5s", value_parser = parse_duration)]
     kill_after: Duration,
+
+    /// The total time for all attempts and the waits between them: past it, the attempt
+    /// running is stopped as by --timeout and no retry follows
+    #[arg(long, value_name = "DUR", value_parser = parse_duration)]
+    deadline: Option<Duration>,
+
+    /// Run the command in tackle's process group, as `timeout --foreground`: it may read the
+    /// terminal and gets its signals; a timeout signals only the command, not its children
+    #[arg(long)]
+    foreground: bool,
 
     /// Exit with the command's status even when it timed out, instead of 124
     #[arg(long)]
     preserve_status: bool,
 
     /// Write TEXT to the command's stdin (concurrently with reading its output), then close it
-    #[arg(long, value_name = "TEXT", group = "stdin")]
+    /// (the kernel limits one argument to 128 KiB: use --input-file beyond)
+    #[arg(long, value_name = "TEXT", group = "stdin", allow_hyphen_values = true)]
     input: Option<OsString>,
 
     /// Give FILE to the command as its stdin (reopened for each retry)
-    #[arg(long, value_name = "FILE", group = "stdin")]
+    #[arg(long, value_name = "FILE", group = "stdin", allow_hyphen_values = true)]
     input_file: Option<PathBuf>,
 
     /// Give the command /dev/null as its stdin
@@ -118,22 +145,41 @@ struct Options {
     #[arg(long)]
     merge_stderr: bool,
 
-    /// On failure, print why: `'CMD' exited with status N`, `killed by SIG...` or `timed out`
+    /// Also copy everything the command writes (stdout and stderr, as it arrives) to FILE,
+    /// whether it is shown, held or captured; all attempts go in
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    tee: Option<PathBuf>,
+
+    /// Start each line of the command's output with the time since the start, `[   1.234s] `
+    #[arg(long)]
+    timestamps: bool,
+
+    /// Count output on stderr as a failure (status 1 when the command exited 0), like
+    /// `chronic -e`
+    #[arg(long, conflicts_with = "merge_stderr")]
+    fail_on_stderr: bool,
+
+    /// On failure, print why: `CMD: exited with status N`, `killed by SIG...` or `timed out`
     /// (with the last 10 lines of stderr under --json)
     #[arg(long)]
     check: bool,
 
     /// Run the command in DIR
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", allow_hyphen_values = true)]
     cwd: Option<PathBuf>,
 
     /// Set an environment variable for the command (repeatable)
-    #[arg(long, value_name = "K=V")]
+    #[arg(long, value_name = "K=V", allow_hyphen_values = true)]
     env: Vec<OsString>,
 
     /// Start the command with an empty environment (plus any --env)
     #[arg(long)]
     clear_env: bool,
+
+    /// Resource limits for the command (repeatable): cpu=SECS, as=SIZE, nofile=N, core=0,
+    /// also data, fsize, memlock, nproc, stack; SOFT:HARD or unlimited
+    #[arg(long, value_name = "NAME=VALUE,...", value_parser = parse_rlimits)]
+    rlimit: Vec<Vec<Limit>>,
 
     /// Run the command again, up to N more times, while it fails
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -146,6 +192,11 @@ struct Options {
     /// The longest wait between retries
     #[arg(long, value_name = "DUR", default_value = "1m", value_parser = parse_duration)]
     retry_max_delay: Duration,
+
+    /// Wait a random time between half and all of each retry delay, so that many clients
+    /// retrying at once spread out
+    #[arg(long, requires = "retries")]
+    retry_jitter: bool,
 
     /// Retry only when the exit status is CODE (repeatable; 124 means a timeout)
     #[arg(long, value_name = "CODE", requires = "retries")]
@@ -163,18 +214,15 @@ fn config_from(Args { options, command }: Args) -> Result<Config, String> {
     let args = *options;
     let (argv, display) = match &args.shell {
         Some(template) => {
-            let command = template::render(template, &args.args)?;
-            let argv = ["/bin/sh", "-c", &command].map(OsString::from).to_vec();
-            (argv, command)
+            let argv = template::shell_argv(template, &args.args)?;
+            let display = template::display_argv(&argv);
+            (argv, display)
         }
         None => {
             let display = template::display_argv(&command);
             (command, display)
         }
     };
-    if let Some(dir) = args.cwd.as_ref().filter(|dir| !dir.is_dir()) {
-        return Err(format!("--cwd {}: no such directory", dir.display()));
-    }
     let env = args
         .env
         .iter()
@@ -194,14 +242,16 @@ fn config_from(Args { options, command }: Args) -> Result<Config, String> {
         Input::Inherit
     };
     let output = if args.json {
-        Output::Json {
+        OutputMode::Json {
             binary: args.binary,
         }
     } else if args.quiet_unless_failed {
-        Output::QuietUnlessFailed
+        OutputMode::QuietUnlessFailed
     } else {
-        Output::Inherit
+        OutputMode::Inherit
     };
+    // As with coreutils `timeout`, 0 means none; anything positive is a limit.
+    let nonzero = |d: Duration| (!d.is_zero()).then_some(d);
     Ok(Config {
         argv,
         display,
@@ -212,16 +262,22 @@ fn config_from(Args { options, command }: Args) -> Result<Config, String> {
         output,
         merge_stderr: args.merge_stderr,
         max_output: args.max_output,
-        // As with coreutils `timeout`, 0 means no timeout.
-        timeout: args.timeout.filter(|limit| !limit.is_zero()),
+        timeout: args.timeout.and_then(nonzero),
         signal: args.signal,
-        kill_after: args.kill_after,
+        kill_after: nonzero(args.kill_after),
+        deadline: args.deadline.and_then(nonzero),
         check: args.check,
         preserve_status: args.preserve_status,
+        foreground: args.foreground,
+        tee: args.tee,
+        timestamps: args.timestamps,
+        fail_on_stderr: args.fail_on_stderr,
+        rlimits: args.rlimit.into_iter().flatten().collect(),
         retry: Retry {
             retries: args.retries,
             delay: args.retry_delay,
             max_delay: args.retry_max_delay,
+            jitter: args.retry_jitter,
             on: args.retry_on,
         },
     })

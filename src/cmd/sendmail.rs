@@ -1,49 +1,61 @@
-//! `tackle sendmail`: compose a message from flags (or read a complete one with `-t`) and
-//! send it over SMTP, STARTTLS or implicit TLS, with AUTH, HTML and attachments. This file
-//! turns the flags into a validated composition and server configuration; `crate::mail` does
-//! the composing and the SMTP conversation. Exit statuses follow sysexits.h (see the README).
+//! `tackle sendmail`: compose a message from flags, or take a complete one on stdin the way
+//! `/usr/sbin/sendmail` does (`-t`, recipients as arguments, `-f`, `-F`, `-oi`, ...), and send
+//! it over SMTP, STARTTLS or implicit TLS, with AUTH, accounts from an msmtp-style config
+//! file, certificate pinning and an msmtp-style log. This file turns flags and the config
+//! file into a validated message and [`SmtpSettings`]; `crate::mail` does the rest. Exit
+//! statuses follow sysexits.h (see the README).
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::ValueEnum;
-use lettre::message::header::ContentType;
-use lettre::transport::smtp::authentication::Mechanism;
-
 use crate::exit;
-use crate::mail::address::{parse_lists, parse_mailbox};
-use crate::mail::compose::{
-    AttachmentFile, Composition, Outgoing, parse_header, split_attach_spec,
+use crate::mail::address::{
+    Bare, Mailbox, parse_lists, parse_lists_with, parse_mailbox, parse_mailbox_with,
 };
-use crate::mail::raw::read_message;
-use crate::mail::secret::{DEFAULT_PASSWORD_ENV, PasswordSource, password};
-use crate::mail::smtp::{Login, ServerConfig, TlsMode, send};
-use crate::mail::sysexits;
+use crate::mail::compose::{
+    AttachmentFile, Composition, Envelope, Outgoing, is_media_type, parse_header, split_attach_spec,
+};
+use crate::mail::config::{self, Account, AuthSetting, Config, Syslog, TrustFile};
+use crate::mail::log;
+use crate::mail::password::{self, DEFAULT_PASSWORD_ENV, PasswordSource};
+use crate::mail::raw::{FromHeader, read_message};
+use crate::mail::smtp::auth::Mechanism;
+use crate::mail::smtp::{Dsn, Login, SmtpSettings, TlsMode, Transcript, send};
+use crate::mail::{host, sysexits};
+use crate::secret::FilePolicy;
+use crate::tls::client::{Fingerprint, TrustSettings};
 
 const EXAMPLES: &str = "\
 Examples:
   tackle sendmail --from me@example.org --to you@example.org --subject hi --body hello --dry-run
   tackle sendmail --server smtp.example.org --user me --password-file ~/.smtp-pass \\
       --from me@example.org --to you@example.org --subject report --attach report.pdf < body.txt
-  tackle sendmail -t --server smtp.example.org < message.eml
+  tackle sendmail -t < message.eml                  # recipients from To, Cc, Bcc
+  sendmail -i -- ops@example.org < message.eml      # installed as sendmail (see the README)
+  tackle sendmail -a work --from-account -t < message.eml   # account from ~/.msmtprc
 
 Exit status (sysexits.h, like msmtp):
-  0 sent; 64 usage; 65 bad address, header or message; 66 unreadable body, attachment or
-  password source; 68 unknown host; 69 connection refused or timed out; 70 internal error;
-  75 temporary failure (4xx); 76 protocol error; 77 authentication or TLS failure.
-  Malformed flags (unknown flag, bad --port/--tls/--timeout value) are usage errors too (64).";
+  0 sent; 64 usage; 65 bad address, header or message, or a 5xx refusal; 66 unreadable
+  body, attachment, certificate or password source; 68 unknown host; 69 the server does not
+  accept mail; 70 internal error; 75 try again later (4xx, unreachable, timeout); 76
+  protocol error; 77 authentication or TLS failure; 78 bad config file.";
 
-/// Compose and send mail over SMTP, STARTTLS or implicit TLS.
+/// Compose and send mail over SMTP, STARTTLS or implicit TLS; a drop-in for sendmail and msmtp.
 ///
-/// The body comes from --body, --body-file or stdin (when stdin is not a terminal). Passwords
-/// never go on the command line: they come from --password-file, --password-env (default
-/// TACKLE_SMTP_PASSWORD), --password-cmd or a no-echo prompt.
+/// With --to/--cc/--bcc the message is composed from flags and the body comes from --body,
+/// --body-file or stdin. With -t or recipients as arguments, stdin is a complete message, as
+/// /usr/sbin/sendmail reads it. Passwords never go on the command line: they come from
+/// --password-file, --password-env (default TACKLE_SMTP_PASSWORD), --password-cmd, the
+/// config file or a no-echo prompt.
 #[derive(Debug, clap::Args)]
 #[command(after_help = EXAMPLES)]
 pub struct Args {
     #[command(flatten)]
     pub message: Box<MessageArgs>,
+
+    #[command(flatten)]
+    pub classic: Box<ClassicArgs>,
 
     #[command(flatten)]
     pub sending: Box<SendArgs>,
@@ -52,9 +64,13 @@ pub struct Args {
 /// What to send. (Boxed in [`Args`] so the subcommand enum stays small.)
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Message")]
+#[command(group = clap::ArgGroup::new("compose").multiple(true).args([
+    "to", "cc", "reply_to", "subject", "header", "body", "body_file", "html", "html_file", "attach",
+]))]
 pub struct MessageArgs {
-    /// Sender address (From header and envelope sender)
-    #[arg(long, value_name = "ADDR")]
+    /// Sender: the From header when composing, the envelope sender of a complete message
+    /// (-f/-r; `<>` is the null sender)
+    #[arg(long, short = 'f', short_alias = 'r', value_name = "ADDR")]
     pub from: Option<String>,
 
     /// Recipient (repeatable; comma lists accepted)
@@ -82,7 +98,7 @@ pub struct MessageArgs {
     pub header: Vec<String>,
 
     /// Plain-text body
-    #[arg(long, value_name = "TEXT")]
+    #[arg(long, value_name = "TEXT", conflicts_with = "body_file")]
     pub body: Option<String>,
 
     /// Plain-text body from FILE (- for stdin)
@@ -90,7 +106,7 @@ pub struct MessageArgs {
     pub body_file: Option<PathBuf>,
 
     /// HTML body (with a text body the message is multipart/alternative)
-    #[arg(long, value_name = "HTML")]
+    #[arg(long, value_name = "HTML", conflicts_with = "html_file")]
     pub html: Option<String>,
 
     /// HTML body from FILE (- for stdin)
@@ -101,112 +117,230 @@ pub struct MessageArgs {
     #[arg(long, value_name = "FILE[:TYPE]")]
     pub attach: Vec<String>,
 
-    /// Read a complete message from stdin; recipients from its To, Cc and Bcc (Bcc removed)
-    #[arg(short = 't', long)]
-    pub read_recipients: bool,
-
     /// Print the exact message (CRLF) on stdout and the envelope on stderr; send nothing
     #[arg(long)]
     pub dry_run: bool,
 }
 
+/// The classic `/usr/sbin/sendmail` command line.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Classic sendmail interface")]
+pub struct ClassicArgs {
+    /// Envelope recipients; stdin is then a complete message (headers and body)
+    #[arg(value_name = "RECIPIENT", conflicts_with = "compose")]
+    pub recipients: Vec<String>,
+
+    /// Read a complete message from stdin; recipients from its To, Cc and Bcc (Bcc removed),
+    /// plus any given as arguments
+    #[arg(short = 't', long, conflicts_with = "compose")]
+    pub read_recipients: bool,
+
+    /// Full name for the From header tackle adds when the message has none
+    #[arg(short = 'F', long, value_name = "NAME", conflicts_with = "compose")]
+    pub full_name: Option<String>,
+
+    /// Accepted: a line holding only "." never ends the input (tackle reads to the end)
+    #[arg(short = 'i')]
+    pub ignore_dots: bool,
+
+    /// Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README)
+    #[arg(short = 'o', value_name = "OPTION", action = clap::ArgAction::Append)]
+    pub option: Vec<String>,
+
+    /// Accepted body type: -B8BITMIME or -B7BIT (tackle looks at the bytes itself)
+    #[arg(short = 'B', value_name = "TYPE", value_parser = ["8BITMIME", "7BIT"], ignore_case = true)]
+    pub body_type: Option<String>,
+
+    /// Accepted mode: -bm (deliver mail; tackle has no queue, so no other mode)
+    #[arg(short = 'b', value_name = "MODE", value_parser = ["m"])]
+    pub mode: Option<String>,
+
+    /// DSN: when to notify the sender (never, or success,failure,delay), if the server offers DSN
+    #[arg(short = 'N', long, value_name = "NOTIFY", value_parser = config::check_notify)]
+    pub dsn_notify: Option<String>,
+
+    /// DSN: what a bounce returns (full or hdrs), if the server offers DSN
+    #[arg(short = 'R', long, value_name = "RET", value_parser = config::check_return)]
+    pub dsn_return: Option<String>,
+
+    /// Deliver to the recipients the server accepts even when it refuses others
+    #[arg(long)]
+    pub partial: bool,
+}
+
 /// Where and how to send it.
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Sending")]
+#[command(group = clap::ArgGroup::new("password_source").args(["password_file", "password_env", "password_cmd"]))]
 pub struct SendArgs {
-    /// SMTP server host name or address
-    #[arg(long, value_name = "HOST", default_value = "localhost")]
-    pub server: String,
+    /// SMTP server host name or address [default: the account's host, else localhost]
+    #[arg(long, visible_alias = "host", value_name = "HOST")]
+    pub server: Option<String>,
 
     /// Server port [default: 465 for implicit, 587 for starttls, else 25]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub port: Option<u16>,
 
-    /// Connection security [default: starttls with --user, else opportunistic]
+    /// Connection security [default: starttls when logging in, else opportunistic]
     #[arg(long, value_enum, value_name = "MODE")]
-    pub tls: Option<TlsArg>,
+    pub tls: Option<TlsMode>,
 
-    /// Also trust the CA certificates in this PEM file
+    /// Also trust the certificates in this PEM file (CAs, or the server's own certificate)
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
 
+    /// Trust exactly the certificate with this SHA-256 fingerprint (AB:CD:..., as msmtp)
+    #[arg(long, value_name = "SHA256", conflicts_with_all = ["ca_file", "tls_insecure"])]
+    pub tls_fingerprint: Option<Fingerprint>,
+
     /// Do not verify the server's certificate (warns on every use)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "ca_file")]
     pub tls_insecure: bool,
+
+    /// Client certificate (PEM) to present
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// Private key (PEM) of --tls-cert
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 
     /// Log in as NAME (AUTH)
     #[arg(long, value_name = "NAME")]
     pub user: Option<String>,
 
-    /// Read the password from the first line of FILE
+    /// Read the password or token from the first line of FILE (owner-only)
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
 
-    /// Read the password from environment variable VAR [default: TACKLE_SMTP_PASSWORD]
+    /// Read the password or token from environment variable VAR [default: TACKLE_SMTP_PASSWORD]
     #[arg(long, value_name = "VAR")]
     pub password_env: Option<String>,
 
-    /// Run CMD with sh -c and use the first line it prints as the password
+    /// Run CMD with sh -c and use the first line it prints (an OAuth2 token helper works)
     #[arg(long, value_name = "CMD")]
     pub password_cmd: Option<String>,
 
-    /// AUTH mechanism [default: the first of plain, login the server offers]
+    /// AUTH mechanism [default: plain if offered, else login]
     #[arg(long, value_enum, value_name = "MECHANISM")]
-    pub auth: Option<AuthArg>,
+    pub auth: Option<Mechanism>,
 
     /// Allow sending the password over an unencrypted connection
     #[arg(long)]
     pub allow_plaintext_auth: bool,
 
-    /// Bound on connecting and on each SMTP exchange
-    #[arg(long, value_name = "DUR", default_value = "30s", value_parser = crate::duration::parse_duration)]
-    pub timeout: Duration,
+    /// Use a password file or config file that group or others can read
+    #[arg(long)]
+    pub allow_readable_secrets: bool,
 
-    /// Name to greet the server with in EHLO [default: this host's name]
-    #[arg(long, value_name = "NAME")]
+    /// Bound on connecting and on each SMTP exchange [default: 30s]
+    #[arg(long, value_name = "DUR", value_parser = crate::duration::parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Bound on the server's reply to the end of the message (RFC 5321 §4.5.3.2.6)
+    #[arg(long, value_name = "DUR", default_value = "10m", value_parser = crate::duration::parse_duration)]
+    pub data_timeout: Duration,
+
+    /// Name to greet the server with in EHLO [default: this host's fully-qualified name]
+    #[arg(long, value_name = "NAME", value_parser = parse_helo)]
     pub helo: Option<String>,
+
+    /// Config file in msmtp's syntax [default: the first of ~/.config/tackle/sendmail.conf,
+    /// ~/.msmtprc, /etc/tackle/sendmail.conf, /etc/msmtprc]
+    #[arg(long, short = 'C', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Use this account of the config file [default: the account named default]
+    #[arg(
+        long,
+        short = 'a',
+        value_name = "NAME",
+        conflicts_with = "from_account"
+    )]
+    pub account: Option<String>,
+
+    /// Use the account whose `from` is the envelope sender (msmtp's --read-envelope-from)
+    #[arg(long, visible_alias = "read-envelope-from")]
+    pub from_account: bool,
+
+    /// Append one line per message to FILE (msmtp's log format)
+    #[arg(long, value_name = "FILE")]
+    pub logfile: Option<PathBuf>,
 }
 
-/// `--tls` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TlsArg {
-    /// Plain text only
-    None,
-    /// STARTTLS when offered, else plain text
-    Opportunistic,
-    /// STARTTLS required
-    Starttls,
-    /// TLS from the first byte (SMTPS)
-    Implicit,
+fn parse_helo(text: &str) -> Result<String, String> {
+    let valid = !text.is_empty() && text.len() <= 255 && text.bytes().all(|b| b.is_ascii_graphic());
+    if valid {
+        Ok(text.to_owned())
+    } else {
+        Err("expected a host name or an address literal such as [192.0.2.1]".into())
+    }
 }
 
-/// `--auth` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AuthArg {
-    Plain,
-    Login,
-}
+/// `-o` options sendmail callers pass; none changes what tackle does (see the README).
+const QUIET_OPTIONS: [&str; 12] = [
+    "i", "em", "ee", "ep", "eq", "ew", "di", "db", "dq", "m", "q", "b",
+];
 
 /// Runs `tackle sendmail`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (m, s) = (&*args.message, &*args.sending);
-    check_combinations(m, s)?;
-    let outgoing = if m.read_recipients {
-        read_whole_message(m)?
+    let (m, c, s) = (&*args.message, &*args.classic, &*args.sending);
+    check_stdin_is_read_once(m)?;
+    for option in &c.option {
+        if !QUIET_OPTIONS.contains(&option.as_str()) {
+            tracing::warn!("-o{option}: sendmail option ignored");
+        }
+    }
+    let config = load_config(s)?;
+    let mut account = base_account(config.as_ref(), s)?;
+    let domain = s
+        .helo
+        .clone()
+        .or_else(|| account.as_ref().and_then(|(_, a)| a.domain.clone()))
+        .unwrap_or_else(|| host::identity(None));
+    let whole_message = c.read_recipients || !c.recipients.is_empty();
+    let outgoing = if whole_message {
+        let (outgoing, chosen) =
+            read_whole_message(m, c, s, config.as_ref(), account.as_ref(), &domain)?;
+        if chosen.is_some() {
+            account = chosen;
+        }
+        outgoing
     } else {
-        compose(m)?.build()?
+        let (composition, chosen) = compose(m, s, config.as_ref(), account.as_ref(), &domain)?;
+        if chosen.is_some() {
+            account = chosen;
+        }
+        composition.build()?
     };
     if outgoing.envelope.to.is_empty() {
-        return Err(usage("no recipients: give --to, --cc or --bcc"));
+        return Err(usage(
+            "no recipients: give --to, --cc or --bcc, recipients as arguments, or -t with To, Cc or Bcc in the message",
+        ));
     }
+    if let (Some(config), Some((name, _))) = (&config, &account) {
+        tracing::info!("using account {name} of {}", config.path.display());
+    }
+    let account = account.map(|(_, a)| a).unwrap_or_else(|| {
+        config
+            .as_ref()
+            .map(|c| c.defaults.clone())
+            .unwrap_or_default()
+    });
+    login_user(s, &account)?;
     if m.dry_run {
         return print_dry_run(&outgoing);
     }
-    let config = server_config(s)?;
-    send(&config, &outgoing)?;
+    let owner_only = config.as_ref().is_some_and(|c| c.owner_only);
+    let config_path = config.as_ref().map(|c| c.path.clone());
+    let settings = smtp_settings(s, c, &account, owner_only, config_path.as_deref())?;
+    let mut transcript = Transcript::default();
+    let result = send(&settings, &outgoing, &mut transcript);
+    record(s, &account, &settings, &outgoing, &transcript, &result);
+    result?;
     tracing::info!(
         "sent {} bytes to {} recipient(s)",
-        outgoing.bytes.len(),
+        outgoing.seven_bit.len(),
         outgoing.envelope.to.len()
     );
     Ok(())
@@ -216,101 +350,203 @@ fn usage(message: impl std::fmt::Display) -> anyhow::Error {
     exit::failure(sysexits::USAGE, message)
 }
 
-/// Flag combinations that make no sense are usage errors (64), checked before anything is
-/// read or sent.
-fn check_combinations(m: &MessageArgs, s: &SendArgs) -> anyhow::Result<()> {
-    if m.read_recipients {
-        let composing = [
-            ("--to", !m.to.is_empty()),
-            ("--cc", !m.cc.is_empty()),
-            ("--reply-to", !m.reply_to.is_empty()),
-            ("--subject", m.subject.is_some()),
-            ("--header", !m.header.is_empty()),
-            ("--body", m.body.is_some()),
-            ("--body-file", m.body_file.is_some()),
-            ("--html", m.html.is_some()),
-            ("--html-file", m.html_file.is_some()),
-            ("--attach", !m.attach.is_empty()),
-        ];
-        if let Some((flag, _)) = composing.iter().find(|(_, given)| *given) {
-            return Err(usage(format!(
-                "-t reads the whole message from stdin; {flag} cannot be combined with it (--from and --bcc can)"
-            )));
-        }
-    }
-    if m.body.is_some() && m.body_file.is_some() {
-        return Err(usage("give --body or --body-file, not both"));
-    }
-    if m.html.is_some() && m.html_file.is_some() {
-        return Err(usage("give --html or --html-file, not both"));
-    }
+/// `--body-file -` and `--html-file -` cannot both have stdin.
+fn check_stdin_is_read_once(m: &MessageArgs) -> anyhow::Result<()> {
     let stdin = Path::new("-");
     if m.body_file.as_deref() == Some(stdin) && m.html_file.as_deref() == Some(stdin) {
         return Err(usage(
             "--body-file - and --html-file - cannot both read stdin",
         ));
     }
-    let sources = [
-        s.password_file.is_some(),
-        s.password_env.is_some(),
-        s.password_cmd.is_some(),
-    ];
-    if sources.iter().filter(|&&given| given).count() > 1 {
-        return Err(usage(
-            "give one of --password-file, --password-env and --password-cmd",
-        ));
-    }
-    if s.user.is_none() {
-        let needs_user = [
-            ("--password-file", s.password_file.is_some()),
-            ("--password-env", s.password_env.is_some()),
-            ("--password-cmd", s.password_cmd.is_some()),
-            ("--auth", s.auth.is_some()),
-        ];
-        if let Some((flag, _)) = needs_user.iter().find(|(_, given)| *given) {
-            return Err(usage(format!("{flag} needs --user")));
-        }
-    }
-    if s.tls == Some(TlsArg::None) {
-        if s.user.is_some() && !s.allow_plaintext_auth {
-            return Err(usage(
-                "--tls none with --user would send the password in plain text; use --tls starttls or implicit, or add --allow-plaintext-auth",
-            ));
-        }
-        if s.ca_file.is_some() || s.tls_insecure {
-            return Err(usage(
-                "--ca-file and --tls-insecure need a --tls mode other than none",
-            ));
-        }
-    }
-    if let Some(helo) = &s.helo {
-        let valid = !helo.is_empty() && helo.bytes().all(|b| b.is_ascii_graphic());
-        if !valid {
-            return Err(usage(format!("--helo {helo:?}: expected a host name")));
-        }
-    }
     Ok(())
 }
 
-/// The message for `-t`: stdin as given, recipients from its header plus --bcc.
-fn read_whole_message(m: &MessageArgs) -> anyhow::Result<Outgoing> {
-    let input = read_input(Path::new("-"), "-t")?;
-    let message = read_message(&input)?;
-    let from = m
-        .from
-        .as_deref()
-        .map(|f| parse_mailbox("--from", f))
-        .transpose()?;
-    let extra_bcc = parse_lists("--bcc", &m.bcc)?;
-    message.into_outgoing(from, extra_bcc)
+/// The config file, when one was named or one of the usual places has one.
+fn load_config(s: &SendArgs) -> anyhow::Result<Option<Config>> {
+    let Some(path) = config::locate(s.config.as_deref()) else {
+        tracing::debug!(
+            "no config file (looked at {})",
+            config::candidates()
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Ok(None);
+    };
+    tracing::info!("reading the config file {}", path.display());
+    config::load(&path).map(Some)
 }
 
-fn compose(m: &MessageArgs) -> anyhow::Result<Composition> {
-    let from = m
+/// The account `-a` names, else the `default` account (unless `--from-account` will pick
+/// one from the sender).
+fn base_account(
+    config: Option<&Config>,
+    s: &SendArgs,
+) -> anyhow::Result<Option<(String, Account)>> {
+    match (config, &s.account) {
+        (Some(config), Some(name)) => Ok(Some((name.clone(), config.account(name)?))),
+        (None, Some(name)) => Err(exit::failure(
+            sysexits::CONFIG,
+            format!(
+                "-a {name}: no config file (looked at {}; or give --config FILE)",
+                config::candidates()
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+        (Some(config), None) if !s.from_account => {
+            Ok(config.default_account().map(|a| ("default".to_owned(), a)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The account whose `from` is `sender` (`--from-account`).
+fn account_for(config: Option<&Config>, sender: &str) -> anyhow::Result<(String, Account)> {
+    let Some(config) = config else {
+        return Err(exit::failure(
+            sysexits::CONFIG,
+            "--from-account: no config file to pick an account from",
+        ));
+    };
+    config.account_for_sender(sender).ok_or_else(|| {
+        exit::failure(
+            sysexits::CONFIG,
+            format!(
+                "--from-account: no account in {} has `from {sender}`",
+                config.path.display()
+            ),
+        )
+    })
+}
+
+/// The message read from stdin (`-t` or recipients as arguments), its envelope, and the
+/// account `--from-account` picked.
+fn read_whole_message(
+    m: &MessageArgs,
+    c: &ClassicArgs,
+    s: &SendArgs,
+    config: Option<&Config>,
+    account: Option<&(String, Account)>,
+    domain: &str,
+) -> anyhow::Result<(Outgoing, Option<(String, Account)>)> {
+    let input = read_input(Path::new("-"), "the message on stdin")?;
+    let message = read_message(&input, domain)?;
+    let bare = Bare::QualifyWith(domain);
+    let flag_sender = match m.from.as_deref().map(str::trim) {
+        Some("<>") | Some("") => Some(None),
+        Some(text) => Some(Some(parse_mailbox_with("-f", text, bare)?)),
+        None => None,
+    };
+    let account_from = account
+        .and_then(|(_, a)| a.from.as_deref())
+        .map(|f| parse_mailbox_with("the config file's from", f, bare))
+        .transpose()?;
+    let allow_override = account
+        .and_then(|(_, a)| a.allow_from_override)
+        .unwrap_or(true);
+    let flag_sender = match (flag_sender, &account_from) {
+        (Some(_), Some(_)) if !allow_override => {
+            tracing::info!("-f ignored: the account says allow_from_override off");
+            None
+        }
+        (sender, _) => sender,
+    };
+    let sender: Option<Mailbox> = match flag_sender {
+        Some(sender) => sender,
+        None => Some(
+            match account_from.clone().or(message.header_sender.clone()) {
+                Some(mailbox) => mailbox,
+                None => user_mailbox(domain)?,
+            },
+        ),
+    };
+    let mut chosen = None;
+    if s.from_account {
+        let address = sender
+            .as_ref()
+            .map(|m| m.address.to_string())
+            .unwrap_or_default();
+        chosen = Some(account_for(config, &address)?);
+    }
+    let mut recipients = parse_lists_with("a recipient argument", &c.recipients, bare)?;
+    if c.read_recipients {
+        recipients.extend(message.header_recipients.iter().cloned());
+    }
+    recipients.extend(parse_lists("--bcc", &m.bcc)?);
+    let policy = chosen
+        .as_ref()
+        .or(account)
+        .and_then(|(_, a)| a.set_from_header)
+        .unwrap_or(FromHeader::Auto);
+    let from_header = Mailbox {
+        name: c.full_name.clone().filter(|n| !n.trim().is_empty()),
+        address: match &sender {
+            Some(mailbox) => mailbox.address.clone(),
+            None => user_mailbox(domain)?.address,
+        },
+    };
+    if let Some(name) = &from_header.name {
+        crate::mail::address::reject_line_breaks("-F", name)?;
+    }
+    let envelope = Envelope::new(
+        sender.map(|m| m.address),
+        recipients.into_iter().map(|m| m.address),
+    );
+    let bytes = message.into_bytes(&from_header, policy, domain);
+    Ok((Outgoing::fixed(envelope, bytes), chosen))
+}
+
+/// `login@domain`: the sender when nothing names one, as sendmail does.
+fn user_mailbox(domain: &str) -> anyhow::Result<Mailbox> {
+    let name = login_name();
+    parse_mailbox_with("this user's login name", &name, Bare::QualifyWith(domain))
+}
+
+/// The name of the user running tackle.
+fn login_name() -> String {
+    // SAFETY: getpwuid returns null or a pointer to a static record, read at once; tackle is
+    // single-threaded here.
+    let from_passwd = unsafe {
+        let record = libc::getpwuid(libc::geteuid());
+        if record.is_null() || (*record).pw_name.is_null() {
+            None
+        } else {
+            Some(
+                std::ffi::CStr::from_ptr((*record).pw_name)
+                    .to_string_lossy()
+                    .into_owned(),
+            )
+        }
+    };
+    from_passwd
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "nobody".to_owned())
+}
+
+fn compose(
+    m: &MessageArgs,
+    s: &SendArgs,
+    config: Option<&Config>,
+    account: Option<&(String, Account)>,
+    domain: &str,
+) -> anyhow::Result<(Composition, Option<(String, Account)>)> {
+    let from_text = m
         .from
-        .as_deref()
-        .ok_or_else(|| usage("no sender: give --from ADDRESS"))
-        .and_then(|f| parse_mailbox("--from", f))?;
+        .clone()
+        .or_else(|| account.and_then(|(_, a)| a.from.clone()))
+        .ok_or_else(|| usage("no sender: give --from ADDRESS (or `from` in the config file)"))?;
+    let from = parse_mailbox("--from", &from_text)?;
+    let chosen = if s.from_account {
+        Some(account_for(config, &from.address.to_string())?)
+    } else {
+        None
+    };
     let mut headers: Vec<(String, String)> = Vec::new();
     for text in &m.header {
         let (name, value) = parse_header(text)?;
@@ -330,7 +566,7 @@ fn compose(m: &MessageArgs) -> anyhow::Result<Composition> {
         // stdin is the body only when nothing else is: `--html-file x.html < body.txt` would
         // otherwise silently turn an HTML mail into multipart/alternative.
         (None, None) if html.is_none() && !std::io::stdin().is_terminal() => {
-            Some(read_text(Path::new("-"), "stdin")?)
+            Some(read_text(Path::new("-"), "the body on stdin")?)
         }
         (None, None) => None,
     };
@@ -343,8 +579,8 @@ fn compose(m: &MessageArgs) -> anyhow::Result<Composition> {
             "no body: give --body, --body-file, --html, --html-file or --attach, or pipe the body on stdin",
         ));
     }
-    Ok(Composition {
-        from: Some(from),
+    let composition = Composition {
+        from,
         to: parse_lists("--to", &m.to)?,
         cc: parse_lists("--cc", &m.cc)?,
         bcc: parse_lists("--bcc", &m.bcc)?,
@@ -354,12 +590,16 @@ fn compose(m: &MessageArgs) -> anyhow::Result<Composition> {
         text,
         html,
         attachments,
-    })
+        domain: domain.to_owned(),
+    };
+    Ok((composition, chosen))
 }
 
-/// Reads FILE (or stdin for `-`) whole: exit 66 when it cannot be read.
+/// Reads FILE (or stdin for `-`) whole: exit 66 when it cannot be read. `what` names it in
+/// the error ("--body-file", "the message on stdin").
 fn read_input(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
-    let result = if path == Path::new("-") {
+    let from_stdin = path == Path::new("-");
+    let result = if from_stdin {
         let mut buffer = Vec::new();
         std::io::stdin()
             .lock()
@@ -369,22 +609,26 @@ fn read_input(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
         std::fs::read(path)
     };
     result.map_err(|e| {
-        exit::failure(
-            sysexits::NO_INPUT,
-            format!("{what} {}: cannot read: {e}", path.display()),
-        )
+        let name = if from_stdin {
+            what.to_owned()
+        } else {
+            format!("{what} {}", path.display())
+        };
+        exit::failure(sysexits::NO_INPUT, format!("{name}: cannot read: {e}"))
     })
 }
 
 /// A text body must be UTF-8 (it is labelled charset=utf-8): exit 65 otherwise.
 fn read_text(path: &Path, what: &str) -> anyhow::Result<String> {
     String::from_utf8(read_input(path, what)?).map_err(|_| {
+        let name = if path == Path::new("-") {
+            what.to_owned()
+        } else {
+            format!("{what} {}", path.display())
+        };
         exit::failure(
             sysexits::DATA_ERR,
-            format!(
-                "{what} {}: not UTF-8 text; send it with --attach instead",
-                path.display()
-            ),
+            format!("{name} is not UTF-8 text; send it with --attach instead"),
         )
     })
 }
@@ -393,18 +637,17 @@ fn read_text(path: &Path, what: &str) -> anyhow::Result<String> {
 fn read_attachment(spec: &str) -> anyhow::Result<AttachmentFile> {
     let (path, explicit_type) = split_attach_spec(spec, Path::new(spec).exists());
     let path = Path::new(path);
-    let content_type = match explicit_type {
-        Some(kind) => ContentType::parse(kind)
-            .map_err(|_| usage(format!("--attach {spec}: {kind:?} is not a MIME type")))?,
-        None => {
-            let guess = mime_guess::from_path(path).first_or_octet_stream();
-            ContentType::parse(guess.as_ref()).map_err(|e| {
-                exit::failure(
-                    sysexits::SOFTWARE,
-                    format!("--attach {spec}: guessed type {guess}: {e}"),
-                )
-            })?
+    let media_type = match explicit_type {
+        Some(kind) if is_media_type(kind) => kind.to_owned(),
+        Some(kind) => {
+            return Err(usage(format!(
+                "--attach {spec}: {kind:?} is not a MIME type"
+            )));
         }
+        None => mime_guess::from_path(path)
+            .first_or_octet_stream()
+            .essence_str()
+            .to_owned(),
     };
     let data = std::fs::read(path).map_err(|e| {
         exit::failure(
@@ -418,78 +661,253 @@ fn read_attachment(spec: &str) -> anyhow::Result<AttachmentFile> {
         .ok_or_else(|| usage(format!("--attach {spec}: not a file name")))?;
     Ok(AttachmentFile {
         filename,
-        content_type,
+        media_type,
         data,
     })
 }
 
+/// The message as a server offering 8BITMIME would get it, and the envelope on stderr.
 fn print_dry_run(outgoing: &Outgoing) -> anyhow::Result<()> {
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&outgoing.bytes)?;
+    stdout.write_all(outgoing.bytes_for(true))?;
     stdout.flush()?;
     std::io::stderr().write_all(outgoing.envelope.describe().as_bytes())?;
     Ok(())
 }
 
-fn server_config(s: &SendArgs) -> anyhow::Result<ServerConfig> {
-    let tls = match s.tls {
-        Some(TlsArg::None) => TlsMode::None,
-        Some(TlsArg::Opportunistic) => TlsMode::Opportunistic,
-        Some(TlsArg::Starttls) => TlsMode::Starttls,
-        Some(TlsArg::Implicit) => TlsMode::Implicit,
-        None if s.user.is_some() => TlsMode::Starttls,
-        None => TlsMode::Opportunistic,
+/// The SMTP settings: flags first, then the account, then tackle's defaults.
+fn smtp_settings(
+    s: &SendArgs,
+    c: &ClassicArgs,
+    account: &Account,
+    config_owner_only: bool,
+    config_path: Option<&Path>,
+) -> anyhow::Result<SmtpSettings> {
+    let host = s
+        .server
+        .clone()
+        .or_else(|| account.host.clone())
+        .unwrap_or_else(|| "localhost".to_owned());
+    let user = login_user(s, account)?;
+    let tls = match (s.tls, account.tls, account.tls_starttls) {
+        (Some(mode), _, _) => mode,
+        (None, Some(true), Some(false)) => TlsMode::Implicit,
+        (None, Some(true), _) => TlsMode::Starttls,
+        (None, Some(false), _) => TlsMode::None,
+        (None, None, _) if user.is_some() => TlsMode::Starttls,
+        (None, None, _) => TlsMode::Opportunistic,
     };
-    let extra_ca_pem = match &s.ca_file {
-        Some(path) => {
-            let pem = read_input(path, "--ca-file")?;
-            if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
-                return Err(usage(format!(
-                    "--ca-file {}: holds no PEM certificate",
-                    path.display()
-                )));
-            }
-            Some(pem)
+    let trust = trust_settings(s, account)?;
+    if tls == TlsMode::None {
+        if user.is_some() && !s.allow_plaintext_auth {
+            return Err(usage(
+                "--tls none with a login would send the password in plain text; use --tls starttls or implicit, or add --allow-plaintext-auth",
+            ));
         }
-        None => None,
-    };
-    let login = match &s.user {
+        if s.ca_file.is_some()
+            || s.tls_insecure
+            || s.tls_fingerprint.is_some()
+            || s.tls_cert.is_some()
+        {
+            return Err(usage(
+                "--ca-file, --tls-fingerprint, --tls-insecure and --tls-cert need a --tls mode other than none",
+            ));
+        }
+    }
+    let login = match user {
         Some(user) => {
-            crate::mail::address::reject_line_breaks("--user", user)?;
-            let source = if let Some(path) = &s.password_file {
-                PasswordSource::File(path.clone())
-            } else if let Some(command) = &s.password_cmd {
-                PasswordSource::Command(command.clone())
-            } else {
-                PasswordSource::Env {
-                    var: s
-                        .password_env
-                        .clone()
-                        .unwrap_or_else(|| DEFAULT_PASSWORD_ENV.to_owned()),
-                    explicit: s.password_env.is_some(),
-                }
-            };
+            crate::mail::address::reject_line_breaks("--user", &user)?;
+            let mechanism = s.auth.or(match account.auth {
+                Some(AuthSetting::Mechanism(m)) => Some(m),
+                _ => None,
+            });
+            let what = mechanism.unwrap_or(Mechanism::Plain).secret_name();
+            let source = password_source(s, account, config_owner_only, config_path)?;
+            let secret = password::obtain(&source, what, &user, &host)?;
             Some(Login {
-                user: user.clone(),
-                password: password(&source, user, &s.server)?,
-                mechanisms: match s.auth {
-                    Some(AuthArg::Plain) => vec![Mechanism::Plain],
-                    Some(AuthArg::Login) => vec![Mechanism::Login],
-                    None => vec![Mechanism::Plain, Mechanism::Login],
-                },
+                user,
+                secret,
+                mechanism,
             })
         }
         None => None,
     };
-    Ok(ServerConfig {
-        host: s.server.clone(),
-        port: s.port.unwrap_or_else(|| tls.default_port()),
+    Ok(SmtpSettings {
+        port: s
+            .port
+            .or(account.port)
+            .unwrap_or_else(|| tls.default_port()),
+        host,
         tls,
-        extra_ca_pem,
-        insecure: s.tls_insecure,
-        timeout: s.timeout,
-        helo: s.helo.clone(),
+        trust,
+        timeout: s
+            .timeout
+            .or(account.timeout)
+            .unwrap_or(Duration::from_secs(30)),
+        data_timeout: s.data_timeout,
+        helo: s.helo.clone().or_else(|| account.domain.clone()),
         login,
         allow_plaintext_auth: s.allow_plaintext_auth,
+        dsn: Dsn {
+            notify: c.dsn_notify.clone().or_else(|| account.dsn_notify.clone()),
+            ret: c.dsn_return.clone().or_else(|| account.dsn_return.clone()),
+        },
+        partial: c.partial,
     })
+}
+
+fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettings> {
+    let from_flags = s.ca_file.is_some() || s.tls_fingerprint.is_some() || s.tls_insecure;
+    let (ca_file, no_system_roots) = match (&s.ca_file, &account.tls_trust_file) {
+        (Some(path), _) => (Some(path.clone()), false),
+        (None, Some(TrustFile::File(path))) if !from_flags => (Some(path.clone()), true),
+        _ => (None, false),
+    };
+    let client_cert = match (
+        &s.tls_cert,
+        &s.tls_key,
+        &account.tls_cert_file,
+        &account.tls_key_file,
+    ) {
+        (Some(cert), Some(key), _, _) => Some((cert.clone(), key.clone())),
+        (None, None, Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
+        (None, None, Some(_), None) | (None, None, None, Some(_)) => {
+            return Err(exit::failure(
+                sysexits::CONFIG,
+                "the config file needs both tls_cert_file and tls_key_file",
+            ));
+        }
+        _ => None,
+    };
+    Ok(TrustSettings {
+        ca_file,
+        no_system_roots,
+        fingerprint: s.tls_fingerprint.or(if from_flags {
+            None
+        } else {
+            account.tls_fingerprint
+        }),
+        insecure: s.tls_insecure || (!from_flags && account.tls_certcheck == Some(false)),
+        client_cert,
+    })
+}
+
+/// The user to log in as: `--user`, else the account's `user` when it says `auth on` (or a
+/// mechanism). Password and mechanism flags without a user are a usage error.
+fn login_user(s: &SendArgs, account: &Account) -> anyhow::Result<Option<String>> {
+    let user = s.user.clone().or_else(|| match account.auth {
+        Some(AuthSetting::Off) | None => None,
+        Some(_) => account.user.clone(),
+    });
+    if account.auth.is_some_and(|a| a != AuthSetting::Off) && user.is_none() {
+        return Err(exit::failure(
+            sysexits::CONFIG,
+            "the config file says `auth on` but names no `user`",
+        ));
+    }
+    let login_flags = [
+        ("--password-file", s.password_file.is_some()),
+        ("--password-env", s.password_env.is_some()),
+        ("--password-cmd", s.password_cmd.is_some()),
+        ("--auth", s.auth.is_some()),
+    ];
+    if let (None, Some((flag, _))) = (&user, login_flags.iter().find(|(_, given)| *given)) {
+        return Err(usage(format!(
+            "{flag} needs a user name: give --user (or `user` and `auth on` in the config file)"
+        )));
+    }
+    Ok(user)
+}
+
+/// Where the secret comes from: a flag, else the account's `passwordeval` or `password`
+/// (only from an owner-only file), else the default variable or the prompt.
+fn password_source(
+    s: &SendArgs,
+    account: &Account,
+    config_owner_only: bool,
+    config_path: Option<&Path>,
+) -> anyhow::Result<PasswordSource> {
+    let policy = if s.allow_readable_secrets {
+        FilePolicy::AllowReadable
+    } else {
+        FilePolicy::OwnerOnly
+    };
+    if let Some(path) = &s.password_file {
+        return Ok(PasswordSource::File(path.clone(), policy));
+    }
+    if let Some(command) = &s.password_cmd {
+        return Ok(PasswordSource::Command(command.clone()));
+    }
+    if let Some(var) = &s.password_env {
+        return Ok(PasswordSource::Env {
+            var: var.clone(),
+            explicit: true,
+        });
+    }
+    if let Some(command) = &account.passwordeval {
+        return Ok(PasswordSource::Command(command.clone()));
+    }
+    if let Some(password) = &account.password {
+        if !config_owner_only && !s.allow_readable_secrets {
+            let path = config_path
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            return Err(exit::failure(
+                sysexits::CONFIG,
+                format!(
+                    "{path} holds a password but group or others may read it (or it is not yours); fix it with `chmod 600 {path}`, use passwordeval instead, or pass --allow-readable-secrets"
+                ),
+            ));
+        }
+        return Ok(PasswordSource::Config(password.clone()));
+    }
+    Ok(PasswordSource::Env {
+        var: DEFAULT_PASSWORD_ENV.to_owned(),
+        explicit: false,
+    })
+}
+
+/// Writes the log line to `--logfile`/`logfile` and syslog, as the account asks.
+fn record(
+    s: &SendArgs,
+    account: &Account,
+    settings: &SmtpSettings,
+    outgoing: &Outgoing,
+    transcript: &Transcript,
+    result: &anyhow::Result<()>,
+) {
+    let logfile = s.logfile.clone().or_else(|| account.logfile.clone());
+    let syslog = account.syslog.unwrap_or(Syslog::Off);
+    if logfile.is_none() && syslog == Syslog::Off {
+        return;
+    }
+    let (status, error) = match result {
+        Ok(()) => (0, None),
+        Err(err) => (
+            err.chain()
+                .find_map(|c| c.downcast_ref::<exit::Failure>())
+                .map_or(sysexits::SOFTWARE, |f| f.status),
+            Some(format!("{err:#}")),
+        ),
+    };
+    let entry = log::Entry {
+        host: &settings.host,
+        user: settings.login.as_ref().map(|l| l.user.as_str()),
+        from: &outgoing.envelope.sender(),
+        recipients: outgoing.envelope.to.iter().map(|a| a.to_string()).collect(),
+        mailsize: outgoing.seven_bit.len(),
+        transcript,
+        status,
+        error,
+    };
+    if let Some(Err(e)) = logfile.as_ref().map(|path| log::append(path, &entry)) {
+        let path = logfile
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        tracing::warn!("cannot write the log file {path}: {e}");
+    }
+    if let Syslog::Facility(facility) = syslog {
+        log::syslog(facility, &entry);
+    }
 }

@@ -1,13 +1,11 @@
-//! Building a message from flags: headers (From, To, Cc, Reply-To, Subject, Date, Message-ID
+//! Building a message from flags: headers (Date, Message-ID, From, To, Cc, Reply-To, Subject
 //! and the user's own), a text and/or HTML body and attachments, as the exact CRLF bytes to
-//! send and the envelope to send them to. lettre does the RFC 2047/2231 encoding and the MIME
-//! structure; this module decides the structure and validates what lettre would let through.
+//! send and the envelope to send them to. [`super::header`] writes the fields,
+//! [`super::mime`] the body.
 
-use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
-use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart};
-use lettre::{Address, Message};
-
-use super::address::reject_line_breaks;
+use super::address::{Address, Mailbox, reject_line_breaks};
+use super::header;
+use super::mime::{self, Content, Leaf, Part, Transport};
 use super::sysexits;
 use crate::exit;
 
@@ -33,38 +31,67 @@ impl Envelope {
         Envelope { from, to }
     }
 
+    /// The sender as it goes into `MAIL FROM:<...>` (empty for the null sender).
+    pub fn sender(&self) -> String {
+        self.from
+            .as_ref()
+            .map(Address::to_string)
+            .unwrap_or_default()
+    }
+
     /// The envelope as `--dry-run` prints it on stderr.
     pub fn describe(&self) -> String {
-        let from = self
-            .from
-            .as_ref()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
         let to: Vec<String> = self.to.iter().map(|a| format!("<{a}>")).collect();
-        format!("envelope from: <{from}>\nenvelope to: {}\n", to.join(", "))
+        format!(
+            "envelope from: <{}>\nenvelope to: {}\n",
+            self.sender(),
+            to.join(", ")
+        )
     }
 }
 
-/// A message ready to send: its exact bytes (CRLF line endings) and its envelope.
+/// A message ready to send: its envelope and its bytes (CRLF line endings), in the form for
+/// a server without 8BITMIME and, when it differs, the form for one with it.
 #[derive(Debug, Clone)]
 pub struct Outgoing {
     pub envelope: Envelope,
-    pub bytes: Vec<u8>,
+    pub seven_bit: Vec<u8>,
+    pub eight_bit: Option<Vec<u8>>,
+}
+
+impl Outgoing {
+    /// A message that goes out as it is, whatever the server offers (`-t`, stdin).
+    pub fn fixed(envelope: Envelope, bytes: Vec<u8>) -> Outgoing {
+        Outgoing {
+            envelope,
+            seven_bit: bytes,
+            eight_bit: None,
+        }
+    }
+
+    /// The bytes to send to a server that does (or does not) offer 8BITMIME.
+    pub fn bytes_for(&self, eight_bit_mime: bool) -> &[u8] {
+        match (&self.eight_bit, eight_bit_mime) {
+            (Some(bytes), true) => bytes,
+            _ => &self.seven_bit,
+        }
+    }
 }
 
 /// One file to attach, already read.
 #[derive(Debug, Clone)]
 pub struct AttachmentFile {
-    /// The name the recipient sees (non-ASCII is fine: lettre writes RFC 2231).
+    /// The name the recipient sees (non-ASCII is written per RFC 2231).
     pub filename: String,
-    pub content_type: ContentType,
+    /// `type/subtype`, already validated.
+    pub media_type: String,
     pub data: Vec<u8>,
 }
 
 /// Everything a composed message is made of, validated field by field.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Composition {
-    pub from: Option<Mailbox>,
+    pub from: Mailbox,
     pub to: Vec<Mailbox>,
     pub cc: Vec<Mailbox>,
     /// Envelope only: never written into a header.
@@ -76,6 +103,8 @@ pub struct Composition {
     pub text: Option<String>,
     pub html: Option<String>,
     pub attachments: Vec<AttachmentFile>,
+    /// The domain of the Message-ID (this host's name).
+    pub domain: String,
 }
 
 /// Headers tackle writes itself; `--header` may not set them, so a message never carries two
@@ -138,6 +167,33 @@ pub fn split_attach_spec(spec: &str, exists: bool) -> (&str, Option<&str>) {
     }
 }
 
+/// Whether `text` is a plausible `type/subtype` (RFC 2045 tokens).
+pub fn is_media_type(text: &str) -> bool {
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.bytes()
+                .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?=".contains(&b))
+    };
+    text.split_once('/')
+        .is_some_and(|(kind, sub)| token(kind) && token(sub))
+}
+
+/// `Date:` now, in local time with its offset (RFC 5322 §3.3).
+pub fn date_field() -> String {
+    let now = jiff::Zoned::now();
+    format!("Date: {}\r\n", now.strftime("%a, %d %b %Y %H:%M:%S %z"))
+}
+
+/// `Message-ID: <time.random@domain>`.
+pub fn message_id_field(domain: &str) -> String {
+    let mut random = [0u8; 10];
+    // A failure leaves zeros; the time still makes the ID unique enough to be useful.
+    let _ = getrandom::fill(&mut random);
+    let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let seconds = jiff::Timestamp::now().as_second();
+    format!("Message-ID: <{seconds}.{hex}@{domain}>\r\n")
+}
+
 impl Composition {
     /// The envelope: From's address, then every To, Cc and Bcc address once.
     pub fn envelope(&self) -> Envelope {
@@ -146,116 +202,142 @@ impl Composition {
             .iter()
             .chain(&self.cc)
             .chain(&self.bcc)
-            .map(|m| m.email.clone());
-        Envelope::new(self.from.as_ref().map(|m| m.email.clone()), recipients)
+            .map(|m| m.address.clone());
+        Envelope::new(Some(self.from.address.clone()), recipients)
     }
 
     /// Builds the message: headers, then the body as `text/plain`, `text/html`,
     /// `multipart/alternative` (both), wrapped in `multipart/mixed` when there are
     /// attachments. Date and Message-ID are always set.
     pub fn build(&self) -> anyhow::Result<Outgoing> {
-        let from = self
-            .from
-            .clone()
-            .ok_or_else(|| exit::failure(sysexits::USAGE, "no sender: give --from ADDRESS"))?;
         if let Some(subject) = &self.subject {
             reject_line_breaks("--subject", subject)?;
         }
-        let mut builder = Message::builder().from(from).date_now().message_id(None);
-        for mailbox in &self.to {
-            builder = builder.to(mailbox.clone());
-        }
-        for mailbox in &self.cc {
-            builder = builder.cc(mailbox.clone());
-        }
-        for mailbox in &self.reply_to {
-            builder = builder.reply_to(mailbox.clone());
+        let mut head = String::new();
+        head.push_str(&date_field());
+        head.push_str(&message_id_field(&self.domain));
+        head.push_str(&header::addresses("From", std::slice::from_ref(&self.from)));
+        for (name, list) in [
+            ("To", &self.to),
+            ("Cc", &self.cc),
+            ("Reply-To", &self.reply_to),
+        ] {
+            if !list.is_empty() {
+                head.push_str(&header::addresses(name, list));
+            }
         }
         if let Some(subject) = &self.subject {
-            builder = builder.subject(subject.clone());
+            head.push_str(&header::unstructured("Subject", subject));
         }
         for (name, value) in &self.headers {
-            let name = HeaderName::new_from_ascii(name.clone()).map_err(|_| {
-                exit::failure(
-                    sysexits::DATA_ERR,
-                    format!("--header: {name:?} is not a valid header name"),
-                )
-            })?;
-            builder = builder.raw_header(HeaderValue::new(name, value.clone()));
+            head.push_str(&header::unstructured(name, value));
         }
-        let envelope = self.envelope();
-        let lettre_envelope =
-            lettre::address::Envelope::new(envelope.from.clone(), envelope.to.clone())
-                .map_err(|e| exit::failure(sysexits::USAGE, format!("no recipients: {e}")))?;
-        builder = builder.envelope(lettre_envelope);
-        let body = self.body_part();
-        let single = matches!(body, Body2::Single(_));
-        let message = match body {
-            Body2::Single(part) => builder.singlepart(part),
-            Body2::Multi(part) => builder.multipart(part),
-        }
-        .map_err(|e| exit::failure(sysexits::DATA_ERR, format!("cannot build the message: {e}")))?;
-        let mut bytes = message.formatted();
-        // lettre always writes CRLF after a part's body, which inside a multipart belongs to
-        // the boundary line; at the top level it would add an empty line to a body that
-        // already ends with a line break.
-        if single && bytes.ends_with(b"\r\n\r\n") {
-            bytes.truncate(bytes.len() - 2);
-        }
-        Ok(Outgoing { envelope, bytes })
+        head.push_str("MIME-Version: 1.0\r\n");
+        let body = self.body()?;
+        let render = |transport| {
+            let mut bytes = head.clone().into_bytes();
+            body.write(&mut bytes, transport);
+            bytes
+        };
+        Ok(Outgoing {
+            envelope: self.envelope(),
+            seven_bit: render(Transport::SevenBit),
+            eight_bit: body.has_8bit_text().then(|| render(Transport::EightBit)),
+        })
     }
 
-    fn body_part(&self) -> Body2 {
-        let text = self.text.as_ref().map(|t| SinglePart::plain(t.clone()));
-        let html = self.html.as_ref().map(|h| SinglePart::html(h.clone()));
+    fn body(&self) -> anyhow::Result<Part> {
+        let text = self.text.as_ref().map(|t| Leaf::text("text/plain", t));
+        let html = self.html.as_ref().map(|h| Leaf::text("text/html", h));
         let content = match (text, html) {
-            (Some(text), Some(html)) => Some(Body2::Multi(
-                MultiPart::alternative().singlepart(text).singlepart(html),
-            )),
-            (Some(text), None) => Some(Body2::Single(text)),
-            (None, Some(html)) => Some(Body2::Single(html)),
+            (Some(text), Some(html)) => Some(Part::Multi {
+                subtype: "alternative",
+                parts: vec![Part::Leaf(text), Part::Leaf(html)],
+            }),
+            (Some(leaf), None) | (None, Some(leaf)) => Some(Part::Leaf(leaf)),
             (None, None) => None,
         };
         if self.attachments.is_empty() {
-            return content.unwrap_or_else(|| Body2::Single(SinglePart::plain(String::new())));
+            return Ok(content.unwrap_or_else(|| Part::Leaf(Leaf::text("text/plain", ""))));
         }
-        let mut mixed = MultiPart::mixed().build();
-        match content {
-            Some(Body2::Single(part)) => mixed = mixed.singlepart(part),
-            Some(Body2::Multi(part)) => mixed = mixed.multipart(part),
-            None => {}
-        }
+        let mut parts: Vec<Part> = content.into_iter().collect();
         for file in &self.attachments {
-            mixed = mixed.singlepart(attachment_part(file));
+            parts.push(Part::Leaf(attachment(file)?));
         }
-        Body2::Multi(mixed)
+        Ok(Part::Multi {
+            subtype: "mixed",
+            parts,
+        })
     }
 }
 
-/// The body is either one part or a multipart tree.
-enum Body2 {
-    Single(SinglePart),
-    Multi(MultiPart),
-}
-
-/// An attachment part, always base64 so its bytes survive any relay unchanged.
-fn attachment_part(file: &AttachmentFile) -> SinglePart {
-    let body = Body::new_with_encoding(file.data.clone(), ContentTransferEncoding::Base64)
-        .unwrap_or_else(Body::new);
-    Attachment::new(file.filename.clone()).body(body, file.content_type.clone())
+/// An attachment: base64, except an attached message (`message/rfc822`), which is sent as
+/// it is (RFC 2046 §5.2.1). Text attachments say their charset.
+fn attachment(file: &AttachmentFile) -> anyhow::Result<Leaf> {
+    let media_type = file.media_type.to_ascii_lowercase();
+    let mut params = Vec::new();
+    let content = if media_type == "message/rfc822" {
+        let bytes = mime::crlf(&file.data);
+        if !mime::lines_fit(&bytes) {
+            return Err(exit::failure(
+                sysexits::DATA_ERR,
+                format!(
+                    "--attach {}: a line of this message is longer than 998 octets, which no mail message may have; attach it as application/octet-stream",
+                    file.filename
+                ),
+            ));
+        }
+        Content::Message(bytes)
+    } else {
+        if media_type.starts_with("text/") {
+            let charset = if file.data.is_ascii() {
+                "us-ascii"
+            } else if std::str::from_utf8(&file.data).is_ok() {
+                "utf-8"
+            } else {
+                // RFC 1428: 8-bit text in a charset nobody told us.
+                "unknown-8bit"
+            };
+            params.push(("charset".to_owned(), charset.to_owned()));
+        }
+        Content::Binary(file.data.clone())
+    };
+    Ok(Leaf {
+        media_type: file.media_type.clone(),
+        params,
+        filename: Some(file.filename.clone()),
+        content,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mail::address::parse_mailbox;
     use proptest::prelude::*;
 
     fn mailbox(text: &str) -> Mailbox {
-        text.parse().unwrap()
+        parse_mailbox("test", text).unwrap()
     }
 
     fn status(err: &anyhow::Error) -> i32 {
         err.downcast_ref::<exit::Failure>().unwrap().status
+    }
+
+    fn composition() -> Composition {
+        Composition {
+            from: mailbox("me@example.org"),
+            to: vec![mailbox("a@example.org")],
+            cc: vec![],
+            bcc: vec![],
+            reply_to: vec![],
+            subject: None,
+            headers: vec![],
+            text: Some("hi".into()),
+            html: None,
+            attachments: vec![],
+            domain: "host.example.org".into(),
+        }
     }
 
     #[test]
@@ -278,23 +360,33 @@ mod tests {
     #[test]
     fn bcc_is_in_the_envelope_only() {
         let composition = Composition {
-            from: Some(mailbox("me@example.org")),
-            to: vec![mailbox("a@example.org")],
             bcc: vec![mailbox("secret@example.org"), mailbox("a@example.org")],
-            text: Some("hi".into()),
-            ..Composition::default()
+            ..composition()
         };
         let out = composition.build().unwrap();
-        let text = String::from_utf8(out.bytes).unwrap();
+        let text = String::from_utf8(out.seven_bit).unwrap();
         assert!(!text.contains("secret"), "{text}");
         assert!(!text.to_ascii_lowercase().contains("bcc:"), "{text}");
-        assert_eq!(
-            out.envelope.to,
-            vec![
-                "a@example.org".parse::<Address>().unwrap(),
-                "secret@example.org".parse().unwrap()
-            ]
+        let to: Vec<String> = out.envelope.to.iter().map(|a| a.to_string()).collect();
+        assert_eq!(to, ["a@example.org", "secret@example.org"]);
+    }
+
+    #[test]
+    fn a_utf8_body_is_8bit_only_for_8bitmime_servers() {
+        let out = Composition {
+            text: Some("Grüße\n".into()),
+            ..composition()
+        }
+        .build()
+        .unwrap();
+        assert!(out.seven_bit.is_ascii());
+        let eight = String::from_utf8(out.eight_bit.unwrap()).unwrap();
+        assert!(
+            eight.contains("Content-Transfer-Encoding: 8bit\r\n\r\nGrüße\r\n"),
+            "{eight}"
         );
+        let ascii = composition().build().unwrap();
+        assert!(ascii.eight_bit.is_none());
     }
 
     #[test]
@@ -315,13 +407,21 @@ mod tests {
         assert_eq!(split_attach_spec("a:text/csv", true), ("a:text/csv", None));
     }
 
+    #[test]
+    fn media_types_are_checked() {
+        assert!(is_media_type("text/csv"));
+        assert!(is_media_type("application/vnd.ms-excel"));
+        assert!(!is_media_type("text"));
+        assert!(!is_media_type("text/"));
+        assert!(!is_media_type("a b/c"));
+    }
+
     proptest! {
         #[test]
         fn attach_spec_round_trips(path in "[^\\x00]{1,20}", kind in "[a-z]{1,8}/[a-z0-9.+-]{1,12}") {
             let spec = format!("{path}:{kind}");
             prop_assert_eq!(split_attach_spec(&spec, false), (path.as_str(), Some(kind.as_str())));
             prop_assert_eq!(split_attach_spec(&spec, true), (spec.as_str(), None));
-            // Without a type the whole spec is the path, whatever colons it has.
             if !path.rsplit_once(':').is_some_and(|(p, k)| !p.is_empty() && k.contains('/')) {
                 prop_assert_eq!(split_attach_spec(&path, false), (path.as_str(), None));
             }
@@ -333,24 +433,20 @@ mod tests {
         }
 
         #[test]
-        fn no_header_value_ever_breaks_a_line(subject in "\\PC{0,100}", value in "\\PC{0,100}") {
+        fn no_header_value_ever_breaks_a_line(subject in "\\PC{0,1200}", value in "\\PC{0,100}") {
             let composition = Composition {
-                from: Some(mailbox("me@example.org")),
-                to: vec![mailbox("a@example.org")],
                 subject: Some(subject),
                 headers: vec![("X-Test".into(), value)],
-                text: Some("body".into()),
-                ..Composition::default()
+                ..composition()
             };
             let out = composition.build().unwrap();
-            let text = String::from_utf8(out.bytes).unwrap();
+            let text = String::from_utf8(out.seven_bit).unwrap();
             let head = text.split("\r\n\r\n").next().unwrap();
             for line in head.split("\r\n") {
-                // Every header line is a field or a folded continuation, never a new field
-                // smuggled in through a value.
                 let is_field = line.split_once(':').is_some_and(|(n, _)| !n.is_empty() && !n.contains(' '));
                 prop_assert!(is_field || line.starts_with(' ') || line.starts_with('\t'), "{line:?}");
                 prop_assert!(!line.contains('\r') && !line.contains('\n'));
+                prop_assert!(line.len() <= 998);
             }
         }
     }

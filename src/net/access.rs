@@ -4,31 +4,30 @@
 //!
 //! A peer is refused when it is in any `--deny` entry, or when `--allow` entries exist and it
 //! is in none of them. Entries are anything `cidr-expand` reads as one entry: a network
-//! (`10.0.0.0/8`, `2001:db8::/32`), a bare address, or a range (`10.0.0.5-10.0.0.9`).
+//! (`10.0.0.0/8`, `2001:db8::/32`), a bare address, a range (`10.0.0.5-10.0.0.9`) or an
+//! nmap-style target (`10.0.0-3.1,5`).
 //! IPv4 peers of a dual-stack `[::]` listener (`::ffff:a.b.c.d`) are matched as IPv4.
 
 use std::net::IpAddr;
 
-use crate::cidr::addr::{Family, Range};
-use crate::cidr::parse::parse_entry;
+use crate::cidr::addr::Family;
+use crate::cidr::parse::{Entry, parse_entry};
 
 /// The parsed `--allow` and `--deny` entries.
 #[derive(Debug, Clone, Default)]
 pub struct AccessList {
-    allow: Vec<Range>,
-    deny: Vec<Range>,
+    allow: Vec<Entry>,
+    deny: Vec<Entry>,
 }
 
 /// Parses one `--allow`/`--deny` value.
-pub fn parse_access_entry(text: &str) -> Result<Range, String> {
-    parse_entry(text, false)
-        .map(|entry| entry.range())
-        .map_err(|e| format!("{text:?}: {e}"))
+pub fn parse_access_entry(text: &str) -> Result<Entry, String> {
+    parse_entry(text, false).map_err(|e| format!("{text:?}: {e}"))
 }
 
 impl AccessList {
     /// A list allowing `allow` (everyone when empty) minus `deny`.
-    pub fn new(allow: Vec<Range>, deny: Vec<Range>) -> AccessList {
+    pub fn new(allow: Vec<Entry>, deny: Vec<Entry>) -> AccessList {
         AccessList { allow, deny }
     }
 
@@ -49,7 +48,7 @@ impl AccessList {
             IpAddr::V4(v4) => (Family::V4, u128::from(v4.to_bits())),
             IpAddr::V6(v6) => (Family::V6, v6.to_bits()),
         };
-        let covers = |r: &Range| r.family == family && r.first <= bits && bits <= r.last;
+        let covers = |entry: &Entry| entry.contains(family, bits);
         if self.deny.iter().any(covers) {
             return false;
         }
@@ -96,6 +95,13 @@ mod tests {
         assert!(l.permits(ip("127.0.0.2")));
         assert!(!l.permits(ip("192.0.2.15")));
         assert!(l.permits(ip("192.0.2.21")));
+    }
+
+    #[test]
+    fn nmap_style_targets_are_entries_too() {
+        let l = list(&["10.0.0-3.1,5"], &[]);
+        assert!(l.permits(ip("10.0.2.5")));
+        assert!(!l.permits(ip("10.0.2.6")));
     }
 
     #[test]

@@ -20,7 +20,7 @@ use super::listen::{
 };
 use super::server::ServerSettings;
 use super::tls::TlsFiles;
-use crate::cidr::addr::Range;
+use crate::cidr::parse::Entry;
 use crate::duration::parse_duration;
 use crate::exit;
 
@@ -235,11 +235,11 @@ pub struct ServerArgs {
 
     /// Serve only peers in CIDR (network, address or range; repeatable)
     #[arg(long, value_name = "CIDR", value_parser = parse_access_entry, help_heading = "Access")]
-    pub allow: Vec<Range>,
+    pub allow: Vec<Entry>,
 
     /// Refuse peers in CIDR (repeatable; wins over --allow)
     #[arg(long, value_name = "CIDR", value_parser = parse_access_entry, help_heading = "Access")]
-    pub deny: Vec<Range>,
+    pub deny: Vec<Entry>,
 
     /// Turn on TCP keepalive: probe a connection after DUR of silence, so dead peers free
     /// their slot

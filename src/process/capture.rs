@@ -1,11 +1,14 @@
 //! Where captured output goes: memory up to a cap, then either dropped (`--json`, which notes
 //! the truncation) or spilled to an unnamed temporary file (`--quiet-unless-failed`, which must
-//! be able to print everything if the command fails). Only what the report will read is tracked
+//! be able to print everything if the command fails). When the temporary file cannot be made
+//! or written (no writable `TMPDIR`, a full disk), what did not fit goes on being held in
+//! memory, up to [`HELD_IN_MEMORY`] times the cap; only past that are bytes dropped, counted,
+//! and reported. What was held is never lost. Only what the report will read is tracked
 //! besides ([`Reads`]): whether the kept bytes are UTF-8 (for `--json`), and a small tail of the
 //! most recent bytes, so `--check` can quote the last lines of stderr even past the cap.
 
 use std::fs::File;
-use std::io::{self, Seek, Write};
+use std::io::{self, Read, Seek, Write};
 use std::os::fd::AsRawFd;
 
 /// The most one read straight into the kept memory asks for (the capture pipes hold 1 MiB).
@@ -13,6 +16,9 @@ const DIRECT_READ: usize = 1 << 20;
 
 /// How far ahead of the kept bytes memory is faulted in at once.
 const POPULATE_AHEAD: usize = 4 << 20;
+
+/// When spilling fails, how many times the memory cap a held stream may take in memory.
+pub const HELD_IN_MEMORY: usize = 16;
 
 /// How many of the most recent bytes are kept for [`Capture::last_lines`].
 const TAIL_BYTES: usize = 8 * 1024;
@@ -42,6 +48,12 @@ pub struct Capture {
     cap: usize,
     overflow: Overflow,
     spill: Option<File>,
+    /// Bytes written to the spill file.
+    spilled: u64,
+    /// Held in memory after spilling failed, to be replayed after the spill file.
+    held: Vec<u8>,
+    /// Bytes dropped because spilling failed and [`HELD_IN_MEMORY`] was reached.
+    dropped: u64,
     total: u64,
     populated: usize,
     /// How much of `memory` is known to be UTF-8, and whether all of it may still be (false
@@ -61,6 +73,9 @@ impl Capture {
             cap,
             overflow,
             spill: None,
+            spilled: 0,
+            held: Vec::new(),
+            dropped: 0,
             total: 0,
             populated: 0,
             utf8_checked: 0,
@@ -70,8 +85,8 @@ impl Capture {
         }
     }
 
-    /// Takes in bytes as they arrive. A failure to spill is remembered (see [`Capture::error`])
-    /// and later bytes are only counted: the child must still be drained and waited for.
+    /// Takes in bytes as they arrive. A failure to spill is remembered (see [`Capture::error`]);
+    /// later bytes are held in memory instead (see the module docs).
     pub fn push(&mut self, bytes: &[u8]) {
         self.total += bytes.len() as u64;
         if let Some(tail) = &mut self.tail {
@@ -82,12 +97,28 @@ impl Capture {
         self.populate_ahead(kept.len());
         self.memory.extend_from_slice(kept);
         self.check_utf8();
-        if rest.is_empty() || self.overflow == Overflow::Drop || self.error.is_some() {
+        if rest.is_empty() || self.overflow == Overflow::Drop {
             return;
         }
-        if let Err(e) = self.spill(rest) {
-            self.error = Some(e);
-        }
+        let unspilled = if self.error.is_some() {
+            rest
+        } else {
+            let (written, result) = self.spill(rest);
+            if let Err(e) = result {
+                self.error = Some(e);
+            }
+            &rest[written..]
+        };
+        self.hold(unspilled);
+    }
+
+    /// Keeps what could not be spilled in memory, within [`HELD_IN_MEMORY`] times the cap.
+    fn hold(&mut self, bytes: &[u8]) {
+        let limit = self.cap.saturating_mul(HELD_IN_MEMORY);
+        let room = limit.saturating_sub(self.memory.len() + self.held.len());
+        let (kept, dropped) = bytes.split_at(room.min(bytes.len()));
+        self.held.extend_from_slice(kept);
+        self.dropped += dropped.len() as u64;
     }
 
     /// Makes room for `incoming` more bytes (`populated` never passes the capacity) and faults
@@ -122,12 +153,18 @@ impl Capture {
         self.populated = to.saturating_sub(base).max(needed);
     }
 
-    fn spill(&mut self, bytes: &[u8]) -> io::Result<()> {
+    /// Appends to the spill file; returns how much was written before any failure.
+    fn spill(&mut self, bytes: &[u8]) -> (usize, io::Result<()>) {
         let file = match &mut self.spill {
             Some(file) => file,
-            None => self.spill.insert(tempfile::tempfile()?),
+            None => match tempfile::tempfile() {
+                Ok(file) => self.spill.insert(file),
+                Err(e) => return (0, Err(e)),
+            },
         };
-        file.write_all(bytes)
+        let (written, result) = write_counting(file, bytes);
+        self.spilled += written as u64;
+        (written, result)
     }
 
     /// Reads once from `fd` (non-blocking), straight into the kept memory while there is room
@@ -201,13 +238,20 @@ impl Capture {
         self.error.as_ref()
     }
 
-    /// Writes everything kept (memory, then the spill file) to `out`.
+    /// Bytes dropped because spilling failed and the memory limit was reached.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Writes everything kept (memory, the spill file, then what was held after spilling
+    /// failed) to `out`.
     pub fn replay(&mut self, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(&self.memory)?;
         if let Some(file) = &mut self.spill {
             file.rewind()?;
-            io::copy(file, out)?;
+            io::copy(&mut Read::take(file, self.spilled), out)?;
         }
+        out.write_all(&self.held)?;
         out.flush()
     }
 
@@ -248,8 +292,22 @@ fn remember_tail(tail: &mut Vec<u8>, bytes: &[u8]) {
     }
 }
 
+/// Writes `bytes` to `out`; returns how many were written before any failure.
+fn write_counting(out: &mut impl Write, bytes: &[u8]) -> (usize, io::Result<()>) {
+    let mut written = 0;
+    while written < bytes.len() {
+        match out.write(&bytes[written..]) {
+            Ok(0) => return (written, Err(io::ErrorKind::WriteZero.into())),
+            Ok(n) => written += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return (written, Err(e)),
+        }
+    }
+    (written, Ok(()))
+}
+
 /// One `read(2)` into `buffer`.
-fn read_into(fd: &impl AsRawFd, buffer: &mut [u8]) -> io::Result<usize> {
+pub fn read_into(fd: &impl AsRawFd, buffer: &mut [u8]) -> io::Result<usize> {
     // SAFETY: read(2) writes at most `buffer.len()` bytes into `buffer`.
     let n = unsafe { libc::read(fd.as_raw_fd(), buffer.as_mut_ptr().cast(), buffer.len()) };
     usize::try_from(n).map_err(|_| io::Error::last_os_error())
@@ -347,6 +405,29 @@ mod tests {
             };
             assert_eq!(out, expected);
         }
+    }
+
+    #[test]
+    fn a_failing_spill_is_held_in_memory_up_to_the_limit() {
+        let mut capture = Capture::new(4, Overflow::Spill, Reads::default());
+        // /dev/full fails every write with ENOSPC, like a full TMPDIR.
+        capture.spill = Some(
+            File::options()
+                .read(true)
+                .write(true)
+                .open("/dev/full")
+                .unwrap(),
+        );
+        let data: Vec<u8> = (0..100u8).collect();
+        capture.push(&data[..50]);
+        assert!(capture.error().is_some());
+        assert_eq!(capture.dropped(), 0);
+        capture.push(&data[50..]);
+        // 16 times the 4-byte cap is held in all; the rest is counted as dropped.
+        assert_eq!(capture.dropped(), 100 - 4 * HELD_IN_MEMORY as u64);
+        let mut out = Vec::new();
+        capture.replay(&mut out).unwrap();
+        assert_eq!(out, &data[..4 * HELD_IN_MEMORY]);
     }
 
     proptest! {

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::tabular::json_write::{ESCAPE_SEQUENCES, escape_into};
+use crate::tabular::json_escape::{ESCAPE_SEQUENCES, escape_into};
 
 /// How much input is escaped before the output is written.
 const PIECE: usize = 1 << 20;

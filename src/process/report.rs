@@ -16,7 +16,7 @@ use super::json_string;
 use super::signal::signal_name;
 use super::spawn::TACKLE_FAILED;
 use super::supervise::Attempt;
-use super::{Config, Output};
+use super::{Config, OutputMode};
 use crate::exit;
 
 /// The status for a timeout, as coreutils `timeout` uses it.
@@ -25,12 +25,16 @@ pub const TIMED_OUT: i32 = 124;
 /// How many lines of stderr a `--check` failure quotes.
 const CHECK_LINES: usize = 10;
 
+/// The status for a command that exited 0 but wrote to stderr under `--fail-on-stderr`.
+pub const WROTE_TO_STDERR: i32 = 1;
+
 /// The status tackle exits with for this run.
-pub fn exit_status(attempt: &Attempt, preserve_status: bool) -> i32 {
-    if attempt.timed_out && !preserve_status {
+pub fn exit_status(attempt: &Attempt, config: &Config) -> i32 {
+    if attempt.timed_out && !config.preserve_status {
         return TIMED_OUT;
     }
     match (attempt.status.code(), attempt.status.signal()) {
+        (Some(0), _) if config.fail_on_stderr && attempt.stderr_written => WROTE_TO_STDERR,
         (Some(code), _) => code,
         (None, Some(signal)) => 128 + signal,
         (None, None) => TACKLE_FAILED,
@@ -50,28 +54,25 @@ pub fn as_tackle_failure(err: anyhow::Error) -> anyhow::Error {
     }
 }
 
+/// How the run ended, besides the last attempt itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Ending {
+    pub attempts: u32,
+    pub status: i32,
+    /// The last attempt was stopped by `--deadline` rather than `--timeout`.
+    pub deadline_reached: bool,
+}
+
 /// Prints what the mode calls for and returns the exit status as a result.
-pub fn finish(
-    config: &Config,
-    mut attempt: Attempt,
-    attempts: u32,
-    status: i32,
-) -> anyhow::Result<()> {
-    for capture in [&attempt.stdout, &attempt.stderr].into_iter().flatten() {
-        if let Some(e) = capture.error() {
-            return Err(exit::failure(
-                TACKLE_FAILED,
-                format!("cannot hold the command's output in a temporary file: {e}"),
-            ));
-        }
-    }
+pub fn finish(config: &Config, mut attempt: Attempt, ending: &Ending) -> anyhow::Result<()> {
+    let status = ending.status;
     match config.output {
-        Output::Inherit => {}
-        Output::Json { binary } => {
-            let report = Report::new(config, &attempt, attempts, status, binary);
+        OutputMode::Inherit => {}
+        OutputMode::Json { binary } => {
+            let report = Report::new(config, &attempt, ending, binary);
             ignore_closed_pipe(write_json(&report))?;
         }
-        Output::QuietUnlessFailed => {
+        OutputMode::QuietUnlessFailed => {
             if status != 0 {
                 if let Some(out) = &mut attempt.stdout {
                     ignore_closed_pipe(out.replay(&mut io::stdout().lock()))?;
@@ -79,16 +80,96 @@ pub fn finish(
                 if let Some(err) = &mut attempt.stderr {
                     ignore_closed_pipe(err.replay(&mut io::stderr().lock()))?;
                 }
+                note_what_was_dropped(&attempt);
             }
         }
     }
     if status == 0 {
         Ok(())
     } else if config.check {
-        Err(exit::failure(status, check_message(config, &attempt)))
+        Err(exit::failure(
+            status,
+            check_message(config, &attempt, ending),
+        ))
     } else {
         Err(exit::Silent(status).into())
     }
+}
+
+/// After replaying held output: says so when spilling failed and some of it was dropped.
+fn note_what_was_dropped(attempt: &Attempt) {
+    let streams = [("stdout", &attempt.stdout), ("stderr", &attempt.stderr)];
+    for (name, capture) in streams {
+        let Some(capture) = capture else { continue };
+        if let (Some(e), dropped) = (capture.error(), capture.dropped())
+            && dropped > 0
+        {
+            eprintln!(
+                "tackle: run-cmd: could not spill the command's {name} to a temporary file \
+                 ({e}); held what fit in memory and dropped the last {dropped} of {} bytes",
+                capture.total()
+            );
+        }
+    }
+}
+
+/// Before tackle dies of a signal: prints the `--check` message itself (nothing runs after the
+/// signal) and flushes, returning what to report should the signal not kill.
+pub fn print_before_dying(result: anyhow::Result<()>) -> anyhow::Result<()> {
+    let result = match result {
+        Err(err) => {
+            let status = err
+                .chain()
+                .find_map(|c| c.downcast_ref::<exit::Failure>())
+                .map(|failure| failure.status);
+            match status {
+                Some(status) => {
+                    eprintln!("tackle: run-cmd: {err:#}");
+                    Err(exit::Silent(status).into())
+                }
+                None => Err(err),
+            }
+        }
+        ok => ok,
+    };
+    let _ = io::stdout().flush();
+    let _ = io::stderr().flush();
+    result
+}
+
+/// Under `--json`, when the command could not be started: a report with the status and the
+/// `error`, so a script reading stdout learns what happened (the message also goes to stderr).
+pub fn write_start_failure(config: &Config, attempts: u32, err: &anyhow::Error) {
+    let status = err
+        .chain()
+        .find_map(|c| c.downcast_ref::<exit::Failure>())
+        .map_or(TACKLE_FAILED, |failure| failure.status);
+    let (argv, argv_encoding) = argv_strings(config);
+    let report = serde_json::json!({
+        "argv": argv,
+        "argv_encoding": argv_encoding,
+        "status": status,
+        "exit_code": null,
+        "signal": null,
+        "timed_out": false,
+        "duration_ms": 0,
+        "attempts": attempts,
+        "error": format!("{err:#}"),
+        "stdout": null,
+        "stderr": null,
+    });
+    let _ = writeln!(io::stdout().lock(), "{report}");
+}
+
+/// The argv as JSON strings, and `utf-8` or `utf-8-lossy` when a word was not UTF-8.
+fn argv_strings(config: &Config) -> (Vec<String>, &'static str) {
+    let lossy = config.argv.iter().any(|word| word.to_str().is_none());
+    let argv = config
+        .argv
+        .iter()
+        .map(|word| word.to_string_lossy().into_owned())
+        .collect();
+    (argv, if lossy { "utf-8-lossy" } else { "utf-8" })
 }
 
 /// The reader of our output going away does not change what the command did: its status
@@ -120,26 +201,37 @@ fn write_json(report: &Report<'_>) -> io::Result<()> {
     out.flush()
 }
 
-/// `'make test' exited with status 2`, `... killed by SIGSEGV`, `... timed out after 10s`,
-/// followed by the last lines of stderr when they were captured and not shown.
-fn check_message(config: &Config, attempt: &Attempt) -> String {
-    let what = if attempt.timed_out {
+/// `make test: exited with status 2`, `...: killed by SIGSEGV`, `...: timed out after 10s`,
+/// followed by the last lines of stderr when they were captured and not shown. The command
+/// comes first, quoted so that it can be pasted back into a shell.
+fn check_message(config: &Config, attempt: &Attempt, ending: &Ending) -> String {
+    let what = if attempt.timed_out && ending.deadline_reached {
+        let limit = config.deadline.map_or_else(String::new, format_duration);
+        format!("stopped at the --deadline of {limit}")
+    } else if attempt.timed_out {
         let limit = config.timeout.map_or_else(String::new, format_duration);
         format!("timed out after {limit}")
+    } else if ending.status == WROTE_TO_STDERR && attempt.status.code() == Some(0) {
+        "exited with status 0 but wrote to stderr (--fail-on-stderr)".to_owned()
     } else if let Some(code) = attempt.status.code() {
         format!("exited with status {code}")
     } else if let Some(signal) = attempt.status.signal() {
-        format!("killed by {}", signal_name(signal))
+        let core = if attempt.status.core_dumped() {
+            " (core dumped)"
+        } else {
+            ""
+        };
+        format!("killed by {}{core}", signal_name(signal))
     } else {
         format!("ended with {}", attempt.status)
     };
-    let mut message = format!("'{}' {what}", config.display);
+    let mut message = format!("{}: {what}", config.display);
     if let Some(signal) = attempt.interrupted {
         message.push_str(&format!(" (tackle received {})", signal_name(signal)));
     }
     // Under --json the streams went into the report, not to the terminal: quote them here.
     let shown_stderr = match config.output {
-        Output::Json { .. } => attempt.stderr.as_ref().or(attempt.stdout.as_ref()),
+        OutputMode::Json { .. } => attempt.stderr.as_ref().or(attempt.stdout.as_ref()),
         _ => None,
     };
     let lines = shown_stderr
@@ -177,6 +269,7 @@ pub fn format_duration(duration: Duration) -> String {
 #[derive(Serialize)]
 struct Report<'a> {
     argv: Vec<String>,
+    argv_encoding: &'static str,
     status: i32,
     exit_code: Option<i32>,
     signal: Option<String>,
@@ -197,27 +290,19 @@ struct Report<'a> {
 }
 
 impl<'a> Report<'a> {
-    fn new(
-        config: &Config,
-        attempt: &'a Attempt,
-        attempts: u32,
-        status: i32,
-        binary: bool,
-    ) -> Report<'a> {
+    fn new(config: &Config, attempt: &'a Attempt, ending: &Ending, binary: bool) -> Report<'a> {
         let stdout = attempt.stdout.as_ref().map(|c| Stream::new(c, binary));
         let stderr = attempt.stderr.as_ref().map(|c| Stream::new(c, binary));
+        let (argv, argv_encoding) = argv_strings(config);
         Report {
-            argv: config
-                .argv
-                .iter()
-                .map(|a| a.to_string_lossy().into_owned())
-                .collect(),
-            status,
+            argv,
+            argv_encoding,
+            status: ending.status,
             exit_code: attempt.status.code(),
             signal: attempt.status.signal().map(signal_name),
             timed_out: attempt.timed_out,
             duration_ms: u64::try_from(attempt.duration.as_millis()).unwrap_or(u64::MAX),
-            attempts,
+            attempts: ending.attempts,
             stdout_bytes: attempt.stdout.as_ref().map_or(0, Capture::total),
             stdout_truncated: attempt.stdout.as_ref().is_some_and(Capture::truncated),
             stdout_encoding: stdout.as_ref().map_or("utf-8", Stream::encoding),

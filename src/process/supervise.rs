@@ -1,409 +1,345 @@
 //! One run of the child, supervised on the shared reactor (`crate::reactor`).
 //!
 //! Handlers:
-//! - [`ChildExit`] learns of the child's exit from a pidfd (readable when it exits; or, on
-//!   kernels without pidfds, from a waiter thread whose [`Notifier`] wakes it),
-//!   owns the timeout (its one timer) and escalates: `--signal` to the child's process group,
-//!   `--kill-after` later SIGKILL to the group.
-//! - [`OutputReader`] drains a stdout/stderr pipe into a [`Capture`] (only when capturing).
-//! - [`InputWriter`] writes `--input` into the child's stdin as the pipe has room, so a child
-//!   that writes a lot before reading never deadlocks against us.
-//! - [`SignalForwarder`] passes SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to tackle on to the
-//!   child's process group.
+//! - [`Supervisor`] learns of the child's exit from a pidfd (readable when it exits; or, on
+//!   kernels without pidfds, from a waiter thread whose [`Notifier`] wakes it), of the signals
+//!   sent to tackle (on the same token), and owns the timeout (its one timer). It escalates:
+//!   `--signal` to the command, `--kill-after` later SIGKILL. A terminating signal sent to
+//!   tackle is passed on and starts the same `--kill-after` clock; SIGALRM is a timeout. At a
+//!   prompt it lends the terminal to a command stopped for touching it, and stops and
+//!   continues with the command on Ctrl-Z ([`super::terminal`]).
+//! - [`OutputReader`] and [`InputWriter`] move bytes through the pipes ([`super::pipes`]).
 //!
 //! When is a run over? When the child has exited, and
-//! - after a timeout: the group is empty (polled with `killpg(pgid, 0)`, then `/proc` to tell
-//!   zombies that nobody reaps from the living); past `--kill-after`
-//!   it is SIGKILLed and we wait (up to [`KILL_WAIT`]) for it to be gone, so nothing we
-//!   signalled outlives us;
-//! - and, when capturing, every output pipe is at its end, or [`PIPE_GRACE`] has passed since:
-//!   a process the command left running in the background (or one that escaped the group with
-//!   `setsid`) may hold the pipes open for ever, which is where Python's `communicate()` hangs.
-//!   We stop reading and close our ends instead; such a process gets SIGPIPE if it writes on.
+//! - after a timeout or a terminating signal: nothing of the command is left alive (its group,
+//!   and every descendant of tackle, which is a child subreaper, so `setsid` escapees count);
+//!   past `--kill-after` they are SIGKILLed and we wait (up to [`KILL_WAIT`]) for them to be
+//!   gone, so nothing we signalled outlives us;
+//! - and, when reading its output, every output pipe is at its end, or [`PIPE_GRACE`] has
+//!   passed since: a process the command left running in the background may hold the pipes
+//!   open for ever, which is where Python's `communicate()` hangs. We stop reading and close our
+//!   ends instead; such a process gets SIGPIPE if it writes on.
 //!
 //! Without a timeout, processes the command left in the background are not ours to kill (as
-//! with coreutils `timeout`); with one, the whole group is made to stop.
+//! with coreutils `timeout`); with one, the whole tree is made to stop. Under `--foreground`
+//! only the command's own process is signalled, as with coreutils `timeout --foreground`.
 
 use std::cell::RefCell;
-use std::io::{self, Write};
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
-use std::process::{Child, ExitStatus, Stdio};
+use std::fs::File;
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Child, ExitStatus};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use mio::event::{Event, Source};
+use mio::event::Event;
 use mio::unix::SourceFd;
-use mio::unix::pipe::{Receiver, Sender};
 use mio::{Interest, Registry, Token};
 use signal_hook_mio::v1_0::Signals;
 
 use super::capture::{Capture, Overflow, Reads};
-use super::{Config, Input, Output, spawn};
-use crate::process::signal::signal_name;
+use super::disposition::{Meaning, meaning};
+use super::group::{self, Target};
+use super::pipes::{self, InputWriter, OutputReader, Sinks, Stamper};
+use super::signal::signal_name;
+use super::terminal::{self, Terminal};
+use super::{Config, OutputMode, spawn};
 use crate::reactor::{Action, Context, Handler, Notifier, Reactor};
 
 /// How long to keep reading pipes that are still open after the command has exited.
 pub const PIPE_GRACE: Duration = Duration::from_millis(500);
 
-/// How often to look whether a timed-out group is empty once its leader has exited.
+/// How often to look whether a stopped tree is gone once the command itself has exited.
 const REAP_POLL: Duration = Duration::from_millis(20);
 
-/// How long to wait, after SIGKILL, for the group to be gone before reporting anyway (a
+/// How long to wait, after SIGKILL, for the tree to be gone before reporting anyway (a
 /// process stuck in uninterruptible sleep must not hang us).
 const KILL_WAIT: Duration = Duration::from_secs(1);
-
-/// The signals tackle passes on to the child's group, as coreutils `timeout` does.
-pub const FORWARDED: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
 
 /// Signals caught for the whole run (all attempts and the delays between them), so that one
 /// arriving between two attempts is not lost.
 pub type SharedSignals = Rc<RefCell<Signals>>;
+
+/// What every attempt of a run shares.
+pub struct RunShared {
+    pub signals: SharedSignals,
+    /// The terminal tackle lends to the command, when it is at an interactive prompt.
+    pub terminal: Option<Rc<Terminal>>,
+    /// The `--tee` file (`None` inside once writing it failed).
+    pub tee: Option<Rc<RefCell<Option<File>>>>,
+    /// When the first attempt started (`--timestamps` count from here).
+    pub started: Instant,
+}
 
 /// What one run of the child came to.
 #[derive(Debug)]
 pub struct Attempt {
     pub status: ExitStatus,
     pub timed_out: bool,
+    /// The terminating signal tackle received and passed on, if any.
     pub interrupted: Option<libc::c_int>,
     pub duration: Duration,
-    /// Captured stdout (with stderr in it under `--merge-stderr`); `None` when inherited.
+    /// Whether the command wrote anything to stderr (known when stderr was read).
+    pub stderr_written: bool,
+    /// Captured stdout (with stderr in it under `--merge-stderr`); `None` when not captured.
     pub stdout: Option<Capture>,
-    /// Captured stderr; `None` when inherited or merged into stdout.
+    /// Captured stderr; `None` when not captured or merged into stdout.
     pub stderr: Option<Capture>,
 }
 
 /// The state the handlers of one run share (they all live on the loop's one thread).
 #[derive(Default)]
-struct Shared {
+pub struct RunState {
     status: Option<io::Result<ExitStatus>>,
     exited_at: Option<Instant>,
     timed_out: bool,
     interrupted: Option<libc::c_int>,
-    open_pipes: usize,
-    settled: bool,
+    pub open_pipes: usize,
+    pub settled: bool,
+    pub stderr_written: bool,
+    /// The command's group has been given the terminal.
+    lent: bool,
 }
 
-type SharedRef = Rc<RefCell<Shared>>;
+pub type RunStateRef = Rc<RefCell<RunState>>;
 
-/// Runs the child once under `config` and waits for the run to be over (see the module docs).
-pub fn run_once(config: &Config, signals: &SharedSignals) -> anyhow::Result<Attempt> {
+/// `now + after`, or `None` when that is beyond what an `Instant` can hold (never, in effect).
+pub fn deadline_after(now: Instant, after: Duration) -> Option<Instant> {
+    now.checked_add(after)
+}
+
+/// Runs the child once under `config` with this `timeout` and waits for the run to be over
+/// (see the module docs).
+pub fn run_once(
+    config: &Config,
+    run: &RunShared,
+    timeout: Option<Duration>,
+) -> anyhow::Result<Attempt> {
+    check_cwd(config)?;
+    let terminal = run.terminal.as_ref();
     let mut command = spawn::command(config);
-    let input = wire_stdin(&mut command, &config.input)?;
-    let capturing = config.output != Output::Inherit;
-    let merged = wire_output(&mut command, config.merge_stderr, capturing)?;
+    let input = pipes::wire_stdin(&mut command, &config.input)?;
+    let (read_stdout, read_stderr) = streams_read(config);
+    let wired = pipes::wire_output(&mut command, config.merge_stderr, read_stdout, read_stderr)?;
     let started = Instant::now();
     let mut child = spawn::spawn(&mut command, &config.argv[0])?;
-    // The Command holds our copies of a merged pipe's write end; until they are closed the
-    // pipe never reaches its end.
+    // The Command holds our copies of the pipes' write ends; until they are closed the pipes
+    // never reach their end.
     drop(command);
-    let pgid = i32::try_from(child.id()).context("process id out of range")?;
-    tracing::debug!(
-        "started {:?} as pid {pgid} in its own process group",
-        config.argv
-    );
+    let pid = libc::pid_t::try_from(child.id()).context("process id out of range")?;
+    let target = if config.foreground {
+        Target::Process(pid)
+    } else {
+        Target::Group(pid)
+    };
+    tracing::debug!("started {:?} as pid {pid} ({target:?})", config.argv);
 
-    let shared = SharedRef::default();
-    let attached = attach(&mut child, merged, input, config, &shared);
+    let state = RunStateRef::default();
+    let attached = attach(&mut child, wired, input, config, run, &state);
     let (readers, writer, stdout, stderr) = match attached {
         Ok(attached) => attached,
         Err(e) => {
-            signal_group(pgid, libc::SIGKILL);
+            target.send(libc::SIGKILL);
             drop(child.wait());
             return Err(e);
         }
     };
-    let result = supervise(child, pgid, config, signals, &shared, readers, writer);
+    let supervisor = Supervisor {
+        pidfd: group::open_pidfd(pid),
+        child: Some(child),
+        pid,
+        target,
+        slot: Arc::default(),
+        timeout,
+        signal: config.signal,
+        kill_after: config.kill_after,
+        stage: Stage::Running,
+        state: Rc::clone(&state),
+        signals: Rc::clone(&run.signals),
+        terminal: terminal.map(Rc::clone),
+        display: config.display.clone(),
+    };
+    let result = supervise(supervisor, &state, readers, writer);
+    let lent = state.borrow().lent;
+    if let Some(terminal) = terminal.filter(|_| lent) {
+        terminal.take_back_from(pid);
+    }
     if let Err(e) = &result {
         // Whatever went wrong, leave nothing running behind us.
-        tracing::warn!("supervising the command failed ({e}); killing its process group");
-        signal_group(pgid, libc::SIGKILL);
+        tracing::warn!("supervising the command failed ({e}); killing it");
+        target.send(libc::SIGKILL);
     }
     result?;
-    let shared = shared.take();
-    let status = shared
+    let state = state.take();
+    let status = state
         .status
         .context("the command's exit status was never collected")?
         .context("cannot wait for the command")?;
+    if let (Some(terminal), true, Some(_)) = (terminal, state.lent, status.signal()) {
+        terminal.restore_settings();
+    }
     let take = |capture: Option<Rc<RefCell<Capture>>>| {
         capture.map(|c| c.replace(Capture::new(0, Overflow::Drop, Reads::default())))
     };
     Ok(Attempt {
         status,
-        timed_out: shared.timed_out,
-        interrupted: shared.interrupted,
-        duration: shared.exited_at.unwrap_or_else(Instant::now) - started,
+        timed_out: state.timed_out,
+        interrupted: state.interrupted,
+        duration: state
+            .exited_at
+            .unwrap_or_else(Instant::now)
+            .saturating_duration_since(started),
+        stderr_written: state.stderr_written,
         stdout: take(stdout),
         stderr: take(stderr),
     })
 }
 
+/// A `--cwd` that exists but cannot be entered is tackle's failure (125), not the command's.
+fn check_cwd(config: &Config) -> anyhow::Result<()> {
+    let Some(dir) = &config.cwd else {
+        return Ok(());
+    };
+    if !dir.is_dir() {
+        anyhow::bail!("--cwd {}: no such directory", dir.display());
+    }
+    let path = std::ffi::CString::new(std::os::unix::ffi::OsStrExt::as_bytes(dir.as_os_str()))
+        .context("--cwd contains a NUL byte")?;
+    // SAFETY: faccessat(2) with a NUL-terminated path; AT_EACCESS checks as the effective ids,
+    // which the child will have.
+    let rc =
+        unsafe { libc::faccessat(libc::AT_FDCWD, path.as_ptr(), libc::X_OK, libc::AT_EACCESS) };
+    if rc != 0 {
+        anyhow::bail!(
+            "--cwd {}: cannot enter: {}",
+            dir.display(),
+            io::Error::last_os_error()
+        );
+    }
+    Ok(())
+}
+
+/// Which of the child's output streams tackle reads through a pipe: those it captures, copies
+/// to `--tee`, stamps with `--timestamps`, or watches for `--fail-on-stderr`.
+fn streams_read(config: &Config) -> (bool, bool) {
+    let through_us =
+        config.output != OutputMode::Inherit || config.tee.is_some() || config.timestamps;
+    (through_us, through_us || config.fail_on_stderr)
+}
+
 type Captured = Option<Rc<RefCell<Capture>>>;
 
-/// Makes handlers of the child's pipes: readers for captured output (one for a merged pipe),
-/// a writer for `--input`; and the captures the readers fill.
+/// Makes handlers of the child's pipes: readers for its output (one for a merged pipe), a
+/// writer for `--input`; and the captures the readers fill.
 fn attach(
     child: &mut Child,
-    merged: Option<OwnedFd>,
+    wired: pipes::OutputPipes,
     input: Option<Rc<[u8]>>,
     config: &Config,
-    shared: &SharedRef,
+    run: &RunShared,
+    state: &RunStateRef,
 ) -> anyhow::Result<(Vec<OutputReader>, Option<InputWriter>, Captured, Captured)> {
     let overflow = match config.output {
-        Output::QuietUnlessFailed => Overflow::Spill,
+        OutputMode::QuietUnlessFailed => Overflow::Spill,
         _ => Overflow::Drop,
     };
     // Only `--json` reads the text, and only its `--check` message the last lines, of stderr or
     // of the merged output (see `report::check_message`).
-    let json = matches!(config.output, Output::Json { .. });
+    let json = matches!(config.output, OutputMode::Json { .. });
+    let capturing = config.output != OutputMode::Inherit;
     let new_capture = |quoted: bool| {
-        let reads = Reads {
-            text: json,
-            tail: json && config.check && quoted,
-        };
-        let capture = Capture::new(config.max_output, overflow, reads);
-        Rc::new(RefCell::new(capture))
+        capturing.then(|| {
+            let reads = Reads {
+                text: json,
+                tail: json && config.check && quoted,
+            };
+            Rc::new(RefCell::new(Capture::new(
+                config.max_output,
+                overflow,
+                reads,
+            )))
+        })
+    };
+    let sinks = |capture: &Captured, echo: libc::c_int, is_stderr: bool| Sinks {
+        capture: capture.clone(),
+        echo: (!capturing).then_some(echo),
+        tee: run.tee.clone(),
+        stamper: config.timestamps.then(|| Stamper::new(run.started)),
+        is_stderr,
     };
     let mut readers = Vec::new();
-    let (stdout, stderr) = if let Some(pipe) = merged {
-        let capture = new_capture(true);
-        readers.push(OutputReader::new(receiver(pipe)?, &capture, shared));
-        (Some(capture), None)
-    } else if config.output != Output::Inherit {
-        let (out, err) = (new_capture(false), new_capture(true));
-        if let Some(pipe) = child.stdout.take() {
-            readers.push(OutputReader::new(receiver(pipe)?, &out, shared));
-        }
-        if let Some(pipe) = child.stderr.take() {
-            readers.push(OutputReader::new(receiver(pipe)?, &err, shared));
-        }
-        (Some(out), Some(err))
-    } else {
-        (None, None)
-    };
+    let merged = config.merge_stderr;
+    let stdout = new_capture(merged);
+    let stderr = if merged { None } else { new_capture(true) };
+    if let Some(pipe) = wired.stdout {
+        let sinks = sinks(&stdout, libc::STDOUT_FILENO, false);
+        readers.push(OutputReader::new(pipes::receiver(pipe)?, sinks, state));
+    }
+    if let Some(pipe) = wired.stderr {
+        let sinks = sinks(&stderr, libc::STDERR_FILENO, true);
+        readers.push(OutputReader::new(pipes::receiver(pipe)?, sinks, state));
+    }
     let writer = match (child.stdin.take(), input) {
-        (Some(pipe), Some(bytes)) => Some(InputWriter::new(sender(pipe)?, bytes)),
+        (Some(pipe), Some(bytes)) => Some(InputWriter::new(pipes::sender(pipe)?, bytes)),
         _ => None,
     };
     Ok((readers, writer, stdout, stderr))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn supervise(
-    child: Child,
-    pgid: i32,
-    config: &Config,
-    signals: &SharedSignals,
-    shared: &SharedRef,
+    supervisor: Supervisor,
+    state: &RunStateRef,
     readers: Vec<OutputReader>,
     writer: Option<InputWriter>,
 ) -> anyhow::Result<()> {
     let mut reactor = Reactor::new().context("cannot create the event loop")?;
-    shared.borrow_mut().open_pipes = readers.len();
-    reactor.add(Box::new(SignalForwarder {
-        signals: Rc::clone(signals),
-        target: Some(pgid),
-        shared: Rc::clone(shared),
-    }))?;
+    state.borrow_mut().open_pipes = readers.len();
     for reader in readers {
         reactor.add(Box::new(reader))?;
     }
     if let Some(writer) = writer {
         reactor.add(Box::new(writer))?;
     }
-    reactor.add(Box::new(ChildExit {
-        pidfd: open_pidfd(pgid),
-        child: Some(child),
-        pgid,
-        slot: Arc::default(),
-        timeout: config.timeout,
-        signal: config.signal,
-        kill_after: config.kill_after,
-        stage: Stage::Running,
-        shared: Rc::clone(shared),
-    }))?;
+    reactor.add(Box::new(supervisor))?;
     reactor.run().context("the event loop failed")?;
     Ok(())
 }
 
-/// Waits `delay` before the next attempt; a forwarded signal cuts the wait short and is
-/// returned.
+/// Waits `delay` before the next attempt; a terminating signal (or SIGALRM) cuts the wait
+/// short and is returned.
 pub fn wait_between_attempts(
     delay: Duration,
     signals: &SharedSignals,
 ) -> anyhow::Result<Option<libc::c_int>> {
-    let shared = SharedRef::default();
+    let interrupted = Rc::new(RefCell::new(None));
     let mut reactor = Reactor::new().context("cannot create the event loop")?;
-    reactor.add(Box::new(SignalForwarder {
+    reactor.add(Box::new(RetryWait {
         signals: Rc::clone(signals),
-        target: None,
-        shared: Rc::clone(&shared),
+        delay,
+        interrupted: Rc::clone(&interrupted),
     }))?;
-    reactor.add(Box::new(Delay(delay)))?;
     reactor.run().context("the event loop failed")?;
-    let interrupted = shared.borrow().interrupted;
+    let interrupted = *interrupted.borrow();
     Ok(interrupted)
 }
 
-/// Sets the child's stdin; returns the bytes to write when that is our job.
-fn wire_stdin(
-    command: &mut std::process::Command,
-    input: &Input,
-) -> anyhow::Result<Option<Rc<[u8]>>> {
-    match input {
-        Input::Inherit => {
-            command.stdin(Stdio::inherit());
-            Ok(None)
-        }
-        Input::Null => {
-            command.stdin(Stdio::null());
-            Ok(None)
-        }
-        Input::Bytes(bytes) => {
-            command.stdin(Stdio::piped());
-            Ok(Some(Rc::clone(bytes)))
-        }
-        Input::File(path) => {
-            // The file itself becomes stdin: no copying, and the child may even seek in it.
-            // Opened afresh for every attempt, so a retry reads it from the start.
-            let file = std::fs::File::open(path)
-                .with_context(|| format!("cannot open --input-file {}", path.display()))?;
-            command.stdin(file);
-            Ok(None)
-        }
-    }
-}
-
-/// Sets the child's stdout and stderr. Returns the read end of the one pipe both write to
-/// when capturing with `--merge-stderr`: sharing one pipe keeps the order the kernel saw.
-fn wire_output(
-    command: &mut std::process::Command,
-    merge: bool,
-    capturing: bool,
-) -> anyhow::Result<Option<OwnedFd>> {
-    match (capturing, merge) {
-        (false, false) => {
-            command.stdout(Stdio::inherit()).stderr(Stdio::inherit());
-            Ok(None)
-        }
-        (false, true) => {
-            // Our own stdout, twice: zero overhead, and the order is the order of the writes.
-            let stdout = io::stdout()
-                .as_fd()
-                .try_clone_to_owned()
-                .context("cannot dup stdout")?;
-            command.stdout(Stdio::inherit()).stderr(stdout);
-            Ok(None)
-        }
-        (true, false) => {
-            command.stdout(Stdio::piped()).stderr(Stdio::piped());
-            Ok(None)
-        }
-        (true, true) => {
-            let (reader, writer) = io::pipe().context("cannot create a pipe")?;
-            let second = writer.try_clone().context("cannot dup a pipe")?;
-            command.stdout(writer).stderr(second);
-            Ok(Some(reader.into()))
-        }
-    }
-}
-
-/// How big a capture pipe is made (Linux allows 1 MiB to anyone by default): fewer, larger
-/// reads and fewer switches between the writer and us than with the 64 KiB default.
-const CAPTURE_PIPE_SIZE: libc::c_int = 1 << 20;
-
-fn receiver(pipe: impl Into<OwnedFd>) -> anyhow::Result<Receiver> {
-    let pipe = pipe.into();
-    // SAFETY: fcntl(2) on a pipe we own; failure (a lower system limit) only costs speed.
-    if unsafe { libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, CAPTURE_PIPE_SIZE) } < 0 {
-        tracing::debug!(
-            "cannot enlarge a capture pipe: {}",
-            io::Error::last_os_error()
-        );
-    }
-    let receiver = Receiver::from(pipe);
-    receiver
-        .set_nonblocking(true)
-        .context("cannot make a pipe non-blocking")?;
-    Ok(receiver)
-}
-
-fn sender(pipe: impl Into<OwnedFd>) -> anyhow::Result<Sender> {
-    let sender = Sender::from(pipe.into());
-    sender
-        .set_nonblocking(true)
-        .context("cannot make a pipe non-blocking")?;
-    Ok(sender)
-}
-
-/// Sends `signal` to every process in group `pgid`; a group that is already gone is fine.
-/// Like coreutils `timeout`, follows it with SIGCONT, so that a stopped process (one that
-/// tried to read the terminal from its background group, say) acts on it instead of sleeping
-/// through it.
-fn signal_group(pgid: i32, signal: libc::c_int) {
-    send_to_group(pgid, signal);
-    if signal != libc::SIGKILL && signal != libc::SIGCONT {
-        send_to_group(pgid, libc::SIGCONT);
-    }
-}
-
-fn send_to_group(pgid: i32, signal: libc::c_int) {
-    // SAFETY: killpg(2) with a process group we created and a valid signal number.
-    if unsafe { libc::killpg(pgid, signal) } != 0 {
-        let err = io::Error::last_os_error();
-        if err.raw_os_error() != Some(libc::ESRCH) {
-            tracing::warn!(
-                "cannot send {} to process group {pgid}: {err}",
-                signal_name(signal)
-            );
-        }
-    }
-}
-
-/// Whether any live process is left in group `pgid`. Zombies do not count: a killed
-/// grandchild reparented to an init that does not reap would otherwise look alive for ever.
-fn group_alive(pgid: i32) -> bool {
-    // SAFETY: signal 0 only checks for existence and permission.
-    if unsafe { libc::killpg(pgid, 0) } != 0 {
-        return false;
-    }
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return true;
-    };
-    entries
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .any(|pid| live_member(pid, pgid))
-}
-
-/// Whether `/proc/PID/stat` says the process is in group `pgid` and not a zombie.
-fn live_member(pid: u32, pgid: i32) -> bool {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return false;
-    };
-    // "pid (comm) state ppid pgrp ...": comm may hold anything, so split after its last ')'.
-    let Some(after_comm) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
-        return false;
-    };
-    let mut fields = after_comm.split_whitespace();
-    let state = fields.next();
-    let group = fields.nth(1).and_then(|g| g.parse::<i32>().ok());
-    group == Some(pgid) && !matches!(state, Some("Z" | "X"))
-}
-
-/// Where the child's life stands, as seen by [`ChildExit`].
+/// Where the child's life stands, as seen by [`Supervisor`].
 #[derive(Debug, Clone, Copy)]
 enum Stage {
     /// Running; the timer (if any) is the timeout.
     Running,
-    /// Timed out and sent `--signal`; the timer is the SIGKILL deadline.
-    Terminating { kill_at: Instant },
-    /// SIGKILL sent to the group; waiting for the exit.
+    /// Sent `--signal` (timeout) or a terminating signal; the timer is the SIGKILL deadline
+    /// (none with `--kill-after 0`).
+    Terminating { kill_at: Option<Instant> },
+    /// SIGKILL sent; waiting for the exit.
     Killed,
-    /// Exited after a timeout while others in its group live on; polling until they are gone
-    /// or the SIGKILL deadline.
+    /// Exited after a termination while others of the command live on; polling until they
+    /// are gone or the SIGKILL deadline.
     Reaping { kill_at: Instant },
-    /// Exited, and the group has been SIGKILLed: polling until it is gone, at most until
+    /// Exited, and the rest has been SIGKILLed: polling until it is gone, at most until
     /// `give_up_at`, so that nothing is left running when we report.
     Vanishing { give_up_at: Instant },
     /// Over, apart from pipes still open; the timer is the end of [`PIPE_GRACE`].
@@ -412,63 +348,111 @@ enum Stage {
 
 type ExitSlot = Arc<Mutex<Option<io::Result<ExitStatus>>>>;
 
-/// A descriptor that becomes readable when process `pid` exits (Linux 5.3 and later); `None`
-/// where the kernel has no `pidfd_open`.
-fn open_pidfd(pid: i32) -> Option<OwnedFd> {
-    // SAFETY: pidfd_open(2) with our own child's pid and no flags; it returns a new
-    // descriptor, which nothing else owns, or -1.
-    let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    let fd = i32::try_from(fd).ok().filter(|&fd| fd >= 0)?;
-    // SAFETY: `fd` was just opened for us and is owned by nothing else.
-    Some(unsafe { OwnedFd::from_raw_fd(fd) })
-}
-
-/// The child's exit and the timeout. The exit arrives as readiness of a pidfd, or, on a
-/// kernel without pidfds, from a waiter thread through a [`Notifier`].
-struct ChildExit {
+/// The child's exit, the signals sent to tackle, and the timeout.
+struct Supervisor {
     pidfd: Option<OwnedFd>,
     child: Option<Child>,
-    pgid: i32,
+    pid: libc::pid_t,
+    target: Target,
     slot: ExitSlot,
     timeout: Option<Duration>,
     signal: libc::c_int,
-    kill_after: Duration,
+    kill_after: Option<Duration>,
     stage: Stage,
-    shared: SharedRef,
+    state: RunStateRef,
+    signals: SharedSignals,
+    terminal: Option<Rc<Terminal>>,
+    /// The command as shown in `-v` lines.
+    display: String,
 }
 
-impl ChildExit {
-    fn time_out(&mut self, cx: &mut Context<'_>) {
-        tracing::info!(
-            "timed out: sending {} to process group {}",
-            signal_name(self.signal),
-            self.pgid
-        );
-        self.shared.borrow_mut().timed_out = true;
-        signal_group(self.pgid, self.signal);
-        if self.signal == libc::SIGKILL {
-            self.stage = Stage::Killed;
-        } else {
-            let kill_at = cx.now() + self.kill_after;
-            cx.set_timer(kill_at);
-            self.stage = Stage::Terminating { kill_at };
+impl Supervisor {
+    /// Whether the whole tree is ours to stop (not under `--foreground`).
+    fn whole_tree(&self) -> bool {
+        matches!(self.target, Target::Group(_))
+    }
+
+    /// The processes of the command outside its group (escapees that are still alive).
+    fn escapees(&self) -> Vec<libc::pid_t> {
+        match self.target {
+            Target::Group(pgid) => group::live_processes(self.target)
+                .into_iter()
+                .filter(|&pid| !group::in_group(pid, pgid))
+                .collect(),
+            Target::Process(_) => Vec::new(),
         }
     }
 
-    fn kill_group(&mut self) {
+    /// Sends a signal meant to end the command to all of it.
+    fn terminate(&self, signal: libc::c_int) {
         tracing::info!(
-            "still running after --kill-after: sending SIGKILL to process group {}",
-            self.pgid
+            "sending signal {} to the command ({}): {}",
+            short_name(signal),
+            self.whom(),
+            self.display
         );
-        signal_group(self.pgid, libc::SIGKILL);
+        self.target.terminate(signal);
+        group::signal_each(&self.escapees(), signal);
     }
 
-    /// After a timeout and the leader's exit: wait for the rest of the group, within limits.
-    fn reap(&mut self, cx: &mut Context<'_>, kill_at: Instant) {
-        if !group_alive(self.pgid) {
+    fn whom(&self) -> String {
+        match self.target {
+            Target::Group(pgid) => format!("process group {pgid}"),
+            Target::Process(pid) => format!("process {pid}"),
+        }
+    }
+
+    /// Starts the `--kill-after` clock (or, for SIGKILL, waits for the end).
+    fn start_kill_clock(&mut self, signal: libc::c_int, cx: &mut Context<'_>) {
+        if signal == libc::SIGKILL {
+            self.stage = Stage::Killed;
+            return;
+        }
+        let kill_at = self
+            .kill_after
+            .and_then(|after| deadline_after(cx.now(), after));
+        match kill_at {
+            Some(at) => cx.set_timer(at),
+            None => cx.clear_timer(),
+        }
+        self.stage = Stage::Terminating { kill_at };
+    }
+
+    fn time_out(&mut self, cx: &mut Context<'_>) {
+        self.state.borrow_mut().timed_out = true;
+        tracing::info!("timed out");
+        self.terminate(self.signal);
+        self.start_kill_clock(self.signal, cx);
+    }
+
+    fn kill_all(&mut self) {
+        tracing::info!(
+            "still running after --kill-after: sending signal KILL to the command ({}): {}",
+            self.whom(),
+            self.display
+        );
+        self.target.send(libc::SIGKILL);
+        if self.whole_tree() {
+            group::signal_each(&group::live_processes(self.target), libc::SIGKILL);
+        }
+    }
+
+    /// Whether anything of the command is still alive (its process excepted, which has
+    /// exited when this is asked).
+    fn rest_alive(&self) -> bool {
+        group::reap_orphans(self.pid);
+        self.whole_tree() && !group::live_processes(self.target).is_empty()
+    }
+
+    /// After a termination and the command's exit: wait for the rest, within limits.
+    fn reap(&mut self, cx: &mut Context<'_>, kill_at: Option<Instant>) {
+        let Some(kill_at) = kill_at.filter(|_| self.rest_alive()) else {
+            // All gone; or, with `--kill-after 0`, not ours to kill (as coreutils `timeout`).
             self.settle(cx);
-        } else if cx.now() >= kill_at {
-            self.kill_group();
+            return;
+        };
+        if cx.now() >= kill_at {
+            self.kill_all();
             self.vanish(cx, cx.now() + KILL_WAIT);
         } else {
             self.stage = Stage::Reaping { kill_at };
@@ -476,9 +460,9 @@ impl ChildExit {
         }
     }
 
-    /// After SIGKILL: wait for the group to be gone, within `give_up_at`.
+    /// After SIGKILL: wait for the rest to be gone, within `give_up_at`.
     fn vanish(&mut self, cx: &mut Context<'_>, give_up_at: Instant) {
-        if !group_alive(self.pgid) || cx.now() >= give_up_at {
+        if !self.rest_alive() || cx.now() >= give_up_at {
             self.settle(cx);
         } else {
             self.stage = Stage::Vanishing { give_up_at };
@@ -488,9 +472,9 @@ impl ChildExit {
 
     /// The outcome is known: end now, or once the pipes are drained (within the grace).
     fn settle(&mut self, cx: &mut Context<'_>) {
-        let mut shared = self.shared.borrow_mut();
-        shared.settled = true;
-        if shared.open_pipes == 0 {
+        let mut state = self.state.borrow_mut();
+        state.settled = true;
+        if state.open_pipes == 0 {
             cx.stop_now();
         } else {
             self.stage = Stage::Draining;
@@ -512,46 +496,105 @@ impl ChildExit {
             })
             .map(drop)
     }
-}
 
-impl Handler for ChildExit {
-    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
-        match &self.pidfd {
-            Some(fd) => {
-                registry.register(&mut SourceFd(&fd.as_raw_fd()), token, Interest::READABLE)
+    /// A signal sent to tackle.
+    fn received(&mut self, signal: libc::c_int, cx: &mut Context<'_>) {
+        let exited = self.state.borrow().status.is_some();
+        match meaning(signal) {
+            Meaning::Child => self.child_changed(),
+            Meaning::Stop => self.stop_with_the_command(),
+            Meaning::Terminate if exited => {
+                // Too late to pass on, not too late to end the retries.
+                self.state.borrow_mut().interrupted = Some(signal);
             }
-            None => Ok(()),
+            _ if exited => {}
+            Meaning::Terminate => {
+                self.state.borrow_mut().interrupted = Some(signal);
+                tracing::info!("received {}", signal_name(signal));
+                self.terminate(signal);
+                if matches!(self.stage, Stage::Running) {
+                    self.start_kill_clock(signal, cx);
+                }
+            }
+            Meaning::Timeout => {
+                tracing::info!("received SIGALRM: a timeout");
+                if matches!(self.stage, Stage::Running) {
+                    self.time_out(cx);
+                }
+            }
+            Meaning::PassOn => {
+                tracing::info!(
+                    "passing {} on to the command ({})",
+                    signal_name(signal),
+                    self.whom()
+                );
+                self.target.send(signal);
+            }
         }
     }
 
-    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
-        match &self.pidfd {
-            Some(fd) => registry.deregister(&mut SourceFd(&fd.as_raw_fd())),
-            None => Ok(()),
+    /// SIGCHLD: reap orphans, and see whether the command was stopped: for touching the
+    /// terminal it does not have (lend it, then continue the command), or while it has it
+    /// (stop with it, as a job).
+    fn child_changed(&mut self) {
+        group::reap_orphans(self.pid);
+        let Some(terminal) = self.terminal.clone() else {
+            return;
+        };
+        let Some(stop) = group::stopped_by(self.pid) else {
+            return;
+        };
+        let lent = self.state.borrow().lent;
+        tracing::debug!("the command was stopped by {}", signal_name(stop));
+        if lent {
+            terminal.take_back();
+            terminal::stop_self(stop);
+            // Continued: with `fg` the terminal is ours again and goes back to the command;
+            // with `bg` it stays with the shell.
+            if terminal.is_ours() {
+                terminal.hand_to(self.pid);
+            }
+            self.target.send(libc::SIGCONT);
+        } else if matches!(stop, libc::SIGTTIN | libc::SIGTTOU) && terminal.is_ours() {
+            tracing::debug!("lending the terminal to the command");
+            terminal.hand_to(self.pid);
+            self.state.borrow_mut().lent = true;
+            self.target.send(libc::SIGCONT);
         }
     }
 
-    fn started(&mut self, cx: &mut Context<'_>) -> Action {
-        if self.pidfd.is_none()
-            && let Some(child) = self.child.take()
-            && let Err(e) = self.start_waiter(child, cx.notifier())
+    /// SIGTSTP reached tackle (Ctrl-Z while tackle has the terminal, or `kill -TSTP`): stop
+    /// the command, stop with it, and continue it when tackle is continued.
+    fn stop_with_the_command(&mut self) {
+        tracing::info!("received SIGTSTP: stopping the command ({})", self.whom());
+        self.target.send(libc::SIGTSTP);
+        if self.state.borrow().lent {
+            // The command's stop (SIGCHLD) stops tackle in turn; see child_changed.
+            return;
+        }
+        terminal::stop_self(libc::SIGTSTP);
+        self.target.send(libc::SIGCONT);
+    }
+
+    /// The child has exited (or could not be waited for).
+    fn exited(&mut self, status: io::Result<ExitStatus>, cx: &mut Context<'_>) {
+        tracing::debug!("process {} ended: {status:?}", self.pid);
         {
-            // Without a waiter we cannot learn of the exit: stop the child and report.
-            signal_group(self.pgid, libc::SIGKILL);
-            self.shared.borrow_mut().status = Some(Err(e));
-            cx.stop_now();
-            return Action::Continue;
+            let mut state = self.state.borrow_mut();
+            state.status = Some(status);
+            state.exited_at = Some(Instant::now());
         }
-        if let Some(timeout) = self.timeout {
-            cx.set_timer_after(timeout);
+        cx.clear_timer();
+        match self.stage {
+            Stage::Terminating { kill_at } => self.reap(cx, kill_at),
+            Stage::Killed => self.vanish(cx, Instant::now() + KILL_WAIT),
+            _ => self.settle(cx),
         }
-        Action::Continue
     }
 
-    fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
-        // The pidfd is readable: the child has exited and can be reaped without blocking.
+    fn check_exit(&mut self, cx: &mut Context<'_>) {
         let Some(child) = &mut self.child else {
-            return Action::Continue;
+            return;
         };
         match child.try_wait() {
             Ok(Some(status)) => {
@@ -564,6 +607,58 @@ impl Handler for ChildExit {
                 self.exited(Err(e), cx);
             }
         }
+    }
+}
+
+/// `TERM` for SIGTERM, as coreutils `timeout --verbose` names signals.
+fn short_name(signal: libc::c_int) -> String {
+    let name = signal_name(signal);
+    name.strip_prefix("SIG").unwrap_or(&name).to_owned()
+}
+
+impl Handler for Supervisor {
+    fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
+        registry.register(&mut *self.signals.borrow_mut(), token, Interest::READABLE)?;
+        match &self.pidfd {
+            Some(fd) => {
+                registry.register(&mut SourceFd(&fd.as_raw_fd()), token, Interest::READABLE)
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+        registry.deregister(&mut *self.signals.borrow_mut())?;
+        match &self.pidfd {
+            Some(fd) => registry.deregister(&mut SourceFd(&fd.as_raw_fd())),
+            None => Ok(()),
+        }
+    }
+
+    fn started(&mut self, cx: &mut Context<'_>) -> Action {
+        if self.pidfd.is_none()
+            && let Some(child) = self.child.take()
+            && let Err(e) = self.start_waiter(child, cx.notifier())
+        {
+            // Without a waiter we cannot learn of the exit: stop the child and report.
+            self.target.send(libc::SIGKILL);
+            self.state.borrow_mut().status = Some(Err(e));
+            cx.stop_now();
+            return Action::Continue;
+        }
+        if let Some(at) = self
+            .timeout
+            .and_then(|timeout| deadline_after(cx.now(), timeout))
+        {
+            cx.set_timer(at);
+        }
+        // A signal that arrived before this attempt's loop existed is waiting in the pipe.
+        self.ready_now(cx);
+        Action::Continue
+    }
+
+    fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
+        self.ready_now(cx);
         Action::Continue
     }
 
@@ -571,10 +666,10 @@ impl Handler for ChildExit {
         match self.stage {
             Stage::Running => self.time_out(cx),
             Stage::Terminating { .. } => {
-                self.kill_group();
+                self.kill_all();
                 self.stage = Stage::Killed;
             }
-            Stage::Reaping { kill_at } => self.reap(cx, kill_at),
+            Stage::Reaping { kill_at } => self.reap(cx, Some(kill_at)),
             Stage::Vanishing { give_up_at } => self.vanish(cx, give_up_at),
             Stage::Draining => {
                 tracing::debug!(
@@ -601,144 +696,45 @@ impl Handler for ChildExit {
     }
 }
 
-impl ChildExit {
-    /// The child has exited (or could not be waited for).
-    fn exited(&mut self, status: io::Result<ExitStatus>, cx: &mut Context<'_>) {
-        tracing::debug!("process {} ended: {status:?}", self.pgid);
-        {
-            let mut shared = self.shared.borrow_mut();
-            shared.status = Some(status);
-            shared.exited_at = Some(Instant::now());
+impl Supervisor {
+    /// Handles whatever is pending: signals first (so a signal and the exit it caused are
+    /// seen in order), then the exit.
+    fn ready_now(&mut self, cx: &mut Context<'_>) {
+        let pending: Vec<libc::c_int> = self.signals.borrow_mut().pending().collect();
+        for signal in pending {
+            self.received(signal, cx);
         }
-        cx.clear_timer();
-        match self.stage {
-            Stage::Terminating { kill_at } => self.reap(cx, kill_at),
-            Stage::Killed => self.vanish(cx, Instant::now() + KILL_WAIT),
-            _ => self.settle(cx),
-        }
+        self.check_exit(cx);
     }
 }
 
-/// Drains one output pipe into its capture.
-struct OutputReader {
-    pipe: Receiver,
-    capture: Rc<RefCell<Capture>>,
-    shared: SharedRef,
-}
-
-impl OutputReader {
-    fn new(pipe: Receiver, capture: &Rc<RefCell<Capture>>, shared: &SharedRef) -> OutputReader {
-        OutputReader {
-            pipe,
-            capture: Rc::clone(capture),
-            shared: Rc::clone(shared),
-        }
-    }
-
-    fn at_end(&mut self, cx: &mut Context<'_>) -> Action {
-        let mut shared = self.shared.borrow_mut();
-        shared.open_pipes -= 1;
-        if shared.open_pipes == 0 && shared.settled {
-            cx.stop_now();
-        }
-        Action::Close
-    }
-}
-
-impl Handler for OutputReader {
-    fn source(&mut self) -> Option<(&mut dyn Source, Interest)> {
-        Some((&mut self.pipe, Interest::READABLE))
-    }
-
-    fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
-        loop {
-            let read = self.capture.borrow_mut().read_from(&self.pipe, cx.buffer());
-            match read {
-                Ok(0) => return self.at_end(cx),
-                Ok(_) => {}
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Action::Continue,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    tracing::warn!("cannot read the command's output: {e}");
-                    return self.at_end(cx);
-                }
-            }
-        }
-    }
-}
-
-/// Writes `--input` into the child's stdin, then closes it so the child sees its end.
-struct InputWriter {
-    pipe: Sender,
-    input: Rc<[u8]>,
-    written: usize,
-}
-
-impl InputWriter {
-    fn new(pipe: Sender, input: Rc<[u8]>) -> InputWriter {
-        InputWriter {
-            pipe,
-            input,
-            written: 0,
-        }
-    }
-
-    fn write_some(&mut self) -> Action {
-        loop {
-            let rest = &self.input[self.written..];
-            if rest.is_empty() {
-                return Action::Close;
-            }
-            match self.pipe.write(rest) {
-                Ok(n) => self.written += n,
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Action::Continue,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
-                    // The command stopped reading; what it did not take is not an error.
-                    tracing::debug!(
-                        "the command closed its stdin after {} of {} input bytes",
-                        self.written,
-                        self.input.len()
-                    );
-                    return Action::Close;
-                }
-                Err(e) => {
-                    tracing::warn!("cannot write the command's input: {e}");
-                    return Action::Close;
-                }
-            }
-        }
-    }
-}
-
-impl Handler for InputWriter {
-    fn source(&mut self) -> Option<(&mut dyn Source, Interest)> {
-        Some((&mut self.pipe, Interest::WRITABLE))
-    }
-
-    fn started(&mut self, _cx: &mut Context<'_>) -> Action {
-        self.write_some()
-    }
-
-    fn ready(&mut self, _event: &Event, _cx: &mut Context<'_>) -> Action {
-        self.write_some()
-    }
-
-    fn keeps_loop_alive(&self) -> bool {
-        // The child's exit ends the run, whether or not it read all its input.
-        false
-    }
-}
-
-/// Passes signals sent to tackle on to the child's group (or, between attempts, ends the
-/// wait).
-struct SignalForwarder {
+/// The wait between two attempts: a timer, cut short by a terminating signal.
+struct RetryWait {
     signals: SharedSignals,
-    target: Option<i32>,
-    shared: SharedRef,
+    delay: Duration,
+    interrupted: Rc<RefCell<Option<libc::c_int>>>,
 }
 
-impl Handler for SignalForwarder {
+impl RetryWait {
+    fn drain_signals(&mut self, cx: &mut Context<'_>) {
+        let pending: Vec<libc::c_int> = self.signals.borrow_mut().pending().collect();
+        for signal in pending {
+            match meaning(signal) {
+                Meaning::Terminate | Meaning::Timeout => {
+                    *self.interrupted.borrow_mut() = Some(signal);
+                    cx.stop_now();
+                }
+                // Orphans of the last attempt may still end while we wait.
+                Meaning::Child => group::reap_orphans(0),
+                // Ctrl-Z between attempts: nothing runs but tackle, which stops as a job.
+                Meaning::Stop => terminal::stop_self(libc::SIGTSTP),
+                Meaning::PassOn => {}
+            }
+        }
+    }
+}
+
+impl Handler for RetryWait {
     fn register(&mut self, registry: &Registry, token: Token) -> io::Result<()> {
         registry.register(&mut *self.signals.borrow_mut(), token, Interest::READABLE)
     }
@@ -747,47 +743,17 @@ impl Handler for SignalForwarder {
         registry.deregister(&mut *self.signals.borrow_mut())
     }
 
-    fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
-        let pending: Vec<libc::c_int> = self.signals.borrow_mut().pending().collect();
-        for signal in pending {
-            self.shared.borrow_mut().interrupted = Some(signal);
-            match self.target {
-                Some(pgid) => {
-                    tracing::info!(
-                        "{}: passing it on to process group {pgid}",
-                        signal_name(signal)
-                    );
-                    signal_group(pgid, signal);
-                }
-                None => cx.stop_now(),
-            }
-        }
-        Action::Continue
-    }
-
-    fn keeps_loop_alive(&self) -> bool {
-        false
-    }
-}
-
-/// A timer that keeps the loop alive until it fires.
-struct Delay(Duration);
-
-impl Handler for Delay {
-    fn register(&mut self, _registry: &Registry, _token: Token) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn deregister(&mut self, _registry: &Registry) -> io::Result<()> {
-        Ok(())
-    }
-
     fn started(&mut self, cx: &mut Context<'_>) -> Action {
-        cx.set_timer_after(self.0);
+        match deadline_after(cx.now(), self.delay) {
+            Some(at) => cx.set_timer(at),
+            None => cx.clear_timer(),
+        }
+        self.drain_signals(cx);
         Action::Continue
     }
 
-    fn ready(&mut self, _event: &Event, _cx: &mut Context<'_>) -> Action {
+    fn ready(&mut self, _event: &Event, cx: &mut Context<'_>) -> Action {
+        self.drain_signals(cx);
         Action::Continue
     }
 
@@ -799,53 +765,62 @@ impl Handler for Delay {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::os::unix::process::CommandExt;
 
-    /// Runs `sh -c script` under a bare [`ChildExit`], with or without a pidfd.
-    fn watch(script: &str, use_pidfd: bool, timeout: Option<Duration>) -> Shared {
+    /// Runs `sh -c script` under a bare [`Supervisor`], with or without a pidfd.
+    fn watch(script: &str, use_pidfd: bool, timeout: Option<Duration>) -> RunState {
         let child = std::process::Command::new("sh")
             .arg("-c")
             .arg(script)
             .process_group(0)
             .spawn()
             .unwrap();
-        let pgid = child.id() as i32;
-        let shared = SharedRef::default();
+        let pid = child.id() as i32;
+        let state = RunStateRef::default();
+        let signals = Signals::new([libc::SIGUSR2]).unwrap();
         let mut reactor = Reactor::new().unwrap();
         reactor
-            .add(Box::new(ChildExit {
-                pidfd: if use_pidfd { open_pidfd(pgid) } else { None },
+            .add(Box::new(Supervisor {
+                pidfd: if use_pidfd {
+                    group::open_pidfd(pid)
+                } else {
+                    None
+                },
                 child: Some(child),
-                pgid,
+                pid,
+                target: Target::Group(pid),
                 slot: Arc::default(),
                 timeout,
                 signal: libc::SIGTERM,
-                kill_after: Duration::from_secs(5),
+                kill_after: Some(Duration::from_secs(5)),
                 stage: Stage::Running,
-                shared: Rc::clone(&shared),
+                state: Rc::clone(&state),
+                signals: Rc::new(RefCell::new(signals)),
+                terminal: None,
+                display: script.to_owned(),
             }))
             .unwrap();
         reactor.run().unwrap();
-        shared.take()
+        state.take()
     }
 
     #[test]
     fn the_exit_arrives_with_and_without_a_pidfd() {
         for use_pidfd in [true, false] {
-            let shared = watch("exit 7", use_pidfd, None);
-            let status = shared.status.unwrap().unwrap();
+            let state = watch("exit 7", use_pidfd, None);
+            let status = state.status.unwrap().unwrap();
             assert_eq!(status.code(), Some(7), "pidfd: {use_pidfd}");
-            assert!(shared.settled && !shared.timed_out);
+            assert!(state.settled && !state.timed_out);
         }
     }
 
     #[test]
     fn a_timeout_signals_the_group_without_a_pidfd_too() {
         for use_pidfd in [true, false] {
-            let shared = watch("sleep 100", use_pidfd, Some(Duration::from_millis(50)));
-            let status = shared.status.unwrap().unwrap();
+            let state = watch("sleep 100", use_pidfd, Some(Duration::from_millis(50)));
+            let status = state.status.unwrap().unwrap();
             assert_eq!(status.signal(), Some(libc::SIGTERM), "pidfd: {use_pidfd}");
-            assert!(shared.timed_out);
+            assert!(state.timed_out);
         }
     }
 }

@@ -1,20 +1,36 @@
 //! The conversion pipeline: open the input, read rows from CSV or JSON, pick and order the
 //! columns, and write CSV, TSV, JSON or JSON Lines, one row at a time.
+//!
+//! Most conversions are one pass. `--union-keys` first reads every key of a JSON input, and
+//! `--types column` first reads every value to infer each column's type (a [`Pass::Infer`]
+//! through the very same reading code, so both passes check the input alike); stdin is kept
+//! in a temporary file for the passes after the first ([`source`]).
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, anyhow, bail};
 
-use super::csv_read::{CsvReader, Transcode};
+use super::csv_read::CsvReader;
 use super::csv_write::CsvWriter;
-use super::dialect::{ReadDialect, WriteDialect};
-use super::json_read::{JsonReader, Plain, PlainKey};
-use super::json_write::JsonWriter;
+use super::dialect::{Quoting, ReadDialect, WriteDialect};
+use super::encoding::{Charset, InputEncoding, Named};
+use super::json_escape::json_specials;
+use super::json_read::{Flatten, JsonReader};
+use super::json_write::FieldError;
+use super::output::Destination;
 use super::row::{Kind, Row};
 use super::sniff;
+use super::types::{ColumnType, Forced, to_schema};
+
+mod json_table;
+mod sink;
+mod source;
+
+use json_table::{JsonTable, ObjectWriter, union_of_keys};
+use sink::Sink;
+use source::Source;
 
 /// The formats `csv-convert` reads and writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -23,9 +39,9 @@ pub enum Format {
     Csv,
     /// Tab-separated values (Python's excel-tab dialect)
     Tsv,
-    /// One JSON array of objects (arrays with --no-header)
+    /// One JSON array of objects (of arrays with --no-header)
     Json,
-    /// JSON Lines: one object a line
+    /// JSON Lines: one object a line (one array with --no-header)
     Jsonl,
 }
 
@@ -48,6 +64,20 @@ impl Format {
     }
 }
 
+/// How JSON output types its values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Typing {
+    /// Every value is a string (or what its JSON input was).
+    Strings,
+    /// `--infer-types` / `--types cell`: each value typed alone.
+    Cell,
+    /// `--types column`: each column one type, found by a first pass; optionally written
+    /// as a JSON Schema.
+    Column { schema_out: Option<PathBuf> },
+    /// `--schema FILE`: each column the type the schema gives it.
+    Schema(Forced),
+}
+
 /// Everything a conversion needs, validated.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -67,62 +97,160 @@ pub struct Config {
     pub restval: String,
     pub restkey: String,
     pub sort_columns: bool,
-    pub infer_types: bool,
+    pub typing: Typing,
     pub dedupe_headers: bool,
     pub progress: bool,
+    pub encoding: InputEncoding,
+    /// CSV output in this encoding (`None`: UTF-8).
+    pub out_encoding: Option<Named>,
+    /// CSV output starts with a byte order mark.
+    pub bom: bool,
+    /// JSON input: nested objects become dotted columns.
+    pub flatten: Option<Flatten>,
+    /// JSON output: dotted columns become nested objects (separator, arrays too).
+    pub unflatten: Option<(String, bool)>,
+    /// The most memory one record may take, and the most keys one JSON object may have.
+    pub max_record: usize,
+    pub max_keys: usize,
+}
+
+/// What one pass over the input does, and what the inference pass found.
+#[derive(Debug, Clone)]
+pub enum Pass {
+    /// Converts into the output, with these column types (from `--types column`).
+    Convert { types: Option<Vec<ColumnType>> },
+    /// Reads the values only, to infer each column's type.
+    Infer,
+    /// What [`Pass::Infer`] found: the output's column names (none for arrays), and each
+    /// column's type and whether it had empty values.
+    Inferred {
+        names: Option<Vec<String>>,
+        types: Vec<ColumnType>,
+        nullable: Vec<bool>,
+    },
 }
 
 /// Converts `config.input` into `out`.
 pub fn convert(config: &Config, out: &mut dyn Write) -> Result<()> {
-    let src = open_input(&config.input, config.progress)?;
+    let column_pass = matches!(config.typing, Typing::Column { .. });
+    let union_pass = !config.from.is_csv() && config.union_keys && config.columns.is_none();
+    let passes = 1 + usize::from(column_pass) + usize::from(union_pass);
+    let source = Source::new(
+        &config.input,
+        passes,
+        config.encoding,
+        config.lossy,
+        config.progress,
+    )?;
+    let mut plan = Plan::default();
+    if union_pass {
+        let (src, _) = source.open()?;
+        plan.columns = Some(union_of_keys(config, src)?);
+    }
+    let mut types = None;
+    if column_pass {
+        let mut pass = Pass::Infer;
+        run_pass(config, &source, &mut plan, &mut io::sink(), &mut pass)?;
+        if let Pass::Inferred {
+            names,
+            types: found,
+            nullable,
+        } = pass
+        {
+            if let Typing::Column {
+                schema_out: Some(path),
+            } = &config.typing
+            {
+                write_schema(path, names.as_deref(), &found, &nullable)?;
+            }
+            types = Some(found);
+        }
+    }
+    run_pass(
+        config,
+        &source,
+        &mut plan,
+        out,
+        &mut Pass::Convert { types },
+    )
+}
+
+/// What the first passes decided for the later ones.
+#[derive(Debug, Default)]
+struct Plan {
+    /// `--union-keys`: the columns of a JSON input.
+    columns: Option<Vec<String>>,
+    /// `--sniff`: the dialect and header found on the first pass.
+    sniffed: Option<(ReadDialect, bool)>,
+}
+
+fn run_pass(
+    config: &Config,
+    source: &Source,
+    plan: &mut Plan,
+    out: &mut dyn Write,
+    pass: &mut Pass,
+) -> Result<()> {
+    let (src, charset) = source.open()?;
     if config.from.is_csv() {
-        csv_to_any(config, src, out)
+        csv_to_any(config, src, charset, plan, out, pass)
+    } else if config.header {
+        json_to_any(config, src, plan.columns.clone(), out, pass)
     } else {
-        json_to_any(config, src, out)
+        json_arrays_to_any(config, src, out, pass)
     }
 }
 
-fn open_input(path: &Path, progress: bool) -> Result<Box<dyn Read>> {
-    if path == Path::new("-") {
-        return Ok(Box::new(io::stdin().lock()));
-    }
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    Ok(super::progress::wrap(Box::new(file), size, progress))
+/// Writes the inferred types as a JSON Schema, replacing the file only when whole.
+fn write_schema(
+    path: &Path,
+    names: Option<&[String]>,
+    types: &[ColumnType],
+    nullable: &[bool],
+) -> Result<()> {
+    let mut file = Destination::open(path)?;
+    file.writer()
+        .write_all(to_schema(names, types, nullable).as_bytes())?;
+    file.commit()
+        .with_context(|| format!("cannot write the schema {}", path.display()))
 }
 
-fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> Result<()> {
-    let mut dialect = config.read.clone();
-    let mut has_header = config.header;
-    if config.sniff {
-        let (sample, rest) = sniff::take_sample(src)?;
-        let found = sniff::sniff(&sample, &dialect)?;
-        tracing::info!(
-            "sniffed delimiter {:?}, quotechar {:?}, skipinitialspace {}, doublequote {}, header {}",
-            char::from(found.delimiter),
-            char::from(found.quotechar),
-            found.skipinitialspace,
-            found.doublequote,
-            if found.has_header { "yes" } else { "no" }
-        );
-        dialect.delimiter = found.delimiter;
-        dialect.quotechar = found.quotechar;
-        dialect.doublequote = found.doublequote;
-        dialect.skipinitialspace = found.skipinitialspace;
-        has_header = has_header && found.has_header;
-        src = rest;
+fn csv_to_any(
+    config: &Config,
+    mut src: Box<dyn Read>,
+    charset: Charset,
+    plan: &mut Plan,
+    out: &mut dyn Write,
+    pass: &mut Pass,
+) -> Result<()> {
+    let (dialect, has_header) = match &plan.sniffed {
+        Some(found) => found.clone(),
+        None if config.sniff => {
+            let (sample, rest) = sniff::take_sample(src)?;
+            src = rest;
+            let found = sniffed_dialect(config, &sample)?;
+            plan.sniffed = Some(found.clone());
+            found
+        }
+        None => (config.read.clone(), config.header),
+    };
+    let mut reader = CsvReader::new(src, dialect.clone(), false);
+    if charset != Charset::Utf8 {
+        reader.keep_bom();
     }
-    let read_dialect = dialect.clone();
-    let mut reader = CsvReader::new(src, dialect, config.lossy);
+    reader.limit_record(config.max_record);
     if config.to.is_csv() {
         reader.watch_for(&CsvWriter::new(config.write.clone()).specials());
     } else {
-        reader.watch_for(&super::json_write::json_specials());
+        reader.watch_for(&json_specials());
     }
     let mut row = Row::new();
     let header = if has_header {
         if !reader.read_record(&mut row)? {
-            return empty_output(config, out);
+            return empty_output(config, out, pass);
+        }
+        if dialect.quoting == Quoting::Nonnumeric {
+            refuse_unquoted_names(&row, &reader)?;
         }
         Some(row.to_strings())
     } else {
@@ -133,17 +261,22 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
         Some(p) => p.iter().map(|&i| names[i].clone()).collect(),
         None => names.clone(),
     });
-    let mut sink = Sink::open(config, out_header.as_deref(), out)?;
-    let mut width = header.as_ref().map(Vec::len);
-    let restval = config.restval.as_bytes();
+    let mut sink = Sink::open(config, out_header.as_deref(), out, pass)?;
+    let mut rows = Rows {
+        projection,
+        width: header.as_ref().map(Vec::len),
+        flexible: config.flexible,
+        has_header,
+        restval: config.restval.as_bytes(),
+    };
     // Every column to CSV or JSON Lines: plain records skip the rows altogether.
-    let transcode = match projection {
-        None => sink.transcode_plan(&read_dialect, config),
+    let transcode = match rows.projection {
+        None => sink.transcode_plan(&dialect, config),
         Some(_) => None,
     };
     loop {
         if let Some(plan) = &transcode {
-            let want = if config.flexible { None } else { width };
+            let want = if config.flexible { None } else { rows.width };
             if (want.is_some() || config.flexible)
                 && sink.transcode_record(out, &mut reader, plan, want)?
             {
@@ -153,23 +286,86 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
         if !reader.read_record(&mut row)? {
             break;
         }
+        let at = reader.position();
+        rows.write(&mut sink, out, &row, (at.record, at.line))?;
+    }
+    sink.finish(out, pass)
+}
+
+/// Sniffs the dialect and header from `sample`, as `--sniff` asks, and says what it found.
+fn sniffed_dialect(config: &Config, sample: &[u8]) -> Result<(ReadDialect, bool)> {
+    let found = sniff::sniff(sample, &config.read)?;
+    tracing::info!(
+        "sniffed delimiter {:?}, quotechar {:?}, skipinitialspace {}, doublequote {}, header {}",
+        char::from(found.delimiter),
+        char::from(found.quotechar),
+        found.skipinitialspace,
+        found.doublequote,
+        if found.has_header { "yes" } else { "no" }
+    );
+    let mut dialect = config.read.clone();
+    dialect.delimiter = found.delimiter;
+    dialect.quotechar = found.quotechar;
+    dialect.doublequote = found.doublequote;
+    dialect.skipinitialspace = found.skipinitialspace;
+    Ok((dialect, config.header && found.has_header))
+}
+
+/// Under `--quoting nonnumeric` an unquoted field reads as a number, which cannot name a
+/// column (`DictReader` would key the row by a float): the header's names must be quoted.
+fn refuse_unquoted_names<R: Read>(header: &Row, reader: &CsvReader<R>) -> Result<()> {
+    match (0..header.len()).find(|&i| header.kind(i) == Kind::Number) {
+        None => Ok(()),
+        Some(i) => {
+            let at = reader.position();
+            bail!(
+                "record {} (line {}), field {}: the header name {:?} is not quoted; with \
+                 --quoting nonnumeric an unquoted field is a number, so header names must be \
+                 quoted",
+                at.record,
+                at.line,
+                i + 1,
+                String::from_utf8_lossy(header.field(i))
+            )
+        }
+    }
+}
+
+/// Rows that have been read (from CSV, or JSON arrays): checked against the first one's
+/// width and written whole or projected.
+struct Rows<'a> {
+    projection: Option<Vec<usize>>,
+    width: Option<usize>,
+    flexible: bool,
+    has_header: bool,
+    restval: &'a [u8],
+}
+
+impl Rows<'_> {
+    /// Writes `row`, read as record `at.0` starting on line `at.1`.
+    fn write(
+        &mut self,
+        sink: &mut Sink,
+        out: &mut dyn Write,
+        row: &Row,
+        at: (u64, u64),
+    ) -> Result<()> {
         if row.is_empty() {
             // A blank line: DictReader skips it, csv.reader gives [].
-            if !has_header {
+            if !self.has_header {
                 sink.write_clean(out, std::iter::empty())?;
             }
-            continue;
+            return Ok(());
         }
-        let expected = *width.get_or_insert(row.len());
-        if row.len() != expected && !config.flexible {
-            let pos = reader.position();
+        let expected = *self.width.get_or_insert(row.len());
+        if row.len() != expected && !self.flexible {
             bail!(
                 "record {} (line {}) has {} field{}, but {} {}; use --flexible to accept ragged rows",
-                pos.record,
-                pos.line,
+                at.0,
+                at.1,
                 row.len(),
                 if row.len() == 1 { "" } else { "s" },
-                if has_header {
+                if self.has_header {
                     "the header has"
                 } else {
                     "the first record has"
@@ -177,12 +373,31 @@ fn csv_to_any(config: &Config, mut src: Box<dyn Read>, out: &mut dyn Write) -> R
                 expected
             );
         }
-        match &projection {
-            Some(p) => sink.write_clean(out, p.iter().map(|&i| cell(&row, i, restval)))?,
-            None => sink.write_row(out, &row, expected, restval)?,
-        }
+        let written = match &self.projection {
+            Some(p) => sink.write_clean(out, p.iter().map(|&i| cell(row, i, self.restval))),
+            None => sink.write_row(out, row, expected, self.restval),
+        };
+        written.map_err(|e| locate(e, at, sink))
     }
-    sink.finish(out)
+}
+
+/// Names where a value that could not be written came from.
+fn locate(err: anyhow::Error, at: (u64, u64), sink: &Sink) -> anyhow::Error {
+    match err.downcast_ref::<FieldError>() {
+        Some(FieldError { field, message }) => {
+            let name = sink
+                .column_name(*field)
+                .map(|n| format!(" ({n:?})"))
+                .unwrap_or_default();
+            anyhow!(
+                "record {} (line {}), field {}{name}: {message}",
+                at.0,
+                at.1,
+                field + 1
+            )
+        }
+        None => err,
+    }
 }
 
 /// Field `i` of `row` with its kind and clean flag, or `restval` past its end.
@@ -231,10 +446,13 @@ fn csv_projection(config: &Config, header: Option<&[String]>) -> Result<Option<V
 }
 
 /// An input with no rows: `[]` for JSON, the `--columns` header (if any) for CSV.
-fn empty_output(config: &Config, out: &mut dyn Write) -> Result<()> {
-    let header = config.columns.as_ref().map(|c| sorted(c.clone(), config));
-    let mut sink = Sink::open(config, header.as_deref(), out)?;
-    sink.finish(out)
+fn empty_output(config: &Config, out: &mut dyn Write, pass: &mut Pass) -> Result<()> {
+    let header = match (&config.columns, config.header) {
+        (Some(columns), true) => Some(sorted(columns.clone(), config)),
+        _ => None,
+    };
+    let mut sink = Sink::open(config, header.as_deref(), out, pass)?;
+    sink.finish(out, pass)
 }
 
 fn sorted(mut names: Vec<String>, config: &Config) -> Vec<String> {
@@ -244,432 +462,109 @@ fn sorted(mut names: Vec<String>, config: &Config) -> Vec<String> {
     names
 }
 
-fn json_to_any(config: &Config, src: Box<dyn Read>, out: &mut dyn Write) -> Result<()> {
-    let lines = config.from == Format::Jsonl;
-    let (columns, src) = match (&config.columns, config.union_keys) {
-        (Some(columns), _) => (Some(columns.clone()), src),
-        (None, true) => {
-            let (columns, src) = union_of_keys(&config.input, src, lines)?;
-            (Some(columns), src)
-        }
-        (None, false) => (None, src),
-    };
-    let mut table = JsonTable::new(columns.clone(), config.ignore_extra);
-    let mut reader = JsonReader::new(src, lines);
+/// The JSON reader for `src`, set up as the config asks.
+fn json_reader(config: &Config, src: Box<dyn Read>) -> JsonReader<Box<dyn Read>> {
+    let mut reader = JsonReader::new(src, config.from == Format::Jsonl);
+    reader.limit_elements(config.max_record, config.max_keys);
+    if let Some(rule) = &config.flatten {
+        reader.flatten(rule.clone());
+    }
     reader.watch_for(&if config.to.is_csv() {
         CsvWriter::new(config.write.clone()).specials()
     } else {
-        super::json_write::json_specials()
+        json_specials()
     });
+    reader
+}
+
+fn json_to_any(
+    config: &Config,
+    src: Box<dyn Read>,
+    union: Option<Vec<String>>,
+    out: &mut dyn Write,
+    pass: &mut Pass,
+) -> Result<()> {
+    let columns = config.columns.clone().or(union);
+    let mut table = JsonTable::new(columns.clone(), config.ignore_extra);
+    let mut reader = json_reader(config, src);
     let mut output = match &columns {
-        Some(columns) => Some(JsonOutput::open(config, columns, out)?),
-        None => None,
+        Some(columns) if !columns.is_empty() => {
+            Some(ObjectWriter::open(config, columns, out, pass)?)
+        }
+        _ => None,
     };
     let restval = config.restval.as_bytes();
     loop {
         // Once the columns are known, objects holding exactly them in order are written
         // straight from the read buffer; the rest go through the table.
-        if let Some(JsonOutput {
+        if let Some(ObjectWriter {
             sink,
             order,
             plain: Some(keys),
         }) = &mut output
         {
             match reader.next_plain_object(keys)? {
-                Plain::End => break,
-                Plain::Object => {
-                    sink.write_clean(out, order.iter().map(|&i| reader.plain_field(i)))?;
+                super::json_read::Plain::End => break,
+                super::json_read::Plain::Object => {
+                    let at = (reader.elements(), reader.object_line());
+                    let fields = order.iter().map(|&i| reader.plain_field(i));
+                    sink.write_clean(out, fields)
+                        .map_err(|e| locate(e, at, sink))?;
                     continue;
                 }
-                Plain::Other => {}
+                super::json_read::Plain::Other => {}
             }
         }
         if !table.next_row(&mut reader)? {
             break;
         }
-        let JsonOutput { sink, order, .. } = match &mut output {
+        let at = (reader.elements(), reader.object_line());
+        let ObjectWriter { sink, order, .. } = match &mut output {
             Some(output) => output,
-            None => output.insert(JsonOutput::open(config, &table.columns, out)?),
+            None => output.insert(ObjectWriter::open(config, &table.columns, out, pass)?),
         };
-        sink.write_clean(out, order.iter().map(|&i| table.field(i, restval)))?;
+        let fields = order.iter().map(|&i| table.field(i, restval));
+        sink.write_clean(out, fields)
+            .map_err(|e| locate(e, at, sink))?;
     }
     match &mut output {
-        Some(output) => output.sink.finish(out),
-        None => empty_output(config, out),
+        Some(output) => output.sink.finish(out, pass),
+        None => empty_output(config, out, pass),
     }
 }
 
-/// Where JSON objects go once their columns are known.
-struct JsonOutput {
-    sink: Sink,
-    /// The columns in output order (sorted with `--sort-columns`).
-    order: Vec<usize>,
-    /// The columns as [`JsonReader::next_plain_object`] matches keys, or `None` when one of
-    /// them cannot be matched that way.
-    plain: Option<Vec<PlainKey>>,
-}
-
-impl JsonOutput {
-    /// Writes the header for `columns` and gets ready for rows.
-    fn open(config: &Config, columns: &[String], out: &mut dyn Write) -> Result<JsonOutput> {
-        let order = column_order(columns, config.sort_columns);
-        let names: Vec<String> = order.iter().map(|&i| columns[i].clone()).collect();
-        let plain = if columns.is_empty() {
-            None
-        } else {
-            columns.iter().map(|c| PlainKey::new(c)).collect()
-        };
-        Ok(JsonOutput {
-            sink: Sink::open(config, Some(&names), out)?,
-            order,
-            plain,
-        })
-    }
-}
-
-fn column_order(columns: &[String], sort: bool) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..columns.len()).collect();
-    if sort {
-        order.sort_by(|&a, &b| columns[a].cmp(&columns[b]));
-    }
-    order
-}
-
-/// First pass of `--union-keys`: every key of every object, in first-seen order. Stdin is
-/// spilled to an anonymous temporary file on the way, so the second pass can read it again.
-fn union_of_keys(
-    input: &Path,
+/// JSON arrays (`--no-header`): each element an array of values, written as a row without a
+/// header, so that `--no-header --to json` output converts back.
+fn json_arrays_to_any(
+    config: &Config,
     src: Box<dyn Read>,
-    lines: bool,
-) -> Result<(Vec<String>, Box<dyn Read>)> {
-    let mut keys = KeysInOrder::default();
-    if input == Path::new("-") {
-        let spill = tempfile::tempfile().context("cannot create a temporary file for stdin")?;
-        let mut tee = Tee {
-            src,
-            copy: BufWriter::with_capacity(256 * 1024, spill),
-        };
-        {
-            keys.collect(&mut JsonReader::new(&mut tee, lines))?;
-        }
-        // Whatever the parser did not need (trailing whitespace) still belongs to the copy.
-        io::copy(&mut tee.src, &mut tee.copy).context("cannot read the input")?;
-        let mut spill = tee
-            .copy
-            .into_inner()
-            .map_err(|e| e.into_error())
-            .context("cannot write the temporary copy of stdin")?;
-        spill.rewind()?;
-        Ok((keys.columns, Box::new(spill)))
-    } else {
-        keys.collect(&mut JsonReader::new(src, lines))?;
-        let again =
-            File::open(input).with_context(|| format!("cannot open {}", input.display()))?;
-        Ok((keys.columns, Box::new(again)))
-    }
-}
-
-/// Every key seen, in first-seen order.
-#[derive(Default)]
-struct KeysInOrder {
-    columns: Vec<String>,
-    seen: std::collections::HashSet<Vec<u8>>,
-}
-
-impl KeysInOrder {
-    fn collect<R: Read>(&mut self, reader: &mut JsonReader<R>) -> Result<()> {
-        while reader.next_object(&mut |key, _, _, _| {
-            if !self.seen.contains(key) {
-                self.seen.insert(key.to_vec());
-                self.columns.push(String::from_utf8_lossy(key).into_owned());
-            }
-            Ok(())
-        })? {}
-        Ok(())
-    }
-}
-
-/// Copies everything read from `src` into `copy`.
-struct Tee<W: Write> {
-    src: Box<dyn Read>,
-    copy: W,
-}
-
-impl<W: Write> Read for Tee<W> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.src.read(buf)?;
-        self.copy.write_all(&buf[..n])?;
-        Ok(n)
-    }
-}
-
-/// Turns JSON objects into rows of fixed columns.
-struct JsonTable {
-    columns: Vec<String>,
-    index: HashMap<Vec<u8>, usize>,
-    /// Columns are fixed: given, unioned, or taken from the first object.
-    fixed: bool,
-    ignore_extra: bool,
-    /// The last object's value for each column.
-    cells: Vec<Cell>,
-}
-
-/// One column's value in the last object read.
-struct Cell {
-    value: Vec<u8>,
-    kind: Kind,
-    clean: bool,
-    /// The object had this key.
-    seen: bool,
-}
-
-impl Cell {
-    fn empty() -> Cell {
-        Cell {
-            value: Vec::new(),
-            kind: Kind::Text,
-            clean: false,
-            seen: false,
-        }
-    }
-}
-
-impl JsonTable {
-    fn new(columns: Option<Vec<String>>, ignore_extra: bool) -> JsonTable {
-        let fixed = columns.is_some();
-        let columns = columns.unwrap_or_default();
-        let index = columns
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, c)| (c.as_bytes().to_vec(), i))
-            .collect();
-        let cells = columns.iter().map(|_| Cell::empty()).collect();
-        JsonTable {
-            columns,
-            index,
-            fixed,
-            ignore_extra,
-            cells,
-        }
-    }
-
-    /// Field `i` of the last row read, `restval` when its object lacked the key: written
-    /// straight from the value buffers, with no copy into a [`Row`] between.
-    fn field<'a>(&'a self, i: usize, restval: &'a [u8]) -> (&'a [u8], Kind, bool) {
-        let cell = &self.cells[i];
-        if cell.seen {
-            (&cell.value, cell.kind, cell.clean)
-        } else {
-            (restval, Kind::Text, false)
-        }
-    }
-
-    /// Reads the next object into the value buffers; false at the end of input.
-    fn next_row<R: Read>(&mut self, reader: &mut JsonReader<R>) -> Result<bool> {
-        for cell in &mut self.cells {
-            cell.seen = false;
-        }
-        let JsonTable {
-            columns,
-            index,
-            fixed,
-            ignore_extra,
-            cells,
-        } = self;
-        // Where the next key probably is: objects usually list their keys in column order,
-        // and one comparison is cheaper than hashing.
-        let mut guess = 0;
-        let got = reader.next_object(&mut |key, value, kind, clean| {
-            let hit = columns
-                .get(guess)
-                .filter(|c| c.as_bytes() == key)
-                .map(|_| guess);
-            let i = match hit.or_else(|| index.get(key).copied()) {
-                Some(i) => i,
-                None if !*fixed => {
-                    let i = columns.len();
-                    columns.push(String::from_utf8_lossy(key).into_owned());
-                    index.insert(key.to_vec(), i);
-                    cells.push(Cell::empty());
-                    i
-                }
-                None if *ignore_extra => return Ok(()),
-                None => bail!(
-                    "key {:?} is not one of the columns ({}); use --union-keys to add it \
-                     or --ignore-extra to drop it",
-                    String::from_utf8_lossy(key),
-                    columns.join(", ")
-                ),
-            };
-            let cell = &mut cells[i];
-            cell.value.clear();
-            cell.value.extend_from_slice(value);
-            cell.kind = kind;
-            cell.clean = clean;
-            cell.seen = true;
-            guess = i + 1;
+    out: &mut dyn Write,
+    pass: &mut Pass,
+) -> Result<()> {
+    let mut reader = json_reader(config, src);
+    let mut sink = Sink::open(config, None, out, pass)?;
+    let mut rows = Rows {
+        projection: csv_projection(config, None)?,
+        width: None,
+        flexible: config.flexible,
+        has_header: false,
+        restval: config.restval.as_bytes(),
+    };
+    let mut row = Row::new();
+    loop {
+        row.clear();
+        let more = reader.next_array(&mut |_, value, kind, clean| {
+            row.extend_pending(value);
+            row.finish_field_clean(kind, clean);
             Ok(())
         })?;
-        if !got {
-            return Ok(false);
+        if !more {
+            break;
         }
-        self.fixed = true;
-        Ok(true)
+        let at = (reader.elements(), reader.object_line());
+        rows.write(&mut sink, out, &row, at)?;
     }
-}
-
-/// Output is gathered here and handed on in blocks this big: one dynamic write per block
-/// instead of one per quote and delimiter.
-const BLOCK: usize = 128 * 1024;
-
-/// The output side: a CSV or JSON writer and its block buffer.
-struct Sink {
-    kind: SinkKind,
-    buf: Vec<u8>,
-}
-
-enum SinkKind {
-    Csv {
-        writer: Box<CsvWriter>,
-        names: Vec<String>,
-    },
-    Json {
-        writer: Box<JsonWriter>,
-        keyed: bool,
-        restkey: Vec<u8>,
-    },
-}
-
-impl Sink {
-    fn open(config: &Config, header: Option<&[String]>, out: &mut dyn Write) -> Result<Sink> {
-        if config.to.is_csv() {
-            let mut writer = Box::new(CsvWriter::new(config.write.clone()));
-            let mut buf = Vec::with_capacity(BLOCK + 4096);
-            if let Some(names) = header {
-                writer.write_record(
-                    &mut buf,
-                    names.iter().map(|n| (n.as_bytes(), Kind::Text)),
-                    &|_| None,
-                )?;
-            }
-            out.write_all(&buf)?;
-            buf.clear();
-            return Ok(Sink {
-                kind: SinkKind::Csv {
-                    writer,
-                    names: header.map(<[String]>::to_vec).unwrap_or_default(),
-                },
-                buf,
-            });
-        }
-        let keys = header
-            .map(|names| json_keys(names, config.dedupe_headers))
-            .transpose()?;
-        Ok(Sink {
-            kind: SinkKind::Json {
-                writer: Box::new(JsonWriter::new(
-                    config.to == Format::Jsonl,
-                    config.infer_types,
-                    keys.as_deref(),
-                )),
-                keyed: keys.is_some(),
-                restkey: config.restkey.as_bytes().to_vec(),
-            },
-            buf: Vec::with_capacity(BLOCK + 4096),
-        })
-    }
-
-    /// Writes fields with clean flags from a reader watching for this sink's specials.
-    fn write_clean<'a>(
-        &mut self,
-        out: &mut dyn Write,
-        fields: impl Iterator<Item = (&'a [u8], Kind, bool)>,
-    ) -> Result<()> {
-        match &mut self.kind {
-            SinkKind::Csv { writer, names } => {
-                writer.write_record_clean(&mut self.buf, fields, &|i| names.get(i).cloned())?
-            }
-            SinkKind::Json {
-                writer, restkey, ..
-            } => writer.write_row_clean(&mut self.buf, fields, restkey)?,
-        }
-        self.flush_if_full(out)
-    }
-
-    /// Writes a row as it was read, keeping the reader's clean flags. CSV gets it as it is;
-    /// JSON objects are padded with `restval` to `width` fields.
-    fn write_row(
-        &mut self,
-        out: &mut dyn Write,
-        row: &Row,
-        width: usize,
-        restval: &[u8],
-    ) -> Result<()> {
-        match &mut self.kind {
-            SinkKind::Csv { writer, names } => {
-                writer.write_row(&mut self.buf, row, &|i| names.get(i).cloned())?
-            }
-            SinkKind::Json {
-                writer,
-                restkey,
-                keyed,
-            } => {
-                let width = if *keyed {
-                    row.len().max(width)
-                } else {
-                    row.len()
-                };
-                let fields = (0..width).map(|i| cell(row, i, restval));
-                writer.write_row_clean(&mut self.buf, fields, restkey)?
-            }
-        }
-        self.flush_if_full(out)
-    }
-
-    /// The plan for converting plain records straight into this sink, if it has one.
-    fn transcode_plan(&self, read: &ReadDialect, config: &Config) -> Option<Transcode> {
-        match &self.kind {
-            SinkKind::Csv { .. } => Transcode::new(read, &config.write, config.lossy),
-            SinkKind::Json { writer, .. } => {
-                Transcode::jsonl(read, writer.plain_jsonl_keys()?, config.lossy)
-            }
-        }
-    }
-
-    /// Converts the reader's next record straight into the sink when it is plain (see
-    /// [`Transcode`]); false when the record needs reading into a row.
-    fn transcode_record<R: Read>(
-        &mut self,
-        out: &mut dyn Write,
-        reader: &mut CsvReader<R>,
-        plan: &Transcode,
-        width: Option<usize>,
-    ) -> Result<bool> {
-        if !reader.transcode_record(plan, &mut self.buf, width) {
-            return Ok(false);
-        }
-        self.flush_if_full(out)?;
-        Ok(true)
-    }
-
-    /// Hands the buffer on once it holds a block.
-    fn flush_if_full(&mut self, out: &mut dyn Write) -> Result<()> {
-        if self.buf.len() >= BLOCK {
-            out.write_all(&self.buf)?;
-            self.buf.clear();
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self, out: &mut dyn Write) -> Result<()> {
-        if let SinkKind::Json { writer, .. } = &mut self.kind {
-            writer.finish(&mut self.buf)?;
-        }
-        out.write_all(&self.buf)?;
-        self.buf.clear();
-        Ok(())
-    }
+    sink.finish(out, pass)
 }
 
 /// JSON object keys from header names: duplicates are an error, or renamed `a_2`, `a_3`.

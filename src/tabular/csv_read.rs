@@ -13,6 +13,8 @@ use std::io::{self, Read};
 use anyhow::{Result, bail};
 
 use super::dialect::{Quoting, ReadDialect};
+use super::encoding::decode;
+use super::limits::{self, NO_LIMIT};
 use super::number::parse_python_float;
 use super::row::{Kind, Row, RunScanner};
 
@@ -88,6 +90,11 @@ pub struct CsvReader<R> {
     /// A quotechar in a quoted field ends the quoted part (quoting is on and the quotechar
     /// is not also the escapechar, which Python checks first).
     quote_closes: bool,
+    /// A UTF-8 BOM at the start is dropped (not when the input was decoded from another
+    /// encoding, whose own BOM is gone already).
+    strip_bom: bool,
+    /// The most memory one record may take ([`Row::memory`]).
+    max_record: usize,
 }
 
 impl<R: Read> CsvReader<R> {
@@ -159,7 +166,23 @@ impl<R: Read> CsvReader<R> {
             dirty: false,
             watching: false,
             quote_closes,
+            strip_bom: true,
+            max_record: NO_LIMIT,
         }
+    }
+
+    /// Keeps a leading U+FEFF as text: the input was decoded and its BOM is gone already.
+    pub fn keep_bom(&mut self) {
+        self.strip_bom = false;
+    }
+
+    /// Fails on a record that takes more than `bytes` of memory (`--max-record`).
+    pub fn limit_record(&mut self, bytes: usize) {
+        self.max_record = bytes;
+    }
+
+    fn record_too_big(&self) -> anyhow::Error {
+        limits::record_too_big(self.records + 1, self.record_line, self.max_record)
     }
 
     /// Marks fields that hold none of `bytes` as clean ([`Row::is_clean`]), so a CSV writer
@@ -202,8 +225,13 @@ impl<R: Read> CsvReader<R> {
         row.clear();
         self.record_line = self.lines + 1;
         loop {
-            if self.pos >= self.end && !self.fill()? {
-                return self.finish_at_eof(row);
+            if self.pos >= self.end {
+                if row.memory() > self.max_record {
+                    return Err(self.record_too_big());
+                }
+                if !self.fill()? {
+                    return self.finish_at_eof(row);
+                }
             }
             let limit = self.limit();
             if self.pos == limit {
@@ -315,6 +343,13 @@ impl<R: Read> CsvReader<R> {
                 self.process(Some(b'\n'), row)?;
             }
             if self.end_line(row)? {
+                if row.memory() > self.max_record {
+                    return Err(limits::record_too_big(
+                        self.records,
+                        self.record_line,
+                        self.max_record,
+                    ));
+                }
                 return Ok(true);
             }
         }
@@ -367,6 +402,13 @@ impl<R: Read> CsvReader<R> {
         }
         self.save_field(row)?;
         self.records += 1;
+        if row.memory() > self.max_record {
+            return Err(limits::record_too_big(
+                self.records,
+                self.record_line,
+                self.max_record,
+            ));
+        }
         Ok(true)
     }
 
@@ -416,13 +458,17 @@ impl<R: Read> CsvReader<R> {
                 }
                 Ok(n) => self.end += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(anyhow::Error::new(e).context("cannot read the input")),
+                Err(e) => return Err(self.read_error(e)),
             }
         }
         if !self.started {
             self.started = true;
-            if self.buf[..self.end].starts_with(BOM) {
+            if self.strip_bom && self.buf[..self.end].starts_with(BOM) {
                 self.pos = BOM.len();
+                if self.pos == self.end && !self.eof {
+                    // The first read gave the BOM alone.
+                    return self.fill();
+                }
             }
         }
         self.check_utf8();
@@ -434,6 +480,20 @@ impl<R: Read> CsvReader<R> {
             return Err(self.utf8_error());
         }
         Ok(self.pos < self.end)
+    }
+
+    /// A failed read: bytes invalid in the input's encoding are named like invalid UTF-8.
+    fn read_error(&self, e: io::Error) -> anyhow::Error {
+        match decode::malformed(&e) {
+            Some(bad) => anyhow::anyhow!(
+                "invalid {} in record {} (line {}) at byte offset {}; use --lossy to replace it",
+                bad.encoding,
+                self.records + 1,
+                self.lines + 1,
+                bad.offset
+            ),
+            None => anyhow::Error::new(e).context("cannot read the input"),
+        }
     }
 
     fn check_utf8(&mut self) {

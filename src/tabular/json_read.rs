@@ -1,7 +1,11 @@
-//! A streaming reader of JSON objects: the elements of one top-level array (`json`) or one
-//! object a line (`jsonl`), parsed one at a time from a byte stream, so a 2 GB array is
-//! converted in constant memory. Scalars come out as their text (numbers verbatim, so
-//! `1.50` stays `1.50`); nested arrays and objects as compact JSON text.
+//! A streaming reader of JSON objects (or arrays, for `--no-header`): the elements of one
+//! top-level array (`json`) or one a line (`jsonl`), parsed one at a time from a byte stream,
+//! so a 2 GB array is converted in constant memory. Scalars come out as their text (numbers
+//! verbatim, so `1.50` stays `1.50`); nested arrays and objects as compact JSON text, or, under
+//! `--flatten`, as members of their own with dotted keys (`{"a":{"b":1}}` gives `a.b`).
+//!
+//! One element may take at most `--max-record` bytes and `--max-keys` members, so that no
+//! input (one 300 MB string, one object of three million keys) can take unbounded memory.
 
 use std::io::{self, Read};
 
@@ -9,8 +13,14 @@ use anyhow::{Result, anyhow, bail};
 
 // The bytes that end a run of string contents (closing quote, escape, control bytes) are
 // exactly the bytes a JSON writer must escape.
-use super::json_write::{NEEDS_ESCAPE as STRING_SPECIAL, write_string};
+use super::encoding::decode;
+use super::json_escape::{NEEDS_ESCAPE as STRING_SPECIAL, write_string};
+use super::limits::{self, NO_LIMIT};
 use super::row::{Kind, RunScanner};
+
+mod plain;
+use plain::Span;
+pub use plain::{Plain, PlainKey};
 
 const BUF_SIZE: usize = 256 * 1024;
 /// Nesting deeper than this is refused rather than risking the stack.
@@ -20,82 +30,6 @@ const MAX_DEPTH: usize = 128;
 /// The last argument says the value is text known to hold none of the bytes given to
 /// [`JsonReader::watch_for`].
 pub type OnField<'a> = dyn FnMut(&[u8], &[u8], Kind, bool) -> Result<()> + 'a;
-
-/// What [`JsonReader::next_plain_object`] found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Plain {
-    /// No more objects.
-    End,
-    /// A plain object, read: its fields are [`JsonReader::plain_field`].
-    Object,
-    /// An object that is not plain (or not whole in the buffer), left for
-    /// [`JsonReader::next_object`].
-    Other,
-}
-
-/// A key as [`JsonReader::next_plain_object`] expects it: its text and closing quote, and
-/// their first eight bytes as a word, so most keys are matched by one comparison.
-#[derive(Debug, Clone)]
-pub struct PlainKey {
-    text: Vec<u8>,
-    head: u64,
-    mask: u64,
-}
-
-impl PlainKey {
-    /// The key for column `name`, or `None` when the name would need escaping in JSON (and
-    /// could be spelt more than one way).
-    pub fn new(name: &str) -> Option<PlainKey> {
-        if name.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
-            return None;
-        }
-        let text = [name.as_bytes(), b"\""].concat();
-        let n = text.len().min(8);
-        let mut head = [0; 8];
-        head[..n].copy_from_slice(&text[..n]);
-        Some(PlainKey {
-            head: u64::from_le_bytes(head),
-            mask: u64::MAX >> (8 * (8 - n)),
-            text,
-        })
-    }
-
-    /// Whether `bytes` start with this key.
-    #[inline(always)]
-    fn starts(&self, bytes: &[u8]) -> bool {
-        match bytes.first_chunk::<8>() {
-            Some(word) => {
-                u64::from_le_bytes(*word) & self.mask == self.head
-                    && (self.text.len() <= 8 || bytes[8..].starts_with(&self.text[8..]))
-            }
-            None => bytes.starts_with(&self.text),
-        }
-    }
-}
-
-/// Where one value of a plain object lies.
-#[derive(Debug, Clone, Copy)]
-struct Span {
-    start: usize,
-    end: usize,
-    /// In the scratch buffer (a string that had escapes) rather than the read buffer.
-    unescaped: bool,
-    kind: Kind,
-    clean: bool,
-}
-
-impl Span {
-    /// A value lying in the read buffer as it is.
-    fn in_buffer(start: usize, end: usize, kind: Kind, clean: bool) -> Span {
-        Span {
-            start,
-            end,
-            unescaped: false,
-            kind,
-            clean,
-        }
-    }
-}
 
 /// Reads objects from a JSON array or a JSON Lines stream.
 pub struct JsonReader<R> {
@@ -126,6 +60,24 @@ pub struct JsonReader<R> {
     /// The buffer up to here is known to be valid UTF-8 (a character cut by the buffer's
     /// end is not counted).
     valid_to: usize,
+    /// `--flatten`: nested objects (and arrays) become members with dotted keys.
+    flatten: Option<Flatten>,
+    /// `--max-record` and `--max-keys`, and what the element being read has used of them.
+    max_record: usize,
+    max_keys: usize,
+    element_bytes: usize,
+    element_keys: usize,
+    /// Between the start and the end of an element.
+    inside: bool,
+}
+
+/// How `--flatten` names the members of nested objects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flatten {
+    /// Between a parent's key and a child's (`--flatten-sep`, default `.`).
+    pub separator: Vec<u8>,
+    /// Arrays become members too, keyed by index (`a.0`, `a.1`), instead of JSON text.
+    pub arrays: bool,
 }
 
 impl<R: Read> JsonReader<R> {
@@ -158,7 +110,29 @@ impl<R: Read> JsonReader<R> {
             spans: Vec::new(),
             scratch: Vec::new(),
             valid_to: 0,
+            flatten: None,
+            max_record: NO_LIMIT,
+            max_keys: NO_LIMIT,
+            element_bytes: 0,
+            element_keys: 0,
+            inside: false,
         }
+    }
+
+    /// Turns nested objects into members with dotted keys (`--flatten`).
+    pub fn flatten(&mut self, rule: Flatten) {
+        self.flatten = Some(rule);
+    }
+
+    /// Fails on an element of more than `bytes` (its keys and values) or `keys` members.
+    pub fn limit_elements(&mut self, bytes: usize, keys: usize) {
+        self.max_record = bytes;
+        self.max_keys = keys;
+    }
+
+    /// How many elements have been started.
+    pub fn elements(&self) -> u64 {
+        self.objects
     }
 
     /// Marks text values that hold none of `bytes` (and no escape) as clean, so a writer
@@ -179,27 +153,83 @@ impl<R: Read> JsonReader<R> {
         self.object_line
     }
 
-    /// Reads the next object, calling `on_field(key, value, kind)` for each member in order;
-    /// false at the end of input. An error from `on_field` is reported with the object's line.
+    /// Reads the next object, calling `on_field(key, value, kind)` for each member in order
+    /// (each leaf, under `--flatten`); false at the end of input. An error from `on_field` is
+    /// reported with the object's line.
     pub fn next_object(&mut self, on_field: &mut OnField<'_>) -> Result<bool> {
+        if !self.start_element(b'{', "an object")? {
+            return Ok(false);
+        }
+        self.key.clear();
+        self.members(on_field, 0, false)?;
+        self.end_element()?;
+        Ok(true)
+    }
+
+    /// Reads the next array (`--no-header` rows), calling `on_field` for each value in order
+    /// with an empty key; false at the end of input.
+    pub fn next_array(&mut self, on_field: &mut OnField<'_>) -> Result<bool> {
+        if !self.start_element(b'[', "an array (--no-header reads arrays)")? {
+            return Ok(false);
+        }
+        self.key.clear();
+        self.skip_ws()?;
+        if self.peek()? == Some(b']') {
+            self.bump();
+        } else {
+            loop {
+                self.skip_ws()?;
+                self.scalar_member(on_field)?;
+                self.skip_ws()?;
+                match self.peek()? {
+                    Some(b',') => self.bump(),
+                    Some(b']') => {
+                        self.bump();
+                        break;
+                    }
+                    _ => return Err(self.unexpected("',' or ']' in an array")),
+                }
+            }
+        }
+        self.end_element()?;
+        Ok(true)
+    }
+
+    /// Moves to the next element and consumes its opening bracket; false at the end.
+    fn start_element(&mut self, open: u8, what: &str) -> Result<bool> {
         if !self.reach_element()? {
             return Ok(false);
         }
         self.at_element = false;
+        self.inside = true;
         self.object_line = self.line;
         self.objects += 1;
-        if self.peek()? != Some(b'{') {
+        self.element_bytes = 0;
+        self.element_keys = 0;
+        if self.peek()? != Some(open) {
             bail!(
-                "JSON input, line {}: element {} is not an object",
+                "JSON input, line {}: element {} is not {what}",
                 self.line,
                 self.objects
             );
         }
         self.bump();
+        Ok(true)
+    }
+
+    fn end_element(&mut self) -> Result<()> {
+        self.inside = false;
+        self.after_element()
+    }
+
+    /// The members of an object whose `{` is consumed, their keys appended to the path in
+    /// `self.key` (after a separator when `nested`); false when it had none.
+    fn members(&mut self, on_field: &mut OnField<'_>, depth: usize, nested: bool) -> Result<bool> {
+        let prefix = self.key.len();
         self.skip_ws()?;
         if self.peek()? == Some(b'}') {
             self.bump();
-            return self.after_element().map(|()| true);
+            return Ok(false);
         }
         loop {
             self.skip_ws()?;
@@ -208,66 +238,133 @@ impl<R: Read> JsonReader<R> {
             }
             self.bump();
             let mut key = std::mem::take(&mut self.key);
-            key.clear();
-            self.string_into(&mut key)?;
+            key.truncate(prefix);
+            if nested && let Some(rule) = &self.flatten {
+                key.extend_from_slice(&rule.separator);
+            }
+            let read = self.string_into(&mut key);
+            self.key = key;
+            read?;
             self.skip_ws()?;
             self.expect(b':', "':' after an object key")?;
             self.skip_ws()?;
-            let mut value = std::mem::take(&mut self.value);
-            value.clear();
-            self.dirty = false;
-            let kind = self.value_into(&mut value)?;
-            let clean = kind == Kind::Text && self.watched.is_some() && !self.dirty;
-            let outcome = on_field(&key, &value, kind, clean);
-            self.key = key;
-            self.value = value;
-            outcome.map_err(|e| anyhow!("line {}: {e:#}", self.object_line))?;
+            self.member(on_field, depth)?;
+            self.key.truncate(prefix);
             self.skip_ws()?;
             match self.peek()? {
                 Some(b',') => self.bump(),
                 Some(b'}') => {
                     self.bump();
-                    break;
+                    return Ok(true);
                 }
                 _ => return Err(self.unexpected("',' or '}' in an object")),
             }
         }
-        self.after_element()?;
-        Ok(true)
     }
 
-    /// Reads the next object without copying anything when it is plain: its keys are
-    /// `keys` exactly, in that order; its
-    /// values are strings, numbers, `true`, `false` or `null`; its strings have no `\u`
-    /// escape; and all of it is already in the read buffer. Anything else, errors included,
-    /// is left untouched for [`JsonReader::next_object`], which reads it the slow way.
-    /// Needs [`JsonReader::watch_for`] first (the clean flags depend on it); without it
-    /// every object is `Other`.
-    pub fn next_plain_object(&mut self, keys: &[PlainKey]) -> Result<Plain> {
-        if !self.reach_element()? {
-            return Ok(Plain::End);
+    /// The value of the member whose key is `self.key`: flattened when it is an object (or
+    /// an array under `--flatten-arrays`) and `--flatten` is on, else handed on whole. An
+    /// empty object or array stays `{}` or `[]`, so that nothing disappears.
+    fn member(&mut self, on_field: &mut OnField<'_>, depth: usize) -> Result<()> {
+        let Some(arrays) = self.flatten.as_ref().map(|rule| rule.arrays) else {
+            return self.scalar_member(on_field);
+        };
+        let open = self.peek()?;
+        let nests = open == Some(b'{') || (arrays && open == Some(b'['));
+        if !nests {
+            return self.scalar_member(on_field);
         }
-        let Some((pos, lines)) = self.plain_object(keys) else {
-            return Ok(Plain::Other);
+        if depth + 1 >= MAX_DEPTH {
+            bail!(
+                "JSON input, line {}: nested deeper than {MAX_DEPTH} levels",
+                self.line
+            );
+        }
+        self.bump();
+        let any = if open == Some(b'{') {
+            self.members(on_field, depth + 1, true)?
+        } else {
+            self.flat_elements(on_field, depth + 1)?
         };
-        self.at_element = false;
-        self.pos = pos;
-        self.objects += 1;
-        self.object_line = self.line;
-        self.line += lines;
-        Ok(Plain::Object)
+        if !any {
+            let empty: &[u8] = if open == Some(b'{') { b"{}" } else { b"[]" };
+            self.emit(on_field, empty, Kind::Nested, false)?;
+        }
+        Ok(())
     }
 
-    /// Value `i` of the last plain object: its text, its kind, and whether it is clean (see
-    /// [`OnField`]).
-    pub fn plain_field(&self, i: usize) -> (&[u8], Kind, bool) {
-        let s = self.spans[i];
-        let bytes = if s.unescaped {
-            &self.scratch[s.start..s.end]
-        } else {
-            &self.buf[s.start..s.end]
-        };
-        (bytes, s.kind, s.clean)
+    /// The elements of an array whose `[` is consumed, under `--flatten-arrays`: keyed by
+    /// their index; false when it had none.
+    fn flat_elements(&mut self, on_field: &mut OnField<'_>, depth: usize) -> Result<bool> {
+        let prefix = self.key.len();
+        self.skip_ws()?;
+        if self.peek()? == Some(b']') {
+            self.bump();
+            return Ok(false);
+        }
+        let mut index = 0usize;
+        loop {
+            self.key.truncate(prefix);
+            if let Some(rule) = &self.flatten {
+                self.key.extend_from_slice(&rule.separator);
+            }
+            self.key.extend_from_slice(index.to_string().as_bytes());
+            self.skip_ws()?;
+            self.member(on_field, depth)?;
+            index += 1;
+            self.skip_ws()?;
+            match self.peek()? {
+                Some(b',') => self.bump(),
+                Some(b']') => {
+                    self.key.truncate(prefix);
+                    self.bump();
+                    return Ok(true);
+                }
+                _ => return Err(self.unexpected("',' or ']' in an array")),
+            }
+        }
+    }
+
+    /// Reads one value whole (nested ones as compact JSON) and hands it on.
+    fn scalar_member(&mut self, on_field: &mut OnField<'_>) -> Result<()> {
+        let mut value = std::mem::take(&mut self.value);
+        value.clear();
+        self.dirty = false;
+        let kind = self.value_into(&mut value);
+        let outcome = kind.and_then(|kind| {
+            let clean = kind == Kind::Text && self.watched.is_some() && !self.dirty;
+            self.emit(on_field, &value, kind, clean)
+        });
+        self.value = value;
+        outcome
+    }
+
+    /// Hands one member to `on_field`, counting it against the element's limits.
+    fn emit(
+        &mut self,
+        on_field: &mut OnField<'_>,
+        value: &[u8],
+        kind: Kind,
+        clean: bool,
+    ) -> Result<()> {
+        self.element_keys += 1;
+        if self.element_keys > self.max_keys {
+            return Err(limits::too_many_keys(
+                self.objects,
+                self.object_line,
+                self.max_keys,
+            ));
+        }
+        self.element_bytes += self.key.len() + value.len();
+        if self.element_bytes > self.max_record {
+            return Err(self.element_too_big());
+        }
+        on_field(&self.key, value, kind, clean)
+            .map_err(|e| anyhow!("line {}: {e:#}", self.object_line))
+    }
+
+    fn element_too_big(&self) -> anyhow::Error {
+        limits::record_too_big(self.objects, self.object_line, self.max_record)
     }
 
     /// Moves to the start of the next element unless already there; false at the end.
@@ -283,64 +380,6 @@ impl<R: Read> JsonReader<R> {
         Ok(true)
     }
 
-    /// Parses a plain object at `pos` within the buffer, filling the spans; the position
-    /// after it and the newlines inside it, or `None` when it is not plain.
-    fn plain_object(&mut self, keys: &[PlainKey]) -> Option<(usize, u64)> {
-        let watched = self.watched.as_ref()?;
-        let buf = &self.buf[..self.end];
-        let (spans, scratch) = (&mut self.spans, &mut self.scratch);
-        spans.clear();
-        scratch.clear();
-        let mut lines = 0;
-        let mut p = self.pos;
-        if buf.get(p) != Some(&b'{') || keys.is_empty() {
-            return None;
-        }
-        p += 1;
-        for (i, key) in keys.iter().enumerate() {
-            p = skip_space(buf, p, &mut lines);
-            if buf.get(p) != Some(&b'"') || !key.starts(&buf[p + 1..]) {
-                return None;
-            }
-            p = skip_space(buf, p + 1 + key.text.len(), &mut lines);
-            if buf.get(p) != Some(&b':') {
-                return None;
-            }
-            p = skip_space(buf, p + 1, &mut lines);
-            let (span, next) = match *buf.get(p)? {
-                b'"' => plain_string(buf, p + 1, &self.scanner, watched, scratch)?,
-                b't' => plain_literal(buf, p, b"true", Kind::Bool)?,
-                b'f' => plain_literal(buf, p, b"false", Kind::Bool)?,
-                b'n' => plain_literal(buf, p, b"null", Kind::Null)?,
-                b'-' | b'0'..=b'9' => plain_number(buf, p)?,
-                _ => return None,
-            };
-            spans.push(span);
-            p = skip_space(buf, next, &mut lines);
-            let closer = if i + 1 == keys.len() { b'}' } else { b',' };
-            if buf.get(p) != Some(&closer) {
-                return None;
-            }
-            p += 1;
-        }
-        // Escapes and the object's own syntax are ASCII, so the strings are valid UTF-8 when
-        // the object's bytes are, which is usually known from the check made on filling.
-        if p > self.valid_to && std::str::from_utf8(&buf[self.pos..p]).is_err() {
-            return None;
-        }
-        if self.lines_mode {
-            while let Some(b' ' | b'\t' | b'\r') = buf.get(p) {
-                p += 1;
-            }
-            match buf.get(p) {
-                Some(b'\n') => {}
-                None if self.eof => {}
-                _ => return None,
-            }
-        }
-        Some((p, lines))
-    }
-
     /// Skips to the next element; false when there is none.
     fn before_next_element(&mut self) -> Result<bool> {
         self.skip_ws()?;
@@ -349,8 +388,11 @@ impl<R: Read> JsonReader<R> {
         }
         if !self.started {
             self.started = true;
-            if self.peek()? != Some(b'[') {
-                return Err(self.unexpected("'[' starting an array of objects"));
+            match self.peek()? {
+                // An empty input holds no rows, as an empty CSV file does.
+                None => return Ok(false),
+                Some(b'[') => {}
+                Some(_) => return Err(self.unexpected("'[' starting an array")),
             }
             self.bump();
             self.skip_ws()?;
@@ -455,6 +497,9 @@ impl<R: Read> JsonReader<R> {
                 self.skip_ws()?;
             }
             self.compact_value(out, depth)?;
+            if self.element_bytes + out.len() > self.max_record {
+                return Err(self.element_too_big());
+            }
             self.skip_ws()?;
             match self.peek()? {
                 Some(b',') => {
@@ -525,6 +570,9 @@ impl<R: Read> JsonReader<R> {
             out.extend_from_slice(&self.buf[run_start..i]);
             self.pos = i;
             if i == self.end {
+                if self.element_bytes + out.len() > self.max_record {
+                    return Err(self.element_too_big());
+                }
                 continue;
             }
             let b = self.buf[i];
@@ -664,6 +712,22 @@ impl<R: Read> JsonReader<R> {
         self.pos += 1;
     }
 
+    /// A failed read: bytes invalid in the input's encoding are named with the record, the
+    /// line and the byte offset.
+    fn read_error(&self, e: io::Error) -> anyhow::Error {
+        match decode::malformed(&e) {
+            Some(bad) => anyhow!(
+                "JSON input, record {} (line {}): invalid {} at byte offset {}; use --lossy to \
+                 replace it",
+                self.objects + u64::from(!self.inside),
+                self.line,
+                bad.encoding,
+                bad.offset
+            ),
+            None => anyhow::Error::new(e).context("cannot read the input"),
+        }
+    }
+
     #[inline(never)]
     fn fill(&mut self) -> Result<bool> {
         while !self.eof {
@@ -688,7 +752,7 @@ impl<R: Read> JsonReader<R> {
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(anyhow::Error::new(e).context("cannot read the input")),
+                Err(e) => return Err(self.read_error(e)),
             }
         }
         Ok(false)
@@ -703,97 +767,6 @@ fn skip_space(buf: &[u8], mut p: usize, lines: &mut u64) -> usize {
         p += 1;
     }
     p
-}
-
-/// A string value starting after its opening quote at `s`, whole in `buf`: its span (in
-/// `scratch` when it had escapes) and the position after its closing quote.
-#[inline(always)]
-fn plain_string(
-    buf: &[u8],
-    s: usize,
-    scanner: &RunScanner,
-    watched: &[bool; 256],
-    scratch: &mut Vec<u8>,
-) -> Option<(Span, usize)> {
-    let mut q = s;
-    let mut clean = true;
-    loop {
-        q += scanner.run_length(&buf[q..]);
-        match *buf.get(q)? {
-            b'"' => break,
-            b'\\' => return plain_escaped_string(buf, s, q, scanner, scratch),
-            b if watched[usize::from(b)] && !STRING_SPECIAL[usize::from(b)] => {
-                clean = false;
-                q += 1;
-            }
-            _ => return None,
-        }
-    }
-    Some((Span::in_buffer(s, q, Kind::Text, clean), q + 1))
-}
-
-/// The rest of [`plain_string`] once an escape turns up at `q`: the string is unescaped
-/// into `scratch`.
-#[cold]
-fn plain_escaped_string(
-    buf: &[u8],
-    s: usize,
-    mut q: usize,
-    scanner: &RunScanner,
-    scratch: &mut Vec<u8>,
-) -> Option<(Span, usize)> {
-    let start = scratch.len();
-    scratch.extend_from_slice(&buf[s..q]);
-    loop {
-        match *buf.get(q)? {
-            b'"' => break,
-            b'\\' => {
-                // `\u` (or a bad escape) is left to the slow path.
-                scratch.push(one_byte_escape(*buf.get(q + 1)?)?);
-                q += 2;
-            }
-            b if !STRING_SPECIAL[usize::from(b)] => {
-                scratch.push(b);
-                q += 1;
-            }
-            _ => return None,
-        }
-        let run = scanner.run_length(&buf[q..]);
-        scratch.extend_from_slice(&buf[q..q + run]);
-        q += run;
-    }
-    let span = Span {
-        start,
-        end: scratch.len(),
-        unescaped: true,
-        kind: Kind::Text,
-        clean: false,
-    };
-    Some((span, q + 1))
-}
-
-/// `true`, `false` or `null` at `p`; `null`'s text is empty.
-#[inline(always)]
-fn plain_literal(buf: &[u8], p: usize, word: &[u8], kind: Kind) -> Option<(Span, usize)> {
-    if !buf[p..].starts_with(word) {
-        return None;
-    }
-    let end = if kind == Kind::Null {
-        p
-    } else {
-        p + word.len()
-    };
-    Some((Span::in_buffer(p, end, kind, false), p + word.len()))
-}
-
-/// A number at `p`, ended within `buf`.
-#[inline(always)]
-fn plain_number(buf: &[u8], p: usize) -> Option<(Span, usize)> {
-    let len = buf[p..].iter().position(|&c| !is_number_byte(c))?;
-    if !super::number::is_json_number(&buf[p..p + len]) {
-        return None;
-    }
-    Some((Span::in_buffer(p, p + len, Kind::Number, false), p + len))
 }
 
 /// The byte a one-character escape (`\n`, `\"`, ...) stands for; `None` for `\u` and for
@@ -815,4 +788,156 @@ fn one_byte_escape(c: u8) -> Option<u8> {
 #[inline(always)]
 fn is_number_byte(c: u8) -> bool {
     matches!(c, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A member's key, value and kind.
+    type Member = (String, String, Kind);
+
+    /// Every member of every element through `next_object` (or `next_array`), or the
+    /// error's text.
+    fn read(
+        input: &str,
+        lines: bool,
+        setup: impl FnOnce(&mut JsonReader<&[u8]>),
+        arrays: bool,
+    ) -> Result<Vec<Vec<Member>>, String> {
+        let mut reader = JsonReader::with_buffer_size(input.as_bytes(), lines, 7);
+        setup(&mut reader);
+        let mut rows = Vec::new();
+        loop {
+            let mut row = Vec::new();
+            let mut on_field = |k: &[u8], v: &[u8], kind: Kind, _: bool| {
+                row.push((
+                    String::from_utf8_lossy(k).into_owned(),
+                    String::from_utf8_lossy(v).into_owned(),
+                    kind,
+                ));
+                Ok(())
+            };
+            let more = if arrays {
+                reader.next_array(&mut on_field)
+            } else {
+                reader.next_object(&mut on_field)
+            }
+            .map_err(|e| format!("{e:#}"))?;
+            if !more {
+                return Ok(rows);
+            }
+            rows.push(row);
+        }
+    }
+
+    fn member(k: &str, v: &str, kind: Kind) -> Member {
+        (k.to_owned(), v.to_owned(), kind)
+    }
+
+    #[test]
+    fn values_keep_their_text_and_nested_ones_are_compact() {
+        let rows = read(
+            r#"[ {"a": 1.50, "b": "x\ny", "c": [1, {"d" : null}], "e": true, "f": null} ]"#,
+            false,
+            |_| {},
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            rows,
+            vec![vec![
+                member("a", "1.50", Kind::Number),
+                member("b", "x\ny", Kind::Text),
+                member("c", r#"[1,{"d":null}]"#, Kind::Nested),
+                member("e", "true", Kind::Bool),
+                member("f", "", Kind::Null),
+            ]]
+        );
+        assert_eq!(
+            read("", false, |_| {}, false).unwrap(),
+            Vec::<Vec<_>>::new()
+        );
+        assert_eq!(read(" [ ] ", false, |_| {}, false).unwrap().len(), 0);
+    }
+
+    #[test]
+    fn flattening_names_leaves_by_their_path() {
+        let flat = |arrays| {
+            move |r: &mut JsonReader<&[u8]>| {
+                r.flatten(Flatten {
+                    separator: b"/".to_vec(),
+                    arrays,
+                })
+            }
+        };
+        let input = "{\"a\":{\"b\":1,\"c\":{}},\"d\":[2,{\"e\":3}],\"\":{\"f\":4}}\n";
+        assert_eq!(
+            read(input, true, flat(false), false).unwrap(),
+            vec![vec![
+                member("a/b", "1", Kind::Number),
+                member("a/c", "{}", Kind::Nested),
+                member("d", r#"[2,{"e":3}]"#, Kind::Nested),
+                member("/f", "4", Kind::Number),
+            ]]
+        );
+        assert_eq!(
+            read(input, true, flat(true), false).unwrap(),
+            vec![vec![
+                member("a/b", "1", Kind::Number),
+                member("a/c", "{}", Kind::Nested),
+                member("d/0", "2", Kind::Number),
+                member("d/1/e", "3", Kind::Number),
+                member("/f", "4", Kind::Number),
+            ]]
+        );
+    }
+
+    #[test]
+    fn arrays_are_rows_of_values() {
+        assert_eq!(
+            read("[1,\"a\",[2]]\n[]\n", true, |_| {}, true).unwrap(),
+            vec![
+                vec![
+                    member("", "1", Kind::Number),
+                    member("", "a", Kind::Text),
+                    member("", "[2]", Kind::Nested),
+                ],
+                vec![],
+            ]
+        );
+        let err = read("[1]\n{\"a\":1}\n", true, |_| {}, true).unwrap_err();
+        assert!(err.contains("element 2 is not an array"), "{err}");
+    }
+
+    #[test]
+    fn elements_over_the_limits_are_refused_with_their_record() {
+        let limit = |bytes, keys| move |r: &mut JsonReader<&[u8]>| r.limit_elements(bytes, keys);
+        let long = format!("{{\"a\":\"{}\"}}\n", "x".repeat(100));
+        let err = read(&format!("{{\"a\":1}}\n{long}"), true, limit(50, 10), false).unwrap_err();
+        assert!(
+            err.contains("record 2 (line 2) is larger than --max-record 50"),
+            "{err}"
+        );
+        let err = read("{\"a\":1,\"b\":2,\"c\":3}\n", true, limit(1000, 2), false).unwrap_err();
+        assert!(
+            err.contains("record 1 (line 1) has more than --max-keys 2"),
+            "{err}"
+        );
+        assert!(read("{\"a\":1,\"b\":2}\n", true, limit(1000, 2), false).is_ok());
+    }
+
+    #[test]
+    fn malformed_bytes_from_a_decoder_name_record_line_and_offset() {
+        use crate::tabular::encoding::{Charset, decode::Decoding};
+        let input = b"{\"a\":1}\n{\"a\":\"caf\xe9\"}\n";
+        let mut reader = JsonReader::new(Decoding::new(&input[..], Charset::Ascii, false, 0), true);
+        assert!(reader.next_object(&mut |_, _, _, _| Ok(())).unwrap());
+        let err = reader.next_object(&mut |_, _, _, _| Ok(())).unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            "JSON input, record 2 (line 2): invalid ASCII at byte offset 17; use --lossy to \
+             replace it"
+        );
+    }
 }

@@ -1,10 +1,16 @@
 //! Number rules: what Python's `float()` accepts (for `--quoting nonnumeric`), what JSON's
 //! number grammar accepts, and `--infer-types`, which never loses text.
 
+use std::borrow::Cow;
+
+mod decimal_digits;
+
 /// Parses `text` as Python's `float()` would: surrounding whitespace, a sign, `_` between
-/// digits, `inf`, `infinity` and `nan` in any case. `None` when Python raises `ValueError`.
+/// digits, `inf`, `infinity` and `nan` in any case, and any Unicode decimal digit (`１`, `١`)
+/// or Unicode space. `None` when Python raises `ValueError`.
 pub fn parse_python_float(text: &[u8]) -> Option<f64> {
-    let text = std::str::from_utf8(text).ok()?.trim();
+    let text = as_python_ascii(std::str::from_utf8(text).ok()?)?;
+    let text = text.trim();
     if text.is_empty() {
         return None;
     }
@@ -38,6 +44,34 @@ pub fn parse_python_float(text: &[u8]) -> Option<f64> {
         return None;
     }
     cleaned.parse::<f64>().ok()
+}
+
+/// What `_PyUnicode_TransformDecimalAndSpaceToASCII` makes of `text` before `float()` and
+/// `complex()` parse it: Unicode decimal digits become ASCII digits and Unicode spaces ASCII
+/// spaces; `None` when any other non-ASCII character is left (Python's parse then fails).
+fn as_python_ascii(text: &str) -> Option<Cow<'_, str>> {
+    if text.is_ascii() {
+        return Some(Cow::Borrowed(text));
+    }
+    text.chars()
+        .map(|c| {
+            let code = u32::from(c);
+            if c.is_ascii() {
+                Some(c)
+            } else if decimal_digits::SPACES.binary_search(&code).is_ok() {
+                Some(' ')
+            } else {
+                let zero = match decimal_digits::DIGIT_ZEROS.binary_search(&code) {
+                    Ok(i) => decimal_digits::DIGIT_ZEROS[i],
+                    Err(0) => return None,
+                    Err(i) => decimal_digits::DIGIT_ZEROS[i - 1],
+                };
+                let digit = code - zero;
+                (digit < 10).then(|| char::from(b'0' + digit as u8))
+            }
+        })
+        .collect::<Option<String>>()
+        .map(Cow::Owned)
 }
 
 /// True when `text` is a number by JSON's grammar (RFC 8259): `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`.
@@ -135,15 +169,15 @@ pub fn infer(text: &[u8]) -> Inferred {
 /// already a JSON number, else the shortest decimal that reads back as the same float
 /// (`+1` -> `1.0`, `.5` -> `0.5`, `1_000` -> `1000.0`); `None` for NaN and infinities,
 /// which JSON cannot hold.
-pub fn json_number_text(text: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+pub fn json_number_text(text: &[u8]) -> Option<Cow<'_, [u8]>> {
     let trimmed = std::str::from_utf8(text).ok()?.trim().as_bytes();
     if is_json_number(trimmed) {
-        return Some(std::borrow::Cow::Borrowed(trimmed));
+        return Some(Cow::Borrowed(trimmed));
     }
     let value = parse_python_float(text)?;
     value
         .is_finite()
-        .then(|| std::borrow::Cow::Owned(format!("{value:?}").into_bytes()))
+        .then(|| Cow::Owned(format!("{value:?}").into_bytes()))
 }
 
 #[cfg(test)]
@@ -164,11 +198,17 @@ mod tests {
             "-Infinity",
             "nan",
             "1E-3",
+            "１",
+            "١٢",
+            "１_０",
+            "\u{a0}1\u{3000}",
+            "1\u{85}",
         ] {
             assert!(parse_python_float(ok.as_bytes()).is_some(), "{ok}");
         }
         for bad in [
-            "", "abc", "1__0", "_1", "1_", "1.2.3", "--1", "0x10", "1e", "infinit",
+            "", "abc", "1__0", "_1", "1_", "1.2.3", "--1", "0x10", "1e", "infinit", "\u{1c}1",
+            "1\u{b2}", "Ⅻ", "1 2",
         ] {
             assert!(parse_python_float(bad.as_bytes()).is_none(), "{bad}");
         }

@@ -24,6 +24,9 @@ pub struct Row {
     fields: Vec<Field>,
 }
 
+/// The bookkeeping memory of one field, counted by [`Row::memory`].
+pub const FIELD_MEMORY: usize = std::mem::size_of::<Field>();
+
 /// Where a field ends in the buffer, and what it is.
 #[derive(Debug, Clone, Copy)]
 struct Field {
@@ -107,6 +110,12 @@ impl Row {
     /// True when field `i` is known to hold no byte the CSV writer must look at.
     pub fn is_clean(&self, i: usize) -> bool {
         self.fields[i].clean
+    }
+
+    /// The memory the row holds: its bytes and its per-field bookkeeping (what
+    /// `--max-record` bounds).
+    pub fn memory(&self) -> usize {
+        self.buf.len() + self.fields.len() * FIELD_MEMORY
     }
 
     /// The fields as owned UTF-8 strings (lossy), for headers and messages.

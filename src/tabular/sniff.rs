@@ -186,7 +186,13 @@ fn guess_quote_and_delimiter(data: &[u8]) -> (Option<u8>, bool, Option<u8>, bool
     }
     let quotechar = first_max(&quotes);
     let Some(delim) = first_max(&delims) else {
-        return (quotechar, false, None, false);
+        // Python then builds `dq_regexp` with an empty delimiter, which matches any line
+        // holding three quotechars.
+        let doublequote = quotechar.is_some_and(|q| {
+            data.split(|&b| b == b'\n')
+                .any(|line| line.iter().filter(|&&b| b == q).count() >= 3)
+        });
+        return (quotechar, doublequote, None, false);
     };
     let count = delims.iter().find(|(d, _)| *d == delim).map_or(0, |d| d.1);
     let doublequote = quotechar.is_some_and(|q| has_doubled_quote(data, delim, q));

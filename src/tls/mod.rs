@@ -1,7 +1,9 @@
 //! TLS pieces shared by every subcommand that speaks TLS: reading certificates and keys from
-//! PEM files ([`pem`]) and naming a certificate's subject ([`subject`]). Client-side trust
-//! rules (CA files, exact pinning, fingerprints) and the server-side stream layer
-//! (`net::tls`) build on these.
+//! PEM files ([`pem`]), the client-side trust rules (CA files, exact certificates,
+//! fingerprints, client certificates) with errors that say what to do ([`client`]), and naming
+//! a certificate's subject for log lines ([`subject`]). The servers' TLS stream layer
+//! (`net::tls`) builds on these.
 
+pub mod client;
 pub mod pem;
 pub mod subject;

@@ -340,3 +340,126 @@ pub fn open_pty() -> (std::fs::File, std::os::fd::OwnedFd) {
         )
     }
 }
+
+/// A program running as the leader of a new session whose controlling terminal is a new
+/// pseudo-terminal, as a shell at an interactive prompt runs: the test types into the
+/// terminal and reads what the program writes to it. Self-contained: `libc` calls only.
+pub struct Pty {
+    master: std::fs::File,
+    pub child: Child,
+    transcript: Vec<u8>,
+}
+
+impl Pty {
+    /// Starts `bash -c script` on a new terminal, with `$TACKLE` naming the binary under test.
+    pub fn bash(script: &str) -> Pty {
+        use std::os::unix::process::CommandExt;
+        let (master, slave) = open_pty();
+        let mut command = Command::new("bash");
+        command
+            .arg("-c")
+            .arg(script)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TACKLE", bin())
+            .stdin(Stdio::from(slave.try_clone().expect("dup pty")))
+            .stdout(Stdio::from(slave.try_clone().expect("dup pty")))
+            .stderr(Stdio::from(slave));
+        // SAFETY: setsid(2) and ioctl(TIOCSCTTY) between fork and exec are async-signal-safe:
+        // the child becomes a session leader and takes its stdin terminal as its controlling
+        // terminal (whose foreground group is then its own).
+        unsafe {
+            command.pre_exec(|| {
+                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = command.spawn().expect("spawn bash on a pty");
+        Pty {
+            master,
+            child,
+            transcript: Vec::new(),
+        }
+    }
+
+    /// Types `bytes` (`"\x03"` is Ctrl-C, `"\x1a"` Ctrl-Z).
+    pub fn send(&mut self, bytes: &str) {
+        self.master
+            .write_all(bytes.as_bytes())
+            .expect("write to the pty");
+    }
+
+    /// Reads what arrives within `timeout`; false when nothing more will (the terminal hung up).
+    fn read_for(&mut self, timeout: std::time::Duration) -> bool {
+        use std::io::Read;
+        use std::os::fd::AsRawFd;
+        let mut poll = libc::pollfd {
+            fd: self.master.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        let millis = i32::try_from(timeout.as_millis()).unwrap_or(i32::MAX);
+        // SAFETY: poll(2) on one valid descriptor.
+        if unsafe { libc::poll(&mut poll, 1, millis) } <= 0 {
+            return true;
+        }
+        let mut buffer = [0u8; 4096];
+        match self.master.read(&mut buffer) {
+            Ok(0) | Err(_) => false,
+            Ok(n) => {
+                self.transcript.extend_from_slice(&buffer[..n]);
+                true
+            }
+        }
+    }
+
+    /// Waits until the terminal shows `needle`; fails with the transcript after 20 s.
+    pub fn expect(&mut self, needle: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !self.transcript().contains(needle) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() || !self.read_for(left.min(std::time::Duration::from_millis(200))) {
+                if self.transcript().contains(needle) {
+                    return;
+                }
+                panic!(
+                    "the terminal never showed {needle:?}; it showed:\n{}",
+                    self.transcript()
+                );
+            }
+        }
+    }
+
+    /// Waits (reading the terminal meanwhile) for the program to end, at most 20 s.
+    pub fn wait(&mut self) -> ExitStatus {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for bash") {
+                while self.read_for(std::time::Duration::from_millis(50)) {}
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the program on the terminal never ended; it showed:\n{}",
+                self.transcript()
+            );
+            self.read_for(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Everything the terminal has shown so far.
+    pub fn transcript(&self) -> String {
+        String::from_utf8_lossy(&self.transcript).into_owned()
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) on the session we started: its leader's group, then the leader.
+        unsafe { libc::kill(-(self.child.id() as i32), libc::SIGKILL) };
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

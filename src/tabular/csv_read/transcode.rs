@@ -12,8 +12,8 @@
 //! machine, so this path only has to be right for records where Python's rules are simple.
 
 use super::super::dialect::{Quoting, ReadDialect, WriteDialect};
-use super::super::json_write::{json_specials, push_escaped, write_string};
-use super::super::row::RunScanner;
+use super::super::json_escape::{json_specials, push_escaped, write_string};
+use super::super::row::{FIELD_MEMORY, RunScanner};
 use super::{CsvReader, State};
 
 /// A conversion plan for one pair of dialects, built once.
@@ -48,6 +48,7 @@ enum Target {
 struct Done {
     used: usize,
     lines: u64,
+    fields: usize,
 }
 
 impl Transcode {
@@ -183,7 +184,11 @@ impl Transcode {
             Target::Jsonl { keys, .. } if fields != keys.len() => return None,
             Target::Jsonl { .. } => out.extend_from_slice(b"}\n"),
         }
-        Some(Done { used: i, lines })
+        Some(Done {
+            used: i,
+            lines,
+            fields,
+        })
     }
 
     /// An unquoted field from `i`; returns where it ends (at a delimiter or line break).
@@ -346,14 +351,16 @@ impl<R: std::io::Read> CsvReader<R> {
         let limit = self.limit();
         let start = out.len();
         match plan.record(&self.buf[self.pos..limit], out, width) {
-            Some(done) => {
+            // Its input bytes bound its fields' bytes: one that may be too big is left for
+            // the exact path to measure and refuse.
+            Some(done) if done.used + done.fields * FIELD_MEMORY <= self.max_record => {
                 self.pos += done.used;
                 self.record_line = self.lines + 1;
                 self.lines += done.lines;
                 self.records += 1;
                 true
             }
-            None => {
+            _ => {
                 out.truncate(start);
                 false
             }

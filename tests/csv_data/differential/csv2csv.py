@@ -1,5 +1,5 @@
-import csv, io, random, subprocess, sys
-T = "target/debug/tackle"  # run from the repository root after cargo build
+import os, csv, io, random, subprocess, sys
+T = os.environ.get("TACKLE", "target/debug/tackle")  # run from the repository root after cargo build
 alpha = ['a', 'b', ',', '"', '\r', '\n', '\\', ' ', 'é', ';', '1', "'", '\t', '|']
 random.seed(int(sys.argv[1])); fails = 0; n = 0
 for it in range(int(sys.argv[2])):

@@ -1,5 +1,5 @@
-import csv, random, subprocess, sys, json
-T = "target/debug/tackle"  # run from the repository root after cargo build
+import os, csv, random, subprocess, sys, json
+T = os.environ.get("TACKLE", "target/debug/tackle")  # run from the repository root after cargo build
 random.seed(int(sys.argv[1]))
 fails = 0; n = 0
 words = ['ab', '12', '3.5', 'x y', '"q"', "'s'", 'é', '', '"a""b"', ' ', '7']

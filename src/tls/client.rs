@@ -1,0 +1,421 @@
+//! Client-side TLS trust, for every subcommand that connects to a TLS server (sendmail today,
+//! `connect` next): which certificates are trusted and what to tell the user when the server's
+//! is not.
+//!
+//! The rules, in order:
+//! - `--tls-fingerprint SHA256` pins exactly one certificate: the server's end-entity
+//!   certificate must have this SHA-256 digest; nothing else is checked or trusted (msmtp's
+//!   `tls_fingerprint`).
+//! - `--tls-insecure` trusts any certificate (the caller warns every time).
+//! - Otherwise the chain must lead to the platform's roots or to a certificate in
+//!   `--ca-file`, and the name must match. A certificate in `--ca-file` that is byte for byte
+//!   the one the server presents is trusted as it is, even when it says `CA:TRUE` (what
+//!   `openssl req -x509` makes): its name must still match.
+//! - `--tls-cert`/`--tls-key` present a client certificate.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::{WebPkiServerVerifier, verify_server_name};
+use rustls::crypto::WebPkiSupportedAlgorithms;
+use rustls::server::ParsedCertificate;
+use rustls::{
+    AlertDescription, CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore,
+    SignatureScheme,
+};
+use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
+use sha2::{Digest, Sha256};
+
+use super::pem;
+
+/// A SHA-256 certificate fingerprint, written as msmtp prints and reads it: 32 bytes in
+/// upper-case hex separated by colons.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint([u8; 32]);
+
+impl Fingerprint {
+    /// The fingerprint of a DER certificate.
+    pub fn of(cert: &[u8]) -> Fingerprint {
+        Fingerprint(Sha256::digest(cert).into())
+    }
+}
+
+impl std::str::FromStr for Fingerprint {
+    type Err = String;
+
+    /// `AB:CD:...` (32 pairs); colons may be left out, case does not matter.
+    fn from_str(text: &str) -> Result<Fingerprint, String> {
+        let hex: String = text.chars().filter(|&c| c != ':').collect();
+        let bad = || {
+            format!(
+                "{text:?} is not a SHA-256 fingerprint (64 hex digits, colons allowed: AB:CD:...; `openssl x509 -noout -fingerprint -sha256 -in cert.pem` prints one)"
+            )
+        };
+        if hex.len() != 64 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(bad());
+        }
+        let mut bytes = [0u8; 32];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+        }
+        Ok(Fingerprint(bytes))
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hex: Vec<String> = self.0.iter().map(|b| format!("{b:02X}")).collect();
+        f.write_str(&hex.join(":"))
+    }
+}
+
+impl fmt::Debug for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// What to trust and who we are, as the user gave it.
+#[derive(Debug, Clone, Default)]
+pub struct TrustSettings {
+    /// PEM certificates trusted in addition to the platform's roots (CAs, or the server's own
+    /// certificate, which is then trusted exactly).
+    pub ca_file: Option<PathBuf>,
+    /// Leave out the platform's roots (msmtp's `tls_trust_file` naming a file).
+    pub no_system_roots: bool,
+    /// Trust exactly the certificate with this digest.
+    pub fingerprint: Option<Fingerprint>,
+    /// Trust any certificate.
+    pub insecure: bool,
+    /// A client certificate chain and its key.
+    pub client_cert: Option<(PathBuf, PathBuf)>,
+}
+
+/// A client configuration and the verifier behind it, which remembers the certificate the
+/// server presented so that an error can name its fingerprint.
+#[derive(Clone)]
+pub struct ClientTrust {
+    pub config: Arc<ClientConfig>,
+    verifier: Arc<Verifier>,
+}
+
+impl ClientTrust {
+    /// The fingerprint of the certificate the server presented, once it has.
+    pub fn presented(&self) -> Option<Fingerprint> {
+        self.verifier
+            .presented
+            .lock()
+            .ok()
+            .and_then(|presented| *presented)
+    }
+}
+
+/// Why a client configuration could not be built: the sentence says what to fix.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SetupError(pub String);
+
+/// Builds the client configuration `settings` ask for (ring provider, TLS 1.2 and 1.3).
+pub fn client_config(settings: &TrustSettings) -> Result<ClientTrust, SetupError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut exact = Vec::new();
+    let mut roots = RootCertStore::empty();
+    if let Some(path) = &settings.ca_file {
+        let certs =
+            pem::load_certificates(path).map_err(|e| SetupError(format!("--ca-file {e:#}")))?;
+        for cert in certs {
+            // A certificate webpki cannot take as an anchor is still trusted exactly.
+            let _ = roots.add(cert.clone());
+            exact.push(cert);
+        }
+    }
+    let wants_roots = settings.fingerprint.is_none() && !settings.insecure;
+    if wants_roots && !settings.no_system_roots {
+        let found = rustls_native_certs::load_native_certs();
+        roots.add_parsable_certificates(found.certs);
+    }
+    let chain = if wants_roots {
+        if roots.is_empty() {
+            return Err(SetupError(
+                "no trusted certificates: the system has no CA certificates (install the ca-certificates package) and no --ca-file was given".into(),
+            ));
+        }
+        Some(
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .map_err(|e| SetupError(format!("cannot use the trusted certificates: {e}")))?,
+        )
+    } else {
+        None
+    };
+    let policy = match (settings.fingerprint, settings.insecure) {
+        (Some(fingerprint), _) => Policy::Pinned(fingerprint),
+        (None, true) => Policy::Anything,
+        (None, false) => Policy::Chain,
+    };
+    let verifier = Arc::new(Verifier {
+        policy,
+        exact,
+        chain,
+        algorithms: provider.signature_verification_algorithms,
+        presented: Mutex::new(None),
+    });
+    let builder = ClientConfig::builder_with_provider(provider)
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| SetupError(format!("cannot set up TLS: {e}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier.clone());
+    let config = match &settings.client_cert {
+        Some((cert, key)) => {
+            let chain = pem::load_certificates(cert)
+                .map_err(|e| SetupError(format!("--tls-cert {e:#}")))?;
+            let key =
+                pem::load_private_key(key).map_err(|e| SetupError(format!("--tls-key {e:#}")))?;
+            builder.with_client_auth_cert(chain, key).map_err(|e| {
+                SetupError(format!(
+                    "the client certificate and key do not go together: {}",
+                    describe(&e)
+                ))
+            })?
+        }
+        None => builder.with_no_client_auth(),
+    };
+    Ok(ClientTrust {
+        config: Arc::new(config),
+        verifier,
+    })
+}
+
+/// Which certificates the verifier accepts.
+#[derive(Debug)]
+enum Policy {
+    Pinned(Fingerprint),
+    Anything,
+    Chain,
+}
+
+#[derive(Debug)]
+struct Verifier {
+    policy: Policy,
+    /// Certificates from `--ca-file`, trusted when the server presents one of them exactly.
+    exact: Vec<CertificateDer<'static>>,
+    chain: Option<Arc<WebPkiServerVerifier>>,
+    algorithms: WebPkiSupportedAlgorithms,
+    presented: Mutex<Option<Fingerprint>>,
+}
+
+impl ServerCertVerifier for Verifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let fingerprint = Fingerprint::of(end_entity);
+        if let Ok(mut presented) = self.presented.lock() {
+            *presented = Some(fingerprint);
+        }
+        match (&self.policy, &self.chain) {
+            (Policy::Pinned(pinned), _) if *pinned == fingerprint => {
+                Ok(ServerCertVerified::assertion())
+            }
+            (Policy::Pinned(_), _) => Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            )),
+            (Policy::Anything, _) => Ok(ServerCertVerified::assertion()),
+            (Policy::Chain, _) if self.exact.iter().any(|c| c.as_ref() == end_entity.as_ref()) => {
+                let parsed = ParsedCertificate::try_from(end_entity)?;
+                verify_server_name(&parsed, server_name)?;
+                Ok(ServerCertVerified::assertion())
+            }
+            (Policy::Chain, Some(chain)) => {
+                chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            }
+            (Policy::Chain, None) => Err(rustls::Error::InvalidCertificate(
+                CertificateError::UnknownIssuer,
+            )),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algorithms.supported_schemes()
+    }
+}
+
+/// A sentence saying what went wrong in a TLS handshake with `server` and what to do about
+/// it: no Rust debug values, the presented certificate's fingerprint when there was one.
+pub fn explain(err: &rustls::Error, server: &str, trust: &ClientTrust) -> String {
+    let presented = trust.presented();
+    let pin_hint = |fp: Option<Fingerprint>| {
+        match fp {
+        Some(fp) => format!(
+            "give the CA's certificate with --ca-file, or trust exactly this certificate with --tls-fingerprint {fp}"
+        ),
+        None => "give the CA's certificate with --ca-file, or trust exactly the server's certificate with --tls-fingerprint".to_owned(),
+    }
+    };
+    match err {
+        rustls::Error::InvalidCertificate(cert_err) => match cert_err {
+            CertificateError::ApplicationVerificationFailure => {
+                match (&trust.verifier.policy, presented) {
+                    (Policy::Pinned(pinned), Some(fp)) => format!(
+                        "the certificate of {server} has the SHA-256 fingerprint {fp}, not the one given with --tls-fingerprint ({pinned}); if the server's certificate changed on purpose, pin the new one"
+                    ),
+                    _ => format!("the certificate of {server} was refused by the pinning rules"),
+                }
+            }
+            CertificateError::UnknownIssuer => format!(
+                "the certificate of {server} is not signed by a CA tackle trusts (neither the system's nor --ca-file); {}",
+                pin_hint(presented)
+            ),
+            CertificateError::Other(other) if other.to_string().contains("CaUsedAsEndEntity") => {
+                format!(
+                    "{server} presented a CA certificate as its own and it is not in --ca-file; put exactly that certificate in --ca-file or {}",
+                    pin_hint(presented)
+                )
+            }
+            CertificateError::NotValidForName => format!(
+                "the certificate of {server} is not issued for that name; connect by a name the certificate lists, or pin it with --tls-fingerprint"
+            ),
+            CertificateError::NotValidForNameContext {
+                presented: names, ..
+            } => format!(
+                "the certificate of {server} is issued for {}, not for {server}; connect by one of those names, or pin it with --tls-fingerprint",
+                if names.is_empty() {
+                    "no names at all".to_owned()
+                } else {
+                    names.join(", ")
+                }
+            ),
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => format!(
+                "the certificate of {server} has expired (or this machine's clock is wrong); the server must renew it"
+            ),
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                format!("the certificate of {server} is not valid yet (check this machine's clock)")
+            }
+            CertificateError::Revoked => format!("the certificate of {server} has been revoked"),
+            CertificateError::BadSignature => {
+                format!("the certificate of {server} carries a signature that does not verify")
+            }
+            CertificateError::BadEncoding => format!("the certificate of {server} is malformed"),
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+                format!("the certificate of {server} is not meant for a TLS server")
+            }
+            other => format!("the certificate of {server} was refused: {other}"),
+        },
+        rustls::Error::AlertReceived(alert) => match alert {
+            AlertDescription::CertificateRequired | AlertDescription::HandshakeFailure
+                if trust.config.client_auth_cert_resolver.has_certs() =>
+            {
+                format!(
+                    "{server} ended the handshake ({}); it may not accept the client certificate given with --tls-cert",
+                    alert_name(*alert)
+                )
+            }
+            AlertDescription::CertificateRequired => format!(
+                "{server} requires a client certificate: give one with --tls-cert and --tls-key"
+            ),
+            AlertDescription::ProtocolVersion | AlertDescription::HandshakeFailure => format!(
+                "{server} and tackle have no TLS version or cipher in common ({}; tackle speaks TLS 1.2 and 1.3)",
+                alert_name(*alert)
+            ),
+            other => format!(
+                "{server} ended the handshake with the alert {}",
+                alert_name(*other)
+            ),
+        },
+        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => format!(
+            "{server} did not answer in TLS (is this a plain-text port? port 465 speaks TLS from the first byte, 587 and 25 use STARTTLS)"
+        ),
+        rustls::Error::NoCertificatesPresented => format!("{server} presented no certificate"),
+        rustls::Error::PeerIncompatible(_) => format!(
+            "{server} and tackle have no TLS version or cipher in common (tackle speaks TLS 1.2 and 1.3)"
+        ),
+        other => format!(
+            "the TLS handshake with {server} failed: {}",
+            describe(other)
+        ),
+    }
+}
+
+/// rustls's own sentence for an error, which is readable for the kinds not handled above.
+fn describe(err: &rustls::Error) -> String {
+    err.to_string()
+}
+
+/// An alert as its RFC 8446 name (`handshake_failure`).
+fn alert_name(alert: AlertDescription) -> String {
+    let debug = format!("{alert:?}");
+    if debug.starts_with("Unknown") || debug.contains('(') {
+        return format!("number {}", u8::from(alert));
+    }
+    let mut name = String::new();
+    for (i, c) in debug.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            name.push('_');
+        }
+        name.push(c.to_ascii_lowercase());
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn fingerprints_read_and_print_as_msmtp_does() {
+        let digest = Fingerprint::of(b"certificate");
+        let text = digest.to_string();
+        assert_eq!(text.len(), 95);
+        assert_eq!(text.parse::<Fingerprint>().unwrap(), digest);
+        assert_eq!(
+            text.replace(':', "")
+                .to_lowercase()
+                .parse::<Fingerprint>()
+                .unwrap(),
+            digest
+        );
+        assert!("AB:CD".parse::<Fingerprint>().is_err());
+        assert!("zz".repeat(32).parse::<Fingerprint>().is_err());
+    }
+
+    #[test]
+    fn alerts_get_their_rfc_names() {
+        assert_eq!(
+            alert_name(AlertDescription::HandshakeFailure),
+            "handshake_failure"
+        );
+        assert_eq!(alert_name(AlertDescription::Unknown(200)), "number 200");
+    }
+
+    proptest! {
+        #[test]
+        fn fingerprint_parsing_never_panics(text in "\\PC{0,100}") {
+            let _ = text.parse::<Fingerprint>();
+        }
+    }
+}
