@@ -50,6 +50,19 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(clamp(total))
 }
 
+/// `250ms`, `10s`, `1.5s`.
+pub fn format_duration(duration: Duration) -> String {
+    let millis = duration.as_millis();
+    if millis < 1000 {
+        format!("{millis}ms")
+    } else if millis.is_multiple_of(1000) {
+        format!("{}s", millis / 1000)
+    } else {
+        let text = format!("{}.{:03}", millis / 1000, millis % 1000);
+        format!("{}s", text.trim_end_matches('0'))
+    }
+}
+
 /// The leading number of `text` (digits, `.`, an exponent, or `inf`/`infinity`) and the rest.
 fn split_number(text: &str) -> Option<(f64, &str)> {
     for word in ["infinity", "inf"] {

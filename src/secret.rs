@@ -62,6 +62,17 @@ pub enum FilePolicy {
     AllowReadable,
 }
 
+impl FilePolicy {
+    /// The policy `--allow-readable-secrets` (given or not) asks for.
+    pub fn allowing_readable(allow: bool) -> FilePolicy {
+        if allow {
+            FilePolicy::AllowReadable
+        } else {
+            FilePolicy::OwnerOnly
+        }
+    }
+}
+
 /// Why a secret could not be had.
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {

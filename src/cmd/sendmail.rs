@@ -24,7 +24,8 @@ use crate::mail::smtp::auth::Mechanism;
 use crate::mail::smtp::{Dsn, Login, SmtpSettings, TlsMode, Transcript, send};
 use crate::mail::{host, sysexits};
 use crate::secret::FilePolicy;
-use crate::tls::client::{Fingerprint, TrustSettings};
+use crate::tls::args::ClientTlsArgs;
+use crate::tls::client::TrustSettings;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -185,25 +186,8 @@ pub struct SendArgs {
     #[arg(long, value_enum, value_name = "MODE")]
     pub tls: Option<TlsMode>,
 
-    /// Also trust the certificates in this PEM file (CAs, or the server's own certificate)
-    #[arg(long, value_name = "PEM")]
-    pub ca_file: Option<PathBuf>,
-
-    /// Trust exactly the certificate with this SHA-256 fingerprint (AB:CD:..., as msmtp)
-    #[arg(long, value_name = "SHA256", conflicts_with_all = ["ca_file", "tls_insecure"])]
-    pub tls_fingerprint: Option<Fingerprint>,
-
-    /// Do not verify the server's certificate (warns on every use)
-    #[arg(long, conflicts_with = "ca_file")]
-    pub tls_insecure: bool,
-
-    /// Client certificate (PEM) to present
-    #[arg(long, value_name = "PEM", requires = "tls_key")]
-    pub tls_cert: Option<PathBuf>,
-
-    /// Private key (PEM) of --tls-cert
-    #[arg(long, value_name = "PEM", requires = "tls_cert")]
-    pub tls_key: Option<PathBuf>,
+    #[command(flatten)]
+    pub trust: ClientTlsArgs,
 
     /// Log in as NAME (AUTH)
     #[arg(long, value_name = "NAME")]
@@ -704,11 +688,7 @@ fn smtp_settings(
                 "--tls none with a login would send the password in plain text; use --tls starttls or implicit, or add --allow-plaintext-auth",
             ));
         }
-        if s.ca_file.is_some()
-            || s.tls_insecure
-            || s.tls_fingerprint.is_some()
-            || s.tls_cert.is_some()
-        {
+        if s.trust.any_given() {
             return Err(usage(
                 "--ca-file, --tls-fingerprint, --tls-insecure and --tls-cert need a --tls mode other than none",
             ));
@@ -757,15 +737,16 @@ fn smtp_settings(
 }
 
 fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettings> {
-    let from_flags = s.ca_file.is_some() || s.tls_fingerprint.is_some() || s.tls_insecure;
-    let (ca_file, no_system_roots) = match (&s.ca_file, &account.tls_trust_file) {
+    let flags = &s.trust;
+    let from_flags = flags.chooses_trust();
+    let (ca_file, no_system_roots) = match (&flags.ca_file, &account.tls_trust_file) {
         (Some(path), _) => (Some(path.clone()), false),
         (None, Some(TrustFile::File(path))) if !from_flags => (Some(path.clone()), true),
         _ => (None, false),
     };
     let client_cert = match (
-        &s.tls_cert,
-        &s.tls_key,
+        &flags.tls_cert,
+        &flags.tls_key,
         &account.tls_cert_file,
         &account.tls_key_file,
     ) {
@@ -782,12 +763,12 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
     Ok(TrustSettings {
         ca_file,
         no_system_roots,
-        fingerprint: s.tls_fingerprint.or(if from_flags {
+        fingerprint: flags.tls_fingerprint.or(if from_flags {
             None
         } else {
             account.tls_fingerprint
         }),
-        insecure: s.tls_insecure || (!from_flags && account.tls_certcheck == Some(false)),
+        insecure: flags.tls_insecure || (!from_flags && account.tls_certcheck == Some(false)),
         client_cert,
     })
 }
@@ -827,11 +808,7 @@ fn password_source(
     config_owner_only: bool,
     config_path: Option<&Path>,
 ) -> anyhow::Result<PasswordSource> {
-    let policy = if s.allow_readable_secrets {
-        FilePolicy::AllowReadable
-    } else {
-        FilePolicy::OwnerOnly
-    };
+    let policy = FilePolicy::allowing_readable(s.allow_readable_secrets);
     if let Some(path) = &s.password_file {
         return Ok(PasswordSource::File(path.clone(), policy));
     }

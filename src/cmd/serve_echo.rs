@@ -121,19 +121,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 /// Reads the HMAC key named by --auth-key-file or --auth-key-env, if any.
 fn auth_config(args: &Args) -> anyhow::Result<Option<AuthConfig>> {
-    let key = if let Some(path) = &args.auth_key_file {
-        let policy = if args.allow_readable_secrets {
-            FilePolicy::AllowReadable
-        } else {
-            FilePolicy::OwnerOnly
-        };
-        AuthKey::from_file(path, policy)?
-    } else if let Some(var) = &args.auth_key_env {
-        AuthKey::from_env(var)?
-    } else {
-        return Ok(None);
-    };
-    Ok(Some(AuthConfig::new(key, args.auth_timeout)))
+    let policy = FilePolicy::allowing_readable(args.allow_readable_secrets);
+    let key = AuthKey::from_flags(
+        args.auth_key_file.as_deref(),
+        args.auth_key_env.as_deref(),
+        policy,
+    )?;
+    Ok(key.map(|key| AuthConfig::new(key, args.auth_timeout)))
 }
 
 /// The echo service: optional authentication in front of a byte-for-byte echo.

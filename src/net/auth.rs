@@ -114,6 +114,20 @@ impl AuthKey {
         AuthKey::new(key, &source)
     }
 
+    /// The key `--auth-key-file FILE` or `--auth-key-env VAR` names, if either was given (the
+    /// file wins; callers make the two flags exclusive).
+    pub fn from_flags(
+        file: Option<&Path>,
+        env: Option<&str>,
+        policy: FilePolicy,
+    ) -> anyhow::Result<Option<AuthKey>> {
+        match (file, env) {
+            (Some(path), _) => AuthKey::from_file(path, policy).map(Some),
+            (None, Some(var)) => AuthKey::from_env(var).map(Some),
+            (None, None) => Ok(None),
+        }
+    }
+
     /// The key's length in bytes.
     pub fn len(&self) -> usize {
         self.len

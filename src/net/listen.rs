@@ -52,20 +52,32 @@ pub enum ListenAddr {
 impl ListenAddr {
     /// The address to bind: the first one the resolver gives for a name.
     pub fn resolve(&self) -> io::Result<SocketAddr> {
+        Ok(self.resolve_all()?[0])
+    }
+
+    /// Every address, in the resolver's order (a client tries them in turn); never empty.
+    pub fn resolve_all(&self) -> io::Result<Vec<SocketAddr>> {
         match self {
-            ListenAddr::Addr(addr) => Ok(*addr),
+            ListenAddr::Addr(addr) => Ok(vec![*addr]),
             ListenAddr::Name { host, port } => {
-                let not_found = || {
-                    io::Error::new(
+                let addrs: Vec<SocketAddr> = (host.as_str(), *port)
+                    .to_socket_addrs()
+                    .map_err(|e| {
+                        let text = e.to_string();
+                        // std's prefix adds nothing to the resolver's own sentence.
+                        let cause = text
+                            .strip_prefix("failed to lookup address information: ")
+                            .unwrap_or(&text);
+                        io::Error::new(e.kind(), format!("cannot resolve {host:?}: {cause}"))
+                    })?
+                    .collect();
+                if addrs.is_empty() {
+                    return Err(io::Error::new(
                         io::ErrorKind::NotFound,
                         format!("{host:?} resolves to no address"),
-                    )
-                };
-                (host.as_str(), *port)
-                    .to_socket_addrs()
-                    .map_err(|e| io::Error::new(e.kind(), format!("cannot resolve {host:?}: {e}")))?
-                    .next()
-                    .ok_or_else(not_found)
+                    ));
+                }
+                Ok(addrs)
             }
         }
     }
@@ -133,6 +145,20 @@ impl Display for UnixAddr {
         match self {
             UnixAddr::Path(path) => write!(f, "{}", path.display()),
             UnixAddr::Abstract(name) => write!(f, "@{}", String::from_utf8_lossy(name)),
+        }
+    }
+}
+
+impl UnixAddr {
+    /// The socket address to bind or connect to (an abstract name starts with a NUL byte).
+    pub fn sock_addr(&self) -> io::Result<SockAddr> {
+        match self {
+            UnixAddr::Path(path) => SockAddr::unix(path),
+            UnixAddr::Abstract(name) => {
+                let mut bytes = vec![0u8];
+                bytes.extend_from_slice(name);
+                SockAddr::unix(Path::new(std::ffi::OsStr::from_bytes(&bytes)))
+            }
         }
     }
 }
@@ -466,10 +492,7 @@ pub fn bind_unix(
     socket.set_nonblocking(true)?;
     let name = match addr {
         UnixAddr::Abstract(name) => {
-            let mut bytes = vec![0u8];
-            bytes.extend_from_slice(name);
-            let path = Path::new(std::ffi::OsStr::from_bytes(&bytes));
-            socket.bind(&SockAddr::unix(path)?)?;
+            socket.bind(&addr.sock_addr()?)?;
             UnixName::Abstract(name.clone())
         }
         UnixAddr::Path(path) => {

@@ -75,6 +75,11 @@ pub trait StreamSocket: Read + Write + Source + 'static {
     fn peer_identity(&self) -> Option<String> {
         None
     }
+
+    /// The TLS version and cipher suite in use, for log lines; `None` for a plain socket.
+    fn tls_summary(&self) -> Option<String> {
+        None
+    }
 }
 
 impl StreamSocket for mio::net::TcpStream {
@@ -308,7 +313,7 @@ impl OutQueue {
 /// Writes `bytes` until they are all taken, the socket would block or takes nothing more, or
 /// an error. Returns how many bytes were written (before the error too) and the error.
 #[inline]
-fn write_until_blocked(stream: &mut dyn Write, bytes: &[u8]) -> (usize, io::Result<()>) {
+pub fn write_until_blocked(stream: &mut dyn Write, bytes: &[u8]) -> (usize, io::Result<()>) {
     let mut written = 0;
     while written < bytes.len() {
         match stream.write(&bytes[written..]) {

@@ -237,6 +237,10 @@ impl<S: StreamSocket, C: TlsSide> StreamSocket for TlsStream<S, C> {
         self.flush_records()
     }
 
+    fn tls_summary(&self) -> Option<String> {
+        Some(crate::tls::client::session_summary(&self.tls))
+    }
+
     fn peer_identity(&self) -> Option<String> {
         let certificate = self.tls.peer_certificates()?.first()?;
         Some(

@@ -179,7 +179,7 @@ fn run_attempts(config: &Config) -> anyhow::Result<Ended> {
         {
             tracing::info!(
                 "attempt {attempts} ended with status {status}; retrying in {}",
-                report::format_duration(wait)
+                crate::duration::format_duration(wait)
             );
             match supervise::wait_between_attempts(wait, &run.signals)? {
                 None => {

@@ -7,7 +7,6 @@
 use std::io::{self, BufWriter, Write};
 use std::os::fd::AsFd;
 use std::os::unix::process::ExitStatusExt;
-use std::time::Duration;
 
 use serde::Serialize;
 
@@ -17,6 +16,7 @@ use super::signal::signal_name;
 use super::spawn::TACKLE_FAILED;
 use super::supervise::Attempt;
 use super::{Config, OutputMode};
+use crate::duration::format_duration;
 use crate::exit;
 
 /// The status for a timeout, as coreutils `timeout` uses it.
@@ -252,19 +252,6 @@ fn check_message(config: &Config, attempt: &Attempt, ending: &Ending) -> String 
     message
 }
 
-/// `250ms`, `10s`, `1.5s`.
-pub fn format_duration(duration: Duration) -> String {
-    let millis = duration.as_millis();
-    if millis < 1000 {
-        format!("{millis}ms")
-    } else if millis.is_multiple_of(1000) {
-        format!("{}s", millis / 1000)
-    } else {
-        let text = format!("{}.{:03}", millis / 1000, millis % 1000);
-        format!("{}s", text.trim_end_matches('0'))
-    }
-}
-
 /// The `--json` report.
 #[derive(Serialize)]
 struct Report<'a> {
@@ -369,6 +356,7 @@ impl Stream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn formats_durations_briefly() {

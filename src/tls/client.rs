@@ -360,6 +360,20 @@ pub fn explain(err: &rustls::Error, server: &str, trust: &ClientTrust) -> String
     }
 }
 
+/// `TLSv1.3, TLS13_AES_256_GCM_SHA384`: the version and cipher suite a session agreed on, for
+/// log lines.
+pub fn session_summary(state: &rustls::CommonState) -> String {
+    let version = state
+        .protocol_version()
+        .and_then(|v| v.as_str())
+        .unwrap_or("TLS");
+    let suite = state
+        .negotiated_cipher_suite()
+        .and_then(|s| s.suite().as_str())
+        .unwrap_or("unknown cipher");
+    format!("{version}, {suite}")
+}
+
 /// rustls's own sentence for an error, which is readable for the kinds not handled above.
 fn describe(err: &rustls::Error) -> String {
     err.to_string()

@@ -22,8 +22,8 @@ use self::reply::{Extensions, Reply};
 use self::wire::{Wire, WireError};
 use super::compose::Outgoing;
 use super::sysexits;
+use crate::duration::format_duration;
 use crate::exit;
-use crate::process::report::format_duration;
 use crate::secret::Secret;
 use crate::tls::client::{ClientTrust, TrustSettings, client_config, explain};
 

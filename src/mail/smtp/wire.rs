@@ -128,17 +128,7 @@ impl Wire {
         let Stream::Tls(tls) = &self.stream else {
             return None;
         };
-        let version = tls
-            .conn
-            .protocol_version()
-            .and_then(|v| v.as_str())
-            .unwrap_or("TLS");
-        let suite = tls
-            .conn
-            .negotiated_cipher_suite()
-            .and_then(|s| s.suite().as_str())
-            .unwrap_or("unknown cipher");
-        Some(format!("{version}, {suite}"))
+        Some(crate::tls::client::session_summary(&tls.conn))
     }
 
     /// Writes `bytes` whole, each write bounded by `timeout`.
