@@ -98,6 +98,8 @@ pub enum Command {
     Sendmail(cmd::sendmail::Args),
     /// Run a command with timeout, input, capture and a checked exit
     RunCmd(cmd::run_cmd::Args),
+    /// Connect to a server (nc-style) over TCP, TLS, UDP or Unix, with the HMAC handshake
+    Connect(Box<cmd::connect::Args>),
     /// Write shell completions and man pages into DIR (for maintainers)
     #[command(hide = true)]
     Generate(crate::generate::Args),
@@ -113,6 +115,7 @@ impl Command {
             Command::CsvConvert(_) => "csv-convert",
             Command::Sendmail(_) => "sendmail",
             Command::RunCmd(_) => "run-cmd",
+            Command::Connect(_) => "connect",
             Command::Generate(_) => "generate",
         }
     }
@@ -126,6 +129,7 @@ impl Command {
             Command::CsvConvert(args) => cmd::csv_convert::run(args),
             Command::Sendmail(args) => cmd::sendmail::run(args),
             Command::RunCmd(args) => cmd::run_cmd::run(args),
+            Command::Connect(args) => cmd::connect::run(*args),
             Command::Generate(args) => crate::generate::run(args),
         }
     }

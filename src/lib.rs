@@ -16,6 +16,7 @@ compile_error!(
 pub mod cidr;
 pub mod cli;
 pub mod cmd;
+pub mod connect;
 pub mod daytime;
 pub mod duration;
 pub mod exit;

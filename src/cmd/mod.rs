@@ -2,6 +2,7 @@
 //! `run(args)` that validates the arguments once and hands off to the domain code.
 
 pub mod cidr_expand;
+pub mod connect;
 pub mod csv_convert;
 pub mod run_cmd;
 pub mod sendmail;

@@ -1,0 +1,654 @@
+//! `connect` over a stream socket (TCP, Unix, either under TLS) as one reactor handler: the
+//! servers' mirror.
+//!
+//! The handler drives, in order: the TLS handshake (the shared layer of `net::tls`, so over
+//! the same loop with no extra thread), the HMAC challenge (32 bytes in, HMAC-SHA256 out,
+//! with `net::auth`'s key), then its job:
+//! - **relay**: stdin ([`StdinFeed`]) to the socket and the socket to stdout, both ways at
+//!   once; at stdin's end our write side is shut down (unless `--no-shutdown`), and the run
+//!   ends when the peer closes, when stdout's reader goes away, or after `--wait` of silence;
+//! - **probe** (`--zero`): report that the connection (and handshakes) succeeded, and close;
+//! - **collect** (`--time`): keep what the server sends until it closes.
+//!
+//! **Was the key accepted?** The recipe's protocol has no answer to the answer: a server that
+//! refuses a key closes the connection at once, with nothing sent. So after answering, the
+//! handler watches for that: the first byte from the server settles it (accepted); the
+//! connection ending (end of stream, reset, broken pipe) before any byte, while our write side
+//! is still open, is reported as `authentication refused`. For that to hold, our write side is
+//! not shut down at stdin's end until the server has had time to refuse: a settling time of
+//! four round trips of the challenge (at least 250 ms) after the answer, unless a byte has
+//! arrived by then. Only a run that sends nothing more than the answer waits for it.
+
+use std::cell::RefCell;
+use std::io::{self, Read};
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use mio::Interest;
+use mio::event::{Event, Source};
+
+use super::dial::plain;
+use super::stdio::{Piece, StdinFeed, Stdout};
+use crate::duration::format_duration;
+use crate::exit;
+use crate::net::auth::{AuthKey, CHALLENGE_LEN};
+use crate::net::stream::{StreamSocket, write_until_blocked};
+use crate::reactor::{Action, Context, Handler};
+use crate::tls::client::{ClientTrust, explain};
+
+/// The least time the server is given to refuse an answer before our write side is shut down.
+const MIN_SETTLE: Duration = Duration::from_millis(250);
+
+/// How much of a reply `--time` keeps: any time format fits many times over.
+pub const COLLECT_LIMIT: usize = 4096;
+
+/// What the connection is for, once established.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// stdin to the socket, the socket to stdout; `shutdown_at_eof` sends our end of stream
+    /// when stdin ends (nc's `-N`).
+    Relay { shutdown_at_eof: bool },
+    /// `--zero`: succeed once established, and close.
+    Probe,
+    /// `--time`: keep what the server sends until it closes.
+    Collect,
+}
+
+/// How to explain a failed TLS handshake: the trust rules in use and the name checked.
+#[derive(Clone)]
+pub struct TlsCheck {
+    pub trust: ClientTrust,
+    /// The name the certificate must carry (SNI), as shown in messages.
+    pub server: String,
+}
+
+/// Everything the handler needs besides its socket.
+pub struct StreamSettings {
+    /// The target as typed, for messages.
+    pub name: String,
+    pub job: Job,
+    pub auth: Option<AuthKey>,
+    pub tls: Option<TlsCheck>,
+    /// Bounds the TLS handshake and the challenge (`--timeout`).
+    pub timeout: Duration,
+    /// Ends a relay silent for this long (`--wait`).
+    pub wait: Option<Duration>,
+}
+
+/// How a run ended well.
+#[derive(Debug)]
+pub enum Ended {
+    /// The relay is over (peer closed, stdout's reader gone, or idle).
+    Relayed { sent: u64, received: u64 },
+    /// `--zero`: established (and, with a key, not refused).
+    Established,
+    /// `--time`: everything the server sent, and when its first byte came.
+    Collected { reply: Vec<u8>, first_byte: Instant },
+}
+
+/// Where the handler leaves its result for the caller of the loop.
+pub type Outcome = Rc<RefCell<Option<anyhow::Result<Ended>>>>;
+
+/// What is known about the server's verdict on our HMAC answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    /// No key, or the answer is not sent yet.
+    None,
+    /// Answered at this time; a refusal would show before `until`.
+    Pending { until: Instant },
+    /// A byte came after the answer, or our write side was shut down after the settling time.
+    Settled,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Tls,
+    Challenge,
+    Open,
+}
+
+/// Bytes being written to the socket: the answer, or a chunk of stdin (given back to the
+/// reader thread once sent).
+struct Outgoing {
+    bytes: Vec<u8>,
+    at: usize,
+    from_stdin: bool,
+}
+
+/// The stream client; see the module docs.
+pub struct StreamClient {
+    stream: Box<dyn StreamSocket>,
+    settings: StreamSettings,
+    outcome: Outcome,
+    phase: Phase,
+    challenge: [u8; CHALLENGE_LEN],
+    challenge_len: usize,
+    verdict: Verdict,
+    feed: Option<StdinFeed>,
+    up: Option<Outgoing>,
+    stdin_done: bool,
+    write_shut: bool,
+    stdout: Stdout,
+    collected: Vec<u8>,
+    first_byte: Option<Instant>,
+    transport_ready: Instant,
+    setup_deadline: Option<Instant>,
+    last_activity: Instant,
+    armed: Option<Instant>,
+    sent: u64,
+    received: u64,
+    /// The last event said the peer closed (or an error): a short read does not mean the
+    /// socket is empty then, as the end of stream still waits behind the data.
+    peer_hung_up: bool,
+}
+
+/// What one step of I/O leads to.
+enum Flow {
+    Continue,
+    End(Ended),
+}
+
+impl StreamClient {
+    /// A client over the connected, non-blocking `stream`; its result goes to `outcome`.
+    pub fn new(
+        stream: Box<dyn StreamSocket>,
+        settings: StreamSettings,
+        outcome: Outcome,
+    ) -> StreamClient {
+        let now = Instant::now();
+        StreamClient {
+            stream,
+            settings,
+            outcome,
+            phase: Phase::Tls,
+            challenge: [0; CHALLENGE_LEN],
+            challenge_len: 0,
+            verdict: Verdict::None,
+            feed: None,
+            up: None,
+            stdin_done: false,
+            write_shut: false,
+            stdout: Stdout::default(),
+            collected: Vec::new(),
+            first_byte: None,
+            transport_ready: now,
+            setup_deadline: None,
+            last_activity: now,
+            armed: None,
+            sent: 0,
+            received: 0,
+            peer_hung_up: false,
+        }
+    }
+
+    fn fail(&self, what: impl std::fmt::Display) -> anyhow::Error {
+        exit::failure(exit::FAILURE, format!("{}: {what}", self.settings.name))
+    }
+
+    /// Records the result and leaves the loop.
+    fn finish(&mut self, result: anyhow::Result<Ended>) -> Action {
+        if let Ok(Ended::Relayed { sent, received }) = &result {
+            tracing::info!(
+                peer = %self.settings.name,
+                bytes_out = sent,
+                bytes_in = received,
+                "connection closed"
+            );
+        }
+        *self.outcome.borrow_mut() = Some(result);
+        Action::Close
+    }
+
+    /// Applies the result of a step: go on waiting, or finish.
+    fn settle(&mut self, step: anyhow::Result<Flow>, cx: &mut Context<'_>) -> Action {
+        match step {
+            Ok(Flow::Continue) => {
+                self.arm_timer(cx);
+                Action::Continue
+            }
+            Ok(Flow::End(ended)) => self.finish(Ok(ended)),
+            Err(e) => self.finish(Err(e)),
+        }
+    }
+
+    // --- setting up -------------------------------------------------------------------------
+
+    fn continue_tls(&mut self, cx: &mut Context<'_>) -> anyhow::Result<Flow> {
+        match self.stream.handshake() {
+            Ok(false) => Ok(Flow::Continue),
+            Ok(true) => {
+                if let Some(summary) = self.stream.tls_summary() {
+                    tracing::info!(peer = %self.settings.name, "TLS established: {summary}");
+                }
+                self.transport_ready(cx)
+            }
+            Err(e) => Err(self.tls_failure(&e)),
+        }
+    }
+
+    /// A failed handshake in the words sendmail uses: what went wrong and what to do.
+    fn tls_failure(&self, e: &io::Error) -> anyhow::Error {
+        let rustls_error = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+        let why = match (rustls_error, &self.settings.tls) {
+            (Some(tls), Some(check)) => explain(tls, &check.server, &check.trust),
+            (Some(tls), None) => tls.to_string(),
+            (None, _) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                "the server closed the connection during the TLS handshake (is this a TLS port?)"
+                    .to_owned()
+            }
+            (None, _) => plain(e),
+        };
+        exit::failure(
+            exit::FAILURE,
+            format!("TLS: handshake with {} failed: {why}", self.settings.name),
+        )
+    }
+
+    /// The transport is ready: wait for the challenge, or start the job.
+    fn transport_ready(&mut self, cx: &mut Context<'_>) -> anyhow::Result<Flow> {
+        self.transport_ready = cx.now();
+        if self.settings.auth.is_some() {
+            self.phase = Phase::Challenge;
+            return self.read_challenge(cx);
+        }
+        self.open(cx)
+    }
+
+    /// Reads the 32-byte challenge (no more: what follows is the session's); once complete,
+    /// queues the answer and opens the session.
+    fn read_challenge(&mut self, cx: &mut Context<'_>) -> anyhow::Result<Flow> {
+        while self.challenge_len < CHALLENGE_LEN {
+            match self.stream.read(&mut self.challenge[self.challenge_len..]) {
+                Ok(0) => {
+                    return Err(self.fail(
+                        "the server closed the connection before sending an authentication \
+                         challenge (is it a serve-echo with --auth-key-file or --auth-key-env?)",
+                    ));
+                }
+                Ok(n) => self.challenge_len += n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flow::Continue),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    return Err(self.fail(format_args!(
+                        "connection lost before the authentication challenge: {}",
+                        plain(&e)
+                    )));
+                }
+            }
+        }
+        let Some(key) = &self.settings.auth else {
+            return self.open(cx);
+        };
+        let now = cx.now();
+        let round_trip = now.saturating_duration_since(self.transport_ready);
+        self.up = Some(Outgoing {
+            bytes: key.answer(&self.challenge).to_vec(),
+            at: 0,
+            from_stdin: false,
+        });
+        self.verdict = Verdict::Pending {
+            until: now + MIN_SETTLE.max(round_trip.saturating_mul(4)),
+        };
+        tracing::debug!(peer = %self.settings.name, "answered the authentication challenge");
+        self.open(cx)
+    }
+
+    /// Starts the job.
+    fn open(&mut self, cx: &mut Context<'_>) -> anyhow::Result<Flow> {
+        self.phase = Phase::Open;
+        self.setup_deadline = None;
+        self.last_activity = cx.now();
+        match self.settings.job {
+            Job::Relay { .. } => {
+                let feed = StdinFeed::start(cx.notifier())
+                    .map_err(|e| self.fail(format_args!("cannot read stdin: {e}")))?;
+                self.feed = Some(feed);
+            }
+            Job::Probe if self.verdict == Verdict::None => {
+                self.write_out()?;
+                return Ok(Flow::End(Ended::Established));
+            }
+            Job::Probe | Job::Collect => {}
+        }
+        self.exchange(cx)
+    }
+
+    // --- the open connection ----------------------------------------------------------------
+
+    /// Moves what can be moved both ways, then sees whether the run is over.
+    fn exchange(&mut self, cx: &mut Context<'_>) -> anyhow::Result<Flow> {
+        if let Flow::End(ended) = self.read_in(cx)? {
+            return Ok(Flow::End(ended));
+        }
+        self.write_out()?;
+        self.shut_down_if_done(cx.now())?;
+        Ok(Flow::Continue)
+    }
+
+    /// Reads until the socket is empty, passing the bytes on.
+    fn read_in(&mut self, cx: &mut Context<'_>) -> anyhow::Result<Flow> {
+        let now = cx.now();
+        let buffer = cx.buffer();
+        let len = buffer.len();
+        loop {
+            let n = match self.stream.read(buffer) {
+                Ok(0) => return self.peer_closed(),
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flow::Continue),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.connection_lost(&e)),
+            };
+            self.received += n as u64;
+            self.last_activity = now;
+            self.first_byte.get_or_insert(now);
+            if matches!(self.verdict, Verdict::Pending { .. }) {
+                self.verdict = Verdict::Settled;
+            }
+            if let Flow::End(ended) = self.deliver(&buffer[..n])? {
+                return Ok(Flow::End(ended));
+            }
+            if !self.peer_hung_up && self.stream.drained_by(n, len) {
+                return Ok(Flow::Continue);
+            }
+        }
+    }
+
+    /// Passes bytes from the server on, as the job says.
+    fn deliver(&mut self, bytes: &[u8]) -> anyhow::Result<Flow> {
+        match self.settings.job {
+            Job::Relay { .. } => match self.stdout.write_all(bytes) {
+                Ok(()) => Ok(Flow::Continue),
+                // The reader of our output has what it wanted (`| head`): a quiet end.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Flow::End(self.relayed())),
+                Err(e) => Err(exit::failure(
+                    exit::FAILURE,
+                    format!("cannot write to stdout: {}", plain(&e)),
+                )),
+            },
+            Job::Collect if self.collected.len() + bytes.len() > COLLECT_LIMIT => {
+                Err(self.fail(format_args!(
+                    "the reply is longer than {COLLECT_LIMIT} bytes; is this a time server?"
+                )))
+            }
+            Job::Collect => {
+                self.collected.extend_from_slice(bytes);
+                Ok(Flow::Continue)
+            }
+            // A byte after the answer: the key was accepted.
+            Job::Probe => Ok(Flow::End(Ended::Established)),
+        }
+    }
+
+    fn relayed(&self) -> Ended {
+        Ended::Relayed {
+            sent: self.sent,
+            received: self.received,
+        }
+    }
+
+    /// The server ended its side of the stream.
+    fn peer_closed(&mut self) -> anyhow::Result<Flow> {
+        if self.refusal_possible() {
+            return Err(self.refused());
+        }
+        Ok(Flow::End(match self.settings.job {
+            Job::Relay { .. } => self.relayed(),
+            Job::Probe => Ended::Established,
+            Job::Collect => Ended::Collected {
+                reply: std::mem::take(&mut self.collected),
+                first_byte: self.first_byte.unwrap_or_else(Instant::now),
+            },
+        }))
+    }
+
+    /// Whether the connection ending now means the server refused our answer.
+    fn refusal_possible(&self) -> bool {
+        matches!(self.verdict, Verdict::Pending { .. }) && !self.write_shut
+    }
+
+    fn refused(&self) -> anyhow::Error {
+        self.fail(
+            "authentication refused: the server closed the connection after our answer to its \
+             challenge (is the key the server's?)",
+        )
+    }
+
+    /// A reset, a broken pipe or a TLS error on the open connection.
+    fn connection_lost(&self, e: &io::Error) -> anyhow::Error {
+        let gone = matches!(
+            e.kind(),
+            io::ErrorKind::ConnectionReset | io::ErrorKind::BrokenPipe
+        );
+        if gone && self.refusal_possible() {
+            return self.refused();
+        }
+        let tls = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+        match tls {
+            Some(tls) => self.fail(format_args!("TLS: {tls}")),
+            None => self.fail(format_args!("connection lost: {}", plain(e))),
+        }
+    }
+
+    /// Writes what is queued, then stdin's next chunks, until the socket blocks or stdin has
+    /// nothing ready.
+    fn write_out(&mut self) -> anyhow::Result<()> {
+        loop {
+            if let Some(out) = &mut self.up {
+                let (n, result) = write_until_blocked(&mut self.stream, &out.bytes[out.at..]);
+                out.at += n;
+                if out.from_stdin {
+                    self.sent += n as u64;
+                }
+                if n > 0 {
+                    self.last_activity = Instant::now();
+                }
+                if let Err(e) = result {
+                    return Err(self.connection_lost(&e));
+                }
+                if out.at < out.bytes.len() {
+                    break;
+                }
+                if let (Some(done), Some(feed)) = (self.up.take(), &self.feed)
+                    && done.from_stdin
+                {
+                    feed.recycle(done.bytes);
+                }
+            }
+            if self.stdin_done {
+                break;
+            }
+            let Some(feed) = self.feed.as_mut() else {
+                break;
+            };
+            match feed.ready_piece() {
+                None => break,
+                Some(Piece::Data(bytes)) => {
+                    self.up = Some(Outgoing {
+                        bytes,
+                        at: 0,
+                        from_stdin: true,
+                    });
+                }
+                Some(Piece::End) => self.stdin_done = true,
+                Some(Piece::Failed(e)) => {
+                    return Err(exit::failure(
+                        exit::FAILURE,
+                        format!("cannot read stdin: {}", plain(&e)),
+                    ));
+                }
+            }
+        }
+        if self.stream.has_pending_output() {
+            self.stream
+                .flush_pending()
+                .map_err(|e| self.connection_lost(&e))?;
+        }
+        Ok(())
+    }
+
+    /// At stdin's end, once everything is sent: our end of stream, unless `--no-shutdown` or
+    /// the server may still refuse our answer.
+    fn shut_down_if_done(&mut self, now: Instant) -> anyhow::Result<()> {
+        let Job::Relay {
+            shutdown_at_eof: true,
+        } = self.settings.job
+        else {
+            return Ok(());
+        };
+        if self.write_shut || !self.stdin_done || self.up.is_some() {
+            return Ok(());
+        }
+        if let Verdict::Pending { until } = self.verdict {
+            if now < until {
+                return Ok(());
+            }
+            self.verdict = Verdict::Settled;
+        }
+        self.write_shut = true;
+        tracing::debug!(peer = %self.settings.name, "stdin ended: shutting down our write side");
+        match self.stream.shutdown_write() {
+            Ok(()) => Ok(()),
+            // The peer is gone already; reading will say how.
+            Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => Ok(()),
+            Err(e) => Err(self.connection_lost(&e)),
+        }
+    }
+
+    // --- timers -----------------------------------------------------------------------------
+
+    fn idle_deadline(&self) -> Option<Instant> {
+        let wait = self.settings.wait?;
+        (self.phase == Phase::Open).then(|| self.last_activity + wait)
+    }
+
+    /// When the server's chance to refuse our answer is over, if something waits for that:
+    /// a probe's success, or a relay's end of stream.
+    fn settle_deadline(&self) -> Option<Instant> {
+        let Verdict::Pending { until } = self.verdict else {
+            return None;
+        };
+        let waits = match self.settings.job {
+            Job::Probe => true,
+            Job::Relay { shutdown_at_eof } => {
+                shutdown_at_eof && self.stdin_done && self.up.is_none() && !self.write_shut
+            }
+            Job::Collect => false,
+        };
+        waits.then_some(until)
+    }
+
+    /// Keeps the reactor's timer at or before the next deadline (the idle one moves with
+    /// every byte, so a timer that fires early is simply set again).
+    fn arm_timer(&mut self, cx: &mut Context<'_>) {
+        let next = [
+            self.setup_deadline,
+            self.settle_deadline(),
+            self.idle_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        if let Some(next) = next
+            && self.armed.is_none_or(|armed| next < armed)
+        {
+            cx.set_timer(next);
+            self.armed = Some(next);
+        }
+    }
+
+    fn on_timer(&mut self, cx: &mut Context<'_>) -> anyhow::Result<Flow> {
+        let now = cx.now();
+        if self.setup_deadline.is_some_and(|at| now >= at) {
+            let what = match self.phase {
+                Phase::Tls => "TLS handshake not complete",
+                _ => "no authentication challenge",
+            };
+            return Err(self.fail(format_args!(
+                "{what} within {} (--timeout)",
+                format_duration(self.settings.timeout)
+            )));
+        }
+        if self.settle_deadline().is_some_and(|at| now >= at) {
+            if self.settings.job == Job::Probe {
+                // The server had its chance to refuse and kept the connection: accepted.
+                return Ok(Flow::End(Ended::Established));
+            }
+            self.shut_down_if_done(now)?;
+        }
+        if let (Some(at), Some(wait)) = (self.idle_deadline(), self.settings.wait)
+            && now >= at
+        {
+            if self.settings.job == Job::Collect {
+                // A time server closes after its reply; one that goes quiet has said it all.
+                if self.collected.is_empty() {
+                    return Err(
+                        self.fail(format_args!("no reply within {}", format_duration(wait)))
+                    );
+                }
+                return self.peer_closed();
+            }
+            tracing::info!(
+                peer = %self.settings.name,
+                "nothing sent or received for {}: closing (--wait)",
+                format_duration(wait)
+            );
+            return Ok(Flow::End(self.relayed()));
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Whatever the phase, takes the next step after an event.
+    fn step(&mut self, cx: &mut Context<'_>) -> anyhow::Result<Flow> {
+        match self.phase {
+            Phase::Tls => self.continue_tls(cx),
+            Phase::Challenge => self.read_challenge(cx),
+            Phase::Open => self.exchange(cx),
+        }
+    }
+}
+
+impl Handler for StreamClient {
+    fn source(&mut self) -> Option<(&mut dyn Source, Interest)> {
+        // Edge-triggered: WRITABLE only fires when a full socket buffer drains, so it can stay.
+        Some((&mut self.stream, Interest::READABLE | Interest::WRITABLE))
+    }
+
+    fn started(&mut self, cx: &mut Context<'_>) -> Action {
+        self.setup_deadline = Some(cx.now() + self.settings.timeout);
+        let step = if self.stream.is_handshaking() {
+            self.phase = Phase::Tls;
+            self.continue_tls(cx)
+        } else {
+            self.transport_ready(cx)
+        };
+        self.settle(step, cx)
+    }
+
+    fn ready(&mut self, event: &Event, cx: &mut Context<'_>) -> Action {
+        self.peer_hung_up = event.is_read_closed() || event.is_error();
+        let step = self.step(cx);
+        self.settle(step, cx)
+    }
+
+    fn notified(&mut self, cx: &mut Context<'_>) -> Action {
+        // stdin has a chunk (or its end) for us: only the sending side has work.
+        let step = self
+            .write_out()
+            .and_then(|()| self.shut_down_if_done(cx.now()))
+            .map(|()| Flow::Continue);
+        self.settle(step, cx)
+    }
+
+    fn timeout(&mut self, cx: &mut Context<'_>) -> Action {
+        self.armed = None;
+        let step = match self.on_timer(cx) {
+            Ok(Flow::Continue) if self.phase == Phase::Open => self.exchange(cx),
+            other => other,
+        };
+        self.settle(step, cx)
+    }
+}
