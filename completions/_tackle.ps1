@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'tackle' -ScriptBlock {
             [CompletionResult]::new('csv-convert', 'csv-convert', [CompletionResultType]::ParameterValue, 'Convert CSV in any dialect to CSV, TSV, JSON and JSON Lines and back')
             [CompletionResult]::new('sendmail', 'sendmail', [CompletionResultType]::ParameterValue, 'Compose and send mail over SMTP, STARTTLS or implicit TLS')
             [CompletionResult]::new('run-cmd', 'run-cmd', [CompletionResultType]::ParameterValue, 'Run a command with timeout, input, capture and a checked exit')
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Connect to a server (nc-style) over TCP, TLS, UDP or Unix, with the HMAC handshake')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages into DIR (for maintainers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -319,6 +320,48 @@ Register-ArgumentCompleter -Native -CommandName 'tackle' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'tackle;connect' {
+            [CompletionResult]::new('--unix', '--unix', [CompletionResultType]::ParameterName, 'Connect to the Unix stream socket at PATH (or @NAME, Linux''s abstract namespace) instead of ADDR')
+            [CompletionResult]::new('--source', '--source', [CompletionResultType]::ParameterName, 'Bind our end to this address: IP, IP:PORT, [IPV6] or [IPV6]:PORT')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Give up connecting, and on the TLS and HMAC handshakes, after DUR')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Stream: end after DUR with nothing sent or received [default: never]. UDP: how long to listen for replies after the last send [default: 1s]')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'The name sent as SNI and checked against the certificate [default: the host of ADDR; localhost with --unix]')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Also trust the certificates in this PEM file (CAs, or the server''s own certificate)')
+            [CompletionResult]::new('--tls-fingerprint', '--tls-fingerprint', [CompletionResultType]::ParameterName, 'Trust exactly the certificate with this SHA-256 fingerprint (AB:CD:..., as msmtp)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Client certificate (PEM) to present')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Private key (PEM) of --tls-cert')
+            [CompletionResult]::new('--auth-key-file', '--auth-key-file', [CompletionResultType]::ParameterName, 'Answer the server''s challenge with the key read from FILE (its bytes exactly; the file must be owner-only)')
+            [CompletionResult]::new('--auth-key-env', '--auth-key-env', [CompletionResultType]::ParameterName, 'Answer the server''s challenge with the key in environment variable VAR (removed from tackle''s environment once read)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The format the server answers in [default: recognised from the reply: 4 bytes are rfc868, text is tried in each text format]')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log line format on stderr')
+            [CompletionResult]::new('--udp', '--udp', [CompletionResultType]::ParameterName, 'Use UDP: each line of stdin is a datagram, replies are printed one per line')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Speak TLS (the server''s certificate is checked against the system''s CAs and --ca-file)')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use only IPv4 addresses of a name')
+            [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'Use only IPv4 addresses of a name')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use only IPv6 addresses of a name')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'Use only IPv6 addresses of a name')
+            [CompletionResult]::new('--no-shutdown', '--no-shutdown', [CompletionResultType]::ParameterName, 'Keep our side of the stream open at stdin''s end (by default it is shut down, as nc -N does); the run then ends when the server closes, or after --wait')
+            [CompletionResult]::new('-z', '-z', [CompletionResultType]::ParameterName, 'Connect (and complete the TLS and HMAC handshakes), print `connected to ADDR`, close; nothing is sent (nc -z)')
+            [CompletionResult]::new('--zero', '--zero', [CompletionResultType]::ParameterName, 'Connect (and complete the TLS and HMAC handshakes), print `connected to ADDR`, close; nothing is sent (nc -z)')
+            [CompletionResult]::new('--tls-insecure', '--tls-insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns on every use)')
+            [CompletionResult]::new('--allow-readable-secrets', '--allow-readable-secrets', [CompletionResultType]::ParameterName, 'Use a key file that group or others can read (refused by default)')
+            [CompletionResult]::new('--datagram-stdin', '--datagram-stdin', [CompletionResultType]::ParameterName, 'Send all of stdin as one datagram (default: one per line)')
+            [CompletionResult]::new('--hex', '--hex', [CompletionResultType]::ParameterName, 'Print each reply as hex digits on a line of its own')
+            [CompletionResult]::new('--broadcast', '--broadcast', [CompletionResultType]::ParameterName, 'Allow sending to a broadcast address (SO_BROADCAST: 255.255.255.255 or a subnet''s); replies from every host are printed')
+            [CompletionResult]::new('--show-peer', '--show-peer', [CompletionResultType]::ParameterName, 'Print `from ADDR: ` before each reply')
+            [CompletionResult]::new('--time', '--time', [CompletionResultType]::ParameterName, 'Ask a time server (serve-time, or any RFC 868 or 867 server) and print its time in RFC 3339 with its offset from the local clock')
+            [CompletionResult]::new('--utc', '--utc', [CompletionResultType]::ParameterName, 'Write the time in UTC (default: the local zone, from TZ); ctime replies are read in UTC too')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON object: server, time, unix, offset_seconds, round_trip_seconds, format')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Log errors only')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Log errors only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'tackle;generate' {
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Log line format on stderr')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)')
@@ -338,6 +381,7 @@ Register-ArgumentCompleter -Native -CommandName 'tackle' -ScriptBlock {
             [CompletionResult]::new('csv-convert', 'csv-convert', [CompletionResultType]::ParameterValue, 'Convert CSV in any dialect to CSV, TSV, JSON and JSON Lines and back')
             [CompletionResult]::new('sendmail', 'sendmail', [CompletionResultType]::ParameterValue, 'Compose and send mail over SMTP, STARTTLS or implicit TLS')
             [CompletionResult]::new('run-cmd', 'run-cmd', [CompletionResultType]::ParameterValue, 'Run a command with timeout, input, capture and a checked exit')
+            [CompletionResult]::new('connect', 'connect', [CompletionResultType]::ParameterValue, 'Connect to a server (nc-style) over TCP, TLS, UDP or Unix, with the HMAC handshake')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Write shell completions and man pages into DIR (for maintainers)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -358,6 +402,9 @@ Register-ArgumentCompleter -Native -CommandName 'tackle' -ScriptBlock {
             break
         }
         'tackle;help;run-cmd' {
+            break
+        }
+        'tackle;help;connect' {
             break
         }
         'tackle;help;generate' {

@@ -19,6 +19,9 @@ _tackle() {
             tackle,cidr-expand)
                 cmd="tackle__subcmd__cidr__subcmd__expand"
                 ;;
+            tackle,connect)
+                cmd="tackle__subcmd__connect"
+                ;;
             tackle,csv-convert)
                 cmd="tackle__subcmd__csv__subcmd__convert"
                 ;;
@@ -42,6 +45,9 @@ _tackle() {
                 ;;
             tackle__subcmd__help,cidr-expand)
                 cmd="tackle__subcmd__help__subcmd__cidr__subcmd__expand"
+                ;;
+            tackle__subcmd__help,connect)
+                cmd="tackle__subcmd__help__subcmd__connect"
                 ;;
             tackle__subcmd__help,csv-convert)
                 cmd="tackle__subcmd__help__subcmd__csv__subcmd__convert"
@@ -71,7 +77,7 @@ _tackle() {
 
     case "${cmd}" in
         tackle)
-            opts="-v -q -h -V --verbose --quiet --log-format --help --version serve-echo serve-time cidr-expand csv-convert sendmail run-cmd generate help"
+            opts="-v -q -h -V --verbose --quiet --log-format --help --version serve-echo serve-time cidr-expand csv-convert sendmail run-cmd connect generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -153,6 +159,94 @@ _tackle() {
                     ;;
                 --delimiter)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tackle__subcmd__connect)
+            opts="-4 -6 -z -v -q -h -V --unix --udp --tls --ipv4 --ipv6 --source --timeout --wait --no-shutdown --zero --sni --ca-file --tls-fingerprint --tls-insecure --tls-cert --tls-key --auth-key-file --auth-key-env --allow-readable-secrets --datagram-stdin --hex --broadcast --show-peer --time --format --utc --json --verbose --quiet --log-format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --unix)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --source)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-fingerprint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-key-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --auth-key-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "ctime rfc3339 rfc2822 unix unix-ms rfc868" -- "${cur}"))
                     return 0
                     ;;
                 --log-format)
@@ -311,7 +405,7 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__help)
-            opts="serve-echo serve-time cidr-expand csv-convert sendmail run-cmd generate help"
+            opts="serve-echo serve-time cidr-expand csv-convert sendmail run-cmd connect generate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -325,6 +419,20 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__help__subcmd__cidr__subcmd__expand)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        tackle__subcmd__help__subcmd__connect)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

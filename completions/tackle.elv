@@ -33,6 +33,7 @@ set edit:completion:arg-completer[tackle] = {|@words|
             cand csv-convert 'Convert CSV in any dialect to CSV, TSV, JSON and JSON Lines and back'
             cand sendmail 'Compose and send mail over SMTP, STARTTLS or implicit TLS'
             cand run-cmd 'Run a command with timeout, input, capture and a checked exit'
+            cand connect 'Connect to a server (nc-style) over TCP, TLS, UDP or Unix, with the HMAC handshake'
             cand generate 'Write shell completions and man pages into DIR (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -309,6 +310,47 @@ set edit:completion:arg-completer[tackle] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'tackle;connect'= {
+            cand --unix 'Connect to the Unix stream socket at PATH (or @NAME, Linux''s abstract namespace) instead of ADDR'
+            cand --source 'Bind our end to this address: IP, IP:PORT, [IPV6] or [IPV6]:PORT'
+            cand --timeout 'Give up connecting, and on the TLS and HMAC handshakes, after DUR'
+            cand --wait 'Stream: end after DUR with nothing sent or received [default: never]. UDP: how long to listen for replies after the last send [default: 1s]'
+            cand --sni 'The name sent as SNI and checked against the certificate [default: the host of ADDR; localhost with --unix]'
+            cand --ca-file 'Also trust the certificates in this PEM file (CAs, or the server''s own certificate)'
+            cand --tls-fingerprint 'Trust exactly the certificate with this SHA-256 fingerprint (AB:CD:..., as msmtp)'
+            cand --tls-cert 'Client certificate (PEM) to present'
+            cand --tls-key 'Private key (PEM) of --tls-cert'
+            cand --auth-key-file 'Answer the server''s challenge with the key read from FILE (its bytes exactly; the file must be owner-only)'
+            cand --auth-key-env 'Answer the server''s challenge with the key in environment variable VAR (removed from tackle''s environment once read)'
+            cand --format 'The format the server answers in [default: recognised from the reply: 4 bytes are rfc868, text is tried in each text format]'
+            cand --log-format 'Log line format on stderr'
+            cand --udp 'Use UDP: each line of stdin is a datagram, replies are printed one per line'
+            cand --tls 'Speak TLS (the server''s certificate is checked against the system''s CAs and --ca-file)'
+            cand -4 'Use only IPv4 addresses of a name'
+            cand --ipv4 'Use only IPv4 addresses of a name'
+            cand -6 'Use only IPv6 addresses of a name'
+            cand --ipv6 'Use only IPv6 addresses of a name'
+            cand --no-shutdown 'Keep our side of the stream open at stdin''s end (by default it is shut down, as nc -N does); the run then ends when the server closes, or after --wait'
+            cand -z 'Connect (and complete the TLS and HMAC handshakes), print `connected to ADDR`, close; nothing is sent (nc -z)'
+            cand --zero 'Connect (and complete the TLS and HMAC handshakes), print `connected to ADDR`, close; nothing is sent (nc -z)'
+            cand --tls-insecure 'Do not verify the server''s certificate (warns on every use)'
+            cand --allow-readable-secrets 'Use a key file that group or others can read (refused by default)'
+            cand --datagram-stdin 'Send all of stdin as one datagram (default: one per line)'
+            cand --hex 'Print each reply as hex digits on a line of its own'
+            cand --broadcast 'Allow sending to a broadcast address (SO_BROADCAST: 255.255.255.255 or a subnet''s); replies from every host are printed'
+            cand --show-peer 'Print `from ADDR: ` before each reply'
+            cand --time 'Ask a time server (serve-time, or any RFC 868 or 867 server) and print its time in RFC 3339 with its offset from the local clock'
+            cand --utc 'Write the time in UTC (default: the local zone, from TZ); ctime replies are read in UTC too'
+            cand --json 'Print one JSON object: server, time, unix, offset_seconds, round_trip_seconds, format'
+            cand -v 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand --verbose 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+            cand -q 'Log errors only'
+            cand --quiet 'Log errors only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'tackle;generate'= {
             cand --log-format 'Log line format on stderr'
             cand -v 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
@@ -327,6 +369,7 @@ set edit:completion:arg-completer[tackle] = {|@words|
             cand csv-convert 'Convert CSV in any dialect to CSV, TSV, JSON and JSON Lines and back'
             cand sendmail 'Compose and send mail over SMTP, STARTTLS or implicit TLS'
             cand run-cmd 'Run a command with timeout, input, capture and a checked exit'
+            cand connect 'Connect to a server (nc-style) over TCP, TLS, UDP or Unix, with the HMAC handshake'
             cand generate 'Write shell completions and man pages into DIR (for maintainers)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -341,6 +384,8 @@ set edit:completion:arg-completer[tackle] = {|@words|
         &'tackle;help;sendmail'= {
         }
         &'tackle;help;run-cmd'= {
+        }
+        &'tackle;help;connect'= {
         }
         &'tackle;help;generate'= {
         }

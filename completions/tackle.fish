@@ -36,6 +36,7 @@ complete -c tackle -n "__fish_tackle_needs_command" -f -a "cidr-expand" -d 'Expa
 complete -c tackle -n "__fish_tackle_needs_command" -f -a "csv-convert" -d 'Convert CSV in any dialect to CSV, TSV, JSON and JSON Lines and back'
 complete -c tackle -n "__fish_tackle_needs_command" -f -a "sendmail" -d 'Compose and send mail over SMTP, STARTTLS or implicit TLS'
 complete -c tackle -n "__fish_tackle_needs_command" -f -a "run-cmd" -d 'Run a command with timeout, input, capture and a checked exit'
+complete -c tackle -n "__fish_tackle_needs_command" -f -a "connect" -d 'Connect to a server (nc-style) over TCP, TLS, UDP or Unix, with the HMAC handshake'
 complete -c tackle -n "__fish_tackle_needs_command" -f -a "generate" -d 'Write shell completions and man pages into DIR (for maintainers)'
 complete -c tackle -n "__fish_tackle_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c tackle -n "__fish_tackle_using_subcommand serve-echo" -l tcp -d 'Listen for TCP connections on ADDR (repeatable)' -r
@@ -306,17 +307,56 @@ complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s v -l verbose -
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand run-cmd" -s V -l version -d 'Print version'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l unix -d 'Connect to the Unix stream socket at PATH (or @NAME, Linux\'s abstract namespace) instead of ADDR' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l source -d 'Bind our end to this address: IP, IP:PORT, [IPV6] or [IPV6]:PORT' -r
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l timeout -d 'Give up connecting, and on the TLS and HMAC handshakes, after DUR' -r
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l wait -d 'Stream: end after DUR with nothing sent or received [default: never]. UDP: how long to listen for replies after the last send [default: 1s]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l sni -d 'The name sent as SNI and checked against the certificate [default: the host of ADDR; localhost with --unix]' -r
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l ca-file -d 'Also trust the certificates in this PEM file (CAs, or the server\'s own certificate)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l tls-fingerprint -d 'Trust exactly the certificate with this SHA-256 fingerprint (AB:CD:..., as msmtp)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l tls-cert -d 'Client certificate (PEM) to present' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l tls-key -d 'Private key (PEM) of --tls-cert' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l auth-key-file -d 'Answer the server\'s challenge with the key read from FILE (its bytes exactly; the file must be owner-only)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l auth-key-env -d 'Answer the server\'s challenge with the key in environment variable VAR (removed from tackle\'s environment once read)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l format -d 'The format the server answers in [default: recognised from the reply: 4 bytes are rfc868, text is tried in each text format]' -r -f -a "ctime\t'Python\'s time.ctime(): `Sat Nov 21 22:44:21 2026` (day padded with a space)'
+rfc3339\t'RFC 3339: `2026-11-21T22:44:21+08:00`, or `...Z` with --utc'
+rfc2822\t'RFC 2822 (mail Date:): `Sat, 21 Nov 2026 22:44:21 +0800`'
+unix\t'Seconds since 1970-01-01T00:00:00Z: `1795272261`'
+unix-ms\t'Milliseconds since 1970-01-01T00:00:00Z: `1795272261123`'
+rfc868\t'RFC 868: 4 bytes, big-endian seconds since 1900-01-01T00:00:00Z, no line end. The RFC\'s 32-bit counter wraps on 2036-02-07T06:28:16Z and starts again at 0'"
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
+json\t'One JSON object per line'"
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l udp -d 'Use UDP: each line of stdin is a datagram, replies are printed one per line'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l tls -d 'Speak TLS (the server\'s certificate is checked against the system\'s CAs and --ca-file)'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -s 4 -l ipv4 -d 'Use only IPv4 addresses of a name'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -s 6 -l ipv6 -d 'Use only IPv6 addresses of a name'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l no-shutdown -d 'Keep our side of the stream open at stdin\'s end (by default it is shut down, as nc -N does); the run then ends when the server closes, or after --wait'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -s z -l zero -d 'Connect (and complete the TLS and HMAC handshakes), print `connected to ADDR`, close; nothing is sent (nc -z)'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l tls-insecure -d 'Do not verify the server\'s certificate (warns on every use)'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l allow-readable-secrets -d 'Use a key file that group or others can read (refused by default)'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l datagram-stdin -d 'Send all of stdin as one datagram (default: one per line)'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l hex -d 'Print each reply as hex digits on a line of its own'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l broadcast -d 'Allow sending to a broadcast address (SO_BROADCAST: 255.255.255.255 or a subnet\'s); replies from every host are printed'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l show-peer -d 'Print `from ADDR: ` before each reply'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l time -d 'Ask a time server (serve-time, or any RFC 868 or 867 server) and print its time in RFC 3339 with its offset from the local clock'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l utc -d 'Write the time in UTC (default: the local zone, from TZ); ctime replies are read in UTC too'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l json -d 'Print one JSON object: server, time, unix, offset_seconds, round_trip_seconds, format'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -s q -l quiet -d 'Log errors only'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -s V -l version -d 'Print version'
 complete -c tackle -n "__fish_tackle_using_subcommand generate" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
 complete -c tackle -n "__fish_tackle_using_subcommand generate" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand generate" -s q -l quiet -d 'Log errors only'
 complete -c tackle -n "__fish_tackle_using_subcommand generate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c tackle -n "__fish_tackle_using_subcommand generate" -s V -l version -d 'Print version'
-complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd generate help" -f -a "serve-echo" -d 'TCP, UDP and Unix-socket echo servers in one event loop'
-complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd generate help" -f -a "serve-time" -d 'Daytime (RFC 867) and time (RFC 868) servers over UDP and TCP'
-complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd generate help" -f -a "cidr-expand" -d 'Expand, count, aggregate, split and exclude IPv4/IPv6 networks'
-complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd generate help" -f -a "csv-convert" -d 'Convert CSV in any dialect to CSV, TSV, JSON and JSON Lines and back'
-complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd generate help" -f -a "sendmail" -d 'Compose and send mail over SMTP, STARTTLS or implicit TLS'
-complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd generate help" -f -a "run-cmd" -d 'Run a command with timeout, input, capture and a checked exit'
-complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd generate help" -f -a "generate" -d 'Write shell completions and man pages into DIR (for maintainers)'
-complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd connect generate help" -f -a "serve-echo" -d 'TCP, UDP and Unix-socket echo servers in one event loop'
+complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd connect generate help" -f -a "serve-time" -d 'Daytime (RFC 867) and time (RFC 868) servers over UDP and TCP'
+complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd connect generate help" -f -a "cidr-expand" -d 'Expand, count, aggregate, split and exclude IPv4/IPv6 networks'
+complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd connect generate help" -f -a "csv-convert" -d 'Convert CSV in any dialect to CSV, TSV, JSON and JSON Lines and back'
+complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd connect generate help" -f -a "sendmail" -d 'Compose and send mail over SMTP, STARTTLS or implicit TLS'
+complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd connect generate help" -f -a "run-cmd" -d 'Run a command with timeout, input, capture and a checked exit'
+complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd connect generate help" -f -a "connect" -d 'Connect to a server (nc-style) over TCP, TLS, UDP or Unix, with the HMAC handshake'
+complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd connect generate help" -f -a "generate" -d 'Write shell completions and man pages into DIR (for maintainers)'
+complete -c tackle -n "__fish_tackle_using_subcommand help; and not __fish_seen_subcommand_from serve-echo serve-time cidr-expand csv-convert sendmail run-cmd connect generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -181,9 +181,14 @@ pub fn udp(
             .set_broadcast(true)
             .map_err(|e| fail(format!("{target}: cannot set SO_BROADCAST: {}", plain(&e))))?;
     } else {
-        socket
-            .connect(&addr.into())
-            .map_err(|e| fail(format!("{target}: cannot connect: {}", plain(&e))))?;
+        socket.connect(&addr.into()).map_err(|e| {
+            let hint = if e.raw_os_error() == Some(libc::EACCES) {
+                " (a broadcast address needs --broadcast)"
+            } else {
+                ""
+            };
+            fail(format!("{target}: cannot connect: {}{hint}", plain(&e)))
+        })?;
     }
     socket
         .set_nonblocking(true)

@@ -3,6 +3,7 @@
 //! - [`target`]: ADDR, `--source`, `--ipv4`/`--ipv6`, and resolving names;
 //! - [`dial`]: opening the TCP, Unix or UDP socket;
 //! - [`stdio`]: tackle's stdin (read by a thread, handed to the loop) and stdout;
+//! - [`splice`]: the zero-copy paths a plain relay takes when stdin and stdout allow;
 //! - [`stream`]: the stream handler (TLS handshake, HMAC answer, relay, `--zero`, `--time`);
 //! - [`datagram`]: the UDP handler (lines out, replies in, broadcast);
 //! - [`time`]: reading a time server's reply back into a time.
@@ -13,12 +14,14 @@
 
 pub mod datagram;
 pub mod dial;
+pub mod splice;
 pub mod stdio;
 pub mod stream;
 pub mod target;
 pub mod time;
 
 use std::net::SocketAddr;
+use std::os::fd::AsRawFd;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -151,13 +154,21 @@ fn run_stream(config: &ConnectConfig) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    let (stream, reached) = match &config.endpoint {
+    let plain = connection.is_none();
+    let (stream, reached, fd) = match &config.endpoint {
         Endpoint::Inet(target) => {
             let (stream, addr) = dial::tcp(target, config.family, config.source, config.timeout)?;
-            (layered(stream, connection), Some(addr))
+            let fd = stream.as_raw_fd();
+            (layered(stream, connection), Some(addr), fd)
         }
-        Endpoint::Unix(addr) => (layered(dial::unix(addr, config.timeout)?, connection), None),
+        Endpoint::Unix(addr) => {
+            let stream = dial::unix(addr, config.timeout)?;
+            let fd = stream.as_raw_fd();
+            (layered(stream, connection), None, fd)
+        }
     };
+    // The descriptor stays the socket's for the whole run (the handler owns the stream).
+    let plain_fd = plain.then_some(fd);
     let name = config.endpoint.to_string();
     log_connected(&name, reached);
     let check = tls.map(|(trust, _, server)| TlsCheck { trust, server });
@@ -175,6 +186,7 @@ fn run_stream(config: &ConnectConfig) -> anyhow::Result<()> {
         tls: check,
         timeout: config.timeout,
         wait: config.wait,
+        plain_fd,
     };
     let outcome = Rc::default();
     let client = StreamClient::new(stream, settings, Rc::clone(&outcome));

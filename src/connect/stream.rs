@@ -21,13 +21,16 @@
 
 use std::cell::RefCell;
 use std::io::{self, Read};
+use std::os::fd::RawFd;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use mio::Interest;
 use mio::event::{Event, Source};
+use mio::unix::SourceFd;
+use mio::{Interest, Registry};
 
 use super::dial::plain;
+use super::splice::{self, SPLICE_LEN, StagingPipe};
 use super::stdio::{Piece, StdinFeed, Stdout};
 use crate::duration::format_duration;
 use crate::exit;
@@ -73,6 +76,9 @@ pub struct StreamSettings {
     pub timeout: Duration,
     /// Ends a relay silent for this long (`--wait`).
     pub wait: Option<Duration>,
+    /// The socket's descriptor when no TLS is on top: a relay may then splice (see
+    /// [`super::splice`]).
+    pub plain_fd: Option<RawFd>,
 }
 
 /// How a run ended well.
@@ -107,6 +113,28 @@ enum Phase {
     Open,
 }
 
+/// Where a relay's outgoing bytes come from.
+enum Upstream {
+    /// Nothing to send (not a relay).
+    Nothing,
+    /// Chunks read by the `stdio` thread.
+    Thread(StdinFeed),
+    /// stdin is a pipe, spliced to the socket (stdin is registered with the loop too).
+    Pipe,
+    /// stdin is a regular file, sent with sendfile(2).
+    File,
+}
+
+/// Where the server's bytes go in a relay.
+enum Downstream {
+    /// Read into the loop's buffer and written to stdout (also `--zero` and `--time`).
+    Copy,
+    /// Spliced into stdout, a pipe.
+    Pipe,
+    /// Spliced through a pipe of our own into stdout, a file or `/dev/null`.
+    Staged(StagingPipe),
+}
+
 /// Bytes being written to the socket: the answer, or a chunk of stdin (given back to the
 /// reader thread once sent).
 struct Outgoing {
@@ -124,7 +152,10 @@ pub struct StreamClient {
     challenge: [u8; CHALLENGE_LEN],
     challenge_len: usize,
     verdict: Verdict,
-    feed: Option<StdinFeed>,
+    upstream: Upstream,
+    downstream: Downstream,
+    /// stdin is registered with the loop (a spliced pipe).
+    stdin_registered: bool,
     up: Option<Outgoing>,
     stdin_done: bool,
     write_shut: bool,
@@ -164,7 +195,9 @@ impl StreamClient {
             challenge: [0; CHALLENGE_LEN],
             challenge_len: 0,
             verdict: Verdict::None,
-            feed: None,
+            upstream: Upstream::Nothing,
+            downstream: Downstream::Copy,
+            stdin_registered: false,
             up: None,
             stdin_done: false,
             write_shut: false,
@@ -301,18 +334,77 @@ impl StreamClient {
         self.setup_deadline = None;
         self.last_activity = cx.now();
         match self.settings.job {
-            Job::Relay { .. } => {
-                let feed = StdinFeed::start(cx.notifier())
-                    .map_err(|e| self.fail(format_args!("cannot read stdin: {e}")))?;
-                self.feed = Some(feed);
-            }
+            Job::Relay { .. } => self.choose_paths(cx)?,
             Job::Probe if self.verdict == Verdict::None => {
-                self.write_out()?;
+                self.write_out(cx)?;
                 return Ok(Flow::End(Ended::Established));
             }
             Job::Probe | Job::Collect => {}
         }
         self.exchange(cx)
+    }
+
+    /// Picks how stdin and stdout are moved: spliced when the socket is plain and they are
+    /// pipes or files, else copied (stdin by its thread).
+    fn choose_paths(&mut self, cx: &mut Context<'_>) -> anyhow::Result<()> {
+        super::stdio::enlarge_pipes();
+        if self.settings.plain_fd.is_some() {
+            self.downstream = match splice::output() {
+                splice::Output::Pipe => Downstream::Pipe,
+                splice::Output::Sink => match StagingPipe::new() {
+                    Ok(staging) => Downstream::Staged(staging),
+                    Err(_) => Downstream::Copy,
+                },
+                splice::Output::Other => Downstream::Copy,
+            };
+            match splice::input() {
+                splice::Input::Pipe if self.register_stdin(cx.registry(), cx.token()) => {
+                    self.upstream = Upstream::Pipe;
+                }
+                splice::Input::File => self.upstream = Upstream::File,
+                _ => {}
+            }
+        }
+        if matches!(self.upstream, Upstream::Nothing) {
+            self.start_stdin_thread(cx)?;
+        }
+        tracing::debug!(
+            peer = %self.settings.name,
+            "relay: stdin {}, stdout {}",
+            match self.upstream {
+                Upstream::Pipe => "spliced",
+                Upstream::File => "sent with sendfile",
+                _ => "read by a thread",
+            },
+            match self.downstream {
+                Downstream::Copy => "written",
+                _ => "spliced",
+            }
+        );
+        Ok(())
+    }
+
+    fn start_stdin_thread(&mut self, cx: &mut Context<'_>) -> anyhow::Result<()> {
+        self.unregister_stdin(cx.registry());
+        let feed = StdinFeed::start(cx.notifier())
+            .map_err(|e| self.fail(format_args!("cannot read stdin: {e}")))?;
+        self.upstream = Upstream::Thread(feed);
+        Ok(())
+    }
+
+    /// Registers stdin (a pipe) with the loop under this handler's token; false if refused.
+    fn register_stdin(&mut self, registry: &Registry, token: mio::Token) -> bool {
+        let fd = libc::STDIN_FILENO;
+        self.stdin_registered = registry
+            .register(&mut SourceFd(&fd), token, Interest::READABLE)
+            .is_ok();
+        self.stdin_registered
+    }
+
+    fn unregister_stdin(&mut self, registry: &Registry) {
+        if std::mem::take(&mut self.stdin_registered) {
+            let _ = registry.deregister(&mut SourceFd(&libc::STDIN_FILENO));
+        }
     }
 
     // --- the open connection ----------------------------------------------------------------
@@ -322,13 +414,63 @@ impl StreamClient {
         if let Flow::End(ended) = self.read_in(cx)? {
             return Ok(Flow::End(ended));
         }
-        self.write_out()?;
+        self.write_out(cx)?;
         self.shut_down_if_done(cx.now())?;
         Ok(Flow::Continue)
     }
 
-    /// Reads until the socket is empty, passing the bytes on.
+    /// Takes everything the socket has, passing it on.
     fn read_in(&mut self, cx: &mut Context<'_>) -> anyhow::Result<Flow> {
+        match (&self.downstream, self.settings.plain_fd) {
+            (Downstream::Copy, _) | (_, None) => self.read_and_copy(cx),
+            (_, Some(fd)) => self.splice_in(fd, cx),
+        }
+    }
+
+    /// Splices until the socket is empty; falls back to copying if the kernel refuses.
+    fn splice_in(&mut self, socket: RawFd, cx: &mut Context<'_>) -> anyhow::Result<Flow> {
+        let out = libc::STDOUT_FILENO;
+        loop {
+            let moved = match &self.downstream {
+                Downstream::Staged(staging) => staging.pass(socket, out),
+                _ => splice::splice(socket, out, SPLICE_LEN, 0),
+            };
+            match moved {
+                Ok(0) => return self.peer_closed(),
+                Ok(n) => self.count_in(n, cx.now()),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Flow::Continue),
+                // The reader of our output has what it wanted (`| head`): a quiet end.
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                    return Ok(Flow::End(self.relayed()));
+                }
+                Err(e) if is_unsupported(&e) => {
+                    tracing::debug!("splice refused ({e}): copying the server's bytes instead");
+                    self.downstream = Downstream::Copy;
+                    return self.read_and_copy(cx);
+                }
+                Err(e) if is_connection_error(&e) => return Err(self.connection_lost(&e)),
+                Err(e) => {
+                    return Err(exit::failure(
+                        exit::FAILURE,
+                        format!("cannot write to stdout: {}", plain(&e)),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Counts bytes received: activity, and a verdict on our answer.
+    fn count_in(&mut self, n: usize, now: Instant) {
+        self.received += n as u64;
+        self.last_activity = now;
+        self.first_byte.get_or_insert(now);
+        if matches!(self.verdict, Verdict::Pending { .. }) {
+            self.verdict = Verdict::Settled;
+        }
+    }
+
+    /// Reads until the socket is empty, passing the bytes on.
+    fn read_and_copy(&mut self, cx: &mut Context<'_>) -> anyhow::Result<Flow> {
         let now = cx.now();
         let buffer = cx.buffer();
         let len = buffer.len();
@@ -340,12 +482,7 @@ impl StreamClient {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(self.connection_lost(&e)),
             };
-            self.received += n as u64;
-            self.last_activity = now;
-            self.first_byte.get_or_insert(now);
-            if matches!(self.verdict, Verdict::Pending { .. }) {
-                self.verdict = Verdict::Settled;
-            }
+            self.count_in(n, now);
             if let Flow::End(ended) = self.deliver(&buffer[..n])? {
                 return Ok(Flow::End(ended));
             }
@@ -428,58 +565,44 @@ impl StreamClient {
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>());
         match tls {
-            Some(tls) => self.fail(format_args!("TLS: {tls}")),
+            // In TLS 1.3 the server checks our certificate after our side of the handshake
+            // is done: its refusal arrives as the first record, and means the same.
+            Some(_) => self.tls_failure(e),
             None => self.fail(format_args!("connection lost: {}", plain(e))),
         }
     }
 
-    /// Writes what is queued, then stdin's next chunks, until the socket blocks or stdin has
-    /// nothing ready.
-    fn write_out(&mut self) -> anyhow::Result<()> {
-        loop {
-            if let Some(out) = &mut self.up {
-                let (n, result) = write_until_blocked(&mut self.stream, &out.bytes[out.at..]);
-                out.at += n;
-                if out.from_stdin {
-                    self.sent += n as u64;
-                }
-                if n > 0 {
-                    self.last_activity = Instant::now();
-                }
-                if let Err(e) = result {
-                    return Err(self.connection_lost(&e));
-                }
-                if out.at < out.bytes.len() {
-                    break;
-                }
-                if let (Some(done), Some(feed)) = (self.up.take(), &self.feed)
-                    && done.from_stdin
-                {
-                    feed.recycle(done.bytes);
-                }
-            }
-            if self.stdin_done {
-                break;
-            }
-            let Some(feed) = self.feed.as_mut() else {
-                break;
+    /// Writes what is queued (the answer, a chunk of stdin), then what stdin has next, until
+    /// the socket blocks or stdin has nothing ready.
+    fn write_out(&mut self, cx: &mut Context<'_>) -> anyhow::Result<()> {
+        while self.send_queued()? && !self.stdin_done {
+            let more = match &mut self.upstream {
+                Upstream::Nothing => false,
+                Upstream::Thread(feed) => match feed.ready_piece() {
+                    None => false,
+                    Some(Piece::Data(bytes)) => {
+                        self.up = Some(Outgoing {
+                            bytes,
+                            at: 0,
+                            from_stdin: true,
+                        });
+                        true
+                    }
+                    Some(Piece::End) => {
+                        self.stdin_done = true;
+                        false
+                    }
+                    Some(Piece::Failed(e)) => {
+                        return Err(exit::failure(
+                            exit::FAILURE,
+                            format!("cannot read stdin: {}", plain(&e)),
+                        ));
+                    }
+                },
+                Upstream::Pipe | Upstream::File => self.splice_out(cx)?,
             };
-            match feed.ready_piece() {
-                None => break,
-                Some(Piece::Data(bytes)) => {
-                    self.up = Some(Outgoing {
-                        bytes,
-                        at: 0,
-                        from_stdin: true,
-                    });
-                }
-                Some(Piece::End) => self.stdin_done = true,
-                Some(Piece::Failed(e)) => {
-                    return Err(exit::failure(
-                        exit::FAILURE,
-                        format!("cannot read stdin: {}", plain(&e)),
-                    ));
-                }
+            if !more {
+                break;
             }
         }
         if self.stream.has_pending_output() {
@@ -488,6 +611,70 @@ impl StreamClient {
                 .map_err(|e| self.connection_lost(&e))?;
         }
         Ok(())
+    }
+
+    /// Writes what is queued; true once it is all sent.
+    fn send_queued(&mut self) -> anyhow::Result<bool> {
+        let Some(out) = &mut self.up else {
+            return Ok(true);
+        };
+        let (n, result) = write_until_blocked(&mut self.stream, &out.bytes[out.at..]);
+        out.at += n;
+        if out.from_stdin {
+            self.sent += n as u64;
+        }
+        if n > 0 {
+            self.last_activity = Instant::now();
+        }
+        if let Err(e) = result {
+            return Err(self.connection_lost(&e));
+        }
+        if out.at < out.bytes.len() {
+            return Ok(false);
+        }
+        if let (Some(done), Upstream::Thread(feed)) = (self.up.take(), &self.upstream)
+            && done.from_stdin
+        {
+            feed.recycle(done.bytes);
+        }
+        Ok(true)
+    }
+
+    /// Moves stdin to the socket in the kernel until one of them blocks; true if it moved
+    /// something (and may move more). Falls back to the thread if the kernel refuses.
+    fn splice_out(&mut self, cx: &mut Context<'_>) -> anyhow::Result<bool> {
+        let Some(socket) = self.settings.plain_fd else {
+            return Ok(false);
+        };
+        let stdin = libc::STDIN_FILENO;
+        let moved = match self.upstream {
+            Upstream::File => splice::sendfile(stdin, socket, SPLICE_LEN),
+            _ => splice::splice(stdin, socket, SPLICE_LEN, libc::SPLICE_F_NONBLOCK),
+        };
+        match moved {
+            Ok(0) => {
+                self.stdin_done = true;
+                self.unregister_stdin(cx.registry());
+                Ok(false)
+            }
+            Ok(n) => {
+                self.sent += n as u64;
+                self.last_activity = cx.now();
+                Ok(true)
+            }
+            // The pipe is empty or the socket full: either one's next event brings us back.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(false),
+            Err(e) if is_unsupported(&e) => {
+                tracing::debug!("splice refused ({e}): reading stdin with a thread instead");
+                self.start_stdin_thread(cx)?;
+                Ok(true)
+            }
+            Err(e) if is_connection_error(&e) => Err(self.connection_lost(&e)),
+            Err(e) => Err(exit::failure(
+                exit::FAILURE,
+                format!("cannot read stdin: {}", plain(&e)),
+            )),
+        }
     }
 
     /// At stdin's end, once everything is sent: our end of stream, unless `--no-shutdown` or
@@ -617,6 +804,11 @@ impl Handler for StreamClient {
         Some((&mut self.stream, Interest::READABLE | Interest::WRITABLE))
     }
 
+    fn deregister(&mut self, registry: &Registry) -> io::Result<()> {
+        self.unregister_stdin(registry);
+        registry.deregister(&mut self.stream)
+    }
+
     fn started(&mut self, cx: &mut Context<'_>) -> Action {
         self.setup_deadline = Some(cx.now() + self.settings.timeout);
         let step = if self.stream.is_handshaking() {
@@ -637,7 +829,7 @@ impl Handler for StreamClient {
     fn notified(&mut self, cx: &mut Context<'_>) -> Action {
         // stdin has a chunk (or its end) for us: only the sending side has work.
         let step = self
-            .write_out()
+            .write_out(cx)
             .and_then(|()| self.shut_down_if_done(cx.now()))
             .map(|()| Flow::Continue);
         self.settle(step, cx)
@@ -651,4 +843,28 @@ impl Handler for StreamClient {
         };
         self.settle(step, cx)
     }
+}
+
+/// The kernel cannot splice between these descriptors.
+fn is_unsupported(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP | libc::EBADF)
+    )
+}
+
+/// The error is the connection's, not stdin's or stdout's.
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(
+            libc::ECONNRESET
+                | libc::ECONNABORTED
+                | libc::ETIMEDOUT
+                | libc::ENOTCONN
+                | libc::EHOSTUNREACH
+                | libc::ENETUNREACH
+                | libc::EPIPE
+        )
+    )
 }

@@ -1,0 +1,194 @@
+//! Zero-copy paths for a plain (not TLS) stream relay: the kernel moves the bytes between
+//! stdin, the socket and stdout, and they never enter tackle's memory.
+//!
+//! - stdin is a pipe: `splice(2)` from it to the socket with `SPLICE_F_NONBLOCK`, which makes
+//!   the pipe side non-blocking for that call only (the descriptor, shared with whoever
+//!   writes the pipe, keeps its flags); stdin is then registered with the loop beside the
+//!   socket;
+//! - stdin is a regular file: `sendfile(2)` to the socket (reading a file does not block);
+//! - stdout is a pipe: `splice(2)` from the socket straight into it, blocking when the pipe is
+//!   full as a write would;
+//! - stdout is a regular file or `/dev/null`: through a staging pipe of our own.
+//!
+//! Anything else (a terminal, a socket, TLS, or a kernel that refuses with `EINVAL`) takes the
+//! copying path of `stdio`.
+
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+
+/// The most one call moves.
+pub const SPLICE_LEN: usize = 1 << 20;
+
+/// What stdin is, for the relay's choice of path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Pipe,
+    File,
+    /// A terminal, a socket, a device: read by the `stdio` thread.
+    Other,
+}
+
+/// What stdout is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Pipe,
+    /// A regular file or `/dev/null`: spliced through a staging pipe.
+    Sink,
+    /// A terminal, a socket, a descriptor made non-blocking by someone else: written.
+    Other,
+}
+
+fn stat(fd: RawFd) -> Option<libc::stat> {
+    // SAFETY: fstat(2) fills the zeroed buffer for an open descriptor, or fails.
+    unsafe {
+        let mut stat: libc::stat = std::mem::zeroed();
+        (libc::fstat(fd, &mut stat) == 0).then_some(stat)
+    }
+}
+
+fn is_nonblocking(fd: RawFd) -> bool {
+    // SAFETY: F_GETFL only reads the descriptor's status flags.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    flags >= 0 && flags & libc::O_NONBLOCK != 0
+}
+
+/// What stdin is.
+pub fn input() -> Input {
+    match stat(libc::STDIN_FILENO).map(|s| s.st_mode & libc::S_IFMT) {
+        Some(libc::S_IFIFO) => Input::Pipe,
+        Some(libc::S_IFREG) => Input::File,
+        _ => Input::Other,
+    }
+}
+
+/// What stdout is.
+pub fn output() -> Output {
+    let fd = libc::STDOUT_FILENO;
+    let Some(stat) = stat(fd) else {
+        return Output::Other;
+    };
+    // A non-blocking stdout would make a full pipe look like an empty socket.
+    if is_nonblocking(fd) {
+        return Output::Other;
+    }
+    let dev_null = libc::makedev(1, 3);
+    match stat.st_mode & libc::S_IFMT {
+        libc::S_IFIFO => Output::Pipe,
+        libc::S_IFREG => Output::Sink,
+        libc::S_IFCHR if stat.st_rdev == dev_null => Output::Sink,
+        _ => Output::Other,
+    }
+}
+
+/// One `splice(2)` call: at most `len` bytes from `from` to `to`.
+pub fn splice(from: RawFd, to: RawFd, len: usize, flags: libc::c_uint) -> io::Result<usize> {
+    loop {
+        // SAFETY: splice(2) between two open descriptors, with no offsets.
+        let n = unsafe {
+            libc::splice(
+                from,
+                std::ptr::null_mut(),
+                to,
+                std::ptr::null_mut(),
+                len,
+                flags | libc::SPLICE_F_MOVE,
+            )
+        };
+        match usize::try_from(n) {
+            Ok(n) => return Ok(n),
+            Err(_) => {
+                let e = io::Error::last_os_error();
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+/// One `sendfile(2)` call: at most `len` bytes of the file `from`, at its offset, to `to`.
+pub fn sendfile(from: RawFd, to: RawFd, len: usize) -> io::Result<usize> {
+    loop {
+        // SAFETY: sendfile(2) between two open descriptors, using and moving `from`'s offset.
+        let n = unsafe { libc::sendfile(to, from, std::ptr::null_mut(), len) };
+        match usize::try_from(n) {
+            Ok(n) => return Ok(n),
+            Err(_) => {
+                let e = io::Error::last_os_error();
+                if e.kind() != io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+/// A pipe of our own between the socket and a stdout that is not a pipe.
+#[derive(Debug)]
+pub struct StagingPipe {
+    read: OwnedFd,
+    write: OwnedFd,
+}
+
+impl StagingPipe {
+    /// A new pipe, made as large as Linux allows anyone ([`SPLICE_LEN`]).
+    pub fn new() -> io::Result<StagingPipe> {
+        let (read, write) = io::pipe()?;
+        // SAFETY: F_SETPIPE_SZ on our own pipe; a refusal only costs speed.
+        unsafe {
+            libc::fcntl(
+                write.as_raw_fd(),
+                libc::F_SETPIPE_SZ,
+                SPLICE_LEN as libc::c_int,
+            )
+        };
+        Ok(StagingPipe {
+            read: read.into(),
+            write: write.into(),
+        })
+    }
+
+    /// Moves what `socket` has (at most one pipeful) through the pipe to `out`; `Ok(0)` at
+    /// the socket's end of stream, `WouldBlock` when it has nothing.
+    pub fn pass(&self, socket: RawFd, out: RawFd) -> io::Result<usize> {
+        // The pipe is empty here, so the socket side decides: it never waits for room.
+        let n = splice(
+            socket,
+            self.write.as_raw_fd(),
+            SPLICE_LEN,
+            libc::SPLICE_F_NONBLOCK,
+        )?;
+        let mut left = n;
+        while left > 0 {
+            match splice(self.read.as_raw_fd(), out, left, 0)? {
+                0 => return Err(io::ErrorKind::WriteZero.into()),
+                moved => left -= moved,
+            }
+        }
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    #[test]
+    fn a_staging_pipe_passes_a_socket_s_bytes_to_a_file() {
+        let (mut a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        b.set_nonblocking(true).unwrap();
+        let staging = StagingPipe::new().unwrap();
+        let mut file = tempfile::tempfile().unwrap();
+        let err = staging.pass(b.as_raw_fd(), file.as_raw_fd()).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
+        a.write_all(b"hello").unwrap();
+        assert_eq!(staging.pass(b.as_raw_fd(), file.as_raw_fd()).unwrap(), 5);
+        drop(a);
+        assert_eq!(staging.pass(b.as_raw_fd(), file.as_raw_fd()).unwrap(), 0);
+        let mut text = String::new();
+        std::io::Seek::rewind(&mut file).unwrap();
+        file.read_to_string(&mut text).unwrap();
+        assert_eq!(text, "hello");
+    }
+}
