@@ -9,13 +9,14 @@ use std::process::{Command, Stdio};
 
 use common::{repo_root, tackle};
 
-const SUBCOMMANDS: [&str; 6] = [
+const SUBCOMMANDS: [&str; 7] = [
     "serve-echo",
     "serve-time",
     "cidr-expand",
     "csv-convert",
     "sendmail",
     "run-cmd",
+    "connect",
 ];
 
 #[test]
@@ -68,13 +69,14 @@ fn usage_status(sub: &str) -> i32 {
 }
 
 /// For each subcommand, a flag that takes a value and a value it refuses.
-const BAD_VALUES: [(&str, &str, &str); 6] = [
+const BAD_VALUES: [(&str, &str, &str); 7] = [
     ("serve-echo", "--threads", "0"),
     ("serve-time", "--format", "xml"),
     ("cidr-expand", "--limit", "many"),
     ("csv-convert", "--to", "xml"),
     ("sendmail", "--port", "99999"),
     ("run-cmd", "--timeout", "forever"),
+    ("connect", "--wait", "soon"),
 ];
 
 /// Asserts the one shape of a usage error the parser catches: `tackle: <sub>: <message>` on

@@ -3,7 +3,7 @@
 //! extreme values (huge, negative and non-finite numbers, 1e19 s, empty, Unicode, very long,
 //! invalid UTF-8) and random ones, through the real binary, in a run that ends quickly:
 //! cidr-expand on a /30, csv-convert on a two-line file, sendmail `--dry-run`, run-cmd
-//! `-- true`; the servers once at parse time (a bad flag after the value stops them there) and
+//! `-- true`, connect to a port nothing listens on; the servers once at parse time (a bad flag after the value stops them there) and
 //! once for real (started, sent one connection, stopped with SIGTERM while it is open).
 //!
 //! Each run must end by itself, with neither status 101 (a panic) nor a signal, and with no
@@ -108,6 +108,8 @@ fn how_to_run(subcommand: &str) -> Option<Ending> {
             Ending::Finishes(&["--dry-run", "--from=a@example.org", "--to=b@example.org"])
         }
         "run-cmd" => Ending::Finishes(&["--", "true"]),
+        // A port nothing listens on: refused at once, whatever else the flags ask.
+        "connect" => Ending::Finishes(&["--timeout=5s", "127.0.0.1:1"]),
         "serve-echo" | "serve-time" => Ending::Serves,
         _ => return None,
     })
@@ -126,6 +128,8 @@ fn companions(flag: &ValueFlag) -> Option<&'static [&'static str]> {
             &["--timeout=0.01s", "--kill-after=0.1s", "--", "sleep", "1"]
         }
         ("run-cmd", "timeout") => &["--kill-after=0.1s", "--", "true"],
+        // The address itself is the value under test (see `command_line`).
+        ("connect", "") => &["--timeout=5s"],
         _ => return None,
     })
 }
@@ -142,7 +146,6 @@ fn command_line(flag: &ValueFlag, value: &OsString, at_parse_time: bool) -> Opti
         value.clone()
     };
     let mut words: Vec<OsString> = vec![flag.subcommand.clone().into()];
-    words.extend(flag.words(&value));
     let ending: Vec<&str> = match (companions(flag), how_to_run(&flag.subcommand)?) {
         (Some(words), _) => words.to_vec(),
         (None, Ending::Finishes(words)) => words
@@ -155,7 +158,14 @@ fn command_line(flag: &ValueFlag, value: &OsString, at_parse_time: bool) -> Opti
         }
         (None, Ending::Serves) => vec!["--tcp=0"],
     };
-    words.extend(ending.into_iter().map(OsString::from));
+    // A positional value comes after `--`, so the ending's flags go before it.
+    if flag.long.is_empty() {
+        words.extend(ending.into_iter().map(OsString::from));
+        words.extend(flag.words(&value));
+    } else {
+        words.extend(flag.words(&value));
+        words.extend(ending.into_iter().map(OsString::from));
+    }
     Some(words)
 }
 
@@ -467,6 +477,11 @@ fn sendmail_takes_any_flag_value_without_panicking() {
 #[test]
 fn run_cmd_takes_any_flag_value_without_panicking() {
     sweep(&["run-cmd"]);
+}
+
+#[test]
+fn connect_takes_any_flag_value_without_panicking() {
+    sweep(&["connect"]);
 }
 
 #[test]
