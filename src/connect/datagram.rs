@@ -25,6 +25,7 @@ use mio::Interest;
 use mio::event::{Event, Source};
 
 use super::dial::plain;
+use super::splice::Input;
 use super::stdio::{Piece, StdinFeed, Stdout};
 use crate::duration::format_duration;
 use crate::exit;
@@ -350,6 +351,13 @@ impl Handler for DatagramClient {
             DatagramJob::Ask => {
                 self.stdin_done = true;
                 self.queue.push_back(Vec::new());
+            }
+            DatagramJob::Relay { whole_stdin } if super::splice::input() == Input::Null => {
+                // Nothing will come: all of stdin is one empty datagram, or there are no lines.
+                self.stdin_done = true;
+                if whole_stdin {
+                    self.queue.push_back(Vec::new());
+                }
             }
             DatagramJob::Relay { .. } => match StdinFeed::start(cx.notifier()) {
                 Ok(feed) => self.feed = Some(feed),

@@ -24,6 +24,8 @@ pub const SPLICE_LEN: usize = 1 << 20;
 pub enum Input {
     Pipe,
     File,
+    /// `/dev/null` (or a closed stdin, which tackle replaces with it): empty, nothing to read.
+    Null,
     /// A terminal, a socket, a device: read by the `stdio` thread.
     Other,
 }
@@ -52,11 +54,20 @@ fn is_nonblocking(fd: RawFd) -> bool {
     flags >= 0 && flags & libc::O_NONBLOCK != 0
 }
 
+/// `/dev/null`'s device number.
+fn dev_null() -> libc::dev_t {
+    libc::makedev(1, 3)
+}
+
 /// What stdin is.
 pub fn input() -> Input {
-    match stat(libc::STDIN_FILENO).map(|s| s.st_mode & libc::S_IFMT) {
-        Some(libc::S_IFIFO) => Input::Pipe,
-        Some(libc::S_IFREG) => Input::File,
+    let Some(stat) = stat(libc::STDIN_FILENO) else {
+        return Input::Other;
+    };
+    match stat.st_mode & libc::S_IFMT {
+        libc::S_IFIFO => Input::Pipe,
+        libc::S_IFREG => Input::File,
+        libc::S_IFCHR if stat.st_rdev == dev_null() => Input::Null,
         _ => Input::Other,
     }
 }
@@ -71,11 +82,10 @@ pub fn output() -> Output {
     if is_nonblocking(fd) {
         return Output::Other;
     }
-    let dev_null = libc::makedev(1, 3);
     match stat.st_mode & libc::S_IFMT {
         libc::S_IFIFO => Output::Pipe,
         libc::S_IFREG => Output::Sink,
-        libc::S_IFCHR if stat.st_rdev == dev_null => Output::Sink,
+        libc::S_IFCHR if stat.st_rdev == dev_null() => Output::Sink,
         _ => Output::Other,
     }
 }

@@ -348,6 +348,11 @@ impl StreamClient {
     /// pipes or files, else copied (stdin by its thread).
     fn choose_paths(&mut self, cx: &mut Context<'_>) -> anyhow::Result<()> {
         super::stdio::enlarge_pipes();
+        let input = splice::input();
+        if input == splice::Input::Null {
+            // Nothing will ever come: no thread, no registration.
+            self.stdin_done = true;
+        }
         if self.settings.plain_fd.is_some() {
             self.downstream = match splice::output() {
                 splice::Output::Pipe => Downstream::Pipe,
@@ -357,7 +362,7 @@ impl StreamClient {
                 },
                 splice::Output::Other => Downstream::Copy,
             };
-            match splice::input() {
+            match input {
                 splice::Input::Pipe if self.register_stdin(cx.registry(), cx.token()) => {
                     self.upstream = Upstream::Pipe;
                 }
@@ -365,7 +370,7 @@ impl StreamClient {
                 _ => {}
             }
         }
-        if matches!(self.upstream, Upstream::Nothing) {
+        if matches!(self.upstream, Upstream::Nothing) && !self.stdin_done {
             self.start_stdin_thread(cx)?;
         }
         tracing::debug!(
@@ -374,7 +379,8 @@ impl StreamClient {
             match self.upstream {
                 Upstream::Pipe => "spliced",
                 Upstream::File => "sent with sendfile",
-                _ => "read by a thread",
+                Upstream::Thread(_) => "read by a thread",
+                Upstream::Nothing => "empty",
             },
             match self.downstream {
                 Downstream::Copy => "written",
