@@ -336,6 +336,49 @@ fn the_server_closing_first_ends_the_run() {
 }
 
 #[test]
+fn a_terminal_session_types_lines_and_ends_with_ctrl_d() {
+    let server = echo_server(&[]);
+    // With the terminal's own echo off, the line shows only if tackle passes the echo on.
+    let mut pty = common::Pty::bash(&format!(
+        "stty -echo; echo ready; \"$TACKLE\" connect {}; echo \"status=$?\"",
+        server.addr(0)
+    ));
+    pty.expect("ready");
+    pty.send("ping over a terminal\n");
+    pty.expect("ping over a terminal");
+    pty.send("\x04");
+    pty.expect("status=0");
+}
+
+#[test]
+fn closed_standard_descriptors_are_never_taken_by_the_socket() {
+    use std::os::unix::process::CommandExt;
+    let server = echo_server(&[]);
+    for fd in [0, 1] {
+        let mut command = Command::new(common::bin());
+        command
+            .args(["connect", server.addr(0)])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // SAFETY: close(2) between fork and exec only closes the child's own descriptor.
+        unsafe {
+            command.pre_exec(move || {
+                libc::close(fd);
+                Ok(())
+            });
+        }
+        let mut child = command.spawn().unwrap();
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(b"hello");
+        }
+        let (status, _, stderr) = finish(child);
+        // A closed stdin reads as empty, a closed stdout discards: either way a clean end.
+        assert!(status.success(), "fd {fd}: {status}: {stderr}");
+    }
+}
+
+#[test]
 fn no_shutdown_keeps_our_side_open_until_wait_passes() {
     let server = echo_server(&[]);
     let started = Instant::now();
@@ -679,6 +722,11 @@ mod tls {
         }
     }
 
+    /// A self-signed CA:TRUE certificate for 127.0.0.1 and its key, for a time server.
+    pub(super) fn pki_for_time() -> (String, String) {
+        pki().self_signed
+    }
+
     fn server(cert: &(String, String), client_ca: Option<&str>) -> Server {
         let mut args = vec![
             "serve-echo",
@@ -906,6 +954,30 @@ mod time {
             assert!(offset.abs() <= 1.5, "{format}: {}", out.stdout_str());
             assert!(json["time"].as_str().unwrap().ends_with('Z'));
         }
+    }
+
+    #[test]
+    fn time_over_tls() {
+        let pki = super::tls::pki_for_time();
+        let server = tackle([
+            "serve-time",
+            "--tls",
+            "0",
+            "--tls-cert",
+            "cert.pem",
+            "--tls-key",
+            "key.pem",
+            "--format",
+            "rfc3339",
+        ])
+        .file("cert.pem", &pki.0)
+        .file("key.pem", &pki.1)
+        .serve(1);
+        let out = connect(["--time", "--tls", server.addr(0), "--ca-file", "ca.pem"])
+            .file("ca.pem", &pki.0)
+            .run();
+        out.success();
+        assert!(offset_of(&out).abs() <= 1.5, "{}", out.stdout_str());
     }
 
     #[test]
