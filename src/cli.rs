@@ -414,6 +414,22 @@ mod tests {
         assert_eq!(usage_status_of(&args), exit::USAGE);
     }
 
+    /// Whether `parse` and the whole parser agree on `tackle SUBCOMMAND TOKENS...`.
+    fn short_cut_agrees(subcommand: &str, tokens: Vec<&str>) -> Result<(), TestCaseError> {
+        let args: Vec<OsString> = ["tackle", subcommand]
+            .into_iter()
+            .chain(tokens)
+            .map(OsString::from)
+            .collect();
+        let short = parse(&args).map(|cli| format!("{cli:?}"));
+        let whole = Cli::try_parse_from(&args).map(|cli| format!("{cli:?}"));
+        prop_assert_eq!(
+            short.map_err(|e| e.to_string()),
+            whole.map_err(|e| e.to_string())
+        );
+        Ok(())
+    }
+
     /// Pieces of a `connect` command line: its flags, good and bad values, positionals.
     fn connect_token() -> impl Strategy<Value = &'static str> {
         prop::sample::select(vec![
@@ -472,41 +488,20 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
-        /// `parse` takes a short cut for connect too; the same property.
-        #[test]
-        fn the_connect_short_cut_agrees_with_the_whole_parser(
-            tokens in proptest::collection::vec(connect_token(), 0..8),
-        ) {
-            let args: Vec<OsString> = ["tackle", "connect"]
-                .into_iter()
-                .chain(tokens)
-                .map(OsString::from)
-                .collect();
-            let short = parse(&args).map(|cli| format!("{cli:?}"));
-            let whole = Cli::try_parse_from(&args).map(|cli| format!("{cli:?}"));
-            prop_assert_eq!(
-                short.map_err(|e| e.to_string()),
-                whole.map_err(|e| e.to_string())
-            );
-        }
-
-        /// `parse` takes a short cut for run-cmd; it must accept exactly what the whole
-        /// command line accepts, with the same values.
+        /// `parse` takes a short cut for run-cmd and connect; it must accept exactly what
+        /// the whole command line accepts, with the same values.
         #[test]
         fn the_run_cmd_short_cut_agrees_with_the_whole_parser(
             tokens in proptest::collection::vec(token(), 0..8),
         ) {
-            let args: Vec<OsString> = ["tackle", "run-cmd"]
-                .into_iter()
-                .chain(tokens)
-                .map(OsString::from)
-                .collect();
-            let short = parse(&args).map(|cli| format!("{cli:?}"));
-            let whole = Cli::try_parse_from(&args).map(|cli| format!("{cli:?}"));
-            prop_assert_eq!(
-                short.map_err(|e| e.to_string()),
-                whole.map_err(|e| e.to_string())
-            );
+            short_cut_agrees("run-cmd", tokens)?;
+        }
+
+        #[test]
+        fn the_connect_short_cut_agrees_with_the_whole_parser(
+            tokens in proptest::collection::vec(connect_token(), 0..8),
+        ) {
+            short_cut_agrees("connect", tokens)?;
         }
     }
 }

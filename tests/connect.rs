@@ -678,56 +678,28 @@ fn broadcast_on_loopback_needs_the_flag_and_shows_who_answered() {
 
 mod tls {
     use super::*;
-    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+    use common::pki::{Pair, TestCa, self_signed_ca_certificate};
 
     /// A test CA, a server certificate for localhost and 127.0.0.1, and a client certificate.
     struct Pki {
         ca: String,
-        server: (String, String),
-        client: (String, String),
-        /// A self-signed CA:TRUE certificate for localhost and its key, as `openssl req
-        /// -x509` makes them.
-        self_signed: (String, String),
+        server: Pair,
+        client: Pair,
+        /// A self-signed CA:TRUE certificate for localhost, as `openssl req -x509` makes them.
+        self_signed: Pair,
     }
 
     fn pki() -> Pki {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "connect test CA");
-        let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
-        let leaf = |names: Vec<String>, cn: &str| {
-            let mut params = CertificateParams::new(names).unwrap();
-            params.distinguished_name.push(DnType::CommonName, cn);
-            let key = KeyPair::generate().unwrap();
-            let cert = params.signed_by(&key, &ca).unwrap();
-            (cert.pem(), key.serialize_pem())
-        };
-        let server = leaf(vec!["localhost".into(), "127.0.0.1".into()], "localhost");
-        let client = leaf(vec!["client".into()], "connect client");
-        let mut params =
-            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params
-            .distinguished_name
-            .push(DnType::CommonName, "localhost");
-        let key = KeyPair::generate().unwrap();
-        let cert = params.self_signed(&key).unwrap();
+        let ca = TestCa::new("connect test CA");
         Pki {
             ca: ca.pem(),
-            server,
-            client,
-            self_signed: (cert.pem(), key.serialize_pem()),
+            server: ca.leaf(&["localhost", "127.0.0.1"], "localhost"),
+            client: ca.leaf(&["client"], "connect client"),
+            self_signed: self_signed_ca_certificate(),
         }
     }
 
-    /// A self-signed CA:TRUE certificate for 127.0.0.1 and its key, for a time server.
-    pub(super) fn pki_for_time() -> (String, String) {
-        pki().self_signed
-    }
-
-    fn server(cert: &(String, String), client_ca: Option<&str>) -> Server {
+    fn server(cert: &Pair, client_ca: Option<&str>) -> Server {
         let mut args = vec![
             "serve-echo",
             "--tls",
@@ -958,7 +930,7 @@ mod time {
 
     #[test]
     fn time_over_tls() {
-        let pki = super::tls::pki_for_time();
+        let pki = common::pki::self_signed_ca_certificate();
         let server = tackle([
             "serve-time",
             "--tls",

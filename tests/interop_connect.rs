@@ -108,37 +108,6 @@ fn socat_echo(dir: tempfile::TempDir, address: &str) -> Peer {
     }
 }
 
-/// A self-signed certificate for localhost and 127.0.0.1 made by `openssl req -x509` (which
-/// marks it CA:TRUE), as cert.pem and key.pem in `dir`.
-fn openssl_certificate(dir: &Path) {
-    let status = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "cert.pem",
-        ])
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("run openssl");
-    assert!(status.success(), "openssl req -x509 failed");
-}
-
 /// The SHA-256 fingerprint `openssl x509 -noout -fingerprint -sha256` prints for cert.pem.
 fn openssl_fingerprint(dir: &Path) -> String {
     let out = Command::new("openssl")
@@ -161,34 +130,10 @@ fn openssl_fingerprint(dir: &Path) -> String {
         .to_owned()
 }
 
-/// A test CA (rcgen) and a client certificate it signed: ca.pem, client.pem, client-key.pem
-/// (and a server pair, server.pem and server-key.pem) in `dir`.
+/// A test CA with a server and a client certificate: ca.pem, server.pem, server-key.pem,
+/// client.pem, client-key.pem in `dir`.
 fn test_ca(dir: &Path) {
-    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
-    let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "interop CA");
-    let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
-    let leaf = |names: Vec<String>, cn: &str| {
-        let mut params = CertificateParams::new(names).unwrap();
-        params.distinguished_name.push(DnType::CommonName, cn);
-        let key = KeyPair::generate().unwrap();
-        let cert = params.signed_by(&key, &ca).unwrap();
-        (cert.pem(), key.serialize_pem())
-    };
-    let client = leaf(vec!["client".into()], "tackle connect");
-    let server = leaf(vec!["localhost".into(), "127.0.0.1".into()], "localhost");
-    for (name, contents) in [
-        ("ca.pem", ca.pem()),
-        ("client.pem", client.0),
-        ("client-key.pem", client.1),
-        ("server.pem", server.0),
-        ("server-key.pem", server.1),
-    ] {
-        std::fs::write(dir.join(name), contents).unwrap();
-    }
+    common::pki::TestCa::new("interop CA").write_files(dir, "tackle connect");
 }
 
 fn path_in(dir: &Path, name: &str) -> String {
@@ -223,7 +168,7 @@ fn socat_tcp_and_unix_echoes() {
 #[test]
 fn socat_openssl_with_a_client_certificate_and_an_openssl_made_certificate() {
     let dir = tempfile::tempdir().unwrap();
-    openssl_certificate(dir.path());
+    common::pki::openssl_self_signed(dir.path());
     test_ca(dir.path());
     let fingerprint = openssl_fingerprint(dir.path());
     let cert = path_in(dir.path(), "cert.pem");

@@ -19,59 +19,15 @@ const PATIENCE: Duration = Duration::from_secs(30);
 /// A self-signed certificate for localhost, made by `openssl req -x509`, as cert.pem and
 /// key.pem in the run's directory.
 fn with_openssl_certificate(run: Run) -> Run {
-    let status = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "cert.pem",
-        ])
-        .current_dir(run.dir())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("run openssl");
-    assert!(status.success(), "openssl req -x509 failed");
+    common::pki::openssl_self_signed(run.dir());
     run
 }
 
 /// A test CA (rcgen) signing the server's certificate (server.pem, server-key.pem) and a
 /// client's (client.pem, client-key.pem), with the CA as ca.pem.
 fn with_test_ca(run: Run) -> Run {
-    use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
-    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
-    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "interop CA");
-    let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().expect("key")).expect("CA");
-    let leaf = |names: Vec<String>, cn: &str| {
-        let mut params = CertificateParams::new(names).expect("params");
-        params.distinguished_name.push(DnType::CommonName, cn);
-        let key = KeyPair::generate().expect("key");
-        let cert = params.signed_by(&key, &ca).expect("sign");
-        (cert.pem(), key.serialize_pem())
-    };
-    let server = leaf(vec!["localhost".into(), "127.0.0.1".into()], "localhost");
-    let client = leaf(vec!["client".into()], "python client");
-    run.file("ca.pem", ca.pem())
-        .file("server.pem", server.0)
-        .file("server-key.pem", server.1)
-        .file("client.pem", client.0)
-        .file("client-key.pem", client.1)
+    common::pki::TestCa::new("interop CA").write_files(run.dir(), "python client");
+    run
 }
 
 /// serve-echo on a TLS port with an `openssl req -x509` certificate, and its directory.

@@ -92,9 +92,9 @@ pub fn output() -> Output {
 
 /// One `splice(2)` call: at most `len` bytes from `from` to `to`.
 pub fn splice(from: RawFd, to: RawFd, len: usize, flags: libc::c_uint) -> io::Result<usize> {
-    loop {
+    retrying(|| {
         // SAFETY: splice(2) between two open descriptors, with no offsets.
-        let n = unsafe {
+        unsafe {
             libc::splice(
                 from,
                 std::ptr::null_mut(),
@@ -103,32 +103,25 @@ pub fn splice(from: RawFd, to: RawFd, len: usize, flags: libc::c_uint) -> io::Re
                 len,
                 flags | libc::SPLICE_F_MOVE,
             )
-        };
-        match usize::try_from(n) {
-            Ok(n) => return Ok(n),
-            Err(_) => {
-                let e = io::Error::last_os_error();
-                if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
-                }
-            }
         }
-    }
+    })
 }
 
 /// One `sendfile(2)` call: at most `len` bytes of the file `from`, at its offset, to `to`.
 pub fn sendfile(from: RawFd, to: RawFd, len: usize) -> io::Result<usize> {
+    // SAFETY: sendfile(2) between two open descriptors, using and moving `from`'s offset.
+    retrying(|| unsafe { libc::sendfile(to, from, std::ptr::null_mut(), len) })
+}
+
+/// A system call's byte count, called again when a signal interrupted it.
+fn retrying(mut call: impl FnMut() -> isize) -> io::Result<usize> {
     loop {
-        // SAFETY: sendfile(2) between two open descriptors, using and moving `from`'s offset.
-        let n = unsafe { libc::sendfile(to, from, std::ptr::null_mut(), len) };
-        match usize::try_from(n) {
-            Ok(n) => return Ok(n),
-            Err(_) => {
-                let e = io::Error::last_os_error();
-                if e.kind() != io::ErrorKind::Interrupted {
-                    return Err(e);
-                }
-            }
+        if let Ok(n) = usize::try_from(call()) {
+            return Ok(n);
+        }
+        let e = io::Error::last_os_error();
+        if e.kind() != io::ErrorKind::Interrupted {
+            return Err(e);
         }
     }
 }

@@ -6,6 +6,8 @@
 //! some test binaries.
 #![allow(dead_code)]
 
+pub mod pki;
+
 use std::ffi::OsStr;
 use std::fmt;
 use std::io::{BufRead, BufReader, Write};
