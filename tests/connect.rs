@@ -34,9 +34,13 @@ fn closed_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
-/// Writes `contents` as an owner-only key file in the run's directory.
-fn with_key(run: Run, name: &str, contents: &[u8], mode: u32) -> Run {
-    let path = run.dir().join(name);
+/// `tackle connect SERVER --auth-key-file key EXTRA...`, with `key` holding `contents` in the
+/// run's directory with this mode.
+fn with_key_file(server: &Server, contents: &str, mode: u32, extra: &[&str]) -> Run {
+    let mut args = vec!["connect", server.addr(0), "--auth-key-file", "key"];
+    args.extend_from_slice(extra);
+    let run = tackle(args);
+    let path = run.dir().join("key");
     std::fs::write(&path, contents).unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
     run
@@ -509,13 +513,11 @@ mod auth {
     #[test]
     fn the_right_key_from_a_file_with_nothing_to_send_ends_cleanly() {
         let server = server();
-        let run = with_key(
-            connect([server.addr(0), "--auth-key-file", "key"]),
-            "key",
-            KEY.as_bytes(),
-            0o600,
-        );
-        run.run().success().stdout_is("").stderr_empty();
+        with_key_file(&server, KEY, 0o600, &[])
+            .run()
+            .success()
+            .stdout_is("")
+            .stderr_empty();
     }
 
     #[test]
@@ -562,25 +564,16 @@ mod auth {
     #[test]
     fn a_key_file_others_can_read_is_refused_unless_allowed() {
         let server = server();
-        let run = with_key(
-            connect([server.addr(0), "--auth-key-file", "key"]),
-            "key",
-            KEY.as_bytes(),
-            0o644,
-        );
-        run.stdin("x").run().code(1).stderr_contains("chmod 600");
-        let run = with_key(
-            connect([
-                server.addr(0),
-                "--auth-key-file",
-                "key",
-                "--allow-readable-secrets",
-            ]),
-            "key",
-            KEY.as_bytes(),
-            0o644,
-        );
-        run.stdin("x").run().success().stdout_is("x");
+        with_key_file(&server, KEY, 0o644, &[])
+            .stdin("x")
+            .run()
+            .code(1)
+            .stderr_contains("chmod 600");
+        with_key_file(&server, KEY, 0o644, &["--allow-readable-secrets"])
+            .stdin("x")
+            .run()
+            .success()
+            .stdout_is("x");
     }
 
     #[test]
