@@ -191,6 +191,9 @@ pub fn flush() {
 }
 
 /// One formatted log line on its way to stderr (the formatter writes a line in one call).
+///
+/// A line that stderr cannot take (closed, a full disk) is lost, never an error: told of one,
+/// tracing-subscriber would report it with `eprintln!`, which panics on that same stderr.
 struct StderrLine;
 
 impl Write for StderrLine {
@@ -198,10 +201,12 @@ impl Write for StderrLine {
         match QUEUE.get() {
             Some(queue) if QUEUED.load(Ordering::Relaxed) && writer_started(queue) => {
                 queue.push(buf);
-                Ok(buf.len())
             }
-            _ => io::stderr().write(buf),
+            _ => {
+                let _ = io::stderr().write_all(buf);
+            }
         }
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {

@@ -3,6 +3,7 @@
 //! ([`RateLogger`]), and [`WarnLimiter`], which keeps a flood of refusals or failed
 //! handshakes down to one warning a second.
 
+use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -113,7 +114,8 @@ pub struct SummaryStyle {
     pub tls: bool,
 }
 
-/// Prints the summary on stderr: one plain line, or one JSON object.
+/// Prints the summary on stderr: one plain line, or one JSON object. A stderr that cannot be
+/// written (closed, a full disk) loses the line; it never turns a clean shutdown into a panic.
 pub fn print_summary(
     name: &str,
     style: &SummaryStyle,
@@ -132,10 +134,11 @@ pub fn print_summary(
                 fields.insert("note".to_owned(), note.into());
             }
         }
-        eprintln!("{line}");
+        let _ = writeln!(io::stderr(), "{line}");
     } else {
         let note = note.map(|n| format!(", {n}")).unwrap_or_default();
-        eprintln!("{name}: {}{note} in {seconds:.1}s", totals.summary(style));
+        let summary = totals.summary(style);
+        let _ = writeln!(io::stderr(), "{name}: {summary}{note} in {seconds:.1}s");
     }
 }
 

@@ -104,7 +104,8 @@ fn note_what_was_dropped(attempt: &Attempt) {
         if let (Some(e), dropped) = (capture.error(), capture.dropped())
             && dropped > 0
         {
-            eprintln!(
+            let _ = writeln!(
+                io::stderr(),
                 "tackle: run-cmd: could not spill the command's {name} to a temporary file \
                  ({e}); held what fit in memory and dropped the last {dropped} of {} bytes",
                 capture.total()
@@ -124,7 +125,8 @@ pub fn print_before_dying(result: anyhow::Result<()>) -> anyhow::Result<()> {
                 .map(|failure| failure.status);
             match status {
                 Some(status) => {
-                    eprintln!("tackle: run-cmd: {err:#}");
+                    // Nowhere to say it if stderr is gone: the signal still has to be raised.
+                    let _ = writeln!(io::stderr(), "tackle: run-cmd: {err:#}");
                     Err(exit::Silent(status).into())
                 }
                 None => Err(err),
