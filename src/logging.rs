@@ -43,16 +43,8 @@ pub struct Settings {
 /// The environment variable that overrides the level chosen by `-v`/`-q`.
 pub const FILTER_ENV: &str = "TACKLE_LOG";
 
-static FORMAT: OnceLock<LogFormat> = OnceLock::new();
-
-/// Whether logs are JSON lines, so that other stderr output (a server's summary) can match.
-pub fn is_json() -> bool {
-    FORMAT.get() == Some(&LogFormat::Json)
-}
-
 /// Installs the global logger. Safe to call once per process.
 pub fn init(settings: Settings) {
-    let _ = FORMAT.set(settings.format);
     let filter = EnvFilter::try_from_env(FILTER_ENV)
         .unwrap_or_else(|_| EnvFilter::new(default_level(settings)));
     let builder = tracing_subscriber::fmt()

@@ -399,6 +399,23 @@ fn sigterm_stops_the_server_with_a_summary() {
     assert!(!stderr.contains("auth"), "{stderr}");
 }
 
+#[test]
+fn json_logs_make_the_summary_json_too() {
+    let server = serve(&["--log-format", "json", "--udp", "0", "--tcp", "0"], 2);
+    ask_udp(addr(&server, 0), b"");
+    ask_tcp(addr(&server, 1), b"");
+    server.signal(libc::SIGTERM);
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let summary: serde_json::Value = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .find(|l: &serde_json::Value| l["summary"] == "serve-time")
+        .unwrap_or_else(|| panic!("no summary object in:\n{stderr}"));
+    assert_eq!(summary["connections"], 1, "{stderr}");
+    assert_eq!(summary["datagrams_in"], 1, "{stderr}");
+}
+
 /// serve-time over TLS: the reply comes once the handshake is done, then close_notify.
 #[test]
 fn tls_sends_the_reply_after_the_handshake_and_closes_with_close_notify() {
