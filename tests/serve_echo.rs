@@ -1224,10 +1224,17 @@ fn user_drops_privileges_after_binding_and_hands_over_the_socket_file() {
     let dir = run.dir().to_path_buf();
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
-        // Without root the switch is refused, before anything is announced.
-        run.run()
+        // Without root the switch is refused, before anything is announced. (The target is
+        // root: `--user nobody` run by nobody itself would be no switch at all.)
+        drop(run);
+        tackle(["serve-echo", "--tcp", "0", "--user", "root"])
+            .run()
             .code(1)
-            .stderr_contains("--user nobody: cannot switch to this user");
+            .stderr_contains("--user root: cannot switch to this user");
+        let out = tackle(["serve-echo", "--unix", "s.sock", "--user", "root"]).run();
+        out.code(1)
+            .stderr_contains("--user root: cannot hand s.sock to root");
+        assert!(!out.dir.path().join("s.sock").exists(), "{out}");
         return;
     }
     // nobody must be able to reach and later remove the file.
