@@ -1122,18 +1122,8 @@ impl HeldRun {
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
-        // tackle keeps a signal ignored at start ignored (as under nohup), and a test run from
-        // a script's background job (`cargo test &`) ignores SIGINT: the signals these runs
-        // are sent start at their defaults, or the interrupt test would wait forever.
-        // SAFETY: signal(2) is async-signal-safe; SIG_DFL for these signals cannot fail.
-        unsafe {
-            cmd.pre_exec(|| {
-                for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-                    libc::signal(signal, libc::SIG_DFL);
-                }
-                Ok(())
-            });
-        }
+        // Else a test run that ignores SIGINT would wait forever in the interrupt test.
+        common::with_default_signals(&mut cmd);
         if let Some(mask) = umask {
             // SAFETY: umask is async-signal-safe and cannot fail.
             unsafe {

@@ -24,6 +24,24 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Makes `cmd` start with the signals tests send at their default actions. tackle keeps a
+/// signal that was ignored when it started ignored (that is how `nohup` and shells ask for
+/// it), and a test run can inherit ignored ones: a script's background job (`cargo test &`)
+/// ignores SIGINT and SIGQUIT, `nohup cargo test` SIGHUP. (std already resets SIGPIPE and the
+/// signal mask.)
+pub fn with_default_signals(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: signal(2) is async-signal-safe, and SIG_DFL for these signals cannot fail.
+    unsafe {
+        cmd.pre_exec(|| {
+            for signal in [libc::SIGHUP, libc::SIGINT, libc::SIGQUIT, libc::SIGTERM] {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+            Ok(())
+        })
+    }
+}
+
 /// Starts building a `tackle` invocation with these arguments.
 pub fn tackle<I, S>(args: I) -> Run
 where
@@ -50,7 +68,8 @@ impl Run {
         let dir = tempfile::tempdir().expect("create test temp dir");
         let mut cmd = Command::new(bin());
         let args: Vec<_> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
-        cmd.args(&args)
+        with_default_signals(&mut cmd)
+            .args(&args)
             .current_dir(dir.path())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -356,7 +375,7 @@ impl Pty {
         use std::os::unix::process::CommandExt;
         let (master, slave) = open_pty();
         let mut command = Command::new("bash");
-        command
+        with_default_signals(&mut command)
             .arg("-c")
             .arg(script)
             .env_clear()
