@@ -289,6 +289,58 @@ fn help_that_cannot_be_written_is_an_error() {
     }
 }
 
+/// Output a full disk refuses is a runtime failure that says it was stdout, in every
+/// subcommand that writes there; a closed pipe stays a quiet success.
+#[test]
+fn output_that_cannot_be_written_says_stdout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("data.csv");
+    std::fs::write(&csv, "a,b\n1,2\n").expect("write data.csv");
+    let csv = csv.to_str().expect("UTF-8 temp path");
+    let mail = [
+        "--dry-run",
+        "--from",
+        "a@example.org",
+        "--to",
+        "b@example.org",
+    ];
+    for args in [
+        vec!["cidr-expand", "10.0.0.0/30"],
+        vec!["csv-convert", csv, "--to", "jsonl"],
+        vec!["run-cmd", "--json", "--", "true"],
+        vec![
+            "run-cmd",
+            "--quiet-unless-failed",
+            "--",
+            "sh",
+            "-c",
+            "echo x; exit 3",
+        ],
+        [&["sendmail"][..], &mail, &["--body", "x"]].concat(),
+    ] {
+        let out = output_with_stdout(&args, Stdio::from(dev_full()));
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let expected = format!(
+            "tackle: {}: cannot write to stdout: No space left on device",
+            args[0]
+        );
+        assert!(stderr.starts_with(&expected), "{args:?}: {stderr}");
+
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = output_with_stdout(&args, Stdio::from(writer));
+        assert!(
+            matches!(out.status.code(), Some(0 | 3)),
+            "{args:?} on a closed pipe: {out:?}"
+        );
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("stdout"),
+            "{args:?}: {out:?}"
+        );
+    }
+}
+
 /// Log lines, a server's summary and run-cmd's `--check` message lost to a stderr that cannot
 /// take them (a full disk): the run ends as it would have, never in a panic (status 101).
 #[test]

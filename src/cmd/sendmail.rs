@@ -668,7 +668,7 @@ fn read_attachment(spec: &str) -> anyhow::Result<AttachmentFile> {
 
 /// The message as a server offering 8BITMIME would get it, and the envelope on stderr.
 fn print_dry_run(outgoing: &Outgoing) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = crate::exit::Stdout(std::io::stdout().lock());
     stdout.write_all(outgoing.bytes_for(true))?;
     stdout.flush()?;
     std::io::stderr().write_all(outgoing.envelope.describe().as_bytes())?;

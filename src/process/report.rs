@@ -75,7 +75,7 @@ pub fn finish(config: &Config, mut attempt: Attempt, ending: &Ending) -> anyhow:
         OutputMode::QuietUnlessFailed => {
             if status != 0 {
                 if let Some(out) = &mut attempt.stdout {
-                    ignore_closed_pipe(out.replay(&mut io::stdout().lock()))?;
+                    ignore_closed_pipe(out.replay(&mut exit::Stdout(io::stdout().lock())))?;
                 }
                 if let Some(err) = &mut attempt.stderr {
                     ignore_closed_pipe(err.replay(&mut io::stderr().lock()))?;
@@ -187,7 +187,7 @@ fn write_json(report: &Report<'_>) -> io::Result<()> {
     // Straight to the file descriptor: the standard library's stdout is line-buffered and
     // would search every megabyte written for a newline.
     let stdout = std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?);
-    let mut out = BufWriter::with_capacity(256 * 1024, stdout);
+    let mut out = BufWriter::with_capacity(256 * 1024, exit::Stdout(stdout));
     let mut head = serde_json::to_vec(report)?;
     // `{...}` without its closing brace, then the streams.
     head.pop();

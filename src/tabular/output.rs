@@ -39,7 +39,7 @@ const MAX_LINKS: usize = 40;
 /// An output being written.
 pub enum Destination {
     /// Buffered, locked stdout.
-    Stdout(BufWriter<io::StdoutLock<'static>>),
+    Stdout(BufWriter<crate::exit::Stdout<io::StdoutLock<'static>>>),
     /// A temporary file that replaces `target` on [`Destination::commit`].
     Replace {
         file: BufWriter<File>,
@@ -59,7 +59,7 @@ impl Destination {
         if path == Path::new("-") {
             return Ok(Destination::Stdout(BufWriter::with_capacity(
                 BUFFER,
-                io::stdout().lock(),
+                crate::exit::Stdout(io::stdout().lock()),
             )));
         }
         let target = follow_links(path)?;
