@@ -960,6 +960,41 @@ fn ctrl_z_stops_the_command_and_tackle_and_fg_continues_both() {
 }
 
 #[test]
+fn bg_leaves_the_terminal_to_the_shell_until_fg() {
+    // After Ctrl-Z and `bg`, the command reads the terminal from the background: the job
+    // stops for tty input as any job does, and the shell keeps the terminal (it reads a line
+    // itself) until `fg` gives it to the command. (The wait for the stop runs no job of its
+    // own: a job would have bash take the terminal back, hiding a theft.)
+    let mut pty = Pty::bash(
+        r#"set -m; "$TACKLE" run-cmd --timeout 60 -- sh -c 'echo ready; read line; echo "got:$line"'; echo "stopped:$?"; bg; until [[ "$(jobs -l)" == *'tty input'* ]]; do :; done; echo shell-reading; read -r mine; echo "shell-read:$mine"; fg; echo "done:$?""#,
+    );
+    pty.expect("ready");
+    pty.send("\x1a");
+    pty.expect(&format!("stopped:{}", 128 + libc::SIGTSTP));
+    pty.expect("shell-reading");
+    pty.send("for-the-shell\n");
+    pty.expect("shell-read:for-the-shell");
+    pty.send("for-the-command\n");
+    pty.expect("got:for-the-command");
+    pty.expect("done:0");
+    assert!(pty.wait().success(), "{}", pty.transcript());
+}
+
+#[test]
+fn a_command_started_in_the_background_gets_the_terminal_on_fg() {
+    // `tackle run-cmd -- cmd &` at a prompt, then `fg`: the job stops for tty input, and
+    // `fg` lends the terminal to the command (GNU timeout's command stays stopped).
+    let mut pty = Pty::bash(
+        r#"set -m; "$TACKLE" run-cmd --timeout 60 -- sh -c 'read line; echo "got:$line"' & until [[ "$(jobs -l)" == *'tty input'* ]]; do :; done; echo waiting-for-fg; fg; echo "done:$?""#,
+    );
+    pty.expect("waiting-for-fg");
+    pty.send("typed\n");
+    pty.expect("got:typed");
+    pty.expect("done:0");
+    assert!(pty.wait().success(), "{}", pty.transcript());
+}
+
+#[test]
 fn ctrl_c_aborts_a_script_that_runs_tackle() {
     // No job control: the script shares tackle's group. The command never touches the
     // terminal, so tackle keeps it and Ctrl-C reaches the script too, which ends (bash waits
