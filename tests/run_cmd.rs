@@ -1331,18 +1331,22 @@ mod injection_fuzz {
     }
 
     proptest! {
-        // 600 runs of 6 values, each in all three contexts: 3,600 values per context.
+        // 600 runs of 6 values, each in all three contexts, alone and inside a word: 3,600
+        // values per context.
         #![proptest_config(ProptestConfig { cases: 600, failure_persistence: None, ..ProptestConfig::default() })]
 
         /// Through the real binary: each value arrives byte-exact in every quoting context
-        /// (bare, "...", '...'), and nothing else runs (no CANARY file ever appears).
+        /// (bare, "...", '...', as a word and inside one), and nothing else runs (no CANARY
+        /// file ever appears).
         #[test]
         fn every_value_arrives_exactly_and_nothing_runs(values in prop::collection::vec(hostile_value(), 6)) {
             use std::os::unix::ffi::OsStrExt;
             let mut args: Vec<std::ffi::OsString> = vec!["run-cmd".into(), "--shell".into()];
             let mut template = String::from("printf '%s\\0'");
             for n in 1..=values.len() {
+                // A word of its own, then inside a word (the context starts mid-word).
                 template.push_str(&format!(" {{{n}}} \"{{{n}}}\" '{{{n}}}'"));
+                template.push_str(&format!(" x{{{n}}}y \"x{{{n}}}y\" 'x{{{n}}}y'"));
             }
             template.push_str(" > out");
             args.push(template.into());
@@ -1359,6 +1363,11 @@ mod injection_fuzz {
                 for _ in 0..3 {
                     expected.extend_from_slice(value);
                     expected.push(0);
+                }
+                for _ in 0..3 {
+                    expected.push(b'x');
+                    expected.extend_from_slice(value);
+                    expected.extend_from_slice(b"y\0");
                 }
             }
             prop_assert_eq!(written, expected);
