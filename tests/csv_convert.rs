@@ -472,7 +472,10 @@ fn invalid_utf8_names_record_line_and_byte_unless_lossy() {
         .stdin(b"a,b\n1,2\n\"x\ny\",ok\xff\n".to_vec())
         .run()
         .code(1)
-        .stderr_contains("invalid UTF-8 in record 3 (line 4) at byte offset 16; use --lossy");
+        .stderr_contains(
+            "invalid UTF-8 in record 3 (line 4) at byte offset 16; name the input's encoding \
+             with --encoding, or use --lossy",
+        );
     // A sequence cut short by the end of input.
     tackle(["csv-convert"])
         .stdin(b"a\n\xe2\x82".to_vec())
@@ -677,7 +680,43 @@ fn errors_after_the_first_object_name_their_line() {
         .stdin(bad_utf8)
         .run()
         .code(1)
-        .stderr_contains("line 2: invalid UTF-8 in a string");
+        .stderr_contains("record 2 (line 2): invalid UTF-8 at byte offset 26; name the input's encoding with --encoding, or use --lossy");
+}
+
+#[test]
+fn invalid_utf8_in_json_names_record_line_and_byte() {
+    // A cp1252 file read as UTF-8: the offset is the byte's own, after escapes, after a UTF-8
+    // BOM, and past the first read buffer.
+    let long = "x".repeat(200_000);
+    let cases: [(&str, Vec<u8>, &str); 4] = [
+        (
+            "json",
+            b"[{\"a\":\"caf\xe9\"}]".to_vec(),
+            "record 1 (line 1): invalid UTF-8 at byte offset 10;",
+        ),
+        (
+            "json",
+            b"[{\"a\":\"ok\"},\n {\"a\":\"\\n\\u00e9\xe9\"}]".to_vec(),
+            "record 2 (line 2): invalid UTF-8 at byte offset 28;",
+        ),
+        (
+            "jsonl",
+            b"\xef\xbb\xbf{\"\xe9\":1}\n".to_vec(),
+            "record 1 (line 1): invalid UTF-8 at byte offset 5;",
+        ),
+        (
+            "jsonl",
+            [b"{\"a\":\"", long.as_bytes(), b"\xe9\"}\n"].concat(),
+            "record 1 (line 1): invalid UTF-8 at byte offset 200006;",
+        ),
+    ];
+    for (format, input, message) in cases {
+        tackle(["csv-convert", "--from", format, "--to", "csv"])
+            .stdin(input)
+            .run()
+            .code(1)
+            .stderr_contains(message);
+    }
 }
 
 #[test]
