@@ -774,6 +774,37 @@ fn fixed_bugs_from_issue_18() {
         .stderr_contains("stdin can be read only once");
 }
 
+/// `address_space` names as the IANA special-purpose registries print them (as updated
+/// 2025-10-09): the translation prefixes are "Translat.", the DET block ends in "Prefix",
+/// and the NAT64/DNS64 discovery record holds both of its addresses.
+#[test]
+fn address_space_names_follow_the_registries() {
+    let out = cidr(&[
+        "--info",
+        "--json",
+        "64:ff9b::/96",
+        "64:ff9b:1::/48",
+        "2001:30::/28",
+        "192.0.0.170/31",
+        "192.88.99.2",
+    ]);
+    out.success();
+    let v: serde_json::Value = serde_json::from_str(out.stdout_str()).expect("JSON");
+    let spaces: Vec<&str> = (0..5)
+        .map(|i| v[i]["address_space"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        spaces,
+        [
+            "IPv4-IPv6 Translat.",
+            "IPv4-IPv6 Translat.",
+            "Drone Remote ID Protocol Entity Tags (DETs) Prefix",
+            "NAT64/DNS64 Discovery",
+            "6a44-relay anycast address",
+        ]
+    );
+}
+
 #[test]
 fn info_has_python_forms_and_address_types() {
     let out = cidr(&[
