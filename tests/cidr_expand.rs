@@ -962,6 +962,40 @@ fn extract_feeds_any_mode() {
         .stdout_is("5\n");
 }
 
+/// Text that looks like addresses and is not (hex words, C++ and Rust paths, EUI-64s and
+/// WWNs, versions, timestamps, MACs) finds nothing; addresses in the punctuation logs put
+/// around them (`src:`, a trailing `:`, ellipses, a CIDR ending a sentence) are found.
+#[test]
+fn extract_skips_look_alikes_and_sees_through_log_punctuation() {
+    let look_alikes = "dead:beef cafe::babe A::f Dad::Bad std::mem::swap Foo::1 add:: \
+                       wwn 21:00:00:24:ff:4c:5e:12 mac 00:1a:2b:3c:4d:5e v1.2.3.4 \
+                       1.2.3.4.5 13:55:36 x2001:db8::1\n";
+    tackle(["cidr-expand", "--extract"])
+        .stdin(look_alikes)
+        .run()
+        .success()
+        .stdout_is("");
+    let log = "sshd: src:192.0.2.7 closed; fe80::1: no route; connecting...198.51.100.9... \
+               blocked 203.0.113.0/24.\n";
+    tackle(["cidr-expand", "--extract", "--aggregate"])
+        .stdin(log)
+        .run()
+        .success()
+        .stdout_is("192.0.2.7/32\n198.51.100.9/32\n203.0.113.0/24\nfe80::1/128\n");
+    // --match reads lines with the same scanner.
+    tackle([
+        "cidr-expand",
+        "--match",
+        "fe80::/10",
+        "--match",
+        "203.0.113.0/24",
+    ])
+    .stdin(format!("{look_alikes}{log}"))
+    .run()
+    .success()
+    .stdout_is(log);
+}
+
 #[test]
 fn contains_answers_which_entries_hold_an_address() {
     cidr(&[
