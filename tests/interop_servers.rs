@@ -179,7 +179,7 @@ fn python_ssl_with_and_without_a_client_certificate_from_a_test_ca() {
     );
     let stderr = stop(server);
     assert!(stderr.contains("CN=python client"), "{stderr}");
-    assert!(stderr.contains("1 TLS handshake failures"), "{stderr}");
+    assert!(stderr.contains("1 TLS handshake failure,"), "{stderr}");
 }
 
 /// Starts `program args`, writes `input`, reads stdout until it holds `expect`, kills it.

@@ -111,8 +111,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         name: "serve-echo",
         summary: SummaryStyle {
             json: crate::logging::is_json(),
-            auth: true,
-            tls: false,
+            auth: auth.is_some(),
+            ..SummaryStyle::default()
         },
         ..settings
     };
