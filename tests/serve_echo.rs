@@ -415,6 +415,35 @@ mod auth {
         stop(server);
     }
 
+    /// Removing the variable only unlinks it; the value itself is wiped from the environment
+    /// block, which `/proc/<pid>/environ` shows (to root, as CI runs; a non-root reader is
+    /// refused outright once the process is non-dumpable).
+    #[test]
+    fn an_environment_key_is_wiped_from_proc_environ() {
+        let value = "a-key-that-must-not-stay-in-environ";
+        let server = tackle(["serve-echo", "--tcp", "0", "--auth-key-env", "ECHO_KEY"])
+            .env("ECHO_KEY", value)
+            .serve(1);
+        let environ = format!("/proc/{}/environ", server.spawned.child.id());
+        match std::fs::read(&environ) {
+            Ok(block) => {
+                assert!(
+                    !block.windows(value.len()).any(|w| w == value.as_bytes()),
+                    "the key is still in {environ}"
+                );
+            }
+            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied, "{e}"),
+        }
+        // The key still works.
+        let mut stream = connect(&server, 0);
+        let challenge = read_exactly(&mut stream, 32);
+        stream
+            .write_all(&digest(value.as_bytes(), &challenge))
+            .unwrap();
+        ping(&mut stream, b"still keyed");
+        stop(server);
+    }
+
     #[test]
     fn a_wrong_digest_is_closed_with_nothing_echoed() {
         let server = server(&["-v"]);
