@@ -996,6 +996,31 @@ fn extract_skips_look_alikes_and_sees_through_log_punctuation() {
     .stdout_is(log);
 }
 
+/// A bad entry comes back in the error cut to 100 characters, with control characters
+/// escaped: a 64 KiB line does not flood stderr, and a line cannot drive the terminal.
+#[test]
+fn bad_entries_are_shown_short_and_escaped() {
+    let long = "1".repeat(60_000);
+    let out = tackle(["cidr-expand"]).stdin(format!("{long}\n")).run();
+    out.code(1);
+    let stderr = out.stderr_str();
+    assert!(stderr.len() < 500, "{} bytes of error", stderr.len());
+    assert!(
+        stderr.starts_with(&format!(
+            "tackle: cidr-expand: {}...: not an address",
+            &long[..100]
+        )),
+        "{stderr}"
+    );
+    tackle(["cidr-expand"])
+        .stdin("10.0.0.1\x1b[31mred\n")
+        .run()
+        .code(1)
+        .stderr_contains("10.0.0.1\\u{1b}[31mred: not an address");
+    let out = tackle(["cidr-expand"]).stdin("10.0.0.1\x1b[31mred\n").run();
+    assert!(!out.stderr_str().contains('\x1b'), "{}", out.stderr_str());
+}
+
 #[test]
 fn contains_answers_which_entries_hold_an_address() {
     cidr(&[
