@@ -72,8 +72,12 @@ pub enum SecretError {
         source: std::io::Error,
     },
     /// Group or others can read the file, or it belongs to someone else.
-    #[error("{}: {why}; fix it with `chmod 600 {}` (or pass --allow-readable-secrets)", path.display(), path.display())]
-    Exposed { path: PathBuf, why: String },
+    #[error("{}: {why}; {fix} (or pass --allow-readable-secrets)", path.display())]
+    Exposed {
+        path: PathBuf,
+        why: String,
+        fix: String,
+    },
     /// The variable is not set.
     #[error("the environment variable {0} is not set")]
     Unset(String),
@@ -98,23 +102,26 @@ pub fn read_file(path: &Path, policy: FilePolicy) -> Result<Secret, SecretError>
 }
 
 fn check_private(path: &Path, meta: &std::fs::Metadata) -> Result<(), SecretError> {
-    let exposed = |why: String| SecretError::Exposed {
+    let exposed = |why: String, fix: String| SecretError::Exposed {
         path: path.to_owned(),
         why,
+        fix,
     };
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc::geteuid() };
     if meta.uid() != me {
-        return Err(exposed(format!(
-            "belongs to uid {}, not to you (uid {me})",
-            meta.uid()
-        )));
+        // chmod cannot fix this one: the file is someone else's.
+        return Err(exposed(
+            format!("belongs to uid {}, not to you (uid {me})", meta.uid()),
+            "use a file of your own".to_owned(),
+        ));
     }
     let mode = meta.mode() & 0o777;
     if mode & 0o077 != 0 {
-        return Err(exposed(format!(
-            "mode {mode:04o} lets group or others read it"
-        )));
+        return Err(exposed(
+            format!("mode {mode:04o} lets group or others read it"),
+            format!("fix it with `chmod 600 {}`", path.display()),
+        ));
     }
     Ok(())
 }

@@ -530,6 +530,30 @@ mod auth {
         stop(server);
     }
 
+    /// A key file of someone else's is refused with a fix that fixes it (chmod cannot).
+    #[test]
+    fn a_key_file_of_another_user_is_refused_without_a_chmod_hint() {
+        use std::os::unix::fs::PermissionsExt;
+        let run = with_key(
+            tackle(["serve-echo", "--tcp", "0", "--auth-key-file", "key"]),
+            KEY,
+        );
+        let key = run.dir().join("key");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        // SAFETY: geteuid has no preconditions.
+        let out = if unsafe { libc::geteuid() } == 0 {
+            std::os::unix::fs::chown(&key, Some(65534), None).unwrap();
+            run.run()
+        } else {
+            // Not root: a file root owns is another user's.
+            tackle(["serve-echo", "--tcp", "0", "--auth-key-file", "/etc/passwd"]).run()
+        };
+        out.code(1)
+            .stderr_contains("not to you")
+            .stderr_contains("use a file of your own");
+        assert!(!out.stderr_str().contains("chmod"), "{}", out.stderr_str());
+    }
+
     #[test]
     fn short_keys_are_refused_and_weak_ones_warned_about_once() {
         with_key(
