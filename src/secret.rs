@@ -72,8 +72,12 @@ pub enum SecretError {
         source: std::io::Error,
     },
     /// Group or others can read the file, or it belongs to someone else.
-    #[error("{}: {why}; fix it with `chmod 600 {}` (or pass --allow-readable-secrets)", path.display(), path.display())]
-    Exposed { path: PathBuf, why: String },
+    #[error("{}: {why}; {fix} (or pass --allow-readable-secrets)", path.display())]
+    Exposed {
+        path: PathBuf,
+        why: String,
+        fix: String,
+    },
     /// The variable is not set.
     #[error("the environment variable {0} is not set")]
     Unset(String),
@@ -98,35 +102,65 @@ pub fn read_file(path: &Path, policy: FilePolicy) -> Result<Secret, SecretError>
 }
 
 fn check_private(path: &Path, meta: &std::fs::Metadata) -> Result<(), SecretError> {
-    let exposed = |why: String| SecretError::Exposed {
+    let exposed = |why: String, fix: String| SecretError::Exposed {
         path: path.to_owned(),
         why,
+        fix,
     };
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc::geteuid() };
     if meta.uid() != me {
-        return Err(exposed(format!(
-            "belongs to uid {}, not to you (uid {me})",
-            meta.uid()
-        )));
+        // chmod cannot fix this one: the file is someone else's.
+        return Err(exposed(
+            format!("belongs to uid {}, not to you (uid {me})", meta.uid()),
+            "use a file of your own".to_owned(),
+        ));
     }
     let mode = meta.mode() & 0o777;
     if mode & 0o077 != 0 {
-        return Err(exposed(format!(
-            "mode {mode:04o} lets group or others read it"
-        )));
+        return Err(exposed(
+            format!("mode {mode:04o} lets group or others read it"),
+            format!("fix it with `chmod 600 {}`", path.display()),
+        ));
     }
     Ok(())
 }
 
-/// Takes the value of `var` as a secret and removes the variable from tackle's own
-/// environment, so that commands tackle runs later and `/proc/<pid>/environ` readers after
-/// this point do not see it.
+/// Takes the value of `var` as a secret, wipes it from the environment block and removes the
+/// variable from tackle's own environment, so that commands tackle runs later and
+/// `/proc/<pid>/environ` readers after this point do not see it.
 pub fn take_env(var: &str) -> Result<Secret, SecretError> {
     let value = std::env::var_os(var).ok_or_else(|| SecretError::Unset(var.to_owned()))?;
-    let secret = Secret::new(value.as_encoded_bytes().to_vec());
+    let secret = Secret(Zeroizing::new(value.into_encoded_bytes()));
+    wipe_env_value(var);
     remove_env(OsStr::new(var));
     Ok(secret)
+}
+
+/// Overwrites the value of `var` where the environment block holds it: removing the
+/// variable only unlinks it from `environ`, and the kernel shows `/proc/<pid>/environ` from
+/// the block the process started with, so the value would stay readable there (by root, or
+/// by the user before the process is made non-dumpable) and in memory.
+fn wipe_env_value(var: &str) {
+    use zeroize::Zeroize;
+    unsafe extern "C" {
+        static mut environ: *mut *mut libc::c_char;
+    }
+    let name = var.as_bytes();
+    // SAFETY: tackle reads secrets while it is still single-threaded (see remove_env), so
+    // nothing changes the environment meanwhile; `environ` is the C library's
+    // NULL-terminated array of NUL-terminated, writable "NAME=value" strings.
+    unsafe {
+        let mut entry = environ;
+        while !entry.is_null() && !(*entry).is_null() {
+            let text = std::ffi::CStr::from_ptr(*entry).to_bytes();
+            if text.len() > name.len() && text.starts_with(name) && text[name.len()] == b'=' {
+                let value = (*entry).add(name.len() + 1).cast::<u8>();
+                std::slice::from_raw_parts_mut(value, text.len() - name.len() - 1).zeroize();
+            }
+            entry = entry.add(1);
+        }
+    }
 }
 
 fn remove_env(var: &OsStr) {

@@ -392,7 +392,9 @@ fn sigterm_stops_the_server_with_a_summary() {
     let (status, stderr) = server.wait();
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("serve-time: 1 connections") && stderr.contains("1 datagrams in"),
+        stderr.contains("serve-time: in ")
+            && stderr.contains("s, 1 connection served")
+            && stderr.contains("1 datagram in"),
         "no summary line:\n{stderr}"
     );
     // serve-time has no HMAC handshake: its summary does not mention one.

@@ -112,8 +112,8 @@ pub fn run(args: Args, log_format: LogFormat) -> anyhow::Result<()> {
         name: "serve-echo",
         summary: SummaryStyle {
             json: log_format == LogFormat::Json,
-            auth: true,
-            tls: false,
+            auth: auth.is_some(),
+            ..SummaryStyle::default()
         },
         ..settings
     };
