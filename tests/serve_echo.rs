@@ -1881,6 +1881,22 @@ mod tls {
         .run()
         .code(1)
         .stderr_contains("missing.pem: cannot read");
+        let encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0w\n-----END ENCRYPTED PRIVATE KEY-----\n";
+        let run = tackle([
+            "serve-echo",
+            "--tls",
+            "0",
+            "--tls-cert",
+            "cert.pem",
+            "--tls-key",
+            "locked.pem",
+        ]);
+        with_pki(run, &pki)
+            .file("locked.pem", encrypted)
+            .run()
+            .code(1)
+            .stderr_contains("locked.pem: the private key is encrypted with a passphrase")
+            .stderr_contains("openssl pkey -in locked.pem");
         tackle(["serve-echo", "--tls", "0"])
             .run()
             .code(2)
