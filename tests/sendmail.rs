@@ -1797,6 +1797,176 @@ fn from_account_picks_the_account_by_the_envelope_sender() {
         .stderr_contains("has `from zed@example.org`");
 }
 
+/// The login name and host name tackle sees, as msmtp's `%U` and `%H` stand for them.
+fn login_and_host_names() -> (String, String) {
+    // SAFETY: getpwuid returns null or a static record that is read at once; gethostname
+    // writes at most the buffer's length.
+    unsafe {
+        let record = libc::getpwuid(libc::geteuid());
+        assert!(!record.is_null(), "this uid has no password entry");
+        let login = std::ffi::CStr::from_ptr((*record).pw_name)
+            .to_string_lossy()
+            .into_owned();
+        let mut buffer = [0u8; 256];
+        assert_eq!(
+            libc::gethostname(buffer.as_mut_ptr().cast(), buffer.len() - 1),
+            0
+        );
+        let host = std::ffi::CStr::from_bytes_until_nul(&buffer)
+            .expect("host name")
+            .to_string_lossy()
+            .into_owned();
+        (login, host)
+    }
+}
+
+#[test]
+fn a_user_msmtprc_in_the_style_of_msmtps_example_works_unchanged() {
+    // Laid out as msmtp's documented user example: defaults with STARTTLS on the
+    // submission port, an account with passwordeval, a second address inheriting it, and
+    // `account default : NAME`. Only the server, port and CA are this test's.
+    let server = auth_server();
+    let certs = server.certs.as_ref().expect("certs");
+    let conf = format!(
+        "# Defaults for every account below: submission port, always TLS via STARTTLS.\n\
+defaults\nport {port}\ntls on\ntls_starttls on\ntls_trust_file {ca}\nlogfile ~/.msmtp.log\n\n\
+# A freemail account\naccount freemail\n# the SMTP server\nhost 127.0.0.1\n\
+from ann_smith@freemail.example\nauth on\nuser ann\n\
+# the password comes from a command, as with gpg\npasswordeval cat ~/.msmtp-password\n\n\
+# a second address at the same service\naccount freemail2 : freemail\nfrom annie@freemail.example\n\n\
+account default : freemail\n",
+        port = server.port,
+        ca = certs.ca.display()
+    );
+    for (flags, sender) in [
+        (&[][..], "ann_smith@freemail.example"),
+        (&["-a", "freemail2"][..], "annie@freemail.example"),
+    ] {
+        let mut command = vec!["sendmail", "-i"];
+        command.extend(flags);
+        command.push("bob@example.org");
+        let run = tackle(command).stdin("Subject: hi\n\nbody\n");
+        write_config(run.dir(), ".msmtprc", &conf, 0o600);
+        write_config(run.dir(), ".msmtp-password", "s3cret pass\n", 0o600);
+        let out = run.run();
+        out.success();
+        let log = std::fs::read_to_string(out.dir.path().join(".msmtp.log")).expect("log file");
+        assert!(
+            log.contains(&format!("from={sender} recipients=bob@example.org")),
+            "{log}"
+        );
+    }
+    let received = server.received();
+    let senders: Vec<&str> = received.iter().map(|m| m.mail_from.as_str()).collect();
+    assert_eq!(
+        senders,
+        ["ann_smith@freemail.example", "annie@freemail.example"]
+    );
+    assert!(
+        received
+            .iter()
+            .all(|m| m.encrypted && m.login.as_deref() == Some("ann"))
+    );
+}
+
+#[test]
+fn a_system_msmtprc_with_percent_u_forces_the_sender_over_implicit_tls() {
+    // Laid out as msmtp's documented system example: SMTPS on 465 (tls_starttls off), a
+    // sender built from the login name, -f not allowed to override it, From always set.
+    let server = SmtpServer::with_tls(Tls::Implicit);
+    let certs = server.certs.as_ref().expect("certs");
+    let conf = format!(
+        "# system wide: one default account\naccount default\nhost 127.0.0.1\nport {}\ntls on\n\
+tls_starttls off\ntls_trust_file {}\nfrom %U@oursite.example\nallow_from_override off\n\
+set_from_header on\n",
+        server.port,
+        certs.ca.display()
+    );
+    let run = tackle([
+        "sendmail",
+        "-f",
+        "boss@elsewhere.example",
+        "-i",
+        "bob@example.org",
+    ])
+    .stdin("From: Boss <boss@elsewhere.example>\nSubject: hi\n\nbody\n");
+    write_config(run.dir(), ".msmtprc", &conf, 0o644);
+    run.run().success();
+    let (login, _) = login_and_host_names();
+    let message = server.only_message();
+    assert!(message.encrypted);
+    assert_eq!(message.mail_from, format!("{login}@oursite.example"));
+    assert_eq!(
+        Parsed::of(&message.data).header("From"),
+        format!("{login}@oursite.example")
+    );
+}
+
+#[test]
+fn accounts_match_senders_by_pattern_and_subaddress_and_percent_f_takes_the_from_header() {
+    let lists = SmtpServer::plain();
+    let personal = SmtpServer::plain();
+    let conf = format!(
+        "defaults\nhost 127.0.0.1\ntls off\ndomain %H.example\n\n\
+account lists\nport {lists}\nfrom *@lists.example.org\nfrom_full_name List Robot\n\n\
+account me\nport {personal}\nfrom me@example.org\n\n\
+account relay\nport {lists}\nfrom %F\n",
+        lists = lists.port,
+        personal = personal.port
+    );
+    let send = |command: &[&str], message: &str| {
+        let run = tackle(command).stdin(message.to_owned());
+        write_config(run.dir(), ".msmtprc", &conf, 0o600);
+        run.run()
+    };
+    let (_, host) = login_and_host_names();
+    let to_bob = "To: bob@example.org\nSubject: hi\n\nbody\n";
+    send(
+        &["sendmail", "--from-account", "-t"],
+        &format!("From: digest@lists.example.org\n{to_bob}"),
+    )
+    .success();
+    let message = lists.only_message();
+    assert_eq!(message.mail_from, "digest@lists.example.org");
+    assert_eq!(message.helo, format!("{host}.example"));
+    send(
+        &[
+            "sendmail",
+            "--read-envelope-from",
+            "-f",
+            "me+news@example.org",
+            "-t",
+        ],
+        to_bob,
+    )
+    .success();
+    assert_eq!(personal.only_message().mail_from, "me+news@example.org");
+    // A pattern is never a sender: the login name is, with the account's full name.
+    send(&["sendmail", "-a", "lists", "-t"], to_bob).success();
+    let message = &lists.received()[1];
+    assert!(
+        message.mail_from.ends_with(&format!("@{host}.example")),
+        "{}",
+        message.mail_from
+    );
+    assert_eq!(
+        Parsed::of(&message.data).header("From"),
+        format!("List Robot <{}>", message.mail_from)
+    );
+    send(
+        &["sendmail", "-a", "relay", "-t"],
+        &format!("From: Zed <zed@z.example>\n{to_bob}"),
+    )
+    .success();
+    assert_eq!(lists.received()[2].mail_from, "zed@z.example");
+    send(&["sendmail", "-a", "relay", "-t"], to_bob)
+        .code(78)
+        .stderr_contains(
+            "`from %F`: %F stands for the address in the message's From header, and there is none",
+        );
+    assert_eq!(lists.received().len(), 3);
+}
+
 #[test]
 fn the_tackle_config_wins_over_msmtprc_and_config_names_a_file() {
     let server = SmtpServer::plain();

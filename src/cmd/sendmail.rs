@@ -318,15 +318,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "no recipients: give --to, --cc or --bcc, recipients as arguments, or -t with To, Cc or Bcc in the message",
         ));
     }
-    if let (Some(config), Some((name, _))) = (&config, &account) {
-        tracing::info!("using account {name} of {}", config.path.display());
+    match (&config, &account) {
+        (Some(config), Some((name, _))) if name == DEFAULTS_SECTION => tracing::info!(
+            "using the defaults section of {} (it has no account named default)",
+            config.path.display()
+        ),
+        (Some(config), Some((name, _))) => {
+            tracing::info!("using account {name} of {}", config.path.display())
+        }
+        _ => {}
     }
-    let account = account.map(|(_, a)| a).unwrap_or_else(|| {
-        config
-            .as_ref()
-            .map(|c| c.defaults.clone())
-            .unwrap_or_default()
-    });
+    let account = account.map(|(_, a)| a).unwrap_or_default();
     login_user(s, &account)?;
     if m.dry_run {
         return print_dry_run(&outgoing);
@@ -397,12 +399,16 @@ fn base_account(
                     .join(", ")
             ),
         )),
-        (Some(config), None) if !s.from_account => {
-            Ok(config.default_account().map(|a| ("default".to_owned(), a)))
-        }
+        (Some(config), None) if !s.from_account => Ok(Some(match config.default_account()? {
+            Some(account) => ("default".to_owned(), account),
+            None => (DEFAULTS_SECTION.to_owned(), config.defaults()?),
+        })),
         _ => Ok(None),
     }
 }
+
+/// What [`base_account`] calls the `defaults` section when the file has no `default` account.
+const DEFAULTS_SECTION: &str = "defaults";
 
 /// The account whose `from` is `sender` (`--from-account`).
 fn account_for(config: Option<&Config>, sender: &str) -> anyhow::Result<(String, Account)> {
@@ -412,7 +418,7 @@ fn account_for(config: Option<&Config>, sender: &str) -> anyhow::Result<(String,
             "--from-account: no config file to pick an account from",
         ));
     };
-    config.account_for_sender(sender).ok_or_else(|| {
+    config.account_for_sender(sender)?.ok_or_else(|| {
         exit::failure(
             sysexits::CONFIG,
             format!(
@@ -441,9 +447,11 @@ fn read_whole_message(
         Some(text) => Some(Some(parse_mailbox_with("-f", text, bare)?)),
         None => None,
     };
+    let header_from = message.header_from.as_ref().map(|m| m.address.to_string());
     let account_from = account
         .and_then(|(_, a)| a.from.as_deref())
-        .map(|f| parse_mailbox_with("the config file's from", f, bare))
+        .filter(|from| !config::is_pattern(from))
+        .map(|from| account_sender(from, header_from.as_deref(), bare))
         .transpose()?;
     let allow_override = account
         .and_then(|(_, a)| a.allow_from_override)
@@ -482,8 +490,14 @@ fn read_whole_message(
         .or(account)
         .and_then(|(_, a)| a.set_from_header)
         .unwrap_or(FromHeader::Auto);
+    let full_name = c.full_name.clone().or_else(|| {
+        chosen
+            .as_ref()
+            .or(account)
+            .and_then(|(_, a)| a.from_full_name.clone())
+    });
     let from_header = Mailbox {
-        name: c.full_name.clone().filter(|n| !n.trim().is_empty()),
+        name: full_name.filter(|n| !n.trim().is_empty()),
         address: match &sender {
             Some(mailbox) => mailbox.address.clone(),
             None => user_mailbox(domain)?.address,
@@ -500,33 +514,29 @@ fn read_whole_message(
     Ok((Outgoing::fixed(envelope, bytes), chosen))
 }
 
-/// `login@domain`: the sender when nothing names one, as sendmail does.
-fn user_mailbox(domain: &str) -> anyhow::Result<Mailbox> {
-    let name = login_name();
-    parse_mailbox_with("this user's login name", &name, Bare::QualifyWith(domain))
+/// The account's `from` as a sender, with msmtp's `%F` (the address of the message's From
+/// header) filled in: exit 78 when `%F` has no From header to come from.
+fn account_sender(
+    from: &str,
+    header_from: Option<&str>,
+    bare: Bare<'_>,
+) -> anyhow::Result<Mailbox> {
+    let from = config::substitute("from", from, header_from)?;
+    if from.contains("%F") {
+        return Err(exit::failure(
+            sysexits::CONFIG,
+            format!(
+                "the config file's `from {from}`: %F stands for the address in the message's From header, and there is none"
+            ),
+        ));
+    }
+    parse_mailbox_with("the config file's from", &from, bare)
 }
 
-/// The name of the user running tackle.
-fn login_name() -> String {
-    // SAFETY: getpwuid returns null or a pointer to a static record, read at once; tackle is
-    // single-threaded here.
-    let from_passwd = unsafe {
-        let record = libc::getpwuid(libc::geteuid());
-        if record.is_null() || (*record).pw_name.is_null() {
-            None
-        } else {
-            Some(
-                std::ffi::CStr::from_ptr((*record).pw_name)
-                    .to_string_lossy()
-                    .into_owned(),
-            )
-        }
-    };
-    from_passwd
-        .or_else(|| std::env::var("LOGNAME").ok())
-        .or_else(|| std::env::var("USER").ok())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "nobody".to_owned())
+/// `login@domain`: the sender when nothing names one, as sendmail does.
+fn user_mailbox(domain: &str) -> anyhow::Result<Mailbox> {
+    let name = host::login_name();
+    parse_mailbox_with("this user's login name", &name, Bare::QualifyWith(domain))
 }
 
 fn compose(
@@ -536,12 +546,26 @@ fn compose(
     account: Option<&(String, Account)>,
     domain: &str,
 ) -> anyhow::Result<(Composition, Option<(String, Account)>)> {
-    let from_text = m
-        .from
-        .clone()
-        .or_else(|| account.and_then(|(_, a)| a.from.clone()))
-        .ok_or_else(|| usage("no sender: give --from ADDRESS (or `from` in the config file)"))?;
-    let from = parse_mailbox("--from", &from_text)?;
+    let from = match (&m.from, account.map(|(_, a)| a)) {
+        (Some(text), _) => parse_mailbox("--from", text)?,
+        (
+            None,
+            Some(Account {
+                from: Some(text), ..
+            }),
+        ) if !config::is_pattern(text) => {
+            let mut mailbox = account_sender(text, None, Bare::Refuse)?;
+            if mailbox.name.is_none() {
+                mailbox.name = account.and_then(|(_, a)| a.from_full_name.clone());
+            }
+            mailbox
+        }
+        _ => {
+            return Err(usage(
+                "no sender: give --from ADDRESS (or `from` in the config file)",
+            ));
+        }
+    };
     let chosen = if s.from_account {
         Some(account_for(config, &from.address.to_string())?)
     } else {
