@@ -846,14 +846,60 @@ fn starttls_response_injection_is_a_protocol_error_and_nothing_is_sent() {
     tackle(me_to_you(&server.flags("starttls"), &["--body", "x"]))
         .run()
         .code(76)
+        .stderr_contains("sent 30 more byte(s) in plain text after its 220 reply to STARTTLS")
         .stderr_contains("STARTTLS response injection")
         .stderr_contains("nothing was sent");
+    // Not a command after STARTTLS: no EHLO, no AUTH, no MAIL.
     let commands = server.commands();
-    assert!(
-        !commands.iter().any(|c| c.starts_with("MAIL")),
+    assert_eq!(
+        commands.last().map(String::as_str),
+        Some("STARTTLS"),
         "{commands:?}"
     );
     assert!(server.received().is_empty());
+}
+
+#[test]
+fn plain_text_that_arrives_after_the_client_hello_is_an_injection_too() {
+    // The same lines, held back until the ClientHello is out, so they cannot be waiting
+    // when the handshake starts: they arrive where the server's TLS records should be.
+    let (port, peer) = scripted(|mut conn| {
+        conn.write_all(b"220 mitm.example.org ESMTP\r\n")
+            .expect("greet");
+        read_line(&mut conn).expect("EHLO");
+        conn.write_all(b"250-mitm.example.org\r\n250 STARTTLS\r\n")
+            .expect("EHLO reply");
+        assert_eq!(read_line(&mut conn).as_deref(), Some("STARTTLS\r\n"));
+        conn.write_all(b"220 Ready\r\n").expect("220");
+        let mut hello = [0u8; 5];
+        conn.read_exact(&mut hello).expect("ClientHello");
+        assert_eq!(hello[0], 22, "not a TLS handshake record");
+        conn.write_all(b"250-injected\r\n250 AUTH PLAIN\r\n")
+            .expect("inject");
+        // Whatever tackle does next must not be a command: it closes the connection.
+        let mut rest = Vec::new();
+        let _ = conn.read_to_end(&mut rest);
+        assert!(
+            !rest.windows(4).any(|w| w == b"MAIL" || w == b"EHLO"),
+            "{rest:?}"
+        );
+    });
+    let base = [
+        "--server",
+        "127.0.0.1",
+        "--port",
+        &port.to_string(),
+        "--tls",
+        "starttls",
+    ]
+    .map(String::from);
+    tackle(me_to_you(&base, &["--body", "x"]))
+        .run()
+        .code(76)
+        .stderr_contains("plain text after its 220 reply to STARTTLS")
+        .stderr_contains("STARTTLS response injection")
+        .stderr_contains("nothing was sent");
+    peer.join().expect("peer");
 }
 
 // --- AUTH --------------------------------------------------------------------------------------

@@ -423,7 +423,13 @@ impl<'a> Session<'a> {
         };
         let wire = self.wire.take().expect("connection present");
         let deadline = Instant::now() + self.settings.timeout;
-        match wire.start_tls(trust.config.clone(), &self.settings.host, deadline) {
+        let after_starttls = stage == Stage::Tls;
+        match wire.start_tls(
+            trust.config.clone(),
+            &self.settings.host,
+            deadline,
+            after_starttls,
+        ) {
             Ok(wire) => {
                 info!(
                     "TLS established with {} ({})",
@@ -707,7 +713,7 @@ impl<'a> Session<'a> {
             WireError::Injected(n) => (
                 sysexits::PROTOCOL,
                 format!(
-                    "{host} sent {n} more byte(s) in plain text after its 220 reply to STARTTLS, before the TLS handshake; that is a STARTTLS response injection (RFC 3207 §4.2) by the server or someone on the path; nothing was sent"
+                    "{host} sent {n} more byte(s) in plain text after its 220 reply to STARTTLS, where only the TLS handshake may come; that is a STARTTLS response injection (RFC 3207 §4.2) by the server or someone on the path; nothing was sent"
                 ),
             ),
             WireError::Tls(tls) => {
