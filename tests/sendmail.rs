@@ -1547,7 +1547,8 @@ fn greetings_that_refuse_exit_69_or_75() {
 }
 
 #[test]
-fn a_server_that_hangs_up_mid_dialogue_is_a_protocol_error_76() {
+fn a_server_that_hangs_up_mid_dialogue_is_a_temporary_failure_75() {
+    // RFC 5321 §3.8: a lost connection counts as a 451, so retry wrappers try again.
     let (port, peer) = scripted(|mut conn| {
         conn.write_all(b"220 rude.example.org ESMTP\r\n")
             .expect("greet");
@@ -1555,10 +1556,32 @@ fn a_server_that_hangs_up_mid_dialogue_is_a_protocol_error_76() {
     });
     tackle(me_to_you_at(port, &["--body", "x"]))
         .run()
-        .code(76)
+        .code(75)
         .stderr_contains(
             "EHLO: the reply to EHLO: the server closed the connection without answering",
         );
+    peer.join().expect("peer");
+    let (port, peer) = scripted(|mut conn| {
+        conn.write_all(b"220 rude.example.org ESMTP\r\n")
+            .expect("greet");
+        let mut in_data = false;
+        while let Some(line) = read_line(&mut conn) {
+            let reply: &[u8] = match line.as_str() {
+                ".\r\n" if in_data => return,
+                _ if in_data => b"",
+                l if l.starts_with("DATA") => {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                }
+                _ => b"250 ok\r\n",
+            };
+            conn.write_all(reply).expect("reply");
+        }
+    });
+    tackle(me_to_you_at(port, &["--body", "x"]))
+        .run()
+        .code(75)
+        .stderr_contains("the server closed the connection without answering; it may or may not have delivered the message");
     peer.join().expect("peer");
 }
 

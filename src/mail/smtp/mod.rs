@@ -698,8 +698,16 @@ impl<'a> Session<'a> {
                     format_duration(waited)
                 ),
             ),
+            // RFC 5321 §3.8: a connection lost before the reply is as if the server had said
+            // 451, so a retry wrapper tries again later.
+            WireError::Closed if stage == Stage::Delivery => (
+                sysexits::TEMP_FAIL,
+                format!(
+                    "{what}: the server closed the connection without answering; it may or may not have delivered the message"
+                ),
+            ),
             WireError::Closed => (
-                sysexits::PROTOCOL,
+                sysexits::TEMP_FAIL,
                 format!("{what}: the server closed the connection without answering"),
             ),
             WireError::Io(io) => (
