@@ -731,6 +731,50 @@ fn an_untrusted_certificate_fails_77_saying_what_to_do_and_insecure_warns() {
     assert!(server.only_message().encrypted);
 }
 
+#[test]
+fn certificate_errors_are_sentences_never_rust_values() {
+    // A certificate webpki refuses for a reason rustls prints as a Debug value
+    // (`UnhandledCriticalExtension`), and a client key that does not fit its certificate
+    // (`KeyMismatch`).
+    let server = SmtpServer::start(Options {
+        tls: Tls::Starttls,
+        unknown_critical_extension: true,
+        ..Options::default()
+    });
+    let certs = server.certs.as_ref().expect("certs");
+    let refused = tackle(me_to_you(&server.flags("starttls"), &["--body", "x"])).run();
+    refused
+        .code(77)
+        .stderr_contains("has a critical extension tackle does not understand")
+        .stderr_contains(&format!(
+            "--tls-fingerprint {}",
+            fingerprint_of(&certs.server_der)
+        ));
+    let client_cert = certs.client_cert.display().to_string();
+    let wrong_key = certs.key.display().to_string();
+    let mismatched = tackle(me_to_you(
+        &server.flags("starttls"),
+        &[
+            "--body",
+            "x",
+            "--tls-cert",
+            &client_cert,
+            "--tls-key",
+            &wrong_key,
+        ],
+    ))
+    .run();
+    mismatched.code(66).stderr_contains(
+        "--tls-cert and --tls-key do not go together: the private key is not the key of the certificate",
+    );
+    for stderr in [refused.stderr_str(), mismatched.stderr_str()] {
+        for rust in ["Unhandled", "KeyMismatch", "Context {", "Other(", "Error"] {
+            assert!(!stderr.contains(rust), "{rust} in {stderr}");
+        }
+    }
+    assert!(server.received().is_empty());
+}
+
 fn fingerprint_of(der: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(der)
