@@ -265,7 +265,7 @@ Register-ArgumentCompleter -Native -CommandName 'tackle' -ScriptBlock {
             [CompletionResult]::new('--partial', '--partial', [CompletionResultType]::ParameterName, 'Deliver to the recipients the server accepts even when it refuses others')
             [CompletionResult]::new('--tls-insecure', '--tls-insecure', [CompletionResultType]::ParameterName, 'Do not verify the server''s certificate (warns on every use)')
             [CompletionResult]::new('--allow-plaintext-auth', '--allow-plaintext-auth', [CompletionResultType]::ParameterName, 'Allow sending the password over an unencrypted connection')
-            [CompletionResult]::new('--allow-readable-secrets', '--allow-readable-secrets', [CompletionResultType]::ParameterName, 'Use a password file or config file that group or others can read')
+            [CompletionResult]::new('--allow-readable-secrets', '--allow-readable-secrets', [CompletionResultType]::ParameterName, 'Use a password file, --tls-key or config file that group or others can read')
             [CompletionResult]::new('--from-account', '--from-account', [CompletionResultType]::ParameterName, 'Use the account whose `from` is the envelope sender (msmtp''s --read-envelope-from)')
             [CompletionResult]::new('--read-envelope-from', '--read-envelope-from', [CompletionResultType]::ParameterName, 'Use the account whose `from` is the envelope sender (msmtp''s --read-envelope-from)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)')

@@ -257,7 +257,7 @@ set edit:completion:arg-completer[tackle] = {|@words|
             cand --partial 'Deliver to the recipients the server accepts even when it refuses others'
             cand --tls-insecure 'Do not verify the server''s certificate (warns on every use)'
             cand --allow-plaintext-auth 'Allow sending the password over an unencrypted connection'
-            cand --allow-readable-secrets 'Use a password file or config file that group or others can read'
+            cand --allow-readable-secrets 'Use a password file, --tls-key or config file that group or others can read'
             cand --from-account 'Use the account whose `from` is the envelope sender (msmtp''s --read-envelope-from)'
             cand --read-envelope-from 'Use the account whose `from` is the envelope sender (msmtp''s --read-envelope-from)'
             cand -v 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'

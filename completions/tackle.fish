@@ -265,7 +265,7 @@ complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s i -d 'Accepte
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l partial -d 'Deliver to the recipients the server accepts even when it refuses others'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-insecure -d 'Do not verify the server\'s certificate (warns on every use)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-plaintext-auth -d 'Allow sending the password over an unencrypted connection'
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-readable-secrets -d 'Use a password file or config file that group or others can read'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-readable-secrets -d 'Use a password file, --tls-key or config file that group or others can read'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l from-account -l read-envelope-from -d 'Use the account whose `from` is the envelope sender (msmtp\'s --read-envelope-from)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s q -l quiet -d 'Log errors only'

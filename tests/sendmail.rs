@@ -751,6 +751,7 @@ fn certificate_errors_are_sentences_never_rust_values() {
             fingerprint_of(&certs.server_der)
         ));
     let client_cert = certs.client_cert.display().to_string();
+    std::fs::set_permissions(&certs.key, std::fs::Permissions::from_mode(0o600)).expect("chmod");
     let wrong_key = certs.key.display().to_string();
     let mismatched = tackle(me_to_you(
         &server.flags("starttls"),
@@ -848,13 +849,28 @@ fn a_client_certificate_is_presented_when_the_server_asks() {
         certs.client_cert.display().to_string(),
         certs.client_key.display().to_string(),
     );
-    tackle(me_to_you(
-        &server.flags("implicit"),
-        &["--body", "x", "--tls-cert", &cert, "--tls-key", &key],
-    ))
-    .run()
-    .success();
-    assert_eq!(server.received().len(), 1);
+    let with_key = |more: &[&str]| {
+        let mut all = vec!["--body", "x", "--tls-cert", &cert, "--tls-key", &key];
+        all.extend(more);
+        tackle(me_to_you(&server.flags("implicit"), &all)).run()
+    };
+    // The private key is a secret: a key others may read is refused, as a password file is.
+    let chmod = |mode| {
+        std::fs::set_permissions(&certs.client_key, std::fs::Permissions::from_mode(mode))
+            .expect("chmod")
+    };
+    chmod(0o644);
+    with_key(&[])
+        .code(66)
+        .stderr_contains(&format!(
+            "--tls-key {key}: mode 0644 lets group or others read it"
+        ))
+        .stderr_contains(&format!("chmod 600 {key}"));
+    assert!(server.received().is_empty());
+    with_key(&["--allow-readable-secrets"]).success();
+    chmod(0o600);
+    with_key(&[]).success();
+    assert_eq!(server.received().len(), 2);
     tackle(me_to_you(&server.flags("implicit"), &["--body", "x"]))
         .run()
         .code(77)
@@ -1049,6 +1065,92 @@ fn auth_login_with_a_password_file_a_command_and_a_named_variable() {
             Some("PLAIN".into())
         ]
     );
+}
+
+#[test]
+fn a_password_from_the_environment_leaves_no_trace_and_tackle_cannot_be_dumped() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    const SECRET: &str = "s3cret-from-the-environment";
+    let (connected, has_connected) = std::sync::mpsc::channel();
+    let (looked, has_looked) = std::sync::mpsc::channel::<()>();
+    // The password is taken before tackle connects; the peer holds the connection until
+    // the test has looked at tackle's /proc entry.
+    let (port, peer) = scripted(move |conn| {
+        connected.send(()).expect("tell the test");
+        let _ = has_looked.recv();
+        drop(conn);
+    });
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut command = Command::new(bin());
+    command
+        .args([
+            "sendmail",
+            "--server",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+        ])
+        .args(["--tls", "none", "--allow-plaintext-auth", "--user", "ann"])
+        .args([
+            "--from",
+            "me@example.org",
+            "--to",
+            "you@example.org",
+            "--body",
+            "x",
+        ])
+        .current_dir("/")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", "/nonexistent")
+        .env("TACKLE_SMTP_PASSWORD", SECRET)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // Root owns the files in /proc/PID of a process that may not be dumped. So that this
+    // says something when the test runs as root, tackle then runs as nobody.
+    // SAFETY: setgroups/setgid/setuid between fork and exec are async-signal-safe.
+    unsafe {
+        command.pre_exec(move || {
+            if root
+                && (libc::setgroups(0, std::ptr::null()) != 0
+                    || libc::setgid(65534) != 0
+                    || libc::setuid(65534) != 0)
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().expect("spawn tackle");
+    has_connected
+        .recv_timeout(Duration::from_secs(60))
+        .expect("tackle connects");
+    let proc_environ = format!("/proc/{}/environ", child.id());
+    let owner = std::fs::metadata(&proc_environ).expect("proc entry").uid();
+    let environ = std::fs::read(&proc_environ);
+    looked.send(()).expect("let the peer go");
+    child.wait().expect("wait for tackle");
+    peer.join().expect("peer");
+    assert_eq!(
+        owner, 0,
+        "tackle can be dumped: {proc_environ} belongs to uid {owner}"
+    );
+    match environ {
+        // Root reads it anyway: the variable's value is gone from what tackle started with.
+        Ok(environ) => {
+            assert!(
+                root,
+                "another process of the user read tackle's environment"
+            );
+            let text = String::from_utf8_lossy(&environ);
+            assert!(text.contains("HOME=/nonexistent"), "{text:?}");
+            assert!(!text.contains(SECRET), "the password is still in {text:?}");
+        }
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied, "{e}"),
+    }
 }
 
 #[test]

@@ -229,7 +229,7 @@ pub struct SendArgs {
     #[arg(long)]
     pub allow_plaintext_auth: bool,
 
-    /// Use a password file or config file that group or others can read
+    /// Use a password file, --tls-key or config file that group or others can read
     #[arg(long)]
     pub allow_readable_secrets: bool,
 
@@ -803,6 +803,9 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
         }
         _ => None,
     };
+    if let Some((_, key)) = &client_cert {
+        check_key_is_private(key, s)?;
+    }
     Ok(TrustSettings {
         ca_file,
         no_system_roots,
@@ -814,6 +817,21 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
         insecure: s.tls_insecure || (!from_flags && account.tls_certcheck == Some(false)),
         client_cert,
     })
+}
+
+/// A client certificate's private key is a secret like a password: refused (66, with the
+/// `chmod 600` fix) when group or others may read it, unless `--allow-readable-secrets`.
+fn check_key_is_private(key: &Path, s: &SendArgs) -> anyhow::Result<()> {
+    if s.allow_readable_secrets {
+        return Ok(());
+    }
+    match crate::secret::read_file(key, FilePolicy::OwnerOnly) {
+        Err(e @ crate::secret::SecretError::Exposed { .. }) => {
+            Err(exit::failure(sysexits::NO_INPUT, format!("--tls-key {e}")))
+        }
+        // Unreadable files are reported, with the PEM checks, where the key is loaded.
+        _ => Ok(()),
+    }
 }
 
 /// The user to log in as: `--user`, else the account's `user` when it says `auth on` (or a

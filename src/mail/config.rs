@@ -14,6 +14,7 @@ use super::raw::FromHeader;
 use super::smtp::auth::Mechanism;
 use super::sysexits;
 use crate::exit;
+use crate::secret::{self, Secret};
 use crate::tls::client::Fingerprint;
 
 /// `auth` in the file.
@@ -47,7 +48,7 @@ pub struct Account {
     pub from: Option<String>,
     pub user: Option<String>,
     pub auth: Option<AuthSetting>,
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     pub passwordeval: Option<String>,
     pub tls: Option<bool>,
     pub tls_starttls: Option<bool>,
@@ -170,17 +171,29 @@ pub fn load(path: &Path) -> anyhow::Result<Config> {
             format!("{}: cannot read: {e}", path.display()),
         )
     })?;
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut &file, &mut text).map_err(|e| {
+    // The file may hold a password: keep tackle out of core dumps, and its text in memory
+    // that is wiped.
+    secret::forbid_core_dumps();
+    let bytes = secret::read_wiped(&mut &file, meta.len().min(1 << 20) as usize).map_err(|e| {
         exit::failure(
             sysexits::CONFIG,
             format!("{}: cannot read: {e}", path.display()),
         )
     })?;
+    let text = std::str::from_utf8(bytes.expose()).map_err(|e| {
+        exit::failure(
+            sysexits::CONFIG,
+            format!(
+                "{}: not UTF-8 text (byte {} is not)",
+                path.display(),
+                e.valid_up_to() + 1
+            ),
+        )
+    })?;
     // SAFETY: geteuid has no preconditions.
     let me = unsafe { libc::geteuid() };
     let owner_only = meta.uid() == me && meta.mode() & 0o077 == 0;
-    let mut config = parse(path, &text)?;
+    let mut config = parse(path, text)?;
     config.owner_only = owner_only;
     Ok(config)
 }
@@ -201,7 +214,8 @@ pub fn parse(path: &Path, text: &str) -> anyhow::Result<Config> {
             Some(at) => (&line[..at], line[at..].trim()),
             None => (line, ""),
         };
-        let value = unquote(rest).map_err(|why| config_error(path, number, why))?;
+        let value =
+            zeroize::Zeroizing::new(unquote(rest).map_err(|why| config_error(path, number, why))?);
         match key {
             "defaults" => in_account = false,
             "account" => {
@@ -261,7 +275,8 @@ fn unquote(rest: &str) -> Result<String, String> {
     let Some(inner) = rest.strip_prefix('"') else {
         return Ok(rest.to_owned());
     };
-    let mut out = String::new();
+    // Never grows, so no copy of a quoted password is left behind in freed memory.
+    let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
         match c {
@@ -270,11 +285,9 @@ fn unquote(rest: &str) -> Result<String, String> {
                 None => return Err("a backslash ends the line".into()),
             },
             '"' => {
-                let after: String = chars.collect();
-                if !after.trim().is_empty() {
-                    return Err(format!(
-                        "unexpected text after the closing quote: {after:?}"
-                    ));
+                // The text is not quoted back: the line may be a password's.
+                if !chars.as_str().trim().is_empty() {
+                    return Err("unexpected text after the closing quote".into());
                 }
                 return Ok(out);
             }
@@ -330,7 +343,9 @@ fn set(account: &mut Account, key: &str, value: &str) -> Result<(), String> {
                 }
             })
         }
-        "password" => account.password = optional(value),
+        "password" => {
+            account.password = (!value.is_empty()).then(|| Secret::new(value.as_bytes().to_vec()))
+        }
         "passwordeval" => account.passwordeval = optional(value),
         "tls" => account.tls = Some(on_off(key, value)?),
         "tls_starttls" => account.tls_starttls = Some(on_off(key, value)?),
@@ -750,7 +765,10 @@ account default : gmail
         let config =
             parsed("account a\npassword \"p w\\\"x\"\nauto_from on\ndsn_notify success,failure\n");
         let a = config.account("a").unwrap();
-        assert_eq!(a.password.as_deref(), Some("p w\"x"));
+        assert_eq!(
+            a.password.as_ref().map(Secret::expose),
+            Some(&b"p w\"x"[..])
+        );
         assert_eq!(a.dsn_notify.as_deref(), Some("SUCCESS,FAILURE"));
     }
 

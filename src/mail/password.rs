@@ -15,7 +15,7 @@ use zeroize::Zeroizing;
 
 use super::sysexits;
 use crate::exit;
-use crate::secret::{self, FilePolicy, Secret, SecretError};
+use crate::secret::{self, FilePolicy, Secret, SecretError, WipedBuffer};
 
 /// The variable read when no source is named.
 pub const DEFAULT_PASSWORD_ENV: &str = "TACKLE_SMTP_PASSWORD";
@@ -31,7 +31,7 @@ pub enum PasswordSource {
     /// The first line this shell command prints.
     Command(String),
     /// The `password` line of the config file (already checked to be owner-only).
-    Config(String),
+    Config(Secret),
 }
 
 /// Gets the secret (`what`: "password" or "token") for `user` at `host` from `source`.
@@ -41,6 +41,9 @@ pub fn obtain(
     user: &str,
     host: &str,
 ) -> anyhow::Result<Secret> {
+    // Before any of it is in memory (a typed half, a variable, a command's output): keep
+    // tackle out of core dumps, even if a signal ends it at the prompt.
+    secret::forbid_core_dumps();
     let secret = match source {
         PasswordSource::File(path, policy) => {
             let whole = secret::read_file(path, *policy)
@@ -83,7 +86,7 @@ pub fn obtain(
             }
             line
         }
-        PasswordSource::Config(file) => Secret::new(file.as_bytes().to_vec()),
+        PasswordSource::Config(password) => password.clone(),
     };
     if secret.is_empty() {
         return Err(exit::failure(
@@ -91,8 +94,6 @@ pub fn obtain(
             format!("the {what} for {user} is empty"),
         ));
     }
-    // From here on the secret is in memory: keep it out of core dumps.
-    secret::forbid_core_dumps();
     Ok(secret)
 }
 
@@ -110,15 +111,15 @@ fn run_password_command(command: &str) -> anyhow::Result<Secret> {
                 format!("--password-cmd: cannot run sh: {e}"),
             )
         })?;
-    let mut output = Zeroizing::new(Vec::new());
-    if let Some(mut stdout) = child.stdout.take() {
-        stdout.read_to_end(&mut output).map_err(|e| {
+    let output = match child.stdout.take() {
+        Some(mut stdout) => secret::read_wiped(&mut stdout, 4096).map_err(|e| {
             exit::failure(
                 sysexits::NO_INPUT,
                 format!("--password-cmd: cannot read its output: {e}"),
             )
-        })?;
-    }
+        })?,
+        None => Secret::new(Vec::new()),
+    };
     let status = child
         .wait()
         .map_err(|e| exit::failure(sysexits::NO_INPUT, format!("--password-cmd: {e}")))?;
@@ -132,7 +133,7 @@ fn run_password_command(command: &str) -> anyhow::Result<Secret> {
             format!("--password-cmd {command:?} {how}"),
         ));
     }
-    Ok(Secret::new(output.to_vec()).first_line())
+    Ok(output.first_line())
 }
 
 fn prompt_if_terminal(what: &str, user: &str, host: &str) -> anyhow::Result<Secret> {
@@ -288,18 +289,18 @@ fn prompt_without_echo(prompt: &str) -> io::Result<Secret> {
 /// Reads up to a newline byte by byte, so nothing after it is taken from the terminal and
 /// the line never sits in a buffer that is not wiped.
 fn read_line(input: &mut impl Read) -> io::Result<Secret> {
-    let mut line = Zeroizing::new(Vec::new());
-    let mut byte = [0u8; 1];
+    let mut line = WipedBuffer::with_capacity(256);
+    let mut byte = Zeroizing::new([0u8; 1]);
     loop {
-        match input.read(&mut byte) {
+        match input.read(&mut byte[..]) {
             Ok(0) => break,
             Ok(_) if byte[0] == b'\n' => break,
-            Ok(_) => line.push(byte[0]),
+            Ok(_) => line.extend_from_slice(&byte[..]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }
     }
-    Ok(Secret::new(line.to_vec()).first_line())
+    Ok(line.into_secret().first_line())
 }
 
 #[cfg(test)]
