@@ -1650,6 +1650,21 @@ fn a_server_that_is_down_exits_75_at_once() {
         .code(75)
         .stderr_contains(&format!("connect: 127.0.0.1:{port}: connection refused"));
     assert!(started.elapsed() < Duration::from_secs(10));
+    // An IPv6 address is shown as [::1]:PORT, once (refused, or unavailable where the host
+    // has no IPv6: a temporary failure either way).
+    let base = [
+        "--server",
+        "::1",
+        "--port",
+        &port.to_string(),
+        "--tls",
+        "none",
+    ]
+    .map(String::from);
+    let out = tackle(me_to_you(&base, &["--body", "x"])).run();
+    out.code(75)
+        .stderr_contains(&format!("connect: [::1]:{port}: "));
+    assert!(!out.stderr_str().contains("::1:"), "{}", out.stderr_str());
 }
 
 #[test]

@@ -99,6 +99,17 @@ pub struct SmtpSettings {
     pub partial: bool,
 }
 
+impl SmtpSettings {
+    /// `host:port` as messages show it, with an IPv6 address in brackets (`[::1]:25`).
+    fn target(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
 /// What happened, for the log file: whether TLS and AUTH were used and the last reply.
 #[derive(Debug, Clone, Default)]
 pub struct Transcript {
@@ -235,7 +246,7 @@ impl<'a> Session<'a> {
         trust: Option<&'a ClientTrust>,
         transcript: &Transcript,
     ) -> anyhow::Result<Session<'a>> {
-        let target = format!("{}:{}", settings.host, settings.port);
+        let target = settings.target();
         let wire = Wire::connect(addrs, settings.timeout).map_err(|(addr, err)| {
             let why = match err.kind() {
                 std::io::ErrorKind::TimedOut => {
@@ -732,8 +743,8 @@ impl<'a> Session<'a> {
                 (
                     sysexits::NO_PERM,
                     format!(
-                        "handshake with {host}:{} failed: {explained}",
-                        self.settings.port
+                        "handshake with {} failed: {explained}",
+                        self.settings.target()
                     ),
                 )
             }
