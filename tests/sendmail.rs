@@ -1333,6 +1333,15 @@ fn plaintext_auth_is_refused_without_the_flag() {
 /// tackle with the pty's follower side as stdin and controlling terminal, so that ^C and ^Z
 /// typed on the leader side reach it as signals.
 fn spawn_on_pty(args: &[String]) -> (std::fs::File, std::process::Child, tempfile::TempDir) {
+    spawn_on_pty_with(args, None)
+}
+
+/// tackle in a session of its own whose controlling terminal is a pty (returned), with stderr
+/// on it, and stdin on it too unless `message` is given: then stdin is a pipe that carries it.
+fn spawn_on_pty_with(
+    args: &[String],
+    message: Option<&str>,
+) -> (std::fs::File, std::process::Child, tempfile::TempDir) {
     use std::os::fd::AsRawFd;
     use std::os::unix::process::CommandExt;
     let (master, slave) = common::open_pty();
@@ -1345,7 +1354,10 @@ fn spawn_on_pty(args: &[String]) -> (std::fs::File, std::process::Child, tempfil
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", dir.path())
-        .stdin(Stdio::from(slave.try_clone().expect("clone pty")))
+        .stdin(match message {
+            Some(_) => Stdio::piped(),
+            None => Stdio::from(slave.try_clone().expect("clone pty")),
+        })
         .stdout(Stdio::null())
         .stderr(Stdio::from(slave));
     // SAFETY: setsid and ioctl are async-signal-safe; the descriptor is open in the child.
@@ -1356,7 +1368,12 @@ fn spawn_on_pty(args: &[String]) -> (std::fs::File, std::process::Child, tempfil
             Ok(())
         });
     }
-    let child = command.spawn().expect("spawn tackle on a pty");
+    let mut child = command.spawn().expect("spawn tackle on a pty");
+    if let (Some(message), Some(mut stdin)) = (message, child.stdin.take()) {
+        stdin
+            .write_all(message.as_bytes())
+            .expect("write the message");
+    }
     (master, child, dir)
 }
 
@@ -1409,6 +1426,71 @@ fn prompts_for_the_password_without_echo_on_a_terminal() {
     assert!(status.success(), "{status}");
     assert!(echo_is_on(&master), "echo not restored");
     assert_eq!(server.only_message().login.as_deref(), Some("ann"));
+}
+
+#[test]
+fn with_the_message_on_stdin_the_prompt_is_on_the_controlling_terminal() {
+    // `sendmail -t < message` from a shell: msmtp asks on /dev/tty (getpass), so does tackle.
+    let server = auth_server();
+    let command = args(&server.flags("starttls"), &["--user", "ann", "-t"]);
+    let (mut master, mut child, _dir) = spawn_on_pty_with(
+        &command,
+        Some("From: ann@example.org\nTo: you@example.org\nSubject: asked\n\nbody\n"),
+    );
+    wait_for_output(&mut master, "Password for ann at 127.0.0.1: ");
+    assert!(!echo_is_on(&master));
+    master
+        .write_all(b"s3cret pass\n")
+        .expect("type the password");
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "{status}");
+    assert!(echo_is_on(&master), "echo not restored");
+    let message = server.only_message();
+    assert_eq!(message.login.as_deref(), Some("ann"));
+    assert_eq!(Parsed::of(&message.data).header("Subject"), "asked");
+    // A signal at that prompt gives that terminal its echo back too.
+    let (mut master, mut child, _dir) =
+        spawn_on_pty_with(&command, Some("To: you@example.org\n\nx\n"));
+    wait_for_output(&mut master, "Password for ann");
+    assert!(!echo_is_on(&master));
+    // SAFETY: kill(2) on our own child.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    let status = child.wait().expect("wait");
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(libc::SIGTERM)
+    );
+    assert!(echo_is_on(&master), "echo still off after SIGTERM");
+    // Without any terminal (cron), there is nobody to ask: 64 before connecting.
+    let mut no_terminal = Command::new(bin());
+    no_terminal
+        .args(&command)
+        .env_clear()
+        .env("HOME", "/nonexistent")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    // SAFETY: setsid between fork and exec is async-signal-safe: no controlling terminal.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut no_terminal, || {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let mut child = no_terminal.spawn().expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"To: you@example.org\n\nx\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(64), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("there is no terminal to ask on"),
+        "{out:?}"
+    );
+    assert_eq!(server.received().len(), 1);
 }
 
 #[test]

@@ -1,15 +1,19 @@
 //! The SMTP password or OAuth2 token: from a file only its owner can read, an environment
 //! variable (removed from tackle's environment once read), a command (msmtp's
-//! `passwordeval`), or a no-echo prompt when stdin is a terminal. Never from a flag, so it
-//! never shows in `ps` or shell history. An empty secret is refused before connecting.
+//! `passwordeval`), or a no-echo prompt on the terminal (stdin, or the controlling terminal
+//! when stdin carries the message). Never from a flag, so it never shows in `ps` or shell
+//! history. An empty secret is refused before connecting.
 //!
 //! While the prompt is up, a signal that stops or ends tackle (Ctrl-C, SIGTERM, SIGHUP,
 //! SIGQUIT, Ctrl-Z) first gives the terminal its echo back; after `fg`, echo goes off again.
 
 use std::io::{self, IsTerminal, Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use zeroize::Zeroizing;
 
@@ -136,22 +140,54 @@ fn run_password_command(command: &str) -> anyhow::Result<Secret> {
     Ok(output.first_line())
 }
 
+/// Asks on the terminal: stdin when it is one, else the controlling terminal (`/dev/tty`, as
+/// getpass(3) and so msmtp do), so `sendmail -t < message` can still ask. Without either
+/// (cron, a pipeline without a terminal) there is nobody to ask.
 fn prompt_if_terminal(what: &str, user: &str, host: &str) -> anyhow::Result<Secret> {
-    if !io::stdin().is_terminal() {
-        return Err(exit::failure(
-            sysexits::USAGE,
-            format!(
-                "no {what} for {user}: use --password-file FILE, --password-env VAR, --password-cmd CMD or set {DEFAULT_PASSWORD_ENV} (stdin is not a terminal, so tackle cannot ask)"
-            ),
-        ));
-    }
+    let terminal = if io::stdin().is_terminal() {
+        Terminal::Stdin
+    } else {
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOCTTY)
+            .open("/dev/tty")
+        {
+            Ok(tty) => Terminal::Controlling(tty),
+            Err(_) => {
+                return Err(exit::failure(
+                    sysexits::USAGE,
+                    format!(
+                        "no {what} for {user}: use --password-file FILE, --password-env VAR, --password-cmd CMD or set {DEFAULT_PASSWORD_ENV} (there is no terminal to ask on)"
+                    ),
+                ));
+            }
+        }
+    };
     let prompt = format!("{} for {user} at {host}: ", capitalised(what));
-    prompt_without_echo(&prompt).map_err(|e| {
+    prompt_without_echo(terminal, &prompt).map_err(|e| {
         exit::failure(
             sysexits::NO_INPUT,
             format!("cannot read the {what} from the terminal: {e}"),
         )
     })
+}
+
+/// Where the prompt asks.
+enum Terminal {
+    /// stdin is the terminal; the prompt goes to stderr.
+    Stdin,
+    /// stdin is the message: the controlling terminal, for the prompt and the answer.
+    Controlling(std::fs::File),
+}
+
+impl Terminal {
+    fn fd(&self) -> libc::c_int {
+        match self {
+            Terminal::Stdin => 0,
+            Terminal::Controlling(tty) => tty.as_raw_fd(),
+        }
+    }
 }
 
 fn capitalised(word: &str) -> String {
@@ -166,13 +202,17 @@ fn capitalised(word: &str) -> String {
 /// between. Set once, before the handlers are installed.
 static TERMINAL: OnceLock<(libc::termios, libc::termios)> = OnceLock::new();
 
+/// The descriptor of the terminal the prompt is on, for the signal handlers.
+static TERMINAL_FD: AtomicI32 = AtomicI32::new(0);
+
 /// The signals that end tackle; each restores the terminal, then is raised again.
 const ENDING: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
 
 extern "C" fn restore_and_reraise(signal: libc::c_int) {
     if let Some((original, _)) = TERMINAL.get() {
+        let fd = TERMINAL_FD.load(Ordering::Relaxed);
         // SAFETY: tcsetattr is async-signal-safe; the termios is a valid, immutable static.
-        unsafe { libc::tcsetattr(0, libc::TCSANOW, original) };
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, original) };
     }
     // SA_RESETHAND has put back the default action and SA_NODEFER lets it through at once.
     // SAFETY: raise is async-signal-safe.
@@ -183,9 +223,10 @@ extern "C" fn restore_and_stop(_signal: libc::c_int) {
     let Some((original, silent)) = TERMINAL.get() else {
         return;
     };
+    let fd = TERMINAL_FD.load(Ordering::Relaxed);
     // SAFETY: every call here is async-signal-safe; the termios values are immutable statics.
     unsafe {
-        libc::tcsetattr(0, libc::TCSANOW, original);
+        libc::tcsetattr(fd, libc::TCSANOW, original);
         set_handler(libc::SIGTSTP, libc::SIG_DFL, 0);
         libc::raise(libc::SIGTSTP);
         // Continued (fg): echo off again, and be ready for the next Ctrl-Z.
@@ -194,7 +235,7 @@ extern "C" fn restore_and_stop(_signal: libc::c_int) {
             restore_and_stop as extern "C" fn(libc::c_int) as usize,
             libc::SA_NODEFER | libc::SA_RESTART,
         );
-        libc::tcsetattr(0, libc::TCSANOW, silent);
+        libc::tcsetattr(fd, libc::TCSANOW, silent);
     }
 }
 
@@ -217,16 +258,17 @@ unsafe fn set_handler(signal: libc::c_int, handler: usize, flags: libc::c_int) -
 
 /// Puts the terminal and the signal actions back as they were, even when reading fails.
 struct Restorer {
+    fd: libc::c_int,
     original: libc::termios,
     previous: Vec<(libc::c_int, libc::sigaction)>,
 }
 
 impl Drop for Restorer {
     fn drop(&mut self) {
-        // SAFETY: fd 0 is the terminal the termios came from; the saved actions came from
-        // sigaction itself.
+        // SAFETY: fd is the terminal the termios came from, still open; the saved actions
+        // came from sigaction itself.
         unsafe {
-            libc::tcsetattr(0, libc::TCSANOW, &self.original);
+            libc::tcsetattr(self.fd, libc::TCSANOW, &self.original);
             for (signal, action) in &self.previous {
                 libc::sigaction(*signal, action, std::ptr::null_mut());
             }
@@ -234,13 +276,15 @@ impl Drop for Restorer {
     }
 }
 
-fn prompt_without_echo(prompt: &str) -> io::Result<Secret> {
+fn prompt_without_echo(terminal: Terminal, prompt: &str) -> io::Result<Secret> {
+    let fd = terminal.fd();
     // SAFETY: a zeroed termios is a valid out-parameter for tcgetattr.
     let mut original: libc::termios = unsafe { std::mem::zeroed() };
-    // SAFETY: fd 0 is open; tcgetattr only writes into `original`.
-    if unsafe { libc::tcgetattr(0, &mut original) } != 0 {
+    // SAFETY: fd is open; tcgetattr only writes into `original`.
+    if unsafe { libc::tcgetattr(fd, &mut original) } != 0 {
         return Err(io::Error::last_os_error());
     }
+    TERMINAL_FD.store(fd, Ordering::Relaxed);
     let mut silent = original;
     silent.c_lflag &= !libc::ECHO;
     silent.c_lflag |= libc::ECHONL;
@@ -271,17 +315,29 @@ fn prompt_without_echo(prompt: &str) -> io::Result<Secret> {
             ),
         ));
     }
-    let restore = Restorer { original, previous };
-    // SAFETY: fd 0 is a terminal and `silent` is derived from its own settings.
-    if unsafe { libc::tcsetattr(0, libc::TCSANOW, &silent) } != 0 {
+    let restore = Restorer {
+        fd,
+        original,
+        previous,
+    };
+    // SAFETY: fd is a terminal and `silent` is derived from its own settings.
+    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &silent) } != 0 {
         return Err(io::Error::last_os_error());
     }
-    let mut stderr = io::stderr().lock();
-    stderr.write_all(prompt.as_bytes())?;
-    stderr.flush()?;
     // ECHONL echoes the newline that ends the password, so the next output starts on a
     // line of its own.
-    let line = read_line(&mut io::stdin().lock());
+    let line = match &terminal {
+        Terminal::Stdin => {
+            let mut stderr = io::stderr().lock();
+            stderr.write_all(prompt.as_bytes())?;
+            stderr.flush()?;
+            read_line(&mut io::stdin().lock())
+        }
+        Terminal::Controlling(tty) => {
+            (&mut &*tty).write_all(prompt.as_bytes())?;
+            read_line(&mut &*tty)
+        }
+    };
     drop(restore);
     line
 }
