@@ -565,6 +565,31 @@ fn mailx_calls_sendmail() {
 }
 
 #[test]
+fn the_options_msmtp_accepts_and_ignores_are_accepted_and_x_names_the_log() {
+    let server = SmtpServer::plain();
+    let installed = Installed::new(&server);
+    installed.run(
+        &[
+            "-Am",
+            "-G",
+            "-L",
+            "cron",
+            "-m",
+            "-n",
+            "-ODeliveryMode=b",
+            "-X",
+            "sent.log",
+            "-i",
+            "ops@example.org",
+        ],
+        "Subject: quiet flags\n\nbody\n",
+    );
+    assert_eq!(server.only_message().rcpts, ["ops@example.org"]);
+    let log = std::fs::read_to_string(installed.dir.path().join("sent.log")).expect("-X log");
+    assert!(log.contains("recipients=ops@example.org"), "{log}");
+}
+
+#[test]
 fn the_classic_flags_parse_as_tackle_sendmail_too() {
     let server = SmtpServer::plain();
     let port = server.port.to_string();

@@ -155,6 +155,25 @@ pub struct ClassicArgs {
     #[arg(short = 'b', value_name = "MODE", value_parser = ["m"])]
     pub mode: Option<String>,
 
+    /// Accepted and ignored, as msmtp does: -A MODE, -G, -L TAG, -m, -n, -O OPTION=VALUE
+    #[arg(short = 'A', value_name = "MODE", hide = true)]
+    pub submission_mode: Option<String>,
+
+    #[arg(short = 'G', hide = true)]
+    pub gateway: bool,
+
+    #[arg(short = 'L', value_name = "TAG", hide = true)]
+    pub syslog_tag: Option<String>,
+
+    #[arg(short = 'm', hide = true)]
+    pub me_too: bool,
+
+    #[arg(short = 'n', hide = true)]
+    pub no_aliases: bool,
+
+    #[arg(short = 'O', value_name = "OPTION=VALUE", action = clap::ArgAction::Append, hide = true)]
+    pub long_option: Vec<String>,
+
     /// DSN: when to notify the sender (never, or success,failure,delay), if the server offers DSN
     #[arg(short = 'N', long, value_name = "NOTIFY", value_parser = config::check_notify)]
     pub dsn_notify: Option<String>,
@@ -263,8 +282,8 @@ pub struct SendArgs {
     #[arg(long, visible_alias = "read-envelope-from")]
     pub from_account: bool,
 
-    /// Append one line per message to FILE (msmtp's log format)
-    #[arg(long, value_name = "FILE")]
+    /// Append one line per message to FILE (msmtp's log format; -X FILE as in msmtp)
+    #[arg(long, short = 'X', value_name = "FILE")]
     pub logfile: Option<PathBuf>,
 }
 
