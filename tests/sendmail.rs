@@ -1829,23 +1829,7 @@ fn a_server_that_hangs_up_mid_dialogue_is_a_temporary_failure_75() {
             "EHLO: the reply to EHLO: the server closed the connection without answering",
         );
     peer.join().expect("peer");
-    let (port, peer) = scripted(|mut conn| {
-        conn.write_all(b"220 rude.example.org ESMTP\r\n")
-            .expect("greet");
-        let mut in_data = false;
-        while let Some(line) = read_line(&mut conn) {
-            let reply: &[u8] = match line.as_str() {
-                ".\r\n" if in_data => return,
-                _ if in_data => b"",
-                l if l.starts_with("DATA") => {
-                    in_data = true;
-                    b"354 go ahead\r\n"
-                }
-                _ => b"250 ok\r\n",
-            };
-            conn.write_all(reply).expect("reply");
-        }
-    });
+    let (port, peer) = behaves_until_the_data(AfterTheData::HangUp);
     tackle(me_to_you_at(port, &["--body", "x"]))
         .run()
         .code(75)
@@ -1867,17 +1851,27 @@ fn garbage_instead_of_a_reply_is_a_protocol_error_76() {
     peer.join().expect("peer");
 }
 
-/// A peer that behaves up to the end of the message, then says nothing.
-fn stalls_after_the_data() -> (u16, std::thread::JoinHandle<()>) {
-    scripted(|mut conn| {
+/// What a scripted peer does once the message has ended.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AfterTheData {
+    /// Holds the connection open without answering until tackle goes away.
+    Stall,
+    /// Closes the connection without answering.
+    HangUp,
+}
+
+/// A peer that behaves up to the end of the message, then does `after`.
+fn behaves_until_the_data(after: AfterTheData) -> (u16, std::thread::JoinHandle<()>) {
+    scripted(move |mut conn| {
         conn.write_all(b"220 slow.example.org ESMTP\r\n")
             .expect("greet");
         let mut in_data = false;
         while let Some(line) = read_line(&mut conn) {
             let reply: &[u8] = match line.as_str() {
                 ".\r\n" if in_data => {
-                    // Hold the connection open without answering until tackle goes away.
-                    let _ = read_line(&mut conn);
+                    if after == AfterTheData::Stall {
+                        let _ = read_line(&mut conn);
+                    }
                     return;
                 }
                 _ if in_data => b"",
@@ -1895,7 +1889,7 @@ fn stalls_after_the_data() -> (u16, std::thread::JoinHandle<()>) {
 
 #[test]
 fn the_reply_to_the_message_waits_for_the_data_timeout_not_the_timeout() {
-    let (port, peer) = stalls_after_the_data();
+    let (port, peer) = behaves_until_the_data(AfterTheData::Stall);
     let started = Instant::now();
     tackle(me_to_you_at(port, &["--timeout", "1s", "--data-timeout", "3s", "--body", "x"]))
         .run()

@@ -385,14 +385,7 @@ fn check_stdin_is_read_once(m: &MessageArgs) -> anyhow::Result<()> {
 /// The config file, when one was named or one of the usual places has one.
 fn load_config(s: &SendArgs) -> anyhow::Result<Option<Config>> {
     let Some(path) = config::locate(s.config.as_deref()) else {
-        tracing::debug!(
-            "no config file (looked at {})",
-            config::candidates()
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        tracing::debug!("no config file (looked at {})", config::candidates_listed());
         return Ok(None);
     };
     tracing::info!("reading the config file {}", path.display());
@@ -411,11 +404,7 @@ fn base_account(
             sysexits::CONFIG,
             format!(
                 "-a {name}: no config file (looked at {}; or give --config FILE)",
-                config::candidates()
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                config::candidates_listed()
             ),
         )),
         (Some(config), None) if !s.from_account => Ok(Some(match config.default_account()? {

@@ -156,6 +156,15 @@ pub fn candidates() -> Vec<PathBuf> {
     list
 }
 
+/// [`candidates`] as a comma list, for messages that say where tackle looked.
+pub fn candidates_listed() -> String {
+    candidates()
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Reads and parses the file at `path`.
 pub fn load(path: &Path) -> anyhow::Result<Config> {
     use std::os::unix::fs::MetadataExt;
