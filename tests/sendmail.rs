@@ -1799,36 +1799,33 @@ fn greetings_that_refuse_exit_69_or_75() {
         ("554 5.3.2 no mail here\r\n", 69),
         ("421 4.3.2 too busy\r\n", 75),
     ] {
-        let (port, peer) = scripted(move |mut conn| {
-            let _ = conn.write_all(greeting.as_bytes());
-            let _ = read_line(&mut conn);
-        });
-        tackle(me_to_you_at(port, &["--body", "x"]))
-            .run()
-            .code(status)
-            .stderr_contains(&format!(
-                "greeting: 127.0.0.1:{port} does not accept mail: {}",
-                greeting.trim_end()
-            ));
-        peer.join().expect("peer");
+        let (port, out) = against_a_peer_that_says(greeting.as_bytes());
+        out.code(status).stderr_contains(&format!(
+            "greeting: 127.0.0.1:{port} does not accept mail: {}",
+            greeting.trim_end()
+        ));
     }
+}
+
+/// Sends a message in plain text to a peer that writes `says`, reads one line and hangs up.
+/// Returns the peer's port and what tackle did.
+fn against_a_peer_that_says(says: &'static [u8]) -> (u16, common::Outcome) {
+    let (port, peer) = scripted(move |mut conn| {
+        let _ = conn.write_all(says);
+        let _ = read_line(&mut conn);
+    });
+    let out = tackle(me_to_you_at(port, &["--body", "x"])).run();
+    peer.join().expect("peer");
+    (port, out)
 }
 
 #[test]
 fn a_server_that_hangs_up_mid_dialogue_is_a_temporary_failure_75() {
     // RFC 5321 §3.8: a lost connection counts as a 451, so retry wrappers try again.
-    let (port, peer) = scripted(|mut conn| {
-        conn.write_all(b"220 rude.example.org ESMTP\r\n")
-            .expect("greet");
-        let _ = read_line(&mut conn);
-    });
-    tackle(me_to_you_at(port, &["--body", "x"]))
-        .run()
-        .code(75)
-        .stderr_contains(
-            "EHLO: the reply to EHLO: the server closed the connection without answering",
-        );
-    peer.join().expect("peer");
+    let (_, out) = against_a_peer_that_says(b"220 rude.example.org ESMTP\r\n");
+    out.code(75).stderr_contains(
+        "EHLO: the reply to EHLO: the server closed the connection without answering",
+    );
     let (port, peer) = behaves_until_the_data(AfterTheData::HangUp);
     tackle(me_to_you_at(port, &["--body", "x"]))
         .run()
@@ -1839,16 +1836,10 @@ fn a_server_that_hangs_up_mid_dialogue_is_a_temporary_failure_75() {
 
 #[test]
 fn garbage_instead_of_a_reply_is_a_protocol_error_76() {
-    let (port, peer) = scripted(|mut conn| {
-        conn.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n")
-            .expect("write");
-        let _ = read_line(&mut conn);
-    });
-    tackle(me_to_you_at(port, &["--body", "x"]))
-        .run()
-        .code(76)
-        .stderr_contains("the server's answer is not SMTP: \"HTTP/1.1 400 Bad Request\" is not an SMTP reply line");
-    peer.join().expect("peer");
+    let (_, out) = against_a_peer_that_says(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+    out.code(76).stderr_contains(
+        "the server's answer is not SMTP: \"HTTP/1.1 400 Bad Request\" is not an SMTP reply line",
+    );
 }
 
 /// What a scripted peer does once the message has ended.
