@@ -223,12 +223,11 @@ pub fn parse(path: &Path, text: &str) -> anyhow::Result<Config> {
             Some(at) => (&line[..at], line[at..].trim()),
             None => (line, ""),
         };
-        let value =
-            zeroize::Zeroizing::new(unquote(rest).map_err(|why| config_error(path, number, why))?);
+        let value = unquote(rest);
         match key {
             "defaults" => in_account = false,
             "account" => {
-                let account = new_account(&value, &defaults, &accounts)
+                let account = new_account(value, &defaults, &accounts)
                     .map_err(|why| config_error(path, number, why))?;
                 accounts.push(account);
                 in_account = true;
@@ -238,7 +237,7 @@ pub fn parse(path: &Path, text: &str) -> anyhow::Result<Config> {
                     (true, Some((_, account))) => account,
                     _ => &mut defaults,
                 };
-                set(target, key, &value).map_err(|why| config_error(path, number, why))?;
+                set(target, key, value).map_err(|why| config_error(path, number, why))?;
             }
         }
     }
@@ -279,31 +278,14 @@ fn new_account(
     Ok((name.to_owned(), account))
 }
 
-/// A value: the rest of the line, or a double-quoted string with backslash escapes.
-fn unquote(rest: &str) -> Result<String, String> {
-    let Some(inner) = rest.strip_prefix('"') else {
-        return Ok(rest.to_owned());
-    };
-    // Never grows, so no copy of a quoted password is left behind in freed memory.
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(escaped) => out.push(escaped),
-                None => return Err("a backslash ends the line".into()),
-            },
-            '"' => {
-                // The text is not quoted back: the line may be a password's.
-                if !chars.as_str().trim().is_empty() {
-                    return Err("unexpected text after the closing quote".into());
-                }
-                return Ok(out);
-            }
-            _ => out.push(c),
-        }
+/// A value as msmtp reads it: the rest of the line, without the double quotes that enclose
+/// it, if they do. Nothing inside is an escape (`password "a\\b"` is `a\b`), and a quote
+/// that is not closed is part of the value.
+fn unquote(rest: &str) -> &str {
+    match rest.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+        Some(inner) => inner,
+        None => rest,
     }
-    Err("the quoted value has no closing quote".into())
 }
 
 /// `on`/`off` (an empty value means on, as in msmtp).
@@ -763,7 +745,6 @@ account default : gmail
         assert!(error("port 99999\n").contains("line 1: port takes"));
         assert!(error("tls maybe\n").contains("tls takes on or off"));
         assert!(error("account a\naccount a\n").contains("defined twice"));
-        assert!(error("host \"unterminated\n").contains("no closing quote"));
         let config = parsed("account a\n");
         let err = config.account("b").unwrap_err().to_string();
         assert!(err.contains("no account \"b\" (it defines a)"), "{err}");
@@ -771,13 +752,17 @@ account default : gmail
 
     #[test]
     fn values_may_be_quoted_and_auto_from_is_ignored() {
-        let config =
-            parsed("account a\npassword \"p w\\\"x\"\nauto_from on\ndsn_notify success,failure\n");
+        let config = parsed(
+            "account a\npassword \"p w\\\"x\"\nauto_from on\ndsn_notify success,failure\npasswordeval \"printf 'x\\n'\"\nfrom \"half@x.org\n",
+        );
         let a = config.account("a").unwrap();
         assert_eq!(
             a.password.as_ref().map(Secret::expose),
-            Some(&b"p w\"x"[..])
+            Some(&br#"p w\"x"#[..])
         );
+        // As msmtp: no escapes inside quotes, and an unclosed quote is part of the value.
+        assert_eq!(a.passwordeval.as_deref(), Some(r"printf 'x\n'"));
+        assert_eq!(a.from.as_deref(), Some("\"half@x.org"));
         assert_eq!(a.dsn_notify.as_deref(), Some("SUCCESS,FAILURE"));
     }
 
