@@ -2290,6 +2290,67 @@ account relay\nport {lists}\nfrom %F\n",
 }
 
 #[test]
+fn an_office365_style_account_logs_in_with_xoauth2_from_a_token_helper() {
+    // As msmtprc files for Microsoft 365 say it: auth xoauth2 and a token helper.
+    let server = SmtpServer::start(Options {
+        tls: Tls::Starttls,
+        auth: Some(("ann@example.org".into(), "eyJ0eXAi.token".into())),
+        mechanisms: vec!["LOGIN", "XOAUTH2"],
+        ..Options::default()
+    });
+    let certs = server.certs.as_ref().expect("certs");
+    let conf = format!(
+        "defaults\nauth on\ntls on\nlogfile ~/.msmtp.log\n\n# work\naccount work\nhost 127.0.0.1\n\
+port {}\ntls on\ntls_starttls on\ntls_trust_file {}\ntls_certcheck on\nuser ann@example.org\n\
+auth xoauth2\npasswordeval \"echo eyJ0eXAi.token\"\nfrom ann@example.org\n\n\
+account default : work\n",
+        server.port,
+        certs.ca.display()
+    );
+    let run = tackle(["sendmail", "-t"]).stdin(MESSAGE);
+    write_config(run.dir(), ".msmtprc", &conf, 0o600);
+    run.run().success();
+    let message = server.only_message();
+    assert_eq!(message.mechanism.as_deref(), Some("XOAUTH2"));
+    assert_eq!(message.login.as_deref(), Some("ann@example.org"));
+}
+
+#[test]
+fn files_the_config_names_are_checked_and_errors_name_its_keys() {
+    let server = SmtpServer::with_tls(Tls::Starttls);
+    let certs = server.certs.as_ref().expect("certs");
+    let base = format!(
+        "account default\nhost 127.0.0.1\nport {}\ntls on\n",
+        server.port
+    );
+    // A Fedora path on a Debian machine.
+    let run = tackle(["sendmail", "-t"]).stdin(MESSAGE);
+    let conf = format!("{base}tls_trust_file /nonexistent/ca-bundle.crt\n");
+    write_config(run.dir(), ".msmtprc", &conf, 0o600);
+    run.run()
+        .code(66)
+        .stderr_contains("tls_trust_file in ")
+        .stderr_contains(".msmtprc: /nonexistent/ca-bundle.crt: cannot read");
+    // A client key others may read, named by the config file.
+    let run = tackle(["sendmail", "-t"]).stdin(MESSAGE);
+    let key = run.dir().join("client.key");
+    std::fs::copy(&certs.client_key, &key).expect("copy key");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let conf = format!(
+        "{base}tls_trust_file {}\ntls_cert_file {}\ntls_key_file {}\n",
+        certs.ca.display(),
+        certs.client_cert.display(),
+        key.display()
+    );
+    write_config(run.dir(), ".msmtprc", &conf, 0o600);
+    run.run()
+        .code(66)
+        .stderr_contains("tls_key_file ")
+        .stderr_contains("mode 0644 lets group or others read it");
+    assert!(server.received().is_empty());
+}
+
+#[test]
 fn the_tackle_config_wins_over_msmtprc_and_config_names_a_file() {
     let server = SmtpServer::plain();
     let good = format!(

@@ -25,6 +25,7 @@ use crate::mail::smtp::{Dsn, Login, SmtpSettings, TlsMode, Transcript, send};
 use crate::mail::{host, sysexits};
 use crate::secret::FilePolicy;
 use crate::tls::client::{Fingerprint, TrustSettings};
+use crate::tls::pem;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -729,7 +730,7 @@ fn smtp_settings(
         (None, None, _) if user.is_some() => TlsMode::Starttls,
         (None, None, _) => TlsMode::Opportunistic,
     };
-    let trust = trust_settings(s, account)?;
+    let trust = trust_settings(s, account, config_path)?;
     if tls == TlsMode::None {
         if user.is_some() && !s.allow_plaintext_auth {
             return Err(usage(
@@ -788,11 +789,26 @@ fn smtp_settings(
     })
 }
 
-fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettings> {
+fn trust_settings(
+    s: &SendArgs,
+    account: &Account,
+    config_path: Option<&Path>,
+) -> anyhow::Result<TrustSettings> {
     let from_flags = s.ca_file.is_some() || s.tls_fingerprint.is_some() || s.tls_insecure;
+    // Files the config file names are checked here, so that an error names its key and not
+    // the flag that would otherwise have named the file.
+    let in_config = |key: &str, e: anyhow::Error| {
+        let file = config_path
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        exit::failure(sysexits::NO_INPUT, format!("{key} in {file}: {e:#}"))
+    };
     let (ca_file, no_system_roots) = match (&s.ca_file, &account.tls_trust_file) {
         (Some(path), _) => (Some(path.clone()), false),
-        (None, Some(TrustFile::File(path))) if !from_flags => (Some(path.clone()), true),
+        (None, Some(TrustFile::File(path))) if !from_flags => {
+            pem::load_certificates(path).map_err(|e| in_config("tls_trust_file", e))?;
+            (Some(path.clone()), true)
+        }
         _ => (None, false),
     };
     let client_cert = match (
@@ -802,7 +818,12 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
         &account.tls_key_file,
     ) {
         (Some(cert), Some(key), _, _) => Some((cert.clone(), key.clone())),
-        (None, None, Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
+        (None, None, Some(cert), Some(key)) => {
+            pem::load_certificates(cert).map_err(|e| in_config("tls_cert_file", e))?;
+            check_key_is_private(key, "tls_key_file", s)?;
+            pem::load_private_key(key).map_err(|e| in_config("tls_key_file", e))?;
+            Some((cert.clone(), key.clone()))
+        }
         (None, None, Some(_), None) | (None, None, None, Some(_)) => {
             return Err(exit::failure(
                 sysexits::CONFIG,
@@ -811,8 +832,8 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
         }
         _ => None,
     };
-    if let Some((_, key)) = &client_cert {
-        check_key_is_private(key, s)?;
+    if let Some(key) = &s.tls_key {
+        check_key_is_private(key, "--tls-key", s)?;
     }
     Ok(TrustSettings {
         ca_file,
@@ -829,13 +850,13 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
 
 /// A client certificate's private key is a secret like a password: refused (66, with the
 /// `chmod 600` fix) when group or others may read it, unless `--allow-readable-secrets`.
-fn check_key_is_private(key: &Path, s: &SendArgs) -> anyhow::Result<()> {
+fn check_key_is_private(key: &Path, what: &str, s: &SendArgs) -> anyhow::Result<()> {
     if s.allow_readable_secrets {
         return Ok(());
     }
     match crate::secret::read_file(key, FilePolicy::OwnerOnly) {
         Err(e @ crate::secret::SecretError::Exposed { .. }) => {
-            Err(exit::failure(sysexits::NO_INPUT, format!("--tls-key {e}")))
+            Err(exit::failure(sysexits::NO_INPUT, format!("{what} {e}")))
         }
         // Unreadable files are reported, with the PEM checks, where the key is loaded.
         _ => Ok(()),
