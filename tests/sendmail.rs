@@ -587,6 +587,14 @@ fn the_options_msmtp_accepts_and_ignores_are_accepted_and_x_names_the_log() {
     assert_eq!(server.only_message().rcpts, ["ops@example.org"]);
     let log = std::fs::read_to_string(installed.dir.path().join("sent.log")).expect("-X log");
     assert!(log.contains("recipients=ops@example.org"), "{log}");
+    // `-` is standard output, as in msmtp.
+    let out = installed.run(&["-X", "-", "-i", "ops@example.org"], "Subject: x\n\nx\n");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.ends_with("smtpmsg='250 2.0.0 OK: queued as 0002' exitcode=EX_OK\n"),
+        "{stdout}"
+    );
+    assert!(!installed.dir.path().join("-").exists());
 }
 
 #[test]
