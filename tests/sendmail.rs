@@ -2359,6 +2359,24 @@ fn files_the_config_names_are_checked_and_errors_name_its_keys() {
 }
 
 #[test]
+fn without_a_default_account_the_defaults_section_applies_whole() {
+    let server = SmtpServer::plain();
+    let conf = format!(
+        "defaults\nhost 127.0.0.1\nport {}\ntls off\nfrom robot@example.org\ndomain robot.example.org\n\n\
+account elsewhere\nhost nowhere.invalid\n",
+        server.port
+    );
+    let run = tackle(["-v", "sendmail", "-t"]).stdin("To: bob@example.org\n\nbody\n");
+    write_config(run.dir(), ".msmtprc", &conf, 0o600);
+    run.run()
+        .success()
+        .stderr_contains("using the defaults section of");
+    let message = server.only_message();
+    assert_eq!(message.mail_from, "robot@example.org");
+    assert_eq!(message.helo, "robot.example.org");
+}
+
+#[test]
 fn the_tackle_config_wins_over_msmtprc_and_config_names_a_file() {
     let server = SmtpServer::plain();
     let good = format!(
