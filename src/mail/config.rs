@@ -407,6 +407,12 @@ fn set(account: &mut Account, key: &str, value: &str) -> Result<(), String> {
                 "the config key auto_from is ignored (msmtp dropped it too); set `from` instead"
             );
         }
+        // msmtp's older names.
+        "tls_nostarttls" => account.tls_starttls = Some(!on_off(key, value)?),
+        "tls_nocertcheck" => account.tls_certcheck = Some(!on_off(key, value)?),
+        other if WHAT_TACKLE_DOES.iter().any(|(k, _)| *k == other) => {
+            what_tackle_does(other, value)?
+        }
         other => {
             return Err(format!(
                 "unknown key {other:?} (tackle reads host, port, from, user, auth, password, passwordeval, tls, tls_starttls, tls_trust_file, tls_fingerprint, tls_certcheck, tls_cert_file, tls_key_file, domain, timeout, logfile, syslog, dsn_notify, dsn_return, set_from_header, allow_from_override, from_full_name)"
@@ -414,6 +420,32 @@ fn set(account: &mut Account, key: &str, value: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// msmtp keys whose only value tackle takes is the one that says what it always does: a
+/// file that says so works unchanged; any other value is an error, never silently ignored.
+const WHAT_TACKLE_DOES: [(&str, &str); 7] = [
+    ("protocol", "smtp"),
+    ("remove_bcc_headers", "on"),
+    ("keepbcc", "off"),
+    ("set_date_header", "auto"),
+    ("set_msgid_header", "auto"),
+    ("add_missing_date_header", "on"),
+    ("add_missing_from_header", "on"),
+];
+
+fn what_tackle_does(key: &str, value: &str) -> Result<(), String> {
+    let Some((_, only)) = WHAT_TACKLE_DOES.iter().find(|(k, _)| *k == key) else {
+        return Err(format!("unknown key {key:?}"));
+    };
+    // An empty value means on, as everywhere in msmtp's file.
+    let value = if value.is_empty() { "on" } else { value };
+    if value == *only {
+        return Ok(());
+    }
+    Err(format!(
+        "{key} {value}: tackle only does what `{key} {only}` says (see the README's msmtp notes)"
+    ))
 }
 
 fn required(key: &str, value: &str) -> Result<String, String> {
@@ -813,6 +845,23 @@ account default : gmail
         assert!(is_pattern("*@x.org") && is_pattern("a[bc]@x.org"));
         assert!(!is_pattern("x@[192.0.2.1]") && !is_pattern("me@example.org"));
         assert!(sender_matches("x@[192.0.2.1]", "x@[192.0.2.1]"));
+    }
+
+    #[test]
+    fn keys_that_say_what_tackle_does_are_read_and_old_names_too() {
+        let config = parsed(
+            "protocol smtp\nremove_bcc_headers on\nkeepbcc off\nset_date_header auto\n\
+set_msgid_header auto\nadd_missing_date_header\nadd_missing_from_header on\n\
+account a\ntls_nostarttls\ntls_nocertcheck off\n",
+        );
+        let a = config.account("a").unwrap();
+        assert_eq!((a.tls_starttls, a.tls_certcheck), (Some(false), Some(true)));
+        assert!(
+            error("protocol lmtp\n")
+                .contains("line 1: protocol lmtp: tackle only does what `protocol smtp` says")
+        );
+        assert!(error("keepbcc on\n").contains("keepbcc on: tackle only does"));
+        assert!(error("set_date_header off\n").contains("set_date_header off"));
     }
 
     #[test]
