@@ -1282,9 +1282,11 @@ fn missing_or_empty_secrets_are_refused_before_connecting() {
     .map(|s| s.to_string())
     .collect();
     tackle(ann_to_you(&base, &["--user", "ann"]))
+        .without_terminal()
         .run()
         .code(64)
-        .stderr_contains("no password for ann");
+        .stderr_contains("no password for ann")
+        .stderr_contains("there is no terminal to ask on");
     tackle(ann_to_you(
         &base,
         &["--user", "ann", "--password-env", "UNSET_VAR"],
@@ -1495,34 +1497,12 @@ fn with_the_message_on_stdin_the_prompt_is_on_the_controlling_terminal() {
     );
     assert!(echo_is_on(&master), "echo still off after SIGTERM");
     // Without any terminal (cron), there is nobody to ask: 64 before connecting.
-    let mut no_terminal = Command::new(bin());
-    no_terminal
-        .args(&command)
-        .env_clear()
-        .env("HOME", "/nonexistent")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    // SAFETY: setsid between fork and exec is async-signal-safe: no controlling terminal.
-    unsafe {
-        std::os::unix::process::CommandExt::pre_exec(&mut no_terminal, || {
-            libc::setsid();
-            Ok(())
-        });
-    }
-    let mut child = no_terminal.spawn().expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"To: you@example.org\n\nx\n")
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(64), "{out:?}");
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("there is no terminal to ask on"),
-        "{out:?}"
-    );
+    tackle(args(&server.flags("starttls"), &["--user", "ann", "-t"]))
+        .stdin("To: you@example.org\n\nx\n")
+        .without_terminal()
+        .run()
+        .code(64)
+        .stderr_contains("there is no terminal to ask on");
     assert_eq!(server.received().len(), 1);
 }
 
