@@ -229,7 +229,7 @@ Register-ArgumentCompleter -Native -CommandName 'tackle' -ScriptBlock {
             [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Attach FILE, MIME type from its extension or given as FILE:TYPE (repeatable)')
             [CompletionResult]::new('-F', '-F ', [CompletionResultType]::ParameterName, 'Full name for the From header tackle adds when the message has none')
             [CompletionResult]::new('--full-name', '--full-name', [CompletionResultType]::ParameterName, 'Full name for the From header tackle adds when the message has none')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README); -A, -G, -L, -m, -n and -O are accepted and ignored too, as in msmtp')
             [CompletionResult]::new('-B', '-B ', [CompletionResultType]::ParameterName, 'Accepted body type: -B8BITMIME or -B7BIT (tackle looks at the bytes itself)')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Accepted mode: -bm (deliver mail; tackle has no queue, so no other mode)')
             [CompletionResult]::new('-A', '-A ', [CompletionResultType]::ParameterName, 'Accepted and ignored, as msmtp does: -A MODE, -G, -L TAG, -m, -n, -O OPTION=VALUE')

@@ -221,7 +221,7 @@ set edit:completion:arg-completer[tackle] = {|@words|
             cand --attach 'Attach FILE, MIME type from its extension or given as FILE:TYPE (repeatable)'
             cand -F 'Full name for the From header tackle adds when the message has none'
             cand --full-name 'Full name for the From header tackle adds when the message has none'
-            cand -o 'Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README)'
+            cand -o 'Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README); -A, -G, -L, -m, -n and -O are accepted and ignored too, as in msmtp'
             cand -B 'Accepted body type: -B8BITMIME or -B7BIT (tackle looks at the bytes itself)'
             cand -b 'Accepted mode: -bm (deliver mail; tackle has no queue, so no other mode)'
             cand -A 'Accepted and ignored, as msmtp does: -A MODE, -G, -L TAG, -m, -n, -O OPTION=VALUE'

@@ -227,7 +227,7 @@ complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html -d 'HTML
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html-file -d 'HTML body from FILE (- for stdin)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l attach -d 'Attach FILE, MIME type from its extension or given as FILE:TYPE (repeatable)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s F -l full-name -d 'Full name for the From header tackle adds when the message has none' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s o -d 'Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s o -d 'Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README); -A, -G, -L, -m, -n and -O are accepted and ignored too, as in msmtp' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s B -d 'Accepted body type: -B8BITMIME or -B7BIT (tackle looks at the bytes itself)' -r -f -a "8BITMIME\t''
 7BIT\t''"
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s b -d 'Accepted mode: -bm (deliver mail; tackle has no queue, so no other mode)' -r -f -a "m\t''"

@@ -144,7 +144,8 @@ pub struct ClassicArgs {
     #[arg(short = 'i')]
     pub ignore_dots: bool,
 
-    /// Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README)
+    /// Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README);
+    /// -A, -G, -L, -m, -n and -O are accepted and ignored too, as in msmtp
     #[arg(short = 'o', value_name = "OPTION", action = clap::ArgAction::Append)]
     pub option: Vec<String>,
 
