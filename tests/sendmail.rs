@@ -35,20 +35,23 @@ fn me_to_you(base: &[String], more: &[&str]) -> Vec<String> {
     all
 }
 
-/// `me_to_you` through 127.0.0.1:`port` in plain text.
-fn me_to_you_at(port: u16, more: &[&str]) -> Vec<String> {
-    let base: Vec<String> = [
+/// `--server 127.0.0.1 --port PORT --tls TLS` (no CA: the system's roots).
+fn at(port: u16, tls: &str) -> Vec<String> {
+    [
         "--server",
         "127.0.0.1",
         "--port",
         &port.to_string(),
         "--tls",
-        "none",
+        tls,
     ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    me_to_you(&base, more)
+    .map(String::from)
+    .to_vec()
+}
+
+/// `me_to_you` through 127.0.0.1:`port` in plain text.
+fn me_to_you_at(port: u16, more: &[&str]) -> Vec<String> {
+    me_to_you(&at(port, "none"), more)
 }
 
 /// A port nothing listens on.
@@ -734,18 +737,7 @@ fn starttls_opportunistic_and_implicit_tls_with_a_private_ca() {
 #[test]
 fn an_untrusted_certificate_fails_77_saying_what_to_do_and_insecure_warns() {
     let server = SmtpServer::with_tls(Tls::Starttls);
-    let port = server.port.to_string();
-    let base: Vec<String> = [
-        "--server",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--tls",
-        "starttls",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let base = at(server.port, "starttls");
     let out = tackle(me_to_you(&base, &["--body", "x"])).run();
     let fingerprint = fingerprint_of(&server.certs.as_ref().expect("certs").server_der);
     out.code(77)
@@ -977,16 +969,7 @@ fn plain_text_that_arrives_after_the_client_hello_is_an_injection_too() {
             "{rest:?}"
         );
     });
-    let base = [
-        "--server",
-        "127.0.0.1",
-        "--port",
-        &port.to_string(),
-        "--tls",
-        "starttls",
-    ]
-    .map(String::from);
-    tackle(me_to_you(&base, &["--body", "x"]))
+    tackle(me_to_you(&at(port, "starttls"), &["--body", "x"]))
         .run()
         .code(76)
         .stderr_contains("plain text after its 220 reply to STARTTLS")
@@ -1118,14 +1101,9 @@ fn a_password_from_the_environment_leaves_no_trace_and_tackle_cannot_be_dumped()
     let root = unsafe { libc::geteuid() } == 0;
     let mut command = Command::new(bin());
     command
-        .args([
-            "sendmail",
-            "--server",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-        ])
-        .args(["--tls", "none", "--allow-plaintext-auth", "--user", "ann"])
+        .arg("sendmail")
+        .args(at(port, "none"))
+        .args(["--allow-plaintext-auth", "--user", "ann"])
         .args([
             "--from",
             "me@example.org",
@@ -1269,18 +1247,7 @@ fn a_wrong_password_exits_77_quoting_the_server() {
 
 #[test]
 fn missing_or_empty_secrets_are_refused_before_connecting() {
-    let port = closed_port().to_string();
-    let base: Vec<String> = [
-        "--server",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--tls",
-        "starttls",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let base = at(closed_port(), "starttls");
     tackle(ann_to_you(&base, &["--user", "ann"]))
         .without_terminal()
         .run()
