@@ -96,9 +96,51 @@ pub fn read_file(path: &Path, policy: FilePolicy) -> Result<Secret, SecretError>
     if policy == FilePolicy::OwnerOnly {
         check_private(path, &meta)?;
     }
-    let mut bytes = Zeroizing::new(Vec::with_capacity(meta.len().min(1 << 20) as usize));
-    std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(unreadable)?;
-    Ok(Secret(bytes))
+    read_wiped(&mut &file, meta.len().min(1 << 20) as usize).map_err(unreadable)
+}
+
+/// A growing buffer for secret bytes that leaves no copy behind: when it must grow, the
+/// bytes move to a bigger buffer and the old one is wiped (a `Vec` growing by itself frees
+/// its old buffer without wiping it).
+pub struct WipedBuffer(Zeroizing<Vec<u8>>);
+
+impl WipedBuffer {
+    /// An empty buffer with room for `capacity` bytes before it first grows.
+    pub fn with_capacity(capacity: usize) -> WipedBuffer {
+        WipedBuffer(Zeroizing::new(Vec::with_capacity(capacity.max(64))))
+    }
+
+    /// Appends `bytes`.
+    pub fn extend_from_slice(&mut self, bytes: &[u8]) {
+        let needed = self.0.len() + bytes.len();
+        if needed > self.0.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(needed.max(self.0.capacity() * 2)));
+            bigger.extend_from_slice(&self.0);
+            // The old buffer is wiped as it is dropped here.
+            self.0 = bigger;
+        }
+        self.0.extend_from_slice(bytes);
+    }
+
+    /// The bytes as a [`Secret`].
+    pub fn into_secret(self) -> Secret {
+        Secret(self.0)
+    }
+}
+
+/// Reads `reader` to its end into wiped memory (a password file, a command's output);
+/// `capacity` is a first guess at the size.
+pub fn read_wiped(reader: &mut impl std::io::Read, capacity: usize) -> std::io::Result<Secret> {
+    let mut buffer = WipedBuffer::with_capacity(capacity);
+    let mut chunk = Zeroizing::new([0u8; 4096]);
+    loop {
+        match reader.read(&mut chunk[..]) {
+            Ok(0) => return Ok(buffer.into_secret()),
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 fn check_private(path: &Path, meta: &std::fs::Metadata) -> Result<(), SecretError> {
@@ -210,6 +252,18 @@ mod tests {
             assert!(text.contains("chmod 600"), "{text}");
             read_file(&path, FilePolicy::AllowReadable).expect("allowed");
         }
+    }
+
+    #[test]
+    fn a_wiped_buffer_grows_and_keeps_every_byte() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| i as u8).collect();
+        let secret = read_wiped(&mut &data[..], 10).expect("read");
+        assert_eq!(secret.expose(), &data[..]);
+        let mut buffer = WipedBuffer::with_capacity(1);
+        for chunk in data.chunks(7) {
+            buffer.extend_from_slice(chunk);
+        }
+        assert_eq!(buffer.into_secret().expose(), &data[..]);
     }
 
     #[test]

@@ -103,6 +103,21 @@ impl Run {
         self
     }
 
+    /// Runs the command in a session of its own, without a controlling terminal (as under
+    /// cron), so that it cannot reach the terminal the tests were started from (sendmail's
+    /// password prompt falls back to /dev/tty).
+    pub fn without_terminal(mut self) -> Run {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setsid is async-signal-safe.
+        unsafe {
+            self.cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
+        self
+    }
+
     /// Writes a file into the test's temp dir and returns its path.
     pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Run {
         std::fs::write(self.dir.path().join(name), contents).expect("write test file");
