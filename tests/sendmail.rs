@@ -2004,6 +2004,44 @@ fn dry_run_prints_the_bytes_the_server_gets_ending_in_crlf() {
 }
 
 #[test]
+fn dry_run_output_that_cannot_be_written_is_ex_ioerr_and_a_closed_pipe_is_quiet() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Far bigger than a pipe's buffer, so tackle is still writing when its reader goes away.
+    std::fs::write(dir.path().join("big.bin"), vec![0x5a; 4 << 20]).expect("attachment");
+    let dry_run = |stdout: Stdio| {
+        Command::new(bin())
+            .args(["sendmail", "--dry-run", "--from", "me@example.org"])
+            .args(["--to", "you@example.org", "--attach", "big.bin"])
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn tackle")
+    };
+    let dev_full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let full = dry_run(dev_full.into()).wait_with_output().expect("wait");
+    let stderr = raw_text(&full.stderr);
+    assert_eq!(full.status.code(), Some(74), "{stderr}");
+    assert_eq!(
+        stderr,
+        "tackle: sendmail: cannot write to stdout: No space left on device (os error 28)\n"
+    );
+
+    let mut head = dry_run(Stdio::piped());
+    let mut first = [0u8; 1];
+    let mut stdout = head.stdout.take().expect("stdout");
+    stdout.read_exact(&mut first).expect("first byte");
+    drop(stdout);
+    let closed = head.wait_with_output().expect("wait");
+    assert_eq!(closed.status.code(), Some(0), "{closed:?}");
+    assert!(closed.stderr.is_empty(), "{}", raw_text(&closed.stderr));
+}
+
+#[test]
 fn usage_errors_exit_64() {
     let to_b = ["--from", "a@x.org", "--to", "b@x.org"];
     let cases: [(&[&str], &str); 11] = [

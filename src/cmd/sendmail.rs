@@ -703,10 +703,30 @@ fn read_attachment(spec: &str) -> anyhow::Result<AttachmentFile> {
 /// The message as a server offering 8BITMIME would get it, and the envelope on stderr.
 fn print_dry_run(outgoing: &Outgoing) -> anyhow::Result<()> {
     let mut stdout = crate::exit::Stdout(std::io::stdout().lock());
-    stdout.write_all(outgoing.bytes_for(true))?;
-    stdout.flush()?;
-    std::io::stderr().write_all(outgoing.envelope.describe().as_bytes())?;
+    stdout
+        .write_all(outgoing.bytes_for(true))
+        .and_then(|()| stdout.flush())
+        .map_err(output_failure)?;
+    std::io::stderr()
+        .write_all(outgoing.envelope.describe().as_bytes())
+        .map_err(|e| {
+            output_failure(std::io::Error::new(
+                e.kind(),
+                format!("cannot write to stderr: {e}"),
+            ))
+        })?;
     Ok(())
+}
+
+/// Output that cannot be written is EX_IOERR, as sysexits.h has it for any I/O error, so a
+/// caller reading sysexits is never handed tackle's generic 1; a reader that went away
+/// (`| head`) stays the quiet exit 0 every subcommand gives.
+fn output_failure(e: std::io::Error) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        e.into()
+    } else {
+        exit::failure(sysexits::IO_ERR, e)
+    }
 }
 
 /// The SMTP settings: flags first, then the account, then tackle's defaults.
