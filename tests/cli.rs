@@ -290,7 +290,8 @@ fn help_that_cannot_be_written_is_an_error() {
 }
 
 /// Output a full disk refuses is a runtime failure that says it was stdout, in every
-/// subcommand that writes there, with the subcommand's status for it: 1; sendmail's EX_IOERR.
+/// subcommand that writes there, with the subcommand's status for it: 1; sendmail's EX_IOERR;
+/// run-cmd's command's own status, or 125 when the command succeeded but its report is lost.
 /// A closed pipe stays a quiet success.
 #[test]
 fn output_that_cannot_be_written_says_stdout() {
@@ -308,7 +309,7 @@ fn output_that_cannot_be_written_says_stdout() {
     for (args, status) in [
         (vec!["cidr-expand", "10.0.0.0/30"], 1),
         (vec!["csv-convert", csv, "--to", "jsonl"], 1),
-        (vec!["run-cmd", "--json", "--", "true"], 1),
+        (vec!["run-cmd", "--json", "--", "true"], 125),
         (
             vec![
                 "run-cmd",
@@ -318,7 +319,7 @@ fn output_that_cannot_be_written_says_stdout() {
                 "-c",
                 "echo x; exit 3",
             ],
-            1,
+            3,
         ),
         ([&["sendmail"][..], &mail, &["--body", "x"]].concat(), 74),
     ] {

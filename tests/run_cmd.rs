@@ -1412,6 +1412,98 @@ fn held_output_survives_an_unwritable_tmpdir() {
     assert_eq!(out.stdout.len(), 16 * 1024, "{out}");
 }
 
+/// `tackle run-cmd ARGS` with stdout and stderr where the test says (stdin on /dev/null, a
+/// clean environment), run to the end.
+fn run_cmd_to(args: &[&str], stdout: Stdio, stderr: Stdio) -> std::process::Output {
+    let mut cmd = std::process::Command::new(common::bin());
+    common::with_default_signals(&mut cmd)
+        .arg("run-cmd")
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .output()
+        .expect("run tackle")
+}
+
+/// `/dev/full`, where every write fails with ENOSPC.
+fn dev_full() -> Stdio {
+    std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full")
+        .into()
+}
+
+#[test]
+fn output_tackle_cannot_write_never_replaces_the_commands_status() {
+    let failing = ["--", "sh", "-c", "echo out; echo err >&2; exit 3"];
+    let quiet = [&["--quiet-unless-failed"][..], &failing].concat();
+    // Held stdout cannot be replayed: said on stderr, after the held stderr, status kept.
+    let out = run_cmd_to(&quiet, dev_full(), Stdio::piped());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert_eq!(
+        stderr,
+        "err\ntackle: run-cmd: could not write the command's held stdout: cannot write to \
+         stdout: No space left on device (os error 28); the exit status is still 3\n"
+    );
+    // Held stderr cannot be replayed: stdout still is, status kept.
+    let out = run_cmd_to(&quiet, Stdio::piped(), dev_full());
+    assert_eq!(out.status.code(), Some(3), "{out:?}");
+    assert_eq!(out.stdout, b"out\n");
+    // With --check the --check message follows.
+    let checked = [&["--quiet-unless-failed", "--check"][..], &failing].concat();
+    let out = run_cmd_to(&checked, dev_full(), Stdio::piped());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("the exit status is still 3\n"), "{stderr}");
+    assert!(stderr.ends_with("exited with status 3\n"), "{stderr}");
+    // The --json report of a failed command: its status; of a successful one: 125, tackle's
+    // own failure, since the report that was the point of the run is lost.
+    let json = [&["--json"][..], &failing].concat();
+    let out = run_cmd_to(&json, dev_full(), Stdio::piped());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("could not write the --json report: cannot write to stdout: "),
+        "{stderr}"
+    );
+    let out = run_cmd_to(&["--json", "--", "true"], dev_full(), Stdio::piped());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(125), "{stderr}");
+    assert!(
+        stderr.starts_with("tackle: run-cmd: could not write the --json report: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn held_output_whose_reader_goes_away_keeps_the_status_quietly() {
+    let mut cmd = std::process::Command::new(common::bin());
+    // Far more than a pipe holds, so the replay is still writing when the reader leaves.
+    let script = "yes | head -c 4000000; exit 4";
+    let mut child = common::with_default_signals(&mut cmd)
+        .args(["run-cmd", "--quiet-unless-failed", "--", "sh", "-c", script])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tackle");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).expect("first byte");
+    drop(stdout);
+    let out = child.wait_with_output().expect("wait for tackle");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
 #[test]
 fn values_that_start_with_a_dash_are_values() {
     tackle([
