@@ -45,8 +45,8 @@ pub const FILTER_ENV: &str = "TACKLE_LOG";
 
 /// Installs the global logger. Safe to call once per process.
 pub fn init(settings: Settings) {
-    let filter = EnvFilter::try_from_env(FILTER_ENV)
-        .unwrap_or_else(|_| EnvFilter::new(default_level(settings)));
+    let asked = std::env::var(FILTER_ENV).ok();
+    let filter = EnvFilter::new(directives(settings, asked.as_deref()));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(|| StderrLine)
@@ -206,6 +206,38 @@ impl Write for StderrLine {
     }
 }
 
+/// rustls logs through the `log` crate, at warn level too, in Rust's debug text (`Received a
+/// ApplicationData message while expecting [Handshake]`, `TLS alert warning received:
+/// AlertMessagePayload { .. UnrecognizedName }`): words for its developers, about failures
+/// tackle explains in its own error or log line. So it is held at errors only, whatever
+/// `-v`/`-q` or a general `TACKLE_LOG` level say, unless `TACKLE_LOG` names it.
+const RUSTLS_ERRORS_ONLY: &str = "rustls=error";
+
+/// The filter: `TACKLE_LOG` when it parses, else the level `-v`/`-q` chose; rustls held at
+/// errors unless `TACKLE_LOG` has a directive for it.
+fn directives(settings: Settings, asked: Option<&str>) -> String {
+    let base = match asked {
+        Some(asked) if EnvFilter::builder().parse(asked).is_ok() => asked.trim(),
+        _ => default_level(settings),
+    };
+    match (base.split(',').any(names_rustls), base.is_empty()) {
+        (true, _) => base.to_owned(),
+        (false, true) => RUSTLS_ERRORS_ONLY.to_owned(),
+        (false, false) => format!("{base},{RUSTLS_ERRORS_ONLY}"),
+    }
+}
+
+/// Whether a filter directive (`target[span{field}]=level`, or a bare level) is about
+/// rustls or one of its modules.
+fn names_rustls(directive: &str) -> bool {
+    let target = directive
+        .trim()
+        .split(['[', '='])
+        .next()
+        .unwrap_or_default();
+    target == "rustls" || target.starts_with("rustls::")
+}
+
 fn default_level(settings: Settings) -> &'static str {
     if settings.quiet {
         return "error";
@@ -246,5 +278,46 @@ where
         )?;
         ctx.format_fields(writer.by_ref(), event)?;
         writeln!(writer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(verbose: u8, quiet: bool) -> Settings {
+        Settings {
+            verbose,
+            quiet,
+            format: LogFormat::Text,
+        }
+    }
+
+    #[test]
+    fn rustls_is_held_at_errors_unless_tackle_log_names_it() {
+        assert_eq!(directives(settings(0, false), None), "warn,rustls=error");
+        assert_eq!(directives(settings(3, false), None), "trace,rustls=error");
+        assert_eq!(directives(settings(0, true), None), "error,rustls=error");
+        assert_eq!(
+            directives(settings(0, false), Some("debug")),
+            "debug,rustls=error"
+        );
+        assert_eq!(
+            directives(settings(0, false), Some("tackle::net=trace,info")),
+            "tackle::net=trace,info,rustls=error"
+        );
+        for named in ["info,rustls=debug", "rustls::check=warn", "rustls[x]=trace"] {
+            assert_eq!(directives(settings(0, false), Some(named)), named);
+        }
+        // Other crates whose names start alike are not rustls.
+        assert_eq!(
+            directives(settings(0, false), Some("rustls_native_certs=debug")),
+            "rustls_native_certs=debug,rustls=error"
+        );
+        // A filter that does not parse falls back to -v/-q, as before.
+        assert_eq!(
+            directives(settings(1, false), Some("no such=level=x")),
+            "info,rustls=error"
+        );
     }
 }

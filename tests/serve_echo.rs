@@ -1619,7 +1619,8 @@ mod tls {
         rest
     }
 
-    fn tls_server(pki: &Pki, extra: &[&str]) -> Server {
+    /// `serve-echo --tls 0` with the PKI's certificate and key, and `extra` flags.
+    fn tls_run(pki: &Pki, extra: &[&str]) -> Run {
         let mut args = vec![
             "serve-echo",
             "--tls",
@@ -1630,7 +1631,11 @@ mod tls {
             "key.pem",
         ];
         args.extend_from_slice(extra);
-        with_pki(tackle(args), pki).serve(1)
+        with_pki(tackle(args), pki)
+    }
+
+    fn tls_server(pki: &Pki, extra: &[&str]) -> Server {
+        tls_run(pki, extra).serve(1)
     }
 
     #[test]
@@ -1774,6 +1779,47 @@ mod tls {
             1,
             "{stderr}"
         );
+    }
+
+    /// rustls logs warnings in Rust's debug text (`Received a ApplicationData message while
+    /// expecting [Handshake]`): tackle holds them back, at every -v level and under a general
+    /// TACKLE_LOG level (its own line says what happened), unless TACKLE_LOG names rustls.
+    #[test]
+    fn rustls_own_warnings_stay_out_of_the_log_unless_tackle_log_names_rustls() {
+        // A record of application data where the ClientHello should be.
+        let early_data = [0x17, 0x03, 0x03, 0x00, 0x01, 0x00];
+        let pki = pki("localhost");
+        let cases: [(&[&str], Option<&str>, bool); 5] = [
+            (&[], None, false),
+            (&["-vvv"], None, false),
+            (&[], Some("trace"), false),
+            (&["-q"], Some("warn,rustls=warn"), true),
+            (&[], Some("rustls::check=warn"), true),
+        ];
+        for (flags, filter, shown) in cases {
+            let mut run = tls_run(&pki, flags);
+            if let Some(filter) = filter {
+                run = run.env("TACKLE_LOG", filter);
+            }
+            let server = run.serve(1);
+            let mut client = connect(&server, 0);
+            client.write_all(&early_data).unwrap();
+            read_to_end(&mut client);
+            let stderr = stop(server);
+            let case = format!("{flags:?} TACKLE_LOG={filter:?}");
+            assert_eq!(
+                stderr.contains("while expecting [Handshake]"),
+                shown,
+                "{case}: {stderr}"
+            );
+            if flags == ["-vvv"] {
+                // tackle's own words for it stay.
+                assert!(
+                    stderr.contains("TLS handshake failed: "),
+                    "{case}: {stderr}"
+                );
+            }
+        }
     }
 
     #[test]
