@@ -1812,6 +1812,10 @@ mod tls {
                 shown,
                 "{case}: {stderr}"
             );
+            if shown {
+                // Named by rustls' own module and line, not by the `log` shim's (`log:0`).
+                assert!(stderr.contains("(rustls::check:"), "{case}: {stderr}");
+            }
             if flags == ["-vvv"] {
                 // tackle's own words for it stay.
                 assert!(
