@@ -972,31 +972,22 @@ fn a_second_signal_ends_the_drain_at_once() {
     drop(hog);
 }
 
-/// A UDP socket on a free loopback port below 1024. Sending from such a port needs root or
-/// CAP_NET_BIND_SERVICE, which the CI machine (root) has.
-fn low_port_socket() -> UdpSocket {
-    for port in (600..1024).rev() {
-        match UdpSocket::bind(("127.0.0.1", port)) {
-            Ok(socket) => return socket,
-            Err(e) if e.kind() == ErrorKind::AddrInUse => continue,
-            Err(e) => panic!(
-                "cannot bind UDP 127.0.0.1:{port} ({e}); this test sends from a port below \
-                 1024 and needs root or CAP_NET_BIND_SERVICE"
-            ),
-        }
-    }
-    panic!("no free UDP port below 1024 on 127.0.0.1");
-}
-
 #[test]
 fn udp_from_a_low_source_port_is_ignored_unless_allowed() {
+    common::low_ports::run_where_low_ports_bind(
+        "udp_from_a_low_source_port_is_ignored_unless_allowed",
+        low_source_ports_are_ignored_unless_allowed,
+    );
+}
+
+fn low_source_ports_are_ignored_unless_allowed() {
     for allowed in [false, true] {
         let mut args = vec!["serve-echo", "--udp", "0"];
         if allowed {
             args.push("--allow-low-ports");
         }
         let server = tackle(args).serve(1);
-        let low = low_port_socket();
+        let low = common::low_ports::udp_socket_on_a_low_port().expect("a UDP port below 1024");
         let high = UdpSocket::bind("127.0.0.1:0").unwrap();
         high.set_read_timeout(Some(PATIENCE)).unwrap();
         low.send_to(b"from low", addr_of(&server, 0)).unwrap();

@@ -599,17 +599,20 @@ fn one_reactor_serves_time_and_echo_together() {
 
 #[test]
 fn udp_from_a_low_source_port_gets_no_reply_unless_allowed() {
+    common::low_ports::run_where_low_ports_bind(
+        "udp_from_a_low_source_port_gets_no_reply_unless_allowed",
+        low_source_ports_get_no_reply_unless_allowed,
+    );
+}
+
+fn low_source_ports_get_no_reply_unless_allowed() {
     for allowed in [false, true] {
         let mut args = vec!["--udp", "0"];
         if allowed {
             args.push("--allow-low-ports");
         }
         let server = serve(&args, 1);
-        // A free loopback port below 1024: needs root or CAP_NET_BIND_SERVICE (CI runs as root).
-        let low = (600..1024)
-            .rev()
-            .find_map(|port| UdpSocket::bind(("127.0.0.1", port)).ok())
-            .expect("a free UDP port below 1024 (this test needs root or CAP_NET_BIND_SERVICE)");
+        let low = common::low_ports::udp_socket_on_a_low_port().expect("a UDP port below 1024");
         low.connect(addr(&server, 0)).expect("connect");
         low.send(b"").expect("send from the low port");
         // Datagrams are answered in arrival order: once this later one is answered, a reply
