@@ -631,7 +631,7 @@ _tackle() {
             return 0
             ;;
         tackle__subcmd__sendmail)
-            opts="-f -t -F -i -o -B -b -N -R -C -a -v -q -h -V --from --to --cc --bcc --reply-to --subject --header --body --body-file --html --html-file --attach --dry-run --read-recipients --full-name --dsn-notify --dsn-return --partial --host --server --port --tls --ca-file --tls-fingerprint --tls-insecure --tls-cert --tls-key --user --password-file --password-env --password-cmd --auth --allow-plaintext-auth --allow-readable-secrets --timeout --data-timeout --helo --config --account --read-envelope-from --from-account --logfile --verbose --quiet --log-format --help --version"
+            opts="-f -t -F -i -o -B -b -A -G -L -m -n -O -N -R -C -a -X -v -q -h -V --from --to --cc --bcc --reply-to --subject --header --body --body-file --html --html-file --attach --dry-run --read-recipients --full-name --dsn-notify --dsn-return --partial --host --server --port --tls --ca-file --tls-fingerprint --tls-insecure --tls-cert --tls-key --user --password-file --password-env --password-cmd --auth --allow-plaintext-auth --allow-readable-secrets --timeout --data-timeout --helo --config --account --read-envelope-from --from-account --logfile --verbose --quiet --log-format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -707,6 +707,18 @@ _tackle() {
                     ;;
                 -b)
                     COMPREPLY=($(compgen -W "m" -- "${cur}"))
+                    return 0
+                    ;;
+                -A)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -L)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -O)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --dsn-notify)
@@ -806,6 +818,10 @@ _tackle() {
                     return 0
                     ;;
                 --logfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

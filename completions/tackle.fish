@@ -228,10 +228,13 @@ complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html -d 'HTML
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l html-file -d 'HTML body from FILE (- for stdin)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l attach -d 'Attach FILE, MIME type from its extension or given as FILE:TYPE (repeatable)' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s F -l full-name -d 'Full name for the From header tackle adds when the message has none' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s o -d 'Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README)' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s o -d 'Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README); -A, -G, -L, -m, -n and -O are accepted and ignored too, as in msmtp' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s B -d 'Accepted body type: -B8BITMIME or -B7BIT (tackle looks at the bytes itself)' -r -f -a "8BITMIME\t''
 7BIT\t''"
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s b -d 'Accepted mode: -bm (deliver mail; tackle has no queue, so no other mode)' -r -f -a "m\t''"
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s A -d 'Accepted and ignored, as msmtp does: -A MODE, -G, -L TAG, -m, -n, -O OPTION=VALUE' -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s L -r
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s O -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s N -l dsn-notify -d 'DSN: when to notify the sender (never, or success,failure,delay), if the server offers DSN' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s R -l dsn-return -d 'DSN: what a bounce returns (full or hdrs), if the server offers DSN' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l server -l host -d 'SMTP server host name or address [default: the account\'s host, else localhost]' -r
@@ -257,16 +260,19 @@ complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l data-timeout 
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l helo -d 'Name to greet the server with in EHLO [default: this host\'s fully-qualified name]' -r
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s C -l config -d 'Config file in msmtp\'s syntax [default: the first of ~/.config/tackle/sendmail.conf, ~/.msmtprc, /etc/tackle/sendmail.conf, /etc/msmtprc]' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s a -l account -d 'Use this account of the config file [default: the account named default]' -r
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l logfile -d 'Append one line per message to FILE (msmtp\'s log format)' -r -F
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s X -l logfile -d 'Append one line per message to FILE (msmtp\'s log format; -X FILE as in msmtp)' -r -F
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l log-format -d 'Log line format on stderr' -r -f -a "text\t'`time - [LEVEL] [thread] (module:line) message`'
 json\t'One JSON object per line'"
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l dry-run -d 'Print the exact message (CRLF) on stdout and the envelope on stderr; send nothing'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s t -l read-recipients -d 'Read a complete message from stdin; recipients from its To, Cc and Bcc (Bcc removed), plus any given as arguments'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s i -d 'Accepted: a line holding only "." never ends the input (tackle reads to the end)'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s G
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s m
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s n
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l partial -d 'Deliver to the recipients the server accepts even when it refuses others'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l tls-insecure -d 'Do not verify the server\'s certificate (warns on every use)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-plaintext-auth -d 'Allow sending the password over an unencrypted connection'
-complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-readable-secrets -d 'Use a password file or config file that group or others can read'
+complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l allow-readable-secrets -d 'Use a password file, --tls-key or config file that group or others can read'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -l from-account -l read-envelope-from -d 'Use the account whose `from` is the envelope sender (msmtp\'s --read-envelope-from)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s v -l verbose -d 'Log more: -v info, -vv debug, -vvv trace (logs go to stderr)'
 complete -c tackle -n "__fish_tackle_using_subcommand sendmail" -s q -l quiet -d 'Log errors only'
@@ -333,7 +339,7 @@ complete -c tackle -n "__fish_tackle_using_subcommand connect" -s 6 -l ipv6 -d '
 complete -c tackle -n "__fish_tackle_using_subcommand connect" -l no-shutdown -d 'Keep our side of the stream open at stdin\'s end (by default it is shut down, as nc -N does); the run then ends when the server closes, or after --wait'
 complete -c tackle -n "__fish_tackle_using_subcommand connect" -s z -l zero -d 'Connect (and complete the TLS and HMAC handshakes), print `connected to ADDR`, close; nothing is sent (nc -z)'
 complete -c tackle -n "__fish_tackle_using_subcommand connect" -l tls-insecure -d 'Do not verify the server\'s certificate (warns on every use)'
-complete -c tackle -n "__fish_tackle_using_subcommand connect" -l allow-readable-secrets -d 'Use a key file that group or others can read (refused by default)'
+complete -c tackle -n "__fish_tackle_using_subcommand connect" -l allow-readable-secrets -d 'Use a key file (--auth-key-file, --tls-key) that group or others can read (refused by default)'
 complete -c tackle -n "__fish_tackle_using_subcommand connect" -l datagram-stdin -d 'Send all of stdin as one datagram (default: one per line)'
 complete -c tackle -n "__fish_tackle_using_subcommand connect" -l hex -d 'Print each reply as hex digits on a line of its own'
 complete -c tackle -n "__fish_tackle_using_subcommand connect" -l broadcast -d 'Allow sending to a broadcast address (SO_BROADCAST: 255.255.255.255 or a subnet\'s); replies from every host are printed'

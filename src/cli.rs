@@ -120,11 +120,12 @@ impl Command {
         }
     }
 
-    /// Runs the chosen subcommand.
-    pub fn run(self) -> anyhow::Result<()> {
+    /// Runs the chosen subcommand; `log_format` is the one logging was set up with (a
+    /// server's summary line takes the same format).
+    pub fn run(self, log_format: LogFormat) -> anyhow::Result<()> {
         match self {
-            Command::ServeEcho(args) => cmd::serve_echo::run(args),
-            Command::ServeTime(args) => cmd::serve_time::run(args),
+            Command::ServeEcho(args) => cmd::serve_echo::run(args, log_format),
+            Command::ServeTime(args) => cmd::serve_time::run(args, log_format),
             Command::CidrExpand(args) => cmd::cidr_expand::run(*args),
             Command::CsvConvert(args) => cmd::csv_convert::run(args),
             Command::Sendmail(args) => cmd::sendmail::run(args),

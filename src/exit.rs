@@ -53,6 +53,29 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// Standard output (or any writer standing for it) whose write errors say where they
+/// happened, `cannot write to stdout: No space left on device (os error 28)`, keeping the
+/// error's kind, so that a closed pipe is still a quiet exit.
+pub struct Stdout<W>(pub W);
+
+impl<W: Write> Write for Stdout<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf).map_err(on_stdout)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf).map_err(on_stdout)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush().map_err(on_stdout)
+    }
+}
+
+fn on_stdout(e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("cannot write to stdout: {e}"))
+}
+
 /// Reports the outcome of subcommand `name` on stderr and returns the exit status.
 pub fn status_of(name: &str, result: anyhow::Result<()>) -> i32 {
     let Err(err) = result else {
@@ -123,6 +146,31 @@ mod tests {
     use std::backtrace::Backtrace;
 
     use super::*;
+
+    #[test]
+    fn stdout_errors_say_stdout_and_keep_their_kind() {
+        struct Failing(io::ErrorKind);
+        impl Write for Failing {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(self.0.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Err(self.0.into())
+            }
+        }
+        let err = Stdout(Failing(io::ErrorKind::StorageFull))
+            .write_all(b"x")
+            .unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::StorageFull);
+        assert!(
+            err.to_string().starts_with("cannot write to stdout: "),
+            "{err}"
+        );
+        let closed = Stdout(Failing(io::ErrorKind::BrokenPipe))
+            .flush()
+            .unwrap_err();
+        assert!(is_broken_pipe(&closed.into()));
+    }
 
     #[test]
     fn a_panic_is_one_line_naming_the_bug_and_where_to_report_it() {

@@ -18,6 +18,7 @@ use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use tracing::{Event, Subscriber};
+use tracing_log::NormalizeEvent;
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
@@ -43,18 +44,10 @@ pub struct Settings {
 /// The environment variable that overrides the level chosen by `-v`/`-q`.
 pub const FILTER_ENV: &str = "TACKLE_LOG";
 
-static FORMAT: OnceLock<LogFormat> = OnceLock::new();
-
-/// Whether logs are JSON lines, so that other stderr output (a server's summary) can match.
-pub fn is_json() -> bool {
-    FORMAT.get() == Some(&LogFormat::Json)
-}
-
 /// Installs the global logger. Safe to call once per process.
 pub fn init(settings: Settings) {
-    let _ = FORMAT.set(settings.format);
-    let filter = EnvFilter::try_from_env(FILTER_ENV)
-        .unwrap_or_else(|_| EnvFilter::new(default_level(settings)));
+    let asked = std::env::var(FILTER_ENV).ok();
+    let filter = EnvFilter::new(directives(settings, asked.as_deref()));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(|| StderrLine)
@@ -191,6 +184,9 @@ pub fn flush() {
 }
 
 /// One formatted log line on its way to stderr (the formatter writes a line in one call).
+///
+/// A line that stderr cannot take (closed, a full disk) is lost, never an error: told of one,
+/// tracing-subscriber would report it with `eprintln!`, which panics on that same stderr.
 struct StderrLine;
 
 impl Write for StderrLine {
@@ -198,15 +194,49 @@ impl Write for StderrLine {
         match QUEUE.get() {
             Some(queue) if QUEUED.load(Ordering::Relaxed) && writer_started(queue) => {
                 queue.push(buf);
-                Ok(buf.len())
             }
-            _ => io::stderr().write(buf),
+            _ => {
+                let _ = io::stderr().write_all(buf);
+            }
         }
+        Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// rustls logs through the `log` crate, at warn level too, in Rust's debug text (`Received a
+/// ApplicationData message while expecting [Handshake]`, `TLS alert warning received:
+/// AlertMessagePayload { .. UnrecognizedName }`): words for its developers, about failures
+/// tackle explains in its own error or log line. So it is held at errors only, whatever
+/// `-v`/`-q` or a general `TACKLE_LOG` level say, unless `TACKLE_LOG` names it.
+const RUSTLS_ERRORS_ONLY: &str = "rustls=error";
+
+/// The filter: `TACKLE_LOG` when it parses, else the level `-v`/`-q` chose; rustls held at
+/// errors unless `TACKLE_LOG` has a directive for it.
+fn directives(settings: Settings, asked: Option<&str>) -> String {
+    let base = match asked {
+        Some(asked) if EnvFilter::builder().parse(asked).is_ok() => asked.trim(),
+        _ => default_level(settings),
+    };
+    match (base.split(',').any(names_rustls), base.is_empty()) {
+        (true, _) => base.to_owned(),
+        (false, true) => RUSTLS_ERRORS_ONLY.to_owned(),
+        (false, false) => format!("{base},{RUSTLS_ERRORS_ONLY}"),
+    }
+}
+
+/// Whether a filter directive (`target[span{field}]=level`, or a bare level) is about
+/// rustls or one of its modules.
+fn names_rustls(directive: &str) -> bool {
+    let target = directive
+        .trim()
+        .split(['[', '='])
+        .next()
+        .unwrap_or_default();
+    target == "rustls" || target.starts_with("rustls::")
 }
 
 fn default_level(settings: Settings) -> &'static str {
@@ -235,7 +265,10 @@ where
         mut writer: Writer<'_>,
         event: &Event<'_>,
     ) -> fmt::Result {
-        let meta = event.metadata();
+        // A line rustls wrote through the `log` crate names its own module and line, not
+        // the `log` shim's (`log:0`).
+        let normalized = event.normalized_metadata();
+        let meta = normalized.as_ref().unwrap_or_else(|| event.metadata());
         let now = jiff::Zoned::now();
         let thread = std::thread::current();
         write!(
@@ -249,5 +282,46 @@ where
         )?;
         ctx.format_fields(writer.by_ref(), event)?;
         writeln!(writer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(verbose: u8, quiet: bool) -> Settings {
+        Settings {
+            verbose,
+            quiet,
+            format: LogFormat::Text,
+        }
+    }
+
+    #[test]
+    fn rustls_is_held_at_errors_unless_tackle_log_names_it() {
+        assert_eq!(directives(settings(0, false), None), "warn,rustls=error");
+        assert_eq!(directives(settings(3, false), None), "trace,rustls=error");
+        assert_eq!(directives(settings(0, true), None), "error,rustls=error");
+        assert_eq!(
+            directives(settings(0, false), Some("debug")),
+            "debug,rustls=error"
+        );
+        assert_eq!(
+            directives(settings(0, false), Some("tackle::net=trace,info")),
+            "tackle::net=trace,info,rustls=error"
+        );
+        for named in ["info,rustls=debug", "rustls::check=warn", "rustls[x]=trace"] {
+            assert_eq!(directives(settings(0, false), Some(named)), named);
+        }
+        // Other crates whose names start alike are not rustls.
+        assert_eq!(
+            directives(settings(0, false), Some("rustls_native_certs=debug")),
+            "rustls_native_certs=debug,rustls=error"
+        );
+        // A filter that does not parse falls back to -v/-q, as before.
+        assert_eq!(
+            directives(settings(1, false), Some("no such=level=x")),
+            "info,rustls=error"
+        );
     }
 }

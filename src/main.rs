@@ -13,7 +13,7 @@ fn main() {
     tackle::logging::init(cli.global.log_settings());
     let name = cli.command.name();
     report_panics_as_bugs(Some(name));
-    let result = cli.command.run();
+    let result = cli.command.run(cli.global.log_format);
     std::process::exit(tackle::exit::status_of(name, result));
 }
 

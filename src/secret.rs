@@ -83,8 +83,12 @@ pub enum SecretError {
         source: std::io::Error,
     },
     /// Group or others can read the file, or it belongs to someone else.
-    #[error("{}: {why}; fix it with `chmod 600 {}` (or pass --allow-readable-secrets)", path.display(), path.display())]
-    Exposed { path: PathBuf, why: String },
+    #[error("{}: {why}; {fix} (or pass --allow-readable-secrets)", path.display())]
+    Exposed {
+        path: PathBuf,
+        why: String,
+        fix: String,
+    },
     /// The variable is not set.
     #[error("the environment variable {0} is not set")]
     Unset(String),
@@ -103,41 +107,126 @@ pub fn read_file(path: &Path, policy: FilePolicy) -> Result<Secret, SecretError>
     if policy == FilePolicy::OwnerOnly {
         check_private(path, &meta)?;
     }
-    let mut bytes = Zeroizing::new(Vec::with_capacity(meta.len().min(1 << 20) as usize));
-    std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(unreadable)?;
-    Ok(Secret(bytes))
+    read_wiped(&mut &file, meta.len().min(1 << 20) as usize).map_err(unreadable)
+}
+
+/// A growing buffer for secret bytes that leaves no copy behind: when it must grow, the
+/// bytes move to a bigger buffer and the old one is wiped (a `Vec` growing by itself frees
+/// its old buffer without wiping it).
+pub struct WipedBuffer(Zeroizing<Vec<u8>>);
+
+impl WipedBuffer {
+    /// An empty buffer with room for `capacity` bytes before it first grows.
+    pub fn with_capacity(capacity: usize) -> WipedBuffer {
+        WipedBuffer(Zeroizing::new(Vec::with_capacity(capacity.max(64))))
+    }
+
+    /// Appends `bytes`.
+    pub fn extend_from_slice(&mut self, bytes: &[u8]) {
+        let needed = self.0.len() + bytes.len();
+        if needed > self.0.capacity() {
+            let mut bigger = Zeroizing::new(Vec::with_capacity(needed.max(self.0.capacity() * 2)));
+            bigger.extend_from_slice(&self.0);
+            // The old buffer is wiped as it is dropped here.
+            self.0 = bigger;
+        }
+        self.0.extend_from_slice(bytes);
+    }
+
+    /// The bytes as a [`Secret`].
+    pub fn into_secret(self) -> Secret {
+        Secret(self.0)
+    }
+}
+
+/// Reads `reader` to its end into wiped memory (a password file, a command's output);
+/// `capacity` is a first guess at the size.
+pub fn read_wiped(reader: &mut impl std::io::Read, capacity: usize) -> std::io::Result<Secret> {
+    let mut buffer = WipedBuffer::with_capacity(capacity);
+    let mut chunk = Zeroizing::new([0u8; 4096]);
+    loop {
+        match reader.read(&mut chunk[..]) {
+            Ok(0) => return Ok(buffer.into_secret()),
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Refuses, under [`FilePolicy::OwnerOnly`], a secret file that another user owns or that
+/// group or others may read, without reading it: for secrets a library loads itself (a TLS
+/// client's private key). A file that cannot be looked at passes: its loader says why.
+pub fn refuse_exposed(path: &Path, policy: FilePolicy) -> Result<(), SecretError> {
+    if policy == FilePolicy::AllowReadable {
+        return Ok(());
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) => check_private(path, &meta),
+        Err(_) => Ok(()),
+    }
 }
 
 fn check_private(path: &Path, meta: &std::fs::Metadata) -> Result<(), SecretError> {
-    let exposed = |why: String| SecretError::Exposed {
+    let exposed = |why: String, fix: String| SecretError::Exposed {
         path: path.to_owned(),
         why,
+        fix,
     };
     // SAFETY: geteuid has no preconditions and cannot fail.
     let me = unsafe { libc::geteuid() };
     if meta.uid() != me {
-        return Err(exposed(format!(
-            "belongs to uid {}, not to you (uid {me})",
-            meta.uid()
-        )));
+        // chmod cannot fix this one: the file is someone else's.
+        return Err(exposed(
+            format!("belongs to uid {}, not to you (uid {me})", meta.uid()),
+            "use a file of your own".to_owned(),
+        ));
     }
     let mode = meta.mode() & 0o777;
     if mode & 0o077 != 0 {
-        return Err(exposed(format!(
-            "mode {mode:04o} lets group or others read it"
-        )));
+        return Err(exposed(
+            format!("mode {mode:04o} lets group or others read it"),
+            format!("fix it with `chmod 600 {}`", path.display()),
+        ));
     }
     Ok(())
 }
 
-/// Takes the value of `var` as a secret and removes the variable from tackle's own
-/// environment, so that commands tackle runs later and `/proc/<pid>/environ` readers after
-/// this point do not see it.
+/// Takes the value of `var` as a secret, wipes it from the environment block and removes the
+/// variable from tackle's own environment, so that commands tackle runs later and
+/// `/proc/<pid>/environ` readers after this point do not see it.
 pub fn take_env(var: &str) -> Result<Secret, SecretError> {
     let value = std::env::var_os(var).ok_or_else(|| SecretError::Unset(var.to_owned()))?;
-    let secret = Secret::new(value.as_encoded_bytes().to_vec());
+    let secret = Secret(Zeroizing::new(value.into_encoded_bytes()));
+    wipe_env_value(var);
     remove_env(OsStr::new(var));
     Ok(secret)
+}
+
+/// Overwrites the value of `var` where the environment block holds it: removing the
+/// variable only unlinks it from `environ`, and the kernel shows `/proc/<pid>/environ` from
+/// the block the process started with, so the value would stay readable there (by root, or
+/// by the user before the process is made non-dumpable) and in memory.
+fn wipe_env_value(var: &str) {
+    use zeroize::Zeroize;
+    unsafe extern "C" {
+        static mut environ: *mut *mut libc::c_char;
+    }
+    let name = var.as_bytes();
+    // SAFETY: tackle reads secrets while it is still single-threaded (see remove_env), so
+    // nothing changes the environment meanwhile; `environ` is the C library's
+    // NULL-terminated array of NUL-terminated, writable "NAME=value" strings.
+    unsafe {
+        let mut entry = environ;
+        while !entry.is_null() && !(*entry).is_null() {
+            let text = std::ffi::CStr::from_ptr(*entry).to_bytes();
+            if text.len() > name.len() && text.starts_with(name) && text[name.len()] == b'=' {
+                let value = (*entry).add(name.len() + 1).cast::<u8>();
+                std::slice::from_raw_parts_mut(value, text.len() - name.len() - 1).zeroize();
+            }
+            entry = entry.add(1);
+        }
+    }
 }
 
 fn remove_env(var: &OsStr) {
@@ -187,6 +276,18 @@ mod tests {
             assert!(text.contains("chmod 600"), "{text}");
             read_file(&path, FilePolicy::AllowReadable).expect("allowed");
         }
+    }
+
+    #[test]
+    fn a_wiped_buffer_grows_and_keeps_every_byte() {
+        let data: Vec<u8> = (0..10_000u32).map(|i| i as u8).collect();
+        let secret = read_wiped(&mut &data[..], 10).expect("read");
+        assert_eq!(secret.expose(), &data[..]);
+        let mut buffer = WipedBuffer::with_capacity(1);
+        for chunk in data.chunks(7) {
+            buffer.extend_from_slice(chunk);
+        }
+        assert_eq!(buffer.into_secret().expose(), &data[..]);
     }
 
     #[test]

@@ -774,6 +774,37 @@ fn fixed_bugs_from_issue_18() {
         .stderr_contains("stdin can be read only once");
 }
 
+/// `address_space` names as the IANA special-purpose registries print them (as updated
+/// 2025-10-09): the translation prefixes are "Translat.", the DET block ends in "Prefix",
+/// and the NAT64/DNS64 discovery record holds both of its addresses.
+#[test]
+fn address_space_names_follow_the_registries() {
+    let out = cidr(&[
+        "--info",
+        "--json",
+        "64:ff9b::/96",
+        "64:ff9b:1::/48",
+        "2001:30::/28",
+        "192.0.0.170/31",
+        "192.88.99.2",
+    ]);
+    out.success();
+    let v: serde_json::Value = serde_json::from_str(out.stdout_str()).expect("JSON");
+    let spaces: Vec<&str> = (0..5)
+        .map(|i| v[i]["address_space"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        spaces,
+        [
+            "IPv4-IPv6 Translat.",
+            "IPv4-IPv6 Translat.",
+            "Drone Remote ID Protocol Entity Tags (DETs) Prefix",
+            "NAT64/DNS64 Discovery",
+            "6a44-relay anycast address",
+        ]
+    );
+}
+
 #[test]
 fn info_has_python_forms_and_address_types() {
     let out = cidr(&[
@@ -929,6 +960,65 @@ fn extract_feeds_any_mode() {
         .run()
         .success()
         .stdout_is("5\n");
+}
+
+/// Text that looks like addresses and is not (hex words, C++ and Rust paths, EUI-64s and
+/// WWNs, versions, timestamps, MACs) finds nothing; addresses in the punctuation logs put
+/// around them (`src:`, a trailing `:`, ellipses, a CIDR ending a sentence) are found.
+#[test]
+fn extract_skips_look_alikes_and_sees_through_log_punctuation() {
+    let look_alikes = "dead:beef cafe::babe A::f Dad::Bad std::mem::swap Foo::1 add:: \
+                       wwn 21:00:00:24:ff:4c:5e:12 mac 00:1a:2b:3c:4d:5e v1.2.3.4 \
+                       1.2.3.4.5 13:55:36 x2001:db8::1\n";
+    tackle(["cidr-expand", "--extract"])
+        .stdin(look_alikes)
+        .run()
+        .success()
+        .stdout_is("");
+    let log = "sshd: src:192.0.2.7 closed; fe80::1: no route; connecting...198.51.100.9... \
+               blocked 203.0.113.0/24.\n";
+    tackle(["cidr-expand", "--extract", "--aggregate"])
+        .stdin(log)
+        .run()
+        .success()
+        .stdout_is("192.0.2.7/32\n198.51.100.9/32\n203.0.113.0/24\nfe80::1/128\n");
+    // --match reads lines with the same scanner.
+    tackle([
+        "cidr-expand",
+        "--match",
+        "fe80::/10",
+        "--match",
+        "203.0.113.0/24",
+    ])
+    .stdin(format!("{look_alikes}{log}"))
+    .run()
+    .success()
+    .stdout_is(log);
+}
+
+/// A bad entry comes back in the error cut to 100 characters, with control characters
+/// escaped: a 64 KiB line does not flood stderr, and a line cannot drive the terminal.
+#[test]
+fn bad_entries_are_shown_short_and_escaped() {
+    let long = "1".repeat(60_000);
+    let out = tackle(["cidr-expand"]).stdin(format!("{long}\n")).run();
+    out.code(1);
+    let stderr = out.stderr_str();
+    assert!(stderr.len() < 500, "{} bytes of error", stderr.len());
+    assert!(
+        stderr.starts_with(&format!(
+            "tackle: cidr-expand: {}...: not an address",
+            &long[..100]
+        )),
+        "{stderr}"
+    );
+    tackle(["cidr-expand"])
+        .stdin("10.0.0.1\x1b[31mred\n")
+        .run()
+        .code(1)
+        .stderr_contains("10.0.0.1\\u{1b}[31mred: not an address");
+    let out = tackle(["cidr-expand"]).stdin("10.0.0.1\x1b[31mred\n").run();
+    assert!(!out.stderr_str().contains('\x1b'), "{}", out.stderr_str());
 }
 
 #[test]

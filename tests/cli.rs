@@ -4,6 +4,8 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -287,6 +289,126 @@ fn help_that_cannot_be_written_is_an_error() {
             "{args:?}: {stderr}"
         );
     }
+}
+
+/// Output a full disk refuses is a runtime failure that says it was stdout, in every
+/// subcommand that writes there, with the subcommand's status for it: 1; sendmail's EX_IOERR;
+/// run-cmd's command's own status, or 125 when the command succeeded but its report is lost.
+/// A closed pipe stays a quiet success.
+#[test]
+fn output_that_cannot_be_written_says_stdout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("data.csv");
+    std::fs::write(&csv, "a,b\n1,2\n").expect("write data.csv");
+    let csv = csv.to_str().expect("UTF-8 temp path");
+    let mail = [
+        "--dry-run",
+        "--from",
+        "a@example.org",
+        "--to",
+        "b@example.org",
+    ];
+    for (args, status) in [
+        (vec!["cidr-expand", "10.0.0.0/30"], 1),
+        (vec!["csv-convert", csv, "--to", "jsonl"], 1),
+        (vec!["run-cmd", "--json", "--", "true"], 125),
+        (
+            vec![
+                "run-cmd",
+                "--quiet-unless-failed",
+                "--",
+                "sh",
+                "-c",
+                "echo x; exit 3",
+            ],
+            3,
+        ),
+        ([&["sendmail"][..], &mail, &["--body", "x"]].concat(), 74),
+    ] {
+        let out = output_with_stdout(&args, Stdio::from(dev_full()));
+        assert_eq!(out.status.code(), Some(status), "{args:?}: {out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!("tackle: {}: ", args[0]))
+                && stderr.contains("cannot write to stdout: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = output_with_stdout(&args, Stdio::from(writer));
+        assert!(
+            matches!(out.status.code(), Some(0 | 3)),
+            "{args:?} on a closed pipe: {out:?}"
+        );
+        assert!(
+            !String::from_utf8_lossy(&out.stderr).contains("stdout"),
+            "{args:?}: {out:?}"
+        );
+    }
+}
+
+/// Log lines, a server's summary and run-cmd's `--check` message lost to a stderr that cannot
+/// take them (a full disk): the run ends as it would have, never in a panic (status 101).
+#[test]
+fn what_an_unwritable_stderr_loses_changes_no_outcome() {
+    for (args, code) in [
+        (vec!["-vvv", "cidr-expand", "10.0.0.0/30"], 0),
+        (
+            vec!["-vvv", "--log-format", "json", "cidr-expand", "10.0.0.0/30"],
+            0,
+        ),
+        (vec!["-vvv", "run-cmd", "--", "true"], 0),
+        (
+            vec!["-vvv", "run-cmd", "--timeout", "10ms", "--", "sleep", "5"],
+            124,
+        ),
+    ] {
+        let status = with_stderr_on_dev_full(&args).status().expect("run tackle");
+        assert_eq!(status.code(), Some(code), "{args:?}: {status:?}");
+    }
+    // --check says why before dying of the command's signal; unsaid, it still dies of it.
+    let args = ["run-cmd", "--check", "--", "sh", "-c", "kill -TERM $$"];
+    let status = with_stderr_on_dev_full(&args).status().expect("run tackle");
+    assert_eq!(status.signal(), Some(libc::SIGTERM), "{status:?}");
+    // A server that logs a connection, then ends on SIGTERM with its summary.
+    for args in [
+        &["-v", "serve-echo", "--tcp", "0"][..],
+        &["-v", "--log-format", "json", "serve-time", "--tcp", "0"],
+    ] {
+        let mut child = with_stderr_on_dev_full(args)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("spawn tackle");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read the listening line");
+        let addr = line
+            .trim_end()
+            .strip_prefix("listening tcp ")
+            .unwrap_or_else(|| panic!("{args:?}: {line:?}"));
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream.write_all(b"x").expect("send");
+        stream
+            .shutdown(std::net::Shutdown::Write)
+            .expect("half-close");
+        let _ = stream.read_to_end(&mut Vec::new());
+        // SAFETY: kill(2) on our own child with a valid signal.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+        let status = child.wait().expect("wait for the server");
+        assert_eq!(status.code(), Some(0), "{args:?}: {status:?}");
+    }
+}
+
+/// tackle with stdin and stdout on /dev/null and stderr on /dev/full.
+fn with_stderr_on_dev_full(args: &[&str]) -> Command {
+    let mut cmd = Command::new(common::bin());
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(dev_full());
+    cmd
 }
 
 /// Runs tackle with stdout going where the test says and stderr captured.

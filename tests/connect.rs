@@ -34,16 +34,20 @@ fn closed_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
+/// Writes `contents` as the file `name` in the run's directory, with this mode.
+fn with_key(run: Run, name: &str, contents: &[u8], mode: u32) -> Run {
+    let path = run.dir().join(name);
+    std::fs::write(&path, contents).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    run
+}
+
 /// `tackle connect SERVER --auth-key-file key EXTRA...`, with `key` holding `contents` in the
 /// run's directory with this mode.
 fn with_key_file(server: &Server, contents: &str, mode: u32, extra: &[&str]) -> Run {
     let mut args = vec!["connect", server.addr(0), "--auth-key-file", "key"];
     args.extend_from_slice(extra);
-    let run = tackle(args);
-    let path = run.dir().join("key");
-    std::fs::write(&path, contents).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-    run
+    with_key(tackle(args), "key", contents.as_bytes(), mode)
 }
 
 /// A `tackle connect` process with the given stdin and stdout, stderr captured.
@@ -730,7 +734,7 @@ mod tls {
         let server = server(&pki.server, Some(&pki.ca));
         let port = server.addr(0).rsplit(':').next().unwrap().to_owned();
         let by_name = format!("localhost:{port}");
-        connect([
+        let run = connect([
             "--tls",
             by_name.as_str(),
             "--ca-file",
@@ -741,13 +745,32 @@ mod tls {
             "k.pem",
         ])
         .file("ca.pem", &pki.ca)
-        .file("c.pem", &pki.client.0)
-        .file("k.pem", &pki.client.1)
-        .stdin("over TLS\n")
-        .run()
-        .success()
-        .stdout_is("over TLS\n")
-        .stderr_empty();
+        .file("c.pem", &pki.client.0);
+        // The key is a secret: a copy others can read is refused, as sendmail refuses it.
+        with_key(run, "k.pem", pki.client.1.as_bytes(), 0o644)
+            .stdin("x")
+            .run()
+            .code(1)
+            .stderr_contains("--tls-key")
+            .stderr_contains("chmod 600");
+        let run = connect([
+            "--tls",
+            by_name.as_str(),
+            "--ca-file",
+            "ca.pem",
+            "--tls-cert",
+            "c.pem",
+            "--tls-key",
+            "k.pem",
+        ])
+        .file("ca.pem", &pki.ca)
+        .file("c.pem", &pki.client.0);
+        with_key(run, "k.pem", pki.client.1.as_bytes(), 0o600)
+            .stdin("over TLS\n")
+            .run()
+            .success()
+            .stdout_is("over TLS\n")
+            .stderr_empty();
         connect(["--tls", by_name.as_str(), "--ca-file", "ca.pem"])
             .file("ca.pem", &pki.ca)
             .stdin("no certificate")

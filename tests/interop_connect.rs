@@ -133,7 +133,11 @@ fn openssl_fingerprint(dir: &Path) -> String {
 /// A test CA with a server and a client certificate: ca.pem, server.pem, server-key.pem,
 /// client.pem, client-key.pem in `dir`.
 fn test_ca(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
     common::pki::TestCa::new("interop CA").write_files(dir, "tackle connect");
+    // A client's key is a secret: tackle refuses one that others can read.
+    let key = dir.join("client-key.pem");
+    std::fs::set_permissions(key, std::fs::Permissions::from_mode(0o600)).unwrap();
 }
 
 fn path_in(dir: &Path, name: &str) -> String {

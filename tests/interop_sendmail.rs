@@ -189,7 +189,7 @@ fn strings(value: &Value) -> Vec<String> {
 }
 
 fn make_certs(dir: &Path) -> Certs {
-    support::smtp::make_certs(dir, false)
+    support::smtp::make_certs(dir, false, false)
 }
 
 // --- parsing what arrived ------------------------------------------------------------------

@@ -2,8 +2,10 @@
 //! module (with and without a client certificate), `openssl s_client` and `ncat --ssl`, with a
 //! certificate made by `openssl req -x509` and one signed by a test CA made with rcgen.
 //!
-//! Needs python3, openssl and ncat on PATH (`.ci/run` installs them); built only with
-//! `--features interop`.
+//! Also socket activation by systemd's own launcher, `systemd-socket-activate`.
+//!
+//! Needs python3, openssl, ncat and systemd-socket-activate on PATH (`.ci/run` installs
+//! them); built only with `--features interop`.
 
 mod common;
 
@@ -135,7 +137,7 @@ fn python_ssl_with_and_without_a_client_certificate_from_a_test_ca() {
     );
     let stderr = stop(server);
     assert!(stderr.contains("CN=python client"), "{stderr}");
-    assert!(stderr.contains("1 TLS handshake failures"), "{stderr}");
+    assert!(stderr.contains("1 TLS handshake failure,"), "{stderr}");
 }
 
 /// Starts `program args`, writes `input`, reads stdout until it holds `expect`, kills it.
@@ -279,4 +281,164 @@ with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=30) as ra
     let seconds: i64 = out.trim().parse().unwrap_or_else(|_| panic!("{out:?}"));
     assert!((seconds - now).abs() <= 5);
     stop(server);
+}
+
+/// systemd-socket-activate (systemd's own test launcher) running tackle: `launcher_args`
+/// are its options and listeners, then tackle and `tackle_args`. It binds the listeners,
+/// waits for the first client and then execs tackle in its own process, which serves the
+/// sockets it inherited. Returns the process and a channel of its stderr lines (the
+/// launcher's, then tackle's).
+fn socket_activate(
+    launcher_args: &[String],
+    tackle_args: &[&str],
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    let mut child = Command::new("systemd-socket-activate")
+        .args(launcher_args)
+        .arg(common::bin())
+        .args(tackle_args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run systemd-socket-activate");
+    let stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stderr.lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+/// Waits until the launcher says it listens on all `n` sockets; false if it failed to (a
+/// port taken meanwhile).
+fn launcher_listens(lines: &std::sync::mpsc::Receiver<String>, n: usize) -> bool {
+    let mut listening = 0;
+    while listening < n {
+        match lines.recv_timeout(PATIENCE) {
+            Ok(line) if line.starts_with("Listening on") => listening += 1,
+            Ok(line) if line.starts_with("Failed") => return false,
+            Ok(_) => {}
+            Err(e) => panic!("systemd-socket-activate said nothing more: {e}"),
+        }
+    }
+    true
+}
+
+/// A port free a moment ago (systemd-socket-activate cannot bind port 0 and say which it
+/// got); the caller tries again with another when it was taken meanwhile.
+fn free_port(udp: bool) -> u16 {
+    if udp {
+        std::net::UdpSocket::bind("127.0.0.1:0")
+            .and_then(|s| s.local_addr())
+            .expect("UDP port")
+            .port()
+    } else {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|s| s.local_addr())
+            .expect("TCP port")
+            .port()
+    }
+}
+
+/// Starts systemd-socket-activate on a fresh port (and any other listeners in `extra`),
+/// trying another port if one was taken between choosing and binding it.
+fn socket_activate_on_a_free_port(
+    udp: bool,
+    extra: &[String],
+    tackle_args: &[&str],
+) -> (u16, std::process::Child, std::sync::mpsc::Receiver<String>) {
+    for _ in 0..10 {
+        let port = free_port(udp);
+        let mut args: Vec<String> = if udp {
+            vec!["--datagram".into()]
+        } else {
+            vec![]
+        };
+        args.extend(["-l".to_owned(), format!("127.0.0.1:{port}")]);
+        args.extend(extra.iter().cloned());
+        let (mut child, lines) = socket_activate(&args, tackle_args);
+        if launcher_listens(&lines, 1 + extra.len() / 2) {
+            return (port, child, lines);
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    panic!("no free port for systemd-socket-activate in ten tries");
+}
+
+fn stop_activated(mut child: std::process::Child) {
+    // SAFETY: kill with our own child's pid.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(0), "tackle did not exit cleanly");
+}
+
+/// The real launcher (besides tests/serve_echo.rs's emulation of it): a TCP and a Unix
+/// socket handed over, announced with their addresses, served, and the socket file left to
+/// the launcher that made it.
+#[test]
+fn systemd_socket_activate_hands_tcp_and_unix_sockets_to_serve_echo() {
+    use std::os::unix::net::UnixStream;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("echo.sock");
+    let extra = ["-l".to_owned(), path.display().to_string()];
+    let (port, mut child, lines) = socket_activate_on_a_free_port(false, &extra, &["serve-echo"]);
+    // The first client starts tackle.
+    let mut tcp = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut announced = String::new();
+    for _ in 0..2 {
+        stdout.read_line(&mut announced).expect("read");
+    }
+    assert_eq!(
+        announced,
+        format!(
+            "listening tcp 127.0.0.1:{port}\nlistening unix {}\n",
+            path.display()
+        )
+    );
+    tcp.write_all(b"over tcp").expect("write");
+    let mut got = [0; 8];
+    tcp.read_exact(&mut got).expect("echo");
+    assert_eq!(&got, b"over tcp");
+    let mut unix = UnixStream::connect(&path).expect("connect unix");
+    unix.write_all(b"over unix").expect("write");
+    let mut got = [0; 9];
+    unix.read_exact(&mut got).expect("echo");
+    assert_eq!(&got, b"over unix");
+    drop((tcp, unix));
+    stop_activated(child);
+    assert!(path.exists(), "tackle removed the launcher's socket file");
+    // The channel ends when the pipe does: every line tackle wrote is in.
+    let log: Vec<String> = lines.iter().collect();
+    assert!(
+        log.iter().any(|l| l.contains("2 connections served")),
+        "{log:?}"
+    );
+}
+
+/// A UDP socket handed over with `--datagram`: the datagram that woke the launcher up is
+/// answered by the tackle it started.
+#[test]
+fn systemd_socket_activate_hands_a_udp_socket_to_serve_time() {
+    let (port, child, _lines) =
+        socket_activate_on_a_free_port(true, &[], &["serve-time", "--format", "unix"]);
+    let client = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    client.set_read_timeout(Some(PATIENCE)).expect("timeout");
+    client.send_to(b"", ("127.0.0.1", port)).expect("send");
+    let mut reply = [0; 64];
+    let (n, from) = client.recv_from(&mut reply).expect("a reply");
+    assert_eq!(from.port(), port);
+    let seconds: i64 = std::str::from_utf8(&reply[..n])
+        .expect("text")
+        .trim()
+        .parse()
+        .expect("a number");
+    assert!((seconds - jiff::Timestamp::now().as_second()).abs() <= 5);
+    stop_activated(child);
 }

@@ -35,20 +35,23 @@ fn me_to_you(base: &[String], more: &[&str]) -> Vec<String> {
     all
 }
 
-/// `me_to_you` through 127.0.0.1:`port` in plain text.
-fn me_to_you_at(port: u16, more: &[&str]) -> Vec<String> {
-    let base: Vec<String> = [
+/// `--server 127.0.0.1 --port PORT --tls TLS` (no CA: the system's roots).
+fn at(port: u16, tls: &str) -> Vec<String> {
+    [
         "--server",
         "127.0.0.1",
         "--port",
         &port.to_string(),
         "--tls",
-        "none",
+        tls,
     ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    me_to_you(&base, more)
+    .map(String::from)
+    .to_vec()
+}
+
+/// `me_to_you` through 127.0.0.1:`port` in plain text.
+fn me_to_you_at(port: u16, more: &[&str]) -> Vec<String> {
+    me_to_you(&at(port, "none"), more)
 }
 
 /// A port nothing listens on.
@@ -565,6 +568,39 @@ fn mailx_calls_sendmail() {
 }
 
 #[test]
+fn the_options_msmtp_accepts_and_ignores_are_accepted_and_x_names_the_log() {
+    let server = SmtpServer::plain();
+    let installed = Installed::new(&server);
+    installed.run(
+        &[
+            "-Am",
+            "-G",
+            "-L",
+            "cron",
+            "-m",
+            "-n",
+            "-ODeliveryMode=b",
+            "-X",
+            "sent.log",
+            "-i",
+            "ops@example.org",
+        ],
+        "Subject: quiet flags\n\nbody\n",
+    );
+    assert_eq!(server.only_message().rcpts, ["ops@example.org"]);
+    let log = std::fs::read_to_string(installed.dir.path().join("sent.log")).expect("-X log");
+    assert!(log.contains("recipients=ops@example.org"), "{log}");
+    // `-` is standard output, as in msmtp.
+    let out = installed.run(&["-X", "-", "-i", "ops@example.org"], "Subject: x\n\nx\n");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.ends_with("smtpmsg='250 2.0.0 OK: queued as 0002' exitcode=EX_OK\n"),
+        "{stdout}"
+    );
+    assert!(!installed.dir.path().join("-").exists());
+}
+
+#[test]
 fn the_classic_flags_parse_as_tackle_sendmail_too() {
     let server = SmtpServer::plain();
     let port = server.port.to_string();
@@ -701,18 +737,7 @@ fn starttls_opportunistic_and_implicit_tls_with_a_private_ca() {
 #[test]
 fn an_untrusted_certificate_fails_77_saying_what_to_do_and_insecure_warns() {
     let server = SmtpServer::with_tls(Tls::Starttls);
-    let port = server.port.to_string();
-    let base: Vec<String> = [
-        "--server",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--tls",
-        "starttls",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let base = at(server.port, "starttls");
     let out = tackle(me_to_you(&base, &["--body", "x"])).run();
     let fingerprint = fingerprint_of(&server.certs.as_ref().expect("certs").server_der);
     out.code(77)
@@ -729,6 +754,51 @@ fn an_untrusted_certificate_fails_77_saying_what_to_do_and_insecure_warns() {
         .success()
         .stderr_contains("--tls-insecure: not verifying the certificate");
     assert!(server.only_message().encrypted);
+}
+
+#[test]
+fn certificate_errors_are_sentences_never_rust_values() {
+    // A certificate webpki refuses for a reason rustls prints as a Debug value
+    // (`UnhandledCriticalExtension`), and a client key that does not fit its certificate
+    // (`KeyMismatch`).
+    let server = SmtpServer::start(Options {
+        tls: Tls::Starttls,
+        unknown_critical_extension: true,
+        ..Options::default()
+    });
+    let certs = server.certs.as_ref().expect("certs");
+    let refused = tackle(me_to_you(&server.flags("starttls"), &["--body", "x"])).run();
+    refused
+        .code(77)
+        .stderr_contains("has a critical extension tackle does not understand")
+        .stderr_contains(&format!(
+            "--tls-fingerprint {}",
+            fingerprint_of(&certs.server_der)
+        ));
+    let client_cert = certs.client_cert.display().to_string();
+    std::fs::set_permissions(&certs.key, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    let wrong_key = certs.key.display().to_string();
+    let mismatched = tackle(me_to_you(
+        &server.flags("starttls"),
+        &[
+            "--body",
+            "x",
+            "--tls-cert",
+            &client_cert,
+            "--tls-key",
+            &wrong_key,
+        ],
+    ))
+    .run();
+    mismatched.code(66).stderr_contains(
+        "--tls-cert and --tls-key do not go together: the private key is not the key of the certificate",
+    );
+    for stderr in [refused.stderr_str(), mismatched.stderr_str()] {
+        for rust in ["Unhandled", "KeyMismatch", "Context {", "Other(", "Error"] {
+            assert!(!stderr.contains(rust), "{rust} in {stderr}");
+        }
+    }
+    assert!(server.received().is_empty());
 }
 
 fn fingerprint_of(der: &[u8]) -> String {
@@ -804,13 +874,28 @@ fn a_client_certificate_is_presented_when_the_server_asks() {
         certs.client_cert.display().to_string(),
         certs.client_key.display().to_string(),
     );
-    tackle(me_to_you(
-        &server.flags("implicit"),
-        &["--body", "x", "--tls-cert", &cert, "--tls-key", &key],
-    ))
-    .run()
-    .success();
-    assert_eq!(server.received().len(), 1);
+    let with_key = |more: &[&str]| {
+        let mut all = vec!["--body", "x", "--tls-cert", &cert, "--tls-key", &key];
+        all.extend(more);
+        tackle(me_to_you(&server.flags("implicit"), &all)).run()
+    };
+    // The private key is a secret: a key others may read is refused, as a password file is.
+    let chmod = |mode| {
+        std::fs::set_permissions(&certs.client_key, std::fs::Permissions::from_mode(mode))
+            .expect("chmod")
+    };
+    chmod(0o644);
+    with_key(&[])
+        .code(66)
+        .stderr_contains(&format!(
+            "--tls-key {key}: mode 0644 lets group or others read it"
+        ))
+        .stderr_contains(&format!("chmod 600 {key}"));
+    assert!(server.received().is_empty());
+    with_key(&["--allow-readable-secrets"]).success();
+    chmod(0o600);
+    with_key(&[]).success();
+    assert_eq!(server.received().len(), 2);
     tackle(me_to_you(&server.flags("implicit"), &["--body", "x"]))
         .run()
         .code(77)
@@ -846,14 +931,51 @@ fn starttls_response_injection_is_a_protocol_error_and_nothing_is_sent() {
     tackle(me_to_you(&server.flags("starttls"), &["--body", "x"]))
         .run()
         .code(76)
+        .stderr_contains("sent 30 more byte(s) in plain text after its 220 reply to STARTTLS")
         .stderr_contains("STARTTLS response injection")
         .stderr_contains("nothing was sent");
+    // Not a command after STARTTLS: no EHLO, no AUTH, no MAIL.
     let commands = server.commands();
-    assert!(
-        !commands.iter().any(|c| c.starts_with("MAIL")),
+    assert_eq!(
+        commands.last().map(String::as_str),
+        Some("STARTTLS"),
         "{commands:?}"
     );
     assert!(server.received().is_empty());
+}
+
+#[test]
+fn plain_text_that_arrives_after_the_client_hello_is_an_injection_too() {
+    // The same lines, held back until the ClientHello is out, so they cannot be waiting
+    // when the handshake starts: they arrive where the server's TLS records should be.
+    let (port, peer) = scripted(|mut conn| {
+        conn.write_all(b"220 mitm.example.org ESMTP\r\n")
+            .expect("greet");
+        read_line(&mut conn).expect("EHLO");
+        conn.write_all(b"250-mitm.example.org\r\n250 STARTTLS\r\n")
+            .expect("EHLO reply");
+        assert_eq!(read_line(&mut conn).as_deref(), Some("STARTTLS\r\n"));
+        conn.write_all(b"220 Ready\r\n").expect("220");
+        let mut hello = [0u8; 5];
+        conn.read_exact(&mut hello).expect("ClientHello");
+        assert_eq!(hello[0], 22, "not a TLS handshake record");
+        conn.write_all(b"250-injected\r\n250 AUTH PLAIN\r\n")
+            .expect("inject");
+        // Whatever tackle does next must not be a command: it closes the connection.
+        let mut rest = Vec::new();
+        let _ = conn.read_to_end(&mut rest);
+        assert!(
+            !rest.windows(4).any(|w| w == b"MAIL" || w == b"EHLO"),
+            "{rest:?}"
+        );
+    });
+    tackle(me_to_you(&at(port, "starttls"), &["--body", "x"]))
+        .run()
+        .code(76)
+        .stderr_contains("plain text after its 220 reply to STARTTLS")
+        .stderr_contains("STARTTLS response injection")
+        .stderr_contains("nothing was sent");
+    peer.join().expect("peer");
 }
 
 // --- AUTH --------------------------------------------------------------------------------------
@@ -962,6 +1084,87 @@ fn auth_login_with_a_password_file_a_command_and_a_named_variable() {
 }
 
 #[test]
+fn a_password_from_the_environment_leaves_no_trace_and_tackle_cannot_be_dumped() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::process::CommandExt;
+    const SECRET: &str = "s3cret-from-the-environment";
+    let (connected, has_connected) = std::sync::mpsc::channel();
+    let (looked, has_looked) = std::sync::mpsc::channel::<()>();
+    // The password is taken before tackle connects; the peer holds the connection until
+    // the test has looked at tackle's /proc entry.
+    let (port, peer) = scripted(move |conn| {
+        connected.send(()).expect("tell the test");
+        let _ = has_looked.recv();
+        drop(conn);
+    });
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let mut command = Command::new(bin());
+    command
+        .arg("sendmail")
+        .args(at(port, "none"))
+        .args(["--allow-plaintext-auth", "--user", "ann"])
+        .args([
+            "--from",
+            "me@example.org",
+            "--to",
+            "you@example.org",
+            "--body",
+            "x",
+        ])
+        .current_dir("/")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", "/nonexistent")
+        .env("TACKLE_SMTP_PASSWORD", SECRET)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // Root owns the files in /proc/PID of a process that may not be dumped. So that this
+    // says something when the test runs as root, tackle then runs as nobody.
+    // SAFETY: setgroups/setgid/setuid between fork and exec are async-signal-safe.
+    unsafe {
+        command.pre_exec(move || {
+            if root
+                && (libc::setgroups(0, std::ptr::null()) != 0
+                    || libc::setgid(65534) != 0
+                    || libc::setuid(65534) != 0)
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().expect("spawn tackle");
+    has_connected
+        .recv_timeout(Duration::from_secs(60))
+        .expect("tackle connects");
+    let proc_environ = format!("/proc/{}/environ", child.id());
+    let owner = std::fs::metadata(&proc_environ).expect("proc entry").uid();
+    let environ = std::fs::read(&proc_environ);
+    looked.send(()).expect("let the peer go");
+    child.wait().expect("wait for tackle");
+    peer.join().expect("peer");
+    assert_eq!(
+        owner, 0,
+        "tackle can be dumped: {proc_environ} belongs to uid {owner}"
+    );
+    match environ {
+        // Root reads it anyway: the variable's value is gone from what tackle started with.
+        Ok(environ) => {
+            assert!(
+                root,
+                "another process of the user read tackle's environment"
+            );
+            let text = String::from_utf8_lossy(&environ);
+            assert!(text.contains("HOME=/nonexistent"), "{text:?}");
+            assert!(!text.contains(SECRET), "the password is still in {text:?}");
+        }
+        Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied, "{e}"),
+    }
+}
+
+#[test]
 fn a_password_file_others_can_read_is_refused_unless_allowed() {
     let server = auth_server();
     let make = |extra: &[&str]| {
@@ -1044,22 +1247,13 @@ fn a_wrong_password_exits_77_quoting_the_server() {
 
 #[test]
 fn missing_or_empty_secrets_are_refused_before_connecting() {
-    let port = closed_port().to_string();
-    let base: Vec<String> = [
-        "--server",
-        "127.0.0.1",
-        "--port",
-        &port,
-        "--tls",
-        "starttls",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let base = at(closed_port(), "starttls");
     tackle(ann_to_you(&base, &["--user", "ann"]))
+        .without_terminal()
         .run()
         .code(64)
-        .stderr_contains("no password for ann");
+        .stderr_contains("no password for ann")
+        .stderr_contains("there is no terminal to ask on");
     tackle(ann_to_you(
         &base,
         &["--user", "ann", "--password-env", "UNSET_VAR"],
@@ -1141,6 +1335,15 @@ fn plaintext_auth_is_refused_without_the_flag() {
 /// tackle with the pty's follower side as stdin and controlling terminal, so that ^C and ^Z
 /// typed on the leader side reach it as signals.
 fn spawn_on_pty(args: &[String]) -> (std::fs::File, std::process::Child, tempfile::TempDir) {
+    spawn_on_pty_with(args, None)
+}
+
+/// tackle in a session of its own whose controlling terminal is a pty (returned), with stderr
+/// on it, and stdin on it too unless `message` is given: then stdin is a pipe that carries it.
+fn spawn_on_pty_with(
+    args: &[String],
+    message: Option<&str>,
+) -> (std::fs::File, std::process::Child, tempfile::TempDir) {
     use std::os::fd::AsRawFd;
     use std::os::unix::process::CommandExt;
     let (master, slave) = common::open_pty();
@@ -1153,7 +1356,10 @@ fn spawn_on_pty(args: &[String]) -> (std::fs::File, std::process::Child, tempfil
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", dir.path())
-        .stdin(Stdio::from(slave.try_clone().expect("clone pty")))
+        .stdin(match message {
+            Some(_) => Stdio::piped(),
+            None => Stdio::from(slave.try_clone().expect("clone pty")),
+        })
         .stdout(Stdio::null())
         .stderr(Stdio::from(slave));
     // SAFETY: setsid and ioctl are async-signal-safe; the descriptor is open in the child.
@@ -1164,7 +1370,12 @@ fn spawn_on_pty(args: &[String]) -> (std::fs::File, std::process::Child, tempfil
             Ok(())
         });
     }
-    let child = command.spawn().expect("spawn tackle on a pty");
+    let mut child = command.spawn().expect("spawn tackle on a pty");
+    if let (Some(message), Some(mut stdin)) = (message, child.stdin.take()) {
+        stdin
+            .write_all(message.as_bytes())
+            .expect("write the message");
+    }
     (master, child, dir)
 }
 
@@ -1217,6 +1428,49 @@ fn prompts_for_the_password_without_echo_on_a_terminal() {
     assert!(status.success(), "{status}");
     assert!(echo_is_on(&master), "echo not restored");
     assert_eq!(server.only_message().login.as_deref(), Some("ann"));
+}
+
+#[test]
+fn with_the_message_on_stdin_the_prompt_is_on_the_controlling_terminal() {
+    // `sendmail -t < message` from a shell: msmtp asks on /dev/tty (getpass), so does tackle.
+    let server = auth_server();
+    let command = args(&server.flags("starttls"), &["--user", "ann", "-t"]);
+    let (mut master, mut child, _dir) = spawn_on_pty_with(
+        &command,
+        Some("From: ann@example.org\nTo: you@example.org\nSubject: asked\n\nbody\n"),
+    );
+    wait_for_output(&mut master, "Password for ann at 127.0.0.1: ");
+    assert!(!echo_is_on(&master));
+    master
+        .write_all(b"s3cret pass\n")
+        .expect("type the password");
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "{status}");
+    assert!(echo_is_on(&master), "echo not restored");
+    let message = server.only_message();
+    assert_eq!(message.login.as_deref(), Some("ann"));
+    assert_eq!(Parsed::of(&message.data).header("Subject"), "asked");
+    // A signal at that prompt gives that terminal its echo back too.
+    let (mut master, mut child, _dir) =
+        spawn_on_pty_with(&command, Some("To: you@example.org\n\nx\n"));
+    wait_for_output(&mut master, "Password for ann");
+    assert!(!echo_is_on(&master));
+    // SAFETY: kill(2) on our own child.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    let status = child.wait().expect("wait");
+    assert_eq!(
+        std::os::unix::process::ExitStatusExt::signal(&status),
+        Some(libc::SIGTERM)
+    );
+    assert!(echo_is_on(&master), "echo still off after SIGTERM");
+    // Without any terminal (cron), there is nobody to ask: 64 before connecting.
+    tackle(args(&server.flags("starttls"), &["--user", "ann", "-t"]))
+        .stdin("To: you@example.org\n\nx\n")
+        .without_terminal()
+        .run()
+        .code(64)
+        .stderr_contains("there is no terminal to ask on");
+    assert_eq!(server.received().len(), 1);
 }
 
 #[test]
@@ -1458,6 +1712,21 @@ fn a_server_that_is_down_exits_75_at_once() {
         .code(75)
         .stderr_contains(&format!("connect: 127.0.0.1:{port}: connection refused"));
     assert!(started.elapsed() < Duration::from_secs(10));
+    // An IPv6 address is shown as [::1]:PORT, once (refused, or unavailable where the host
+    // has no IPv6: a temporary failure either way).
+    let base = [
+        "--server",
+        "::1",
+        "--port",
+        &port.to_string(),
+        "--tls",
+        "none",
+    ]
+    .map(String::from);
+    let out = tackle(me_to_you(&base, &["--body", "x"])).run();
+    out.code(75)
+        .stderr_contains(&format!("connect: [::1]:{port}: "));
+    assert!(!out.stderr_str().contains("::1:"), "{}", out.stderr_str());
 }
 
 #[test]
@@ -1485,62 +1754,70 @@ fn greetings_that_refuse_exit_69_or_75() {
         ("554 5.3.2 no mail here\r\n", 69),
         ("421 4.3.2 too busy\r\n", 75),
     ] {
-        let (port, peer) = scripted(move |mut conn| {
-            let _ = conn.write_all(greeting.as_bytes());
-            let _ = read_line(&mut conn);
-        });
-        tackle(me_to_you_at(port, &["--body", "x"]))
-            .run()
-            .code(status)
-            .stderr_contains(&format!(
-                "greeting: 127.0.0.1:{port} does not accept mail: {}",
-                greeting.trim_end()
-            ));
-        peer.join().expect("peer");
+        let (port, out) = against_a_peer_that_says(greeting.as_bytes());
+        out.code(status).stderr_contains(&format!(
+            "greeting: 127.0.0.1:{port} does not accept mail: {}",
+            greeting.trim_end()
+        ));
     }
 }
 
-#[test]
-fn a_server_that_hangs_up_mid_dialogue_is_a_protocol_error_76() {
-    let (port, peer) = scripted(|mut conn| {
-        conn.write_all(b"220 rude.example.org ESMTP\r\n")
-            .expect("greet");
+/// Sends a message in plain text to a peer that writes `says`, reads one line and hangs up.
+/// Returns the peer's port and what tackle did.
+fn against_a_peer_that_says(says: &'static [u8]) -> (u16, common::Outcome) {
+    let (port, peer) = scripted(move |mut conn| {
+        let _ = conn.write_all(says);
         let _ = read_line(&mut conn);
     });
+    let out = tackle(me_to_you_at(port, &["--body", "x"])).run();
+    peer.join().expect("peer");
+    (port, out)
+}
+
+#[test]
+fn a_server_that_hangs_up_mid_dialogue_is_a_temporary_failure_75() {
+    // RFC 5321 §3.8: a lost connection counts as a 451, so retry wrappers try again.
+    let (_, out) = against_a_peer_that_says(b"220 rude.example.org ESMTP\r\n");
+    out.code(75).stderr_contains(
+        "EHLO: the reply to EHLO: the server closed the connection without answering",
+    );
+    let (port, peer) = behaves_until_the_data(AfterTheData::HangUp);
     tackle(me_to_you_at(port, &["--body", "x"]))
         .run()
-        .code(76)
-        .stderr_contains(
-            "EHLO: the reply to EHLO: the server closed the connection without answering",
-        );
+        .code(75)
+        .stderr_contains("the server closed the connection without answering; it may or may not have delivered the message");
     peer.join().expect("peer");
 }
 
 #[test]
 fn garbage_instead_of_a_reply_is_a_protocol_error_76() {
-    let (port, peer) = scripted(|mut conn| {
-        conn.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n")
-            .expect("write");
-        let _ = read_line(&mut conn);
-    });
-    tackle(me_to_you_at(port, &["--body", "x"]))
-        .run()
-        .code(76)
-        .stderr_contains("the server's answer is not SMTP: \"HTTP/1.1 400 Bad Request\" is not an SMTP reply line");
-    peer.join().expect("peer");
+    let (_, out) = against_a_peer_that_says(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+    out.code(76).stderr_contains(
+        "the server's answer is not SMTP: \"HTTP/1.1 400 Bad Request\" is not an SMTP reply line",
+    );
 }
 
-/// A peer that behaves up to the end of the message, then says nothing.
-fn stalls_after_the_data() -> (u16, std::thread::JoinHandle<()>) {
-    scripted(|mut conn| {
+/// What a scripted peer does once the message has ended.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum AfterTheData {
+    /// Holds the connection open without answering until tackle goes away.
+    Stall,
+    /// Closes the connection without answering.
+    HangUp,
+}
+
+/// A peer that behaves up to the end of the message, then does `after`.
+fn behaves_until_the_data(after: AfterTheData) -> (u16, std::thread::JoinHandle<()>) {
+    scripted(move |mut conn| {
         conn.write_all(b"220 slow.example.org ESMTP\r\n")
             .expect("greet");
         let mut in_data = false;
         while let Some(line) = read_line(&mut conn) {
             let reply: &[u8] = match line.as_str() {
                 ".\r\n" if in_data => {
-                    // Hold the connection open without answering until tackle goes away.
-                    let _ = read_line(&mut conn);
+                    if after == AfterTheData::Stall {
+                        let _ = read_line(&mut conn);
+                    }
                     return;
                 }
                 _ if in_data => b"",
@@ -1558,7 +1835,7 @@ fn stalls_after_the_data() -> (u16, std::thread::JoinHandle<()>) {
 
 #[test]
 fn the_reply_to_the_message_waits_for_the_data_timeout_not_the_timeout() {
-    let (port, peer) = stalls_after_the_data();
+    let (port, peer) = behaves_until_the_data(AfterTheData::Stall);
     let started = Instant::now();
     tackle(me_to_you_at(port, &["--timeout", "1s", "--data-timeout", "3s", "--body", "x"]))
         .run()
@@ -1690,6 +1967,80 @@ fn dry_run_prints_the_exact_message_and_the_envelope_without_connecting() {
     assert_eq!(parsed.parts[2].payload, b"some notes\n");
 }
 
+/// The message without its Date and Message-ID lines, the only ones that differ between two
+/// runs of a message without MIME boundaries.
+fn without_date_and_id(message: &[u8]) -> String {
+    raw_text(message)
+        .split_inclusive("\r\n")
+        .filter(|line| !line.starts_with("Date: ") && !line.starts_with("Message-ID: "))
+        .collect()
+}
+
+#[test]
+fn dry_run_prints_the_bytes_the_server_gets_ending_in_crlf() {
+    // A body whose last line has no line ending, as `--body hello` (the README's example)
+    // gives, in 7bit and in the 8bit form --dry-run prints; the 7bit-only server gets
+    // quoted-printable, which --dry-run does not show, so it is left out.
+    for body in ["hello", "héllo", "", "two\nlines"] {
+        let server = SmtpServer::plain();
+        let flags = ["--subject", "hi", "--body", body];
+        let sent = tackle(me_to_you_at(server.port, &flags)).run();
+        sent.success();
+        let dry = tackle(me_to_you(&["--dry-run".to_owned()], &flags)).run();
+        dry.success();
+        assert!(
+            dry.stdout.ends_with(b"\r\n"),
+            "--body {body:?}: {:?}",
+            raw_text(&dry.stdout)
+        );
+        assert_eq!(
+            without_date_and_id(&dry.stdout),
+            without_date_and_id(&server.only_message().data),
+            "--body {body:?}"
+        );
+        // On a terminal, stdout and stderr share lines: the envelope starts a line of its own.
+        assert!(dry.stderr_str().starts_with("envelope from: "));
+    }
+}
+
+#[test]
+fn dry_run_output_that_cannot_be_written_is_ex_ioerr_and_a_closed_pipe_is_quiet() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Far bigger than a pipe's buffer, so tackle is still writing when its reader goes away.
+    std::fs::write(dir.path().join("big.bin"), vec![0x5a; 4 << 20]).expect("attachment");
+    let dry_run = |stdout: Stdio| {
+        Command::new(bin())
+            .args(["sendmail", "--dry-run", "--from", "me@example.org"])
+            .args(["--to", "you@example.org", "--attach", "big.bin"])
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(stdout)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn tackle")
+    };
+    let dev_full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let full = dry_run(dev_full.into()).wait_with_output().expect("wait");
+    let stderr = raw_text(&full.stderr);
+    assert_eq!(full.status.code(), Some(74), "{stderr}");
+    assert_eq!(
+        stderr,
+        "tackle: sendmail: cannot write to stdout: No space left on device (os error 28)\n"
+    );
+
+    let mut head = dry_run(Stdio::piped());
+    let mut first = [0u8; 1];
+    let mut stdout = head.stdout.take().expect("stdout");
+    stdout.read_exact(&mut first).expect("first byte");
+    drop(stdout);
+    let closed = head.wait_with_output().expect("wait");
+    assert_eq!(closed.status.code(), Some(0), "{closed:?}");
+    assert!(closed.stderr.is_empty(), "{}", raw_text(&closed.stderr));
+}
+
 #[test]
 fn usage_errors_exit_64() {
     let to_b = ["--from", "a@x.org", "--to", "b@x.org"];
@@ -1795,6 +2146,255 @@ fn from_account_picks_the_account_by_the_envelope_sender() {
         .code(78)
         .stderr_contains("no account in")
         .stderr_contains("has `from zed@example.org`");
+}
+
+/// The login name and host name tackle sees, as msmtp's `%U` and `%H` stand for them.
+fn login_and_host_names() -> (String, String) {
+    // SAFETY: getpwuid returns null or a static record that is read at once; gethostname
+    // writes at most the buffer's length.
+    unsafe {
+        let record = libc::getpwuid(libc::geteuid());
+        assert!(!record.is_null(), "this uid has no password entry");
+        let login = std::ffi::CStr::from_ptr((*record).pw_name)
+            .to_string_lossy()
+            .into_owned();
+        let mut buffer = [0u8; 256];
+        assert_eq!(
+            libc::gethostname(buffer.as_mut_ptr().cast(), buffer.len() - 1),
+            0
+        );
+        let host = std::ffi::CStr::from_bytes_until_nul(&buffer)
+            .expect("host name")
+            .to_string_lossy()
+            .into_owned();
+        (login, host)
+    }
+}
+
+#[test]
+fn a_user_msmtprc_in_the_style_of_msmtps_example_works_unchanged() {
+    // Laid out as msmtp's documented user example: defaults with STARTTLS on the
+    // submission port, an account with passwordeval, a second address inheriting it, and
+    // `account default : NAME`. Only the server, port and CA are this test's.
+    let server = auth_server();
+    let certs = server.certs.as_ref().expect("certs");
+    let conf = format!(
+        "# Defaults for every account below: submission port, always TLS via STARTTLS.\n\
+defaults\nport {port}\ntls on\ntls_starttls on\ntls_trust_file {ca}\nlogfile ~/.msmtp.log\n\n\
+# A freemail account\naccount freemail\n# the SMTP server\nhost 127.0.0.1\n\
+from ann_smith@freemail.example\nauth on\nuser ann\n\
+# the password comes from a command, as with gpg\npasswordeval cat ~/.msmtp-password\n\n\
+# a second address at the same service\naccount freemail2 : freemail\nfrom annie@freemail.example\n\n\
+account default : freemail\n",
+        port = server.port,
+        ca = certs.ca.display()
+    );
+    for (flags, sender) in [
+        (&[][..], "ann_smith@freemail.example"),
+        (&["-a", "freemail2"][..], "annie@freemail.example"),
+    ] {
+        let mut command = vec!["sendmail", "-i"];
+        command.extend(flags);
+        command.push("bob@example.org");
+        let run = tackle(command).stdin("Subject: hi\n\nbody\n");
+        write_config(run.dir(), ".msmtprc", &conf, 0o600);
+        write_config(run.dir(), ".msmtp-password", "s3cret pass\n", 0o600);
+        let out = run.run();
+        out.success();
+        let log = std::fs::read_to_string(out.dir.path().join(".msmtp.log")).expect("log file");
+        assert!(
+            log.contains(&format!("from={sender} recipients=bob@example.org")),
+            "{log}"
+        );
+    }
+    let received = server.received();
+    let senders: Vec<&str> = received.iter().map(|m| m.mail_from.as_str()).collect();
+    assert_eq!(
+        senders,
+        ["ann_smith@freemail.example", "annie@freemail.example"]
+    );
+    assert!(
+        received
+            .iter()
+            .all(|m| m.encrypted && m.login.as_deref() == Some("ann"))
+    );
+}
+
+#[test]
+fn a_system_msmtprc_with_percent_u_forces_the_sender_over_implicit_tls() {
+    // Laid out as msmtp's documented system example: SMTPS on 465 (tls_starttls off), a
+    // sender built from the login name, -f not allowed to override it, From always set.
+    let server = SmtpServer::with_tls(Tls::Implicit);
+    let certs = server.certs.as_ref().expect("certs");
+    let conf = format!(
+        "# system wide: one default account\naccount default\nhost 127.0.0.1\nport {}\ntls on\n\
+tls_starttls off\ntls_trust_file {}\nfrom %U@oursite.example\nallow_from_override off\n\
+set_from_header on\n",
+        server.port,
+        certs.ca.display()
+    );
+    let run = tackle([
+        "sendmail",
+        "-f",
+        "boss@elsewhere.example",
+        "-i",
+        "bob@example.org",
+    ])
+    .stdin("From: Boss <boss@elsewhere.example>\nSubject: hi\n\nbody\n");
+    write_config(run.dir(), ".msmtprc", &conf, 0o644);
+    run.run().success();
+    let (login, _) = login_and_host_names();
+    let message = server.only_message();
+    assert!(message.encrypted);
+    assert_eq!(message.mail_from, format!("{login}@oursite.example"));
+    assert_eq!(
+        Parsed::of(&message.data).header("From"),
+        format!("{login}@oursite.example")
+    );
+}
+
+#[test]
+fn accounts_match_senders_by_pattern_and_subaddress_and_percent_f_takes_the_from_header() {
+    let lists = SmtpServer::plain();
+    let personal = SmtpServer::plain();
+    let conf = format!(
+        "defaults\nhost 127.0.0.1\ntls off\ndomain %H.example\n\n\
+account lists\nport {lists}\nfrom *@lists.example.org\nfrom_full_name List Robot\n\n\
+account me\nport {personal}\nfrom me@example.org\n\n\
+account relay\nport {lists}\nfrom %F\n",
+        lists = lists.port,
+        personal = personal.port
+    );
+    let send = |command: &[&str], message: &str| {
+        let run = tackle(command).stdin(message.to_owned());
+        write_config(run.dir(), ".msmtprc", &conf, 0o600);
+        run.run()
+    };
+    let (_, host) = login_and_host_names();
+    let to_bob = "To: bob@example.org\nSubject: hi\n\nbody\n";
+    send(
+        &["sendmail", "--from-account", "-t"],
+        &format!("From: digest@lists.example.org\n{to_bob}"),
+    )
+    .success();
+    let message = lists.only_message();
+    assert_eq!(message.mail_from, "digest@lists.example.org");
+    assert_eq!(message.helo, format!("{host}.example"));
+    send(
+        &[
+            "sendmail",
+            "--read-envelope-from",
+            "-f",
+            "me+news@example.org",
+            "-t",
+        ],
+        to_bob,
+    )
+    .success();
+    assert_eq!(personal.only_message().mail_from, "me+news@example.org");
+    // A pattern is never a sender: the login name is, with the account's full name.
+    send(&["sendmail", "-a", "lists", "-t"], to_bob).success();
+    let message = &lists.received()[1];
+    assert!(
+        message.mail_from.ends_with(&format!("@{host}.example")),
+        "{}",
+        message.mail_from
+    );
+    assert_eq!(
+        Parsed::of(&message.data).header("From"),
+        format!("List Robot <{}>", message.mail_from)
+    );
+    send(
+        &["sendmail", "-a", "relay", "-t"],
+        &format!("From: Zed <zed@z.example>\n{to_bob}"),
+    )
+    .success();
+    assert_eq!(lists.received()[2].mail_from, "zed@z.example");
+    send(&["sendmail", "-a", "relay", "-t"], to_bob)
+        .code(78)
+        .stderr_contains(
+            "`from %F`: %F stands for the address in the message's From header, and there is none",
+        );
+    assert_eq!(lists.received().len(), 3);
+}
+
+#[test]
+fn an_office365_style_account_logs_in_with_xoauth2_from_a_token_helper() {
+    // As msmtprc files for Microsoft 365 say it: auth xoauth2 and a token helper.
+    let server = SmtpServer::start(Options {
+        tls: Tls::Starttls,
+        auth: Some(("ann@example.org".into(), "eyJ0eXAi.token".into())),
+        mechanisms: vec!["LOGIN", "XOAUTH2"],
+        ..Options::default()
+    });
+    let certs = server.certs.as_ref().expect("certs");
+    let conf = format!(
+        "defaults\nauth on\ntls on\nlogfile ~/.msmtp.log\n\n# work\naccount work\nhost 127.0.0.1\n\
+port {}\ntls on\ntls_starttls on\ntls_trust_file {}\ntls_certcheck on\nuser ann@example.org\n\
+auth xoauth2\npasswordeval \"echo eyJ0eXAi.token\"\nfrom ann@example.org\n\n\
+account default : work\n",
+        server.port,
+        certs.ca.display()
+    );
+    let run = tackle(["sendmail", "-t"]).stdin(MESSAGE);
+    write_config(run.dir(), ".msmtprc", &conf, 0o600);
+    run.run().success();
+    let message = server.only_message();
+    assert_eq!(message.mechanism.as_deref(), Some("XOAUTH2"));
+    assert_eq!(message.login.as_deref(), Some("ann@example.org"));
+}
+
+#[test]
+fn files_the_config_names_are_checked_and_errors_name_its_keys() {
+    let server = SmtpServer::with_tls(Tls::Starttls);
+    let certs = server.certs.as_ref().expect("certs");
+    let base = format!(
+        "account default\nhost 127.0.0.1\nport {}\ntls on\n",
+        server.port
+    );
+    // A Fedora path on a Debian machine.
+    let run = tackle(["sendmail", "-t"]).stdin(MESSAGE);
+    let conf = format!("{base}tls_trust_file /nonexistent/ca-bundle.crt\n");
+    write_config(run.dir(), ".msmtprc", &conf, 0o600);
+    run.run()
+        .code(66)
+        .stderr_contains("tls_trust_file in ")
+        .stderr_contains(".msmtprc: /nonexistent/ca-bundle.crt: cannot read");
+    // A client key others may read, named by the config file.
+    let run = tackle(["sendmail", "-t"]).stdin(MESSAGE);
+    let key = run.dir().join("client.key");
+    std::fs::copy(&certs.client_key, &key).expect("copy key");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let conf = format!(
+        "{base}tls_trust_file {}\ntls_cert_file {}\ntls_key_file {}\n",
+        certs.ca.display(),
+        certs.client_cert.display(),
+        key.display()
+    );
+    write_config(run.dir(), ".msmtprc", &conf, 0o600);
+    run.run()
+        .code(66)
+        .stderr_contains("tls_key_file ")
+        .stderr_contains("mode 0644 lets group or others read it");
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn without_a_default_account_the_defaults_section_applies_whole() {
+    let server = SmtpServer::plain();
+    let conf = format!(
+        "defaults\nhost 127.0.0.1\nport {}\ntls off\nfrom robot@example.org\ndomain robot.example.org\n\n\
+account elsewhere\nhost nowhere.invalid\n",
+        server.port
+    );
+    let run = tackle(["-v", "sendmail", "-t"]).stdin("To: bob@example.org\n\nbody\n");
+    write_config(run.dir(), ".msmtprc", &conf, 0o600);
+    run.run()
+        .success()
+        .stderr_contains("using the defaults section of");
+    let message = server.only_message();
+    assert_eq!(message.mail_from, "robot@example.org");
+    assert_eq!(message.helo, "robot.example.org");
 }
 
 #[test]

@@ -89,7 +89,7 @@ fn tcp_over_ipv4_echoes_and_half_close_ends_the_connection() {
     assert_eq!(read_to_end(&mut stream), b"hi");
     let stderr = stop(server);
     assert!(
-        stderr.contains("1 connections served, plus 0 refused, 8 bytes in, 8 bytes out"),
+        stderr.contains("1 connection served, plus 0 refused, 8 bytes in, 8 bytes out"),
         "{stderr}"
     );
 }
@@ -167,7 +167,7 @@ fn unix_socket_echoes_and_sigterm_removes_the_file() {
     let mut server = server;
     let stderr = stop_in_place(&mut server);
     assert!(!path.exists(), "socket file left behind");
-    assert!(stderr.contains("serve-echo: 1 connections"), "{stderr}");
+    assert!(stderr.contains("s, 1 connection served"), "{stderr}");
 }
 
 #[test]
@@ -415,6 +415,35 @@ mod auth {
         stop(server);
     }
 
+    /// Removing the variable only unlinks it; the value itself is wiped from the environment
+    /// block, which `/proc/<pid>/environ` shows (to root, as CI runs; a non-root reader is
+    /// refused outright once the process is non-dumpable).
+    #[test]
+    fn an_environment_key_is_wiped_from_proc_environ() {
+        let value = "a-key-that-must-not-stay-in-environ";
+        let server = tackle(["serve-echo", "--tcp", "0", "--auth-key-env", "ECHO_KEY"])
+            .env("ECHO_KEY", value)
+            .serve(1);
+        let environ = format!("/proc/{}/environ", server.spawned.child.id());
+        match std::fs::read(&environ) {
+            Ok(block) => {
+                assert!(
+                    !block.windows(value.len()).any(|w| w == value.as_bytes()),
+                    "the key is still in {environ}"
+                );
+            }
+            Err(e) => assert_eq!(e.kind(), std::io::ErrorKind::PermissionDenied, "{e}"),
+        }
+        // The key still works.
+        let mut stream = connect(&server, 0);
+        let challenge = read_exactly(&mut stream, 32);
+        stream
+            .write_all(&digest(value.as_bytes(), &challenge))
+            .unwrap();
+        ping(&mut stream, b"still keyed");
+        stop(server);
+    }
+
     #[test]
     fn a_wrong_digest_is_closed_with_nothing_echoed() {
         let server = server(&["-v"]);
@@ -431,7 +460,7 @@ mod auth {
         assert!(stderr.contains("authentication failed"), "{stderr}");
         assert!(stderr.contains("peer=127.0.0.1:"), "{stderr}");
         assert!(stderr.contains("wrong digest"), "{stderr}");
-        assert!(stderr.contains("1 auth failures"), "{stderr}");
+        assert!(stderr.contains("1 auth failure,"), "{stderr}");
     }
 
     #[test]
@@ -444,7 +473,7 @@ mod auth {
         assert!(since.elapsed() >= Duration::from_millis(250));
         let stderr = stop(server);
         assert!(stderr.contains("no answer within 300ms"), "{stderr}");
-        assert!(stderr.contains("1 auth failures"), "{stderr}");
+        assert!(stderr.contains("1 auth failure,"), "{stderr}");
     }
 
     #[test]
@@ -499,6 +528,30 @@ mod auth {
         stream.write_all(&digest(KEY, &challenge)).unwrap();
         ping(&mut stream, b"allowed");
         stop(server);
+    }
+
+    /// A key file of someone else's is refused with a fix that fixes it (chmod cannot).
+    #[test]
+    fn a_key_file_of_another_user_is_refused_without_a_chmod_hint() {
+        use std::os::unix::fs::PermissionsExt;
+        let run = with_key(
+            tackle(["serve-echo", "--tcp", "0", "--auth-key-file", "key"]),
+            KEY,
+        );
+        let key = run.dir().join("key");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        // SAFETY: geteuid has no preconditions.
+        let out = if unsafe { libc::geteuid() } == 0 {
+            std::os::unix::fs::chown(&key, Some(65534), None).unwrap();
+            run.run()
+        } else {
+            // Not root: a file root owns is another user's.
+            tackle(["serve-echo", "--tcp", "0", "--auth-key-file", "/etc/passwd"]).run()
+        };
+        out.code(1)
+            .stderr_contains("not to you")
+            .stderr_contains("use a file of your own");
+        assert!(!out.stderr_str().contains("chmod"), "{}", out.stderr_str());
     }
 
     #[test]
@@ -611,10 +664,20 @@ fn sigterm_flushes_and_summarises_with_connections_open() {
     drop(stream);
     let (status, stderr) = server.wait();
     assert_eq!(status.code(), Some(0), "{stderr}");
-    assert!(
-        stderr
-            .contains("serve-echo: 1 connections served, plus 0 refused, 6 bytes in, 6 bytes out"),
-        "{stderr}"
+    // The whole line: the duration first (at the end it read as part of the last count),
+    // singulars for one, and only what a plain TCP server can do (no datagrams, no
+    // handshakes).
+    let summary = stderr
+        .lines()
+        .find(|l| l.starts_with("serve-echo: in "))
+        .unwrap_or_else(|| panic!("no summary line in:\n{stderr}"));
+    let (seconds, counts) = summary["serve-echo: in ".len()..]
+        .split_once("s, ")
+        .unwrap_or_else(|| panic!("{summary}"));
+    assert!(seconds.parse::<f64>().is_ok(), "{summary}");
+    assert_eq!(
+        counts,
+        "1 connection served, plus 0 refused, 6 bytes in, 6 bytes out"
     );
 }
 
@@ -877,7 +940,7 @@ fn the_drain_period_bounds_shutdown_when_a_client_never_reads() {
         "shutdown took {:?}",
         since.elapsed()
     );
-    assert!(stderr.contains("serve-echo: 1 connections"), "{stderr}");
+    assert!(stderr.contains("s, 1 connection served"), "{stderr}");
     drop(hog);
 }
 
@@ -909,31 +972,22 @@ fn a_second_signal_ends_the_drain_at_once() {
     drop(hog);
 }
 
-/// A UDP socket on a free loopback port below 1024. Sending from such a port needs root or
-/// CAP_NET_BIND_SERVICE, which the CI machine (root) has.
-fn low_port_socket() -> UdpSocket {
-    for port in (600..1024).rev() {
-        match UdpSocket::bind(("127.0.0.1", port)) {
-            Ok(socket) => return socket,
-            Err(e) if e.kind() == ErrorKind::AddrInUse => continue,
-            Err(e) => panic!(
-                "cannot bind UDP 127.0.0.1:{port} ({e}); this test sends from a port below \
-                 1024 and needs root or CAP_NET_BIND_SERVICE"
-            ),
-        }
-    }
-    panic!("no free UDP port below 1024 on 127.0.0.1");
-}
-
 #[test]
 fn udp_from_a_low_source_port_is_ignored_unless_allowed() {
+    common::low_ports::run_where_low_ports_bind(
+        "udp_from_a_low_source_port_is_ignored_unless_allowed",
+        low_source_ports_are_ignored_unless_allowed,
+    );
+}
+
+fn low_source_ports_are_ignored_unless_allowed() {
     for allowed in [false, true] {
         let mut args = vec!["serve-echo", "--udp", "0"];
         if allowed {
             args.push("--allow-low-ports");
         }
         let server = tackle(args).serve(1);
-        let low = low_port_socket();
+        let low = common::low_ports::udp_socket_on_a_low_port().expect("a UDP port below 1024");
         let high = UdpSocket::bind("127.0.0.1:0").unwrap();
         high.set_read_timeout(Some(PATIENCE)).unwrap();
         low.send_to(b"from low", addr_of(&server, 0)).unwrap();
@@ -1090,11 +1144,11 @@ fn allow_and_deny_refuse_tcp_and_udp_peers_before_any_echo() {
     drop(allowed);
     let stderr = stop(server);
     assert!(
-        stderr.contains("1 connections served, plus 1 refused"),
+        stderr.contains("1 connection served, plus 1 refused"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("1 datagrams in, 0 out, 1 dropped"),
+        stderr.contains("1 datagram in, 0 out, 1 dropped"),
         "{stderr}"
     );
 }
@@ -1224,10 +1278,17 @@ fn user_drops_privileges_after_binding_and_hands_over_the_socket_file() {
     let dir = run.dir().to_path_buf();
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
-        // Without root the switch is refused, before anything is announced.
-        run.run()
+        // Without root the switch is refused, before anything is announced. (The target is
+        // root: `--user nobody` run by nobody itself would be no switch at all.)
+        drop(run);
+        tackle(["serve-echo", "--tcp", "0", "--user", "root"])
+            .run()
             .code(1)
-            .stderr_contains("--user nobody: cannot switch to this user");
+            .stderr_contains("--user root: cannot switch to this user");
+        let out = tackle(["serve-echo", "--unix", "s.sock", "--user", "root"]).run();
+        out.code(1)
+            .stderr_contains("--user root: cannot hand s.sock to root");
+        assert!(!out.dir.path().join("s.sock").exists(), "{out}");
         return;
     }
     // nobody must be able to reach and later remove the file.
@@ -1549,7 +1610,8 @@ mod tls {
         rest
     }
 
-    fn tls_server(pki: &Pki, extra: &[&str]) -> Server {
+    /// `serve-echo --tls 0` with the PKI's certificate and key, and `extra` flags.
+    fn tls_run(pki: &Pki, extra: &[&str]) -> Run {
         let mut args = vec![
             "serve-echo",
             "--tls",
@@ -1560,7 +1622,11 @@ mod tls {
             "key.pem",
         ];
         args.extend_from_slice(extra);
-        with_pki(tackle(args), pki).serve(1)
+        with_pki(tackle(args), pki)
+    }
+
+    fn tls_server(pki: &Pki, extra: &[&str]) -> Server {
+        tls_run(pki, extra).serve(1)
     }
 
     #[test]
@@ -1577,7 +1643,7 @@ mod tls {
         assert_eq!(close_and_read_rest(&mut tls), b"owed");
         let stderr = stop(server);
         assert!(
-            stderr.contains("1 connections served, plus 0 refused"),
+            stderr.contains("1 connection served, plus 0 refused"),
             "{stderr}"
         );
         assert!(stderr.contains("0 TLS handshake failures"), "{stderr}");
@@ -1682,7 +1748,7 @@ mod tls {
             stderr.contains("TLS client certificate refused"),
             "{stderr}"
         );
-        assert!(stderr.contains("1 TLS handshake failures"), "{stderr}");
+        assert!(stderr.contains("1 TLS handshake failure,"), "{stderr}");
     }
 
     #[test]
@@ -1706,6 +1772,51 @@ mod tls {
         );
     }
 
+    /// rustls logs warnings in Rust's debug text (`Received a ApplicationData message while
+    /// expecting [Handshake]`): tackle holds them back, at every -v level and under a general
+    /// TACKLE_LOG level (its own line says what happened), unless TACKLE_LOG names rustls.
+    #[test]
+    fn rustls_own_warnings_stay_out_of_the_log_unless_tackle_log_names_rustls() {
+        // A record of application data where the ClientHello should be.
+        let early_data = [0x17, 0x03, 0x03, 0x00, 0x01, 0x00];
+        let pki = pki("localhost");
+        let cases: [(&[&str], Option<&str>, bool); 5] = [
+            (&[], None, false),
+            (&["-vvv"], None, false),
+            (&[], Some("trace"), false),
+            (&["-q"], Some("warn,rustls=warn"), true),
+            (&[], Some("rustls::check=warn"), true),
+        ];
+        for (flags, filter, shown) in cases {
+            let mut run = tls_run(&pki, flags);
+            if let Some(filter) = filter {
+                run = run.env("TACKLE_LOG", filter);
+            }
+            let server = run.serve(1);
+            let mut client = connect(&server, 0);
+            client.write_all(&early_data).unwrap();
+            read_to_end(&mut client);
+            let stderr = stop(server);
+            let case = format!("{flags:?} TACKLE_LOG={filter:?}");
+            assert_eq!(
+                stderr.contains("while expecting [Handshake]"),
+                shown,
+                "{case}: {stderr}"
+            );
+            if shown {
+                // Named by rustls' own module and line, not by the `log` shim's (`log:0`).
+                assert!(stderr.contains("(rustls::check:"), "{case}: {stderr}");
+            }
+            if flags == ["-vvv"] {
+                // tackle's own words for it stay.
+                assert!(
+                    stderr.contains("TLS handshake failed: "),
+                    "{case}: {stderr}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_silent_client_is_dropped_after_the_handshake_timeout() {
         let pki = pki("localhost");
@@ -1715,7 +1826,7 @@ mod tls {
         assert_eq!(read_to_end(&mut silent), b"");
         assert!(since.elapsed() >= Duration::from_millis(250));
         let stderr = stop(server);
-        assert!(stderr.contains("1 TLS handshake failures"), "{stderr}");
+        assert!(stderr.contains("1 TLS handshake failure,"), "{stderr}");
         assert!(stderr.contains("0 connections served"), "{stderr}");
     }
 
@@ -1744,7 +1855,7 @@ mod tls {
         ping(&mut tls, b"served despite the idle crowd");
         drop((tls, idle));
         let stderr = stop(server);
-        assert!(stderr.contains("1 connections served"), "{stderr}");
+        assert!(stderr.contains("1 connection served"), "{stderr}");
         assert!(!stderr.contains(" 0 handshakes dropped"), "{stderr}");
         assert!(
             stderr.contains("--max-handshakes 2 in progress"),
@@ -1774,7 +1885,7 @@ mod tls {
         ping(&mut real, b"in");
         drop((idle, real));
         let stderr = stop(server);
-        assert!(stderr.contains("1 connections served"), "{stderr}");
+        assert!(stderr.contains("1 connection served"), "{stderr}");
     }
 
     #[test]
@@ -1811,6 +1922,22 @@ mod tls {
         .run()
         .code(1)
         .stderr_contains("missing.pem: cannot read");
+        let encrypted = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0w\n-----END ENCRYPTED PRIVATE KEY-----\n";
+        let run = tackle([
+            "serve-echo",
+            "--tls",
+            "0",
+            "--tls-cert",
+            "cert.pem",
+            "--tls-key",
+            "locked.pem",
+        ]);
+        with_pki(run, &pki)
+            .file("locked.pem", encrypted)
+            .run()
+            .code(1)
+            .stderr_contains("locked.pem: the private key is encrypted with a passphrase")
+            .stderr_contains("openssl pkey -in locked.pem");
         tackle(["serve-echo", "--tls", "0"])
             .run()
             .code(2)

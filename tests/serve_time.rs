@@ -392,11 +392,30 @@ fn sigterm_stops_the_server_with_a_summary() {
     let (status, stderr) = server.wait();
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(
-        stderr.contains("serve-time: 1 connections") && stderr.contains("1 datagrams in"),
+        stderr.contains("serve-time: in ")
+            && stderr.contains("s, 1 connection served")
+            && stderr.contains("1 datagram in"),
         "no summary line:\n{stderr}"
     );
     // serve-time has no HMAC handshake: its summary does not mention one.
     assert!(!stderr.contains("auth"), "{stderr}");
+}
+
+#[test]
+fn json_logs_make_the_summary_json_too() {
+    let server = serve(&["--log-format", "json", "--udp", "0", "--tcp", "0"], 2);
+    ask_udp(addr(&server, 0), b"");
+    ask_tcp(addr(&server, 1), b"");
+    server.signal(libc::SIGTERM);
+    let (status, stderr) = server.wait();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let summary: serde_json::Value = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .find(|l: &serde_json::Value| l["summary"] == "serve-time")
+        .unwrap_or_else(|| panic!("no summary object in:\n{stderr}"));
+    assert_eq!(summary["connections"], 1, "{stderr}");
+    assert_eq!(summary["datagrams_in"], 1, "{stderr}");
 }
 
 /// serve-time over TLS: the reply comes once the handshake is done, then close_notify.
@@ -580,17 +599,20 @@ fn one_reactor_serves_time_and_echo_together() {
 
 #[test]
 fn udp_from_a_low_source_port_gets_no_reply_unless_allowed() {
+    common::low_ports::run_where_low_ports_bind(
+        "udp_from_a_low_source_port_gets_no_reply_unless_allowed",
+        low_source_ports_get_no_reply_unless_allowed,
+    );
+}
+
+fn low_source_ports_get_no_reply_unless_allowed() {
     for allowed in [false, true] {
         let mut args = vec!["--udp", "0"];
         if allowed {
             args.push("--allow-low-ports");
         }
         let server = serve(&args, 1);
-        // A free loopback port below 1024: needs root or CAP_NET_BIND_SERVICE (CI runs as root).
-        let low = (600..1024)
-            .rev()
-            .find_map(|port| UdpSocket::bind(("127.0.0.1", port)).ok())
-            .expect("a free UDP port below 1024 (this test needs root or CAP_NET_BIND_SERVICE)");
+        let low = common::low_ports::udp_socket_on_a_low_port().expect("a UDP port below 1024");
         low.connect(addr(&server, 0)).expect("connect");
         low.send(b"").expect("send from the low port");
         // Datagrams are answered in arrival order: once this later one is answered, a reply

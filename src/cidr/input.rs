@@ -225,10 +225,7 @@ impl Policy {
     }
 
     pub fn reject(&self, text: &str, why: &str, origin: &Origin) -> anyhow::Result<()> {
-        let text = match text.trim() {
-            "" => "\"\"",
-            trimmed => trimmed,
-        };
+        let text = shown(text);
         if self.skip_invalid {
             tracing::warn!("skipped {text}: {why} ({origin})");
             Ok(())
@@ -236,6 +233,33 @@ impl Policy {
             Err(anyhow::anyhow!("{text}: {why} ({origin})"))
         }
     }
+}
+
+/// The longest entry an error message repeats whole; longer ones are cut (a bad 64 KiB line
+/// need not come back on stderr).
+const SHOWN_CHARS: usize = 100;
+
+/// An entry as an error message shows it: trimmed, `""` when empty, control characters
+/// escaped (a line of input must not move the cursor or recolour the terminal), cut after
+/// [`SHOWN_CHARS`] characters with `...`.
+fn shown(text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        return "\"\"".to_owned();
+    }
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == SHOWN_CHARS {
+            out.push_str("...");
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Opens a file named on the command line.

@@ -306,7 +306,10 @@ const fn reg(block: Block, name: &'static str) -> Registered {
     Registered { block, name }
 }
 
-/// The IPv4 Special-Purpose Address Registry, plus multicast (its own registry).
+/// The IPv4 Special-Purpose Address Registry, plus multicast (its own registry). Names as
+/// the registry prints them (checked against it as updated 2025-10-09), except that
+/// "Private-Use" and "Unique-Local" are written as the issue and ipcalc write them, without
+/// the hyphen, and the quotes around "This network" are dropped.
 const V4_REGISTRY: &[Registered] = &[
     reg(v4(0, 0, 0, 0, 8), "This network"),
     reg(v4(0, 0, 0, 0, 32), "This host on this network"),
@@ -323,8 +326,8 @@ const V4_REGISTRY: &[Registered] = &[
         v4(192, 0, 0, 10, 32),
         "Traversal Using Relays around NAT Anycast",
     ),
-    reg(v4(192, 0, 0, 170, 32), "NAT64/DNS64 Discovery"),
-    reg(v4(192, 0, 0, 171, 32), "NAT64/DNS64 Discovery"),
+    // One record of the registry holds both addresses.
+    reg(v4(192, 0, 0, 170, 31), "NAT64/DNS64 Discovery"),
     reg(v4(192, 0, 2, 0, 24), "Documentation (TEST-NET-1)"),
     reg(v4(192, 31, 196, 0, 24), "AS112-v4"),
     reg(v4(192, 52, 193, 0, 24), "AMT"),
@@ -345,14 +348,12 @@ const V6_REGISTRY: &[Registered] = &[
     reg(v6_full(0, 128), "Unspecified Address"),
     reg(v6_full(1, 128), "Loopback Address"),
     reg(v6_full(0xffff_0000_0000, 96), "IPv4-mapped Address"),
+    // The registry abbreviates both names so.
     reg(
         v6_full(0x0064_ff9b_0000_0000_0000_0000_0000_0000, 96),
-        "IPv4-IPv6 Translation",
+        "IPv4-IPv6 Translat.",
     ),
-    reg(
-        v6(0x0064_ff9b_0001_0000, 48),
-        "IPv4-IPv6 Translation (local use)",
-    ),
+    reg(v6(0x0064_ff9b_0001_0000, 48), "IPv4-IPv6 Translat."),
     reg(v6(0x0100_0000_0000_0000, 64), "Discard-Only Address Block"),
     reg(v6(0x0100_0000_0000_0001, 64), "Dummy IPv6 Prefix"),
     reg(v6(0x2001_0000_0000_0000, 23), "IETF Protocol Assignments"),
@@ -379,7 +380,7 @@ const V6_REGISTRY: &[Registered] = &[
     reg(v6(0x2001_0020_0000_0000, 28), "ORCHIDv2"),
     reg(
         v6(0x2001_0030_0000_0000, 28),
-        "Drone Remote ID Protocol Entity Tags (DETs)",
+        "Drone Remote ID Protocol Entity Tags (DETs) Prefix",
     ),
     reg(v6(0x2001_0db8_0000_0000, 32), "Documentation"),
     reg(v6(0x2002_0000_0000_0000, 16), "6to4"),
@@ -493,5 +494,23 @@ mod tests {
             last: u128::from(u32::from_be_bytes([10, 0, 0, 1])),
         };
         assert_eq!(address_space(straddle), "Mixed");
+    }
+
+    /// Names the IANA registries print (as updated 2025-10-09), where they were misremembered.
+    #[test]
+    fn registry_names_are_the_registries_own() {
+        let space = |family, text| address_space(one(family, text));
+        assert_eq!(space(Family::V6, "64:ff9b::1.2.3.4"), "IPv4-IPv6 Translat.");
+        assert_eq!(space(Family::V6, "64:ff9b:1::1"), "IPv4-IPv6 Translat.");
+        assert_eq!(
+            space(Family::V6, "2001:30::1"),
+            "Drone Remote ID Protocol Entity Tags (DETs) Prefix"
+        );
+        let nat64_discovery = Range {
+            family: Family::V4,
+            first: u128::from(u32::from_be_bytes([192, 0, 0, 170])),
+            last: u128::from(u32::from_be_bytes([192, 0, 0, 171])),
+        };
+        assert_eq!(address_space(nat64_discovery), "NAT64/DNS64 Discovery");
     }
 }

@@ -226,10 +226,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             };
             filters.iter().all(|f| f.passes(&one))
         };
-        return matcher.run(&sources, &accept, std::io::stdout().lock());
+        return matcher.run(&sources, &accept, exit::Stdout(std::io::stdout().lock()));
     }
     let job = job_of(&args, policy)?;
-    job.run(&sources, std::io::stdout().lock())
+    job.run(&sources, exit::Stdout(std::io::stdout().lock()))
 }
 
 /// Files of text for --match and --extract: stdin when there are none, or for `-`.

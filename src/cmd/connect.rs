@@ -14,7 +14,7 @@ use crate::exit;
 use crate::net::args::parse_positive_duration;
 use crate::net::auth::AuthKey;
 use crate::net::listen::{UnixAddr, parse_unix_addr};
-use crate::secret::FilePolicy;
+use crate::secret::{FilePolicy, refuse_exposed};
 use crate::tls::args::ClientTlsArgs;
 
 const TRANSPORT: &str = "Connection";
@@ -125,7 +125,8 @@ pub struct Args {
     #[arg(long, value_name = "VAR", conflicts_with = "udp", help_heading = AUTH)]
     pub auth_key_env: Option<String>,
 
-    /// Use a key file that group or others can read (refused by default)
+    /// Use a key file (--auth-key-file, --tls-key) that group or others can read (refused
+    /// by default)
     #[arg(long, help_heading = AUTH)]
     pub allow_readable_secrets: bool,
 
@@ -199,10 +200,17 @@ fn config(args: Args) -> anyhow::Result<ConnectConfig> {
         Mode::Time if !args.udp => Some(args.wait.unwrap_or(args.timeout)),
         _ => args.wait,
     };
+    let policy = FilePolicy::allowing_readable(args.allow_readable_secrets);
+    // A client certificate's key is a secret like the HMAC key, under the same rule (as in
+    // sendmail).
+    if let Some(key) = &args.trust.tls_key {
+        refuse_exposed(key, policy)
+            .map_err(|e| exit::failure(exit::FAILURE, format!("--tls-key {e}")))?;
+    }
     let auth = AuthKey::from_flags(
         args.auth_key_file.as_deref(),
         args.auth_key_env.as_deref(),
-        FilePolicy::allowing_readable(args.allow_readable_secrets),
+        policy,
     )?;
     Ok(ConnectConfig {
         endpoint,

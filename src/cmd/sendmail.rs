@@ -26,6 +26,7 @@ use crate::mail::{host, sysexits};
 use crate::secret::FilePolicy;
 use crate::tls::args::ClientTlsArgs;
 use crate::tls::client::TrustSettings;
+use crate::tls::pem;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -144,7 +145,8 @@ pub struct ClassicArgs {
     #[arg(short = 'i')]
     pub ignore_dots: bool,
 
-    /// Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README)
+    /// Accepted sendmail option: -oi, -oem, -oee, -odi, -odb, -om (no-ops, see the README);
+    /// -A, -G, -L, -m, -n and -O are accepted and ignored too, as in msmtp
     #[arg(short = 'o', value_name = "OPTION", action = clap::ArgAction::Append)]
     pub option: Vec<String>,
 
@@ -155,6 +157,25 @@ pub struct ClassicArgs {
     /// Accepted mode: -bm (deliver mail; tackle has no queue, so no other mode)
     #[arg(short = 'b', value_name = "MODE", value_parser = ["m"])]
     pub mode: Option<String>,
+
+    /// Accepted and ignored, as msmtp does: -A MODE, -G, -L TAG, -m, -n, -O OPTION=VALUE
+    #[arg(short = 'A', value_name = "MODE", hide = true)]
+    pub submission_mode: Option<String>,
+
+    #[arg(short = 'G', hide = true)]
+    pub gateway: bool,
+
+    #[arg(short = 'L', value_name = "TAG", hide = true)]
+    pub syslog_tag: Option<String>,
+
+    #[arg(short = 'm', hide = true)]
+    pub me_too: bool,
+
+    #[arg(short = 'n', hide = true)]
+    pub no_aliases: bool,
+
+    #[arg(short = 'O', value_name = "OPTION=VALUE", action = clap::ArgAction::Append, hide = true)]
+    pub long_option: Vec<String>,
 
     /// DSN: when to notify the sender (never, or success,failure,delay), if the server offers DSN
     #[arg(short = 'N', long, value_name = "NOTIFY", value_parser = config::check_notify)]
@@ -213,7 +234,7 @@ pub struct SendArgs {
     #[arg(long)]
     pub allow_plaintext_auth: bool,
 
-    /// Use a password file or config file that group or others can read
+    /// Use a password file, --tls-key or config file that group or others can read
     #[arg(long)]
     pub allow_readable_secrets: bool,
 
@@ -247,8 +268,8 @@ pub struct SendArgs {
     #[arg(long, visible_alias = "read-envelope-from")]
     pub from_account: bool,
 
-    /// Append one line per message to FILE (msmtp's log format)
-    #[arg(long, value_name = "FILE")]
+    /// Append one line per message to FILE (msmtp's log format; -X FILE as in msmtp)
+    #[arg(long, short = 'X', value_name = "FILE")]
     pub logfile: Option<PathBuf>,
 }
 
@@ -302,15 +323,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "no recipients: give --to, --cc or --bcc, recipients as arguments, or -t with To, Cc or Bcc in the message",
         ));
     }
-    if let (Some(config), Some((name, _))) = (&config, &account) {
-        tracing::info!("using account {name} of {}", config.path.display());
+    match (&config, &account) {
+        (Some(config), Some((name, _))) if name == DEFAULTS_SECTION => tracing::info!(
+            "using the defaults section of {} (it has no account named default)",
+            config.path.display()
+        ),
+        (Some(config), Some((name, _))) => {
+            tracing::info!("using account {name} of {}", config.path.display())
+        }
+        _ => {}
     }
-    let account = account.map(|(_, a)| a).unwrap_or_else(|| {
-        config
-            .as_ref()
-            .map(|c| c.defaults.clone())
-            .unwrap_or_default()
-    });
+    let account = account.map(|(_, a)| a).unwrap_or_default();
     login_user(s, &account)?;
     if m.dry_run {
         return print_dry_run(&outgoing);
@@ -348,14 +371,7 @@ fn check_stdin_is_read_once(m: &MessageArgs) -> anyhow::Result<()> {
 /// The config file, when one was named or one of the usual places has one.
 fn load_config(s: &SendArgs) -> anyhow::Result<Option<Config>> {
     let Some(path) = config::locate(s.config.as_deref()) else {
-        tracing::debug!(
-            "no config file (looked at {})",
-            config::candidates()
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+        tracing::debug!("no config file (looked at {})", config::candidates_listed());
         return Ok(None);
     };
     tracing::info!("reading the config file {}", path.display());
@@ -374,19 +390,19 @@ fn base_account(
             sysexits::CONFIG,
             format!(
                 "-a {name}: no config file (looked at {}; or give --config FILE)",
-                config::candidates()
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                config::candidates_listed()
             ),
         )),
-        (Some(config), None) if !s.from_account => {
-            Ok(config.default_account().map(|a| ("default".to_owned(), a)))
-        }
+        (Some(config), None) if !s.from_account => Ok(Some(match config.default_account()? {
+            Some(account) => ("default".to_owned(), account),
+            None => (DEFAULTS_SECTION.to_owned(), config.defaults()?),
+        })),
         _ => Ok(None),
     }
 }
+
+/// What [`base_account`] calls the `defaults` section when the file has no `default` account.
+const DEFAULTS_SECTION: &str = "defaults";
 
 /// The account whose `from` is `sender` (`--from-account`).
 fn account_for(config: Option<&Config>, sender: &str) -> anyhow::Result<(String, Account)> {
@@ -396,7 +412,7 @@ fn account_for(config: Option<&Config>, sender: &str) -> anyhow::Result<(String,
             "--from-account: no config file to pick an account from",
         ));
     };
-    config.account_for_sender(sender).ok_or_else(|| {
+    config.account_for_sender(sender)?.ok_or_else(|| {
         exit::failure(
             sysexits::CONFIG,
             format!(
@@ -425,9 +441,11 @@ fn read_whole_message(
         Some(text) => Some(Some(parse_mailbox_with("-f", text, bare)?)),
         None => None,
     };
+    let header_from = message.header_from.as_ref().map(|m| m.address.to_string());
     let account_from = account
         .and_then(|(_, a)| a.from.as_deref())
-        .map(|f| parse_mailbox_with("the config file's from", f, bare))
+        .filter(|from| !config::is_pattern(from))
+        .map(|from| account_sender(from, header_from.as_deref(), bare))
         .transpose()?;
     let allow_override = account
         .and_then(|(_, a)| a.allow_from_override)
@@ -466,8 +484,14 @@ fn read_whole_message(
         .or(account)
         .and_then(|(_, a)| a.set_from_header)
         .unwrap_or(FromHeader::Auto);
+    let full_name = c.full_name.clone().or_else(|| {
+        chosen
+            .as_ref()
+            .or(account)
+            .and_then(|(_, a)| a.from_full_name.clone())
+    });
     let from_header = Mailbox {
-        name: c.full_name.clone().filter(|n| !n.trim().is_empty()),
+        name: full_name.filter(|n| !n.trim().is_empty()),
         address: match &sender {
             Some(mailbox) => mailbox.address.clone(),
             None => user_mailbox(domain)?.address,
@@ -484,33 +508,29 @@ fn read_whole_message(
     Ok((Outgoing::fixed(envelope, bytes), chosen))
 }
 
-/// `login@domain`: the sender when nothing names one, as sendmail does.
-fn user_mailbox(domain: &str) -> anyhow::Result<Mailbox> {
-    let name = login_name();
-    parse_mailbox_with("this user's login name", &name, Bare::QualifyWith(domain))
+/// The account's `from` as a sender, with msmtp's `%F` (the address of the message's From
+/// header) filled in: exit 78 when `%F` has no From header to come from.
+fn account_sender(
+    from: &str,
+    header_from: Option<&str>,
+    bare: Bare<'_>,
+) -> anyhow::Result<Mailbox> {
+    let from = config::substitute("from", from, header_from)?;
+    if from.contains("%F") {
+        return Err(exit::failure(
+            sysexits::CONFIG,
+            format!(
+                "the config file's `from {from}`: %F stands for the address in the message's From header, and there is none"
+            ),
+        ));
+    }
+    parse_mailbox_with("the config file's from", &from, bare)
 }
 
-/// The name of the user running tackle.
-fn login_name() -> String {
-    // SAFETY: getpwuid returns null or a pointer to a static record, read at once; tackle is
-    // single-threaded here.
-    let from_passwd = unsafe {
-        let record = libc::getpwuid(libc::geteuid());
-        if record.is_null() || (*record).pw_name.is_null() {
-            None
-        } else {
-            Some(
-                std::ffi::CStr::from_ptr((*record).pw_name)
-                    .to_string_lossy()
-                    .into_owned(),
-            )
-        }
-    };
-    from_passwd
-        .or_else(|| std::env::var("LOGNAME").ok())
-        .or_else(|| std::env::var("USER").ok())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "nobody".to_owned())
+/// `login@domain`: the sender when nothing names one, as sendmail does.
+fn user_mailbox(domain: &str) -> anyhow::Result<Mailbox> {
+    let name = host::login_name();
+    parse_mailbox_with("this user's login name", &name, Bare::QualifyWith(domain))
 }
 
 fn compose(
@@ -520,12 +540,26 @@ fn compose(
     account: Option<&(String, Account)>,
     domain: &str,
 ) -> anyhow::Result<(Composition, Option<(String, Account)>)> {
-    let from_text = m
-        .from
-        .clone()
-        .or_else(|| account.and_then(|(_, a)| a.from.clone()))
-        .ok_or_else(|| usage("no sender: give --from ADDRESS (or `from` in the config file)"))?;
-    let from = parse_mailbox("--from", &from_text)?;
+    let from = match (&m.from, account.map(|(_, a)| a)) {
+        (Some(text), _) => parse_mailbox("--from", text)?,
+        (
+            None,
+            Some(Account {
+                from: Some(text), ..
+            }),
+        ) if !config::is_pattern(text) => {
+            let mut mailbox = account_sender(text, None, Bare::Refuse)?;
+            if mailbox.name.is_none() {
+                mailbox.name = account.and_then(|(_, a)| a.from_full_name.clone());
+            }
+            mailbox
+        }
+        _ => {
+            return Err(usage(
+                "no sender: give --from ADDRESS (or `from` in the config file)",
+            ));
+        }
+    };
     let chosen = if s.from_account {
         Some(account_for(config, &from.address.to_string())?)
     } else {
@@ -652,11 +686,31 @@ fn read_attachment(spec: &str) -> anyhow::Result<AttachmentFile> {
 
 /// The message as a server offering 8BITMIME would get it, and the envelope on stderr.
 fn print_dry_run(outgoing: &Outgoing) -> anyhow::Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(outgoing.bytes_for(true))?;
-    stdout.flush()?;
-    std::io::stderr().write_all(outgoing.envelope.describe().as_bytes())?;
+    let mut stdout = crate::exit::Stdout(std::io::stdout().lock());
+    stdout
+        .write_all(outgoing.bytes_for(true))
+        .and_then(|()| stdout.flush())
+        .map_err(output_failure)?;
+    std::io::stderr()
+        .write_all(outgoing.envelope.describe().as_bytes())
+        .map_err(|e| {
+            output_failure(std::io::Error::new(
+                e.kind(),
+                format!("cannot write to stderr: {e}"),
+            ))
+        })?;
     Ok(())
+}
+
+/// Output that cannot be written is EX_IOERR, as sysexits.h has it for any I/O error, so a
+/// caller reading sysexits is never handed tackle's generic 1; a reader that went away
+/// (`| head`) stays the quiet exit 0 every subcommand gives.
+fn output_failure(e: std::io::Error) -> anyhow::Error {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        e.into()
+    } else {
+        exit::failure(sysexits::IO_ERR, e)
+    }
 }
 
 /// The SMTP settings: flags first, then the account, then tackle's defaults.
@@ -681,7 +735,7 @@ fn smtp_settings(
         (None, None, _) if user.is_some() => TlsMode::Starttls,
         (None, None, _) => TlsMode::Opportunistic,
     };
-    let trust = trust_settings(s, account)?;
+    let trust = trust_settings(s, account, config_path)?;
     if tls == TlsMode::None {
         if user.is_some() && !s.allow_plaintext_auth {
             return Err(usage(
@@ -736,12 +790,27 @@ fn smtp_settings(
     })
 }
 
-fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettings> {
+fn trust_settings(
+    s: &SendArgs,
+    account: &Account,
+    config_path: Option<&Path>,
+) -> anyhow::Result<TrustSettings> {
     let flags = &s.trust;
     let from_flags = flags.chooses_trust();
+    // Files the config file names are checked here, so that an error names its key and not
+    // the flag that would otherwise have named the file.
+    let in_config = |key: &str, e: anyhow::Error| {
+        let file = config_path
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        exit::failure(sysexits::NO_INPUT, format!("{key} in {file}: {e:#}"))
+    };
     let (ca_file, no_system_roots) = match (&flags.ca_file, &account.tls_trust_file) {
         (Some(path), _) => (Some(path.clone()), false),
-        (None, Some(TrustFile::File(path))) if !from_flags => (Some(path.clone()), true),
+        (None, Some(TrustFile::File(path))) if !from_flags => {
+            pem::load_certificates(path).map_err(|e| in_config("tls_trust_file", e))?;
+            (Some(path.clone()), true)
+        }
         _ => (None, false),
     };
     let client_cert = match (
@@ -751,7 +820,12 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
         &account.tls_key_file,
     ) {
         (Some(cert), Some(key), _, _) => Some((cert.clone(), key.clone())),
-        (None, None, Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
+        (None, None, Some(cert), Some(key)) => {
+            pem::load_certificates(cert).map_err(|e| in_config("tls_cert_file", e))?;
+            check_key_is_private(key, "tls_key_file", s)?;
+            pem::load_private_key(key).map_err(|e| in_config("tls_key_file", e))?;
+            Some((cert.clone(), key.clone()))
+        }
         (None, None, Some(_), None) | (None, None, None, Some(_)) => {
             return Err(exit::failure(
                 sysexits::CONFIG,
@@ -760,6 +834,9 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
         }
         _ => None,
     };
+    if let Some(key) = &flags.tls_key {
+        check_key_is_private(key, "--tls-key", s)?;
+    }
     Ok(TrustSettings {
         ca_file,
         no_system_roots,
@@ -771,6 +848,14 @@ fn trust_settings(s: &SendArgs, account: &Account) -> anyhow::Result<TrustSettin
         insecure: flags.tls_insecure || (!from_flags && account.tls_certcheck == Some(false)),
         client_cert,
     })
+}
+
+/// A client certificate's private key is a secret like a password: refused (66, with the
+/// `chmod 600` fix) when group or others may read it, unless `--allow-readable-secrets`.
+fn check_key_is_private(key: &Path, what: &str, s: &SendArgs) -> anyhow::Result<()> {
+    let policy = FilePolicy::allowing_readable(s.allow_readable_secrets);
+    crate::secret::refuse_exposed(key, policy)
+        .map_err(|e| exit::failure(sysexits::NO_INPUT, format!("{what} {e}")))
 }
 
 /// The user to log in as: `--user`, else the account's `user` when it says `auth on` (or a

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::exit;
+use crate::logging::LogFormat;
 use crate::net::args::{AllListeners, ServerArgs, parse_positive_duration};
 use crate::net::auth::{AuthConfig, AuthKey, Authenticated};
 use crate::net::datagram::Packet;
@@ -90,8 +91,8 @@ fn parse_buffer_size(text: &str) -> Result<usize, String> {
     Ok(size)
 }
 
-/// Runs `tackle serve-echo`.
-pub fn run(args: Args) -> anyhow::Result<()> {
+/// Runs `tackle serve-echo`; its summary line is JSON when the logs are.
+pub fn run(args: Args, log_format: LogFormat) -> anyhow::Result<()> {
     let listeners = args.listen.resolve(DEFAULT_PORT)?;
     let wants_auth = args.auth_key_file.is_some() || args.auth_key_env.is_some();
     if wants_auth && let Some(udp) = listeners.iter().find(|l| l.proto() == Proto::Udp) {
@@ -110,9 +111,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         max_buffer: args.max_buffer,
         name: "serve-echo",
         summary: SummaryStyle {
-            json: crate::logging::is_json(),
-            auth: true,
-            tls: false,
+            json: log_format == LogFormat::Json,
+            auth: auth.is_some(),
+            ..SummaryStyle::default()
         },
         ..settings
     };

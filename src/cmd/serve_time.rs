@@ -4,6 +4,7 @@
 
 use crate::daytime::reply::{Format, Zone};
 use crate::daytime::server::{TimeConfig, TimeService};
+use crate::logging::LogFormat;
 use crate::net::args::{InetListeners, ServerArgs};
 use crate::net::server::run_server;
 use crate::net::stats::SummaryStyle;
@@ -56,13 +57,13 @@ pub struct Args {
     server: ServerArgs,
 }
 
-/// Runs `tackle serve-time`.
-pub fn run(args: Args) -> anyhow::Result<()> {
+/// Runs `tackle serve-time`; its summary line is JSON when the logs are.
+pub fn run(args: Args, log_format: LogFormat) -> anyhow::Result<()> {
     let listeners = args.listen.resolve(DEFAULT_PORT)?;
     let mut settings = args.server.settings(listeners)?;
     settings.name = "serve-time";
     settings.summary = SummaryStyle {
-        json: crate::logging::is_json(),
+        json: log_format == LogFormat::Json,
         ..SummaryStyle::default()
     };
     // Counts since the epoch have no zone: don't look one up (or warn about a bad TZ) for them.

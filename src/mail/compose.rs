@@ -237,6 +237,7 @@ impl Composition {
         let render = |transport| {
             let mut bytes = head.clone().into_bytes();
             body.write(&mut bytes, transport);
+            end_the_last_line(&mut bytes);
             bytes
         };
         Ok(Outgoing {
@@ -268,6 +269,15 @@ impl Composition {
             subtype: "mixed",
             parts,
         })
+    }
+}
+
+/// Ends a message whose text body did not end its last line with the CRLF the server gets
+/// anyway (before the `.` line, RFC 5321 §4.1.1.4), so these are the exact bytes sent:
+/// `--dry-run` prints them, SIZE and the log line count them.
+fn end_the_last_line(message: &mut Vec<u8>) {
+    if !message.ends_with(b"\r\n") {
+        message.extend_from_slice(b"\r\n");
     }
 }
 

@@ -1,5 +1,6 @@
-//! Who this host is to a mail server: its fully-qualified name for EHLO, Message-ID and bare
-//! local names (RFC 5321 §4.1.1.1), falling back to an address literal when it has none.
+//! Who this host and its user are to a mail server: the fully-qualified name for EHLO,
+//! Message-ID and bare local names (RFC 5321 §4.1.1.1), falling back to an address literal
+//! when it has none, and the login name that becomes a sender when nothing else names one.
 
 use std::ffi::{CStr, CString};
 use std::net::IpAddr;
@@ -41,7 +42,8 @@ fn is_qualified(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
 }
 
-fn hostname() -> Option<String> {
+/// The host's name as `gethostname()` gives it (qualified or not).
+pub fn hostname() -> Option<String> {
     let mut buffer = [0u8; 256];
     // SAFETY: the buffer is writable for its length; gethostname NUL-terminates within it
     // when the name fits, and we force a NUL at the end in case it does not.
@@ -53,7 +55,8 @@ fn hostname() -> Option<String> {
     (!name.is_empty()).then(|| name.to_owned())
 }
 
-fn canonical_name(name: &str) -> Option<String> {
+/// The canonical name the resolver gives for `name`, if any.
+pub fn canonical_name(name: &str) -> Option<String> {
     let host = CString::new(name).ok()?;
     // SAFETY: a zeroed addrinfo is a valid hints value (all fields 0 / null).
     let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
@@ -72,6 +75,30 @@ fn canonical_name(name: &str) -> Option<String> {
         libc::freeaddrinfo(result);
         name
     }
+}
+
+/// The name of the user running tackle: the password database's name for the effective
+/// uid, else `$LOGNAME`, else `$USER`, else `nobody`.
+pub fn login_name() -> String {
+    // SAFETY: getpwuid returns null or a pointer to a static record, read at once; tackle is
+    // single-threaded here.
+    let from_passwd = unsafe {
+        let record = libc::getpwuid(libc::geteuid());
+        if record.is_null() || (*record).pw_name.is_null() {
+            None
+        } else {
+            Some(
+                CStr::from_ptr((*record).pw_name)
+                    .to_string_lossy()
+                    .into_owned(),
+            )
+        }
+    };
+    from_passwd
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "nobody".to_owned())
 }
 
 #[cfg(test)]

@@ -75,11 +75,18 @@ impl Entry<'_> {
 /// Appends the entry to `path`, with the date in front as msmtp writes it.
 pub fn append(path: &Path, entry: &Entry<'_>) -> std::io::Result<()> {
     let date = jiff::Zoned::now().strftime("%b %d %H:%M:%S").to_string();
+    let line = format!("{date} {}\n", entry.line());
+    // `-` is standard output, as in msmtp.
+    if path == Path::new("-") {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(line.as_bytes())?;
+        return stdout.flush();
+    }
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(path)?;
-    file.write_all(format!("{date} {}\n", entry.line()).as_bytes())
+    file.write_all(line.as_bytes())
 }
 
 /// Sends the entry to syslog with `facility` (LOG_INFO on success, LOG_ERR otherwise), as

@@ -1,21 +1,25 @@
 //! The SMTP password or OAuth2 token: from a file only its owner can read, an environment
 //! variable (removed from tackle's environment once read), a command (msmtp's
-//! `passwordeval`), or a no-echo prompt when stdin is a terminal. Never from a flag, so it
-//! never shows in `ps` or shell history. An empty secret is refused before connecting.
+//! `passwordeval`), or a no-echo prompt on the terminal (stdin, or the controlling terminal
+//! when stdin carries the message). Never from a flag, so it never shows in `ps` or shell
+//! history. An empty secret is refused before connecting.
 //!
 //! While the prompt is up, a signal that stops or ends tackle (Ctrl-C, SIGTERM, SIGHUP,
 //! SIGQUIT, Ctrl-Z) first gives the terminal its echo back; after `fg`, echo goes off again.
 
 use std::io::{self, IsTerminal, Read, Write};
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use zeroize::Zeroizing;
 
 use super::sysexits;
 use crate::exit;
-use crate::secret::{self, FilePolicy, Secret, SecretError};
+use crate::secret::{self, FilePolicy, Secret, SecretError, WipedBuffer};
 
 /// The variable read when no source is named.
 pub const DEFAULT_PASSWORD_ENV: &str = "TACKLE_SMTP_PASSWORD";
@@ -31,7 +35,7 @@ pub enum PasswordSource {
     /// The first line this shell command prints.
     Command(String),
     /// The `password` line of the config file (already checked to be owner-only).
-    Config(String),
+    Config(Secret),
 }
 
 /// Gets the secret (`what`: "password" or "token") for `user` at `host` from `source`.
@@ -41,6 +45,9 @@ pub fn obtain(
     user: &str,
     host: &str,
 ) -> anyhow::Result<Secret> {
+    // Before any of it is in memory (a typed half, a variable, a command's output): keep
+    // tackle out of core dumps, even if a signal ends it at the prompt.
+    secret::forbid_core_dumps();
     let secret = match source {
         PasswordSource::File(path, policy) => {
             let whole = secret::read_file(path, *policy)
@@ -83,7 +90,7 @@ pub fn obtain(
             }
             line
         }
-        PasswordSource::Config(file) => Secret::new(file.as_bytes().to_vec()),
+        PasswordSource::Config(password) => password.clone(),
     };
     if secret.is_empty() {
         return Err(exit::failure(
@@ -91,8 +98,6 @@ pub fn obtain(
             format!("the {what} for {user} is empty"),
         ));
     }
-    // From here on the secret is in memory: keep it out of core dumps.
-    secret::forbid_core_dumps();
     Ok(secret)
 }
 
@@ -110,15 +115,15 @@ fn run_password_command(command: &str) -> anyhow::Result<Secret> {
                 format!("--password-cmd: cannot run sh: {e}"),
             )
         })?;
-    let mut output = Zeroizing::new(Vec::new());
-    if let Some(mut stdout) = child.stdout.take() {
-        stdout.read_to_end(&mut output).map_err(|e| {
+    let output = match child.stdout.take() {
+        Some(mut stdout) => secret::read_wiped(&mut stdout, 4096).map_err(|e| {
             exit::failure(
                 sysexits::NO_INPUT,
                 format!("--password-cmd: cannot read its output: {e}"),
             )
-        })?;
-    }
+        })?,
+        None => Secret::new(Vec::new()),
+    };
     let status = child
         .wait()
         .map_err(|e| exit::failure(sysexits::NO_INPUT, format!("--password-cmd: {e}")))?;
@@ -132,25 +137,57 @@ fn run_password_command(command: &str) -> anyhow::Result<Secret> {
             format!("--password-cmd {command:?} {how}"),
         ));
     }
-    Ok(Secret::new(output.to_vec()).first_line())
+    Ok(output.first_line())
 }
 
+/// Asks on the terminal: stdin when it is one, else the controlling terminal (`/dev/tty`, as
+/// getpass(3) and so msmtp do), so `sendmail -t < message` can still ask. Without either
+/// (cron, a pipeline without a terminal) there is nobody to ask.
 fn prompt_if_terminal(what: &str, user: &str, host: &str) -> anyhow::Result<Secret> {
-    if !io::stdin().is_terminal() {
-        return Err(exit::failure(
-            sysexits::USAGE,
-            format!(
-                "no {what} for {user}: use --password-file FILE, --password-env VAR, --password-cmd CMD or set {DEFAULT_PASSWORD_ENV} (stdin is not a terminal, so tackle cannot ask)"
-            ),
-        ));
-    }
+    let terminal = if io::stdin().is_terminal() {
+        Terminal::Stdin
+    } else {
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOCTTY)
+            .open("/dev/tty")
+        {
+            Ok(tty) => Terminal::Controlling(tty),
+            Err(_) => {
+                return Err(exit::failure(
+                    sysexits::USAGE,
+                    format!(
+                        "no {what} for {user}: use --password-file FILE, --password-env VAR, --password-cmd CMD or set {DEFAULT_PASSWORD_ENV} (there is no terminal to ask on)"
+                    ),
+                ));
+            }
+        }
+    };
     let prompt = format!("{} for {user} at {host}: ", capitalised(what));
-    prompt_without_echo(&prompt).map_err(|e| {
+    prompt_without_echo(terminal, &prompt).map_err(|e| {
         exit::failure(
             sysexits::NO_INPUT,
             format!("cannot read the {what} from the terminal: {e}"),
         )
     })
+}
+
+/// Where the prompt asks.
+enum Terminal {
+    /// stdin is the terminal; the prompt goes to stderr.
+    Stdin,
+    /// stdin is the message: the controlling terminal, for the prompt and the answer.
+    Controlling(std::fs::File),
+}
+
+impl Terminal {
+    fn fd(&self) -> libc::c_int {
+        match self {
+            Terminal::Stdin => 0,
+            Terminal::Controlling(tty) => tty.as_raw_fd(),
+        }
+    }
 }
 
 fn capitalised(word: &str) -> String {
@@ -165,13 +202,17 @@ fn capitalised(word: &str) -> String {
 /// between. Set once, before the handlers are installed.
 static TERMINAL: OnceLock<(libc::termios, libc::termios)> = OnceLock::new();
 
+/// The descriptor of the terminal the prompt is on, for the signal handlers.
+static TERMINAL_FD: AtomicI32 = AtomicI32::new(0);
+
 /// The signals that end tackle; each restores the terminal, then is raised again.
 const ENDING: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
 
 extern "C" fn restore_and_reraise(signal: libc::c_int) {
     if let Some((original, _)) = TERMINAL.get() {
+        let fd = TERMINAL_FD.load(Ordering::Relaxed);
         // SAFETY: tcsetattr is async-signal-safe; the termios is a valid, immutable static.
-        unsafe { libc::tcsetattr(0, libc::TCSANOW, original) };
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, original) };
     }
     // SA_RESETHAND has put back the default action and SA_NODEFER lets it through at once.
     // SAFETY: raise is async-signal-safe.
@@ -182,9 +223,10 @@ extern "C" fn restore_and_stop(_signal: libc::c_int) {
     let Some((original, silent)) = TERMINAL.get() else {
         return;
     };
+    let fd = TERMINAL_FD.load(Ordering::Relaxed);
     // SAFETY: every call here is async-signal-safe; the termios values are immutable statics.
     unsafe {
-        libc::tcsetattr(0, libc::TCSANOW, original);
+        libc::tcsetattr(fd, libc::TCSANOW, original);
         set_handler(libc::SIGTSTP, libc::SIG_DFL, 0);
         libc::raise(libc::SIGTSTP);
         // Continued (fg): echo off again, and be ready for the next Ctrl-Z.
@@ -193,7 +235,7 @@ extern "C" fn restore_and_stop(_signal: libc::c_int) {
             restore_and_stop as extern "C" fn(libc::c_int) as usize,
             libc::SA_NODEFER | libc::SA_RESTART,
         );
-        libc::tcsetattr(0, libc::TCSANOW, silent);
+        libc::tcsetattr(fd, libc::TCSANOW, silent);
     }
 }
 
@@ -216,16 +258,17 @@ unsafe fn set_handler(signal: libc::c_int, handler: usize, flags: libc::c_int) -
 
 /// Puts the terminal and the signal actions back as they were, even when reading fails.
 struct Restorer {
+    fd: libc::c_int,
     original: libc::termios,
     previous: Vec<(libc::c_int, libc::sigaction)>,
 }
 
 impl Drop for Restorer {
     fn drop(&mut self) {
-        // SAFETY: fd 0 is the terminal the termios came from; the saved actions came from
-        // sigaction itself.
+        // SAFETY: fd is the terminal the termios came from, still open; the saved actions
+        // came from sigaction itself.
         unsafe {
-            libc::tcsetattr(0, libc::TCSANOW, &self.original);
+            libc::tcsetattr(self.fd, libc::TCSANOW, &self.original);
             for (signal, action) in &self.previous {
                 libc::sigaction(*signal, action, std::ptr::null_mut());
             }
@@ -233,13 +276,15 @@ impl Drop for Restorer {
     }
 }
 
-fn prompt_without_echo(prompt: &str) -> io::Result<Secret> {
+fn prompt_without_echo(terminal: Terminal, prompt: &str) -> io::Result<Secret> {
+    let fd = terminal.fd();
     // SAFETY: a zeroed termios is a valid out-parameter for tcgetattr.
     let mut original: libc::termios = unsafe { std::mem::zeroed() };
-    // SAFETY: fd 0 is open; tcgetattr only writes into `original`.
-    if unsafe { libc::tcgetattr(0, &mut original) } != 0 {
+    // SAFETY: fd is open; tcgetattr only writes into `original`.
+    if unsafe { libc::tcgetattr(fd, &mut original) } != 0 {
         return Err(io::Error::last_os_error());
     }
+    TERMINAL_FD.store(fd, Ordering::Relaxed);
     let mut silent = original;
     silent.c_lflag &= !libc::ECHO;
     silent.c_lflag |= libc::ECHONL;
@@ -270,17 +315,29 @@ fn prompt_without_echo(prompt: &str) -> io::Result<Secret> {
             ),
         ));
     }
-    let restore = Restorer { original, previous };
-    // SAFETY: fd 0 is a terminal and `silent` is derived from its own settings.
-    if unsafe { libc::tcsetattr(0, libc::TCSANOW, &silent) } != 0 {
+    let restore = Restorer {
+        fd,
+        original,
+        previous,
+    };
+    // SAFETY: fd is a terminal and `silent` is derived from its own settings.
+    if unsafe { libc::tcsetattr(fd, libc::TCSANOW, &silent) } != 0 {
         return Err(io::Error::last_os_error());
     }
-    let mut stderr = io::stderr().lock();
-    stderr.write_all(prompt.as_bytes())?;
-    stderr.flush()?;
     // ECHONL echoes the newline that ends the password, so the next output starts on a
     // line of its own.
-    let line = read_line(&mut io::stdin().lock());
+    let line = match &terminal {
+        Terminal::Stdin => {
+            let mut stderr = io::stderr().lock();
+            stderr.write_all(prompt.as_bytes())?;
+            stderr.flush()?;
+            read_line(&mut io::stdin().lock())
+        }
+        Terminal::Controlling(tty) => {
+            (&mut &*tty).write_all(prompt.as_bytes())?;
+            read_line(&mut &*tty)
+        }
+    };
     drop(restore);
     line
 }
@@ -288,18 +345,18 @@ fn prompt_without_echo(prompt: &str) -> io::Result<Secret> {
 /// Reads up to a newline byte by byte, so nothing after it is taken from the terminal and
 /// the line never sits in a buffer that is not wiped.
 fn read_line(input: &mut impl Read) -> io::Result<Secret> {
-    let mut line = Zeroizing::new(Vec::new());
-    let mut byte = [0u8; 1];
+    let mut line = WipedBuffer::with_capacity(256);
+    let mut byte = Zeroizing::new([0u8; 1]);
     loop {
-        match input.read(&mut byte) {
+        match input.read(&mut byte[..]) {
             Ok(0) => break,
             Ok(_) if byte[0] == b'\n' => break,
-            Ok(_) => line.push(byte[0]),
+            Ok(_) => line.extend_from_slice(&byte[..]),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         }
     }
-    Ok(Secret::new(line.to_vec()).first_line())
+    Ok(line.into_secret().first_line())
 }
 
 #[cfg(test)]

@@ -66,6 +66,8 @@ pub struct ReadMessage {
     pub header_recipients: Vec<Mailbox>,
     /// The first mailbox of Sender, else of From.
     pub header_sender: Option<Mailbox>,
+    /// The first mailbox of From (what msmtp's `%F` stands for).
+    pub header_from: Option<Mailbox>,
 }
 
 /// Reads a complete message. Bare local names in its address fields are qualified with
@@ -117,8 +119,8 @@ pub fn read_message(input: &[u8], domain: &str) -> anyhow::Result<ReadMessage> {
         let what = format!("the message's {} header", field.name);
         header_recipients.extend(parse_lists_with(&what, &[field.value()], bare)?);
     }
-    let header_sender =
-        first_mailbox(&fields, "sender", bare)?.or(first_mailbox(&fields, "from", bare)?);
+    let header_from = first_mailbox(&fields, "from", bare)?;
+    let header_sender = first_mailbox(&fields, "sender", bare)?.or(header_from.clone());
 
     let mut body = Vec::with_capacity(input.len());
     for line in body_lines {
@@ -130,6 +132,7 @@ pub fn read_message(input: &[u8], domain: &str) -> anyhow::Result<ReadMessage> {
         body,
         header_recipients,
         header_sender,
+        header_from,
     })
 }
 

@@ -14,6 +14,8 @@ pub const NO_HOST: i32 = 68;
 pub const UNAVAILABLE: i32 = 69;
 /// A bug or an impossible situation in tackle itself.
 pub const SOFTWARE: i32 = 70;
+/// Output could not be written (stdout on a full disk or a failing device).
+pub const IO_ERR: i32 = 74;
 /// Try again later: the server answered 4xx, could not be reached, or timed out.
 pub const TEMP_FAIL: i32 = 75;
 /// The server's answer made no sense at this stage of the conversation.
@@ -34,6 +36,7 @@ pub fn name(status: i32) -> &'static str {
         NO_HOST => "EX_NOHOST",
         UNAVAILABLE => "EX_UNAVAILABLE",
         SOFTWARE => "EX_SOFTWARE",
+        IO_ERR => "EX_IOERR",
         TEMP_FAIL => "EX_TEMPFAIL",
         PROTOCOL => "EX_PROTOCOL",
         NO_PERM => "EX_NOPERM",

@@ -173,6 +173,8 @@ pub fn run_server<S: Service>(mut settings: ServerSettings, service: S) -> anyho
             .with_context(|| format!("--user {user}"))?;
     }
     let announced: Vec<(Proto, String)> = main_sockets.iter().map(Bound::announcement).collect();
+    settings.summary.datagrams = announced.iter().any(|(proto, _)| *proto == Proto::Udp);
+    settings.summary.streams = announced.iter().any(|(proto, _)| *proto != Proto::Udp);
 
     let first = Arc::new(ServerShared::for_settings(&settings));
     let mut all_stats = vec![Arc::clone(&first.stats)];

@@ -3,6 +3,7 @@
 //! ([`RateLogger`]), and [`WarnLimiter`], which keeps a flood of refusals or failed
 //! handshakes down to one warning a second.
 
+use std::io::{self, Write};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -75,30 +76,51 @@ impl Totals {
         t
     }
 
-    /// The counters part of the summary line, naming only what this server can do.
+    /// The counters part of the summary line, naming only what this server can do: its
+    /// connections if it has stream listeners, its datagrams if it has UDP ones, its
+    /// handshakes if it has HMAC authentication or TLS.
     pub fn summary(&self, style: &SummaryStyle) -> String {
-        let mut line = format!(
-            "{} connections served, plus {} refused, {} bytes in, {} bytes out, {} datagrams in, \
-             {} out, {} dropped",
-            self.connections,
-            self.refused,
-            self.bytes_in,
-            self.bytes_out,
-            self.datagrams_in,
-            self.datagrams_out,
-            self.datagrams_dropped,
-        );
+        let mut parts = Vec::new();
+        if style.streams {
+            parts.push(format!(
+                "{} served, plus {} refused",
+                counted(self.connections, "connection"),
+                self.refused
+            ));
+        }
+        parts.push(format!(
+            "{} in, {} out",
+            counted(self.bytes_in, "byte"),
+            counted(self.bytes_out, "byte")
+        ));
+        if style.datagrams {
+            parts.push(format!(
+                "{} in, {} out, {} dropped",
+                counted(self.datagrams_in, "datagram"),
+                self.datagrams_out,
+                self.datagrams_dropped
+            ));
+        }
         if style.auth {
-            line.push_str(&format!(", {} auth failures", self.auth_failures));
+            parts.push(counted(self.auth_failures, "auth failure"));
         }
         if style.tls {
-            line.push_str(&format!(", {} TLS handshake failures", self.tls_failures));
+            parts.push(counted(self.tls_failures, "TLS handshake failure"));
         }
         if style.auth || style.tls {
-            line.push_str(&format!(", {} handshakes dropped", self.handshakes_dropped));
+            parts.push(format!(
+                "{} dropped",
+                counted(self.handshakes_dropped, "handshake")
+            ));
         }
-        line
+        parts.join(", ")
     }
+}
+
+/// `1 connection`, `2 connections`.
+fn counted(n: u64, noun: &str) -> String {
+    let plural = if n == 1 { "" } else { "s" };
+    format!("{n} {noun}{plural}")
 }
 
 /// How the summary line is written, chosen by the subcommand.
@@ -111,9 +133,14 @@ pub struct SummaryStyle {
     pub auth: bool,
     /// The server has TLS listeners: name their failures.
     pub tls: bool,
+    /// The server has TCP, TLS or Unix listeners: name its connections.
+    pub streams: bool,
+    /// The server has UDP listeners: name its datagrams.
+    pub datagrams: bool,
 }
 
-/// Prints the summary on stderr: one plain line, or one JSON object.
+/// Prints the summary on stderr: one plain line, or one JSON object. A stderr that cannot be
+/// written (closed, a full disk) loses the line; it never turns a clean shutdown into a panic.
 pub fn print_summary(
     name: &str,
     style: &SummaryStyle,
@@ -132,10 +159,12 @@ pub fn print_summary(
                 fields.insert("note".to_owned(), note.into());
             }
         }
-        eprintln!("{line}");
+        let _ = writeln!(io::stderr(), "{line}");
     } else {
+        // The duration first: at the end it would read as part of the last count.
         let note = note.map(|n| format!(", {n}")).unwrap_or_default();
-        eprintln!("{name}: {}{note} in {seconds:.1}s", totals.summary(style));
+        let summary = totals.summary(style);
+        let _ = writeln!(io::stderr(), "{name}: in {seconds:.1}s, {summary}{note}");
     }
 }
 
@@ -251,7 +280,11 @@ mod tests {
 
     #[test]
     fn the_summary_names_what_the_server_can_do() {
-        let plain = SummaryStyle::default();
+        let plain = SummaryStyle {
+            streams: true,
+            datagrams: true,
+            ..SummaryStyle::default()
+        };
         assert_eq!(
             totals().summary(&plain),
             "3 connections served, plus 1 refused, 10 bytes in, 9 bytes out, 2 datagrams in, \
@@ -264,13 +297,34 @@ mod tests {
         assert!(
             totals()
                 .summary(&auth)
-                .ends_with("1 dropped, 1 auth failures, 0 handshakes dropped")
+                .ends_with("1 dropped, 1 auth failure, 0 handshakes dropped")
         );
-        let tls = SummaryStyle { tls: true, ..plain };
+        let tls_only = SummaryStyle {
+            tls: true,
+            streams: true,
+            ..SummaryStyle::default()
+        };
+        assert_eq!(
+            totals().summary(&tls_only),
+            "3 connections served, plus 1 refused, 10 bytes in, 9 bytes out, \
+             2 TLS handshake failures, 0 handshakes dropped"
+        );
+        let udp_only = SummaryStyle {
+            datagrams: true,
+            ..SummaryStyle::default()
+        };
+        assert_eq!(
+            totals().summary(&udp_only),
+            "10 bytes in, 9 bytes out, 2 datagrams in, 1 out, 1 dropped"
+        );
+        let one = Totals {
+            connections: 1,
+            bytes_in: 1,
+            ..Totals::default()
+        };
         assert!(
-            totals()
-                .summary(&tls)
-                .ends_with("1 dropped, 2 TLS handshake failures, 0 handshakes dropped")
+            one.summary(&plain)
+                .starts_with("1 connection served, plus 0 refused, 1 byte in, 0 bytes out")
         );
     }
 

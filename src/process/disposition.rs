@@ -25,10 +25,13 @@ pub enum Meaning {
     Child,
     /// Ctrl-Z while tackle has the terminal (SIGTSTP): stop the command, then stop with it.
     Stop,
+    /// tackle was continued (SIGCONT, from `fg` or `bg`): a command waiting for the terminal
+    /// may get it now.
+    Continued,
 }
 
 /// The signals tackle catches for the run, and what each means.
-const CAUGHT: [(libc::c_int, Meaning); 10] = [
+const CAUGHT: [(libc::c_int, Meaning); 11] = [
     (libc::SIGINT, Meaning::Terminate),
     (libc::SIGTERM, Meaning::Terminate),
     (libc::SIGHUP, Meaning::Terminate),
@@ -39,6 +42,7 @@ const CAUGHT: [(libc::c_int, Meaning); 10] = [
     (libc::SIGWINCH, Meaning::PassOn),
     (libc::SIGCHLD, Meaning::Child),
     (libc::SIGTSTP, Meaning::Stop),
+    (libc::SIGCONT, Meaning::Continued),
 ];
 
 /// What `signal` means (anything not caught is treated as [`Meaning::PassOn`]).
@@ -111,5 +115,6 @@ mod tests {
         assert_eq!(meaning(libc::SIGWINCH), Meaning::PassOn);
         assert_eq!(meaning(libc::SIGCHLD), Meaning::Child);
         assert_eq!(meaning(libc::SIGTSTP), Meaning::Stop);
+        assert_eq!(meaning(libc::SIGCONT), Meaning::Continued);
     }
 }

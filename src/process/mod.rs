@@ -148,7 +148,7 @@ fn run_attempts(config: &Config) -> anyhow::Result<Ended> {
         terminal: if config.foreground {
             None
         } else {
-            terminal::Terminal::foreground().map(Rc::new)
+            terminal::Terminal::controlling().map(Rc::new)
         },
         tee: tee.map(|file| Rc::new(RefCell::new(Some(file)))),
         started,

@@ -63,30 +63,26 @@ pub struct Ending {
     pub deadline_reached: bool,
 }
 
-/// Prints what the mode calls for and returns the exit status as a result.
+/// Prints what the mode calls for and returns the exit status as a result. What tackle could
+/// not print never takes the command's failure away: it is said on stderr and the status
+/// stays; only a successful run whose `--json` report was lost ends 125 (tackle failed).
 pub fn finish(config: &Config, mut attempt: Attempt, ending: &Ending) -> anyhow::Result<()> {
     let status = ending.status;
-    match config.output {
-        OutputMode::Inherit => {}
-        OutputMode::Json { binary } => {
-            let report = Report::new(config, &attempt, ending, binary);
-            ignore_closed_pipe(write_json(&report))?;
-        }
-        OutputMode::QuietUnlessFailed => {
-            if status != 0 {
-                if let Some(out) = &mut attempt.stdout {
-                    ignore_closed_pipe(out.replay(&mut io::stdout().lock()))?;
-                }
-                if let Some(err) = &mut attempt.stderr {
-                    ignore_closed_pipe(err.replay(&mut io::stderr().lock()))?;
-                }
-                note_what_was_dropped(&attempt);
-            }
-        }
-    }
+    let unwritten = print_output(config, &mut attempt, ending);
     if status == 0 {
-        Ok(())
-    } else if config.check {
+        return match unwritten.is_empty() {
+            true => Ok(()),
+            false => Err(exit::failure(TACKLE_FAILED, unwritten.join("; "))),
+        };
+    }
+    for what in &unwritten {
+        // Nowhere left to say it when stderr is what failed; the status still goes out.
+        let _ = writeln!(
+            io::stderr(),
+            "tackle: run-cmd: {what}; the exit status is still {status}"
+        );
+    }
+    if config.check {
         Err(exit::failure(
             status,
             check_message(config, &attempt, ending),
@@ -94,6 +90,38 @@ pub fn finish(config: &Config, mut attempt: Attempt, ending: &Ending) -> anyhow:
     } else {
         Err(exit::Silent(status).into())
     }
+}
+
+/// Prints the `--json` report, or the held output of a failed `--quiet-unless-failed` run;
+/// returns what could not be written. A reader that went away is not among them (see
+/// [`ignore_closed_pipe`]), and one stream that fails does not keep the other from its replay.
+fn print_output(config: &Config, attempt: &mut Attempt, ending: &Ending) -> Vec<String> {
+    let mut unwritten = Vec::new();
+    let mut check = |what: &str, result: io::Result<()>| {
+        if let Err(e) = ignore_closed_pipe(result) {
+            unwritten.push(format!("could not write {what}: {e}"));
+        }
+    };
+    match config.output {
+        OutputMode::Inherit => {}
+        OutputMode::Json { binary } => {
+            let report = Report::new(config, attempt, ending, binary);
+            check("the --json report", write_json(&report));
+        }
+        OutputMode::QuietUnlessFailed if ending.status != 0 => {
+            if let Some(out) = &mut attempt.stdout {
+                let result = out.replay(&mut exit::Stdout(io::stdout().lock()));
+                check("the command's held stdout", result);
+            }
+            if let Some(err) = &mut attempt.stderr {
+                let result = err.replay(&mut io::stderr().lock());
+                check("the command's held stderr", result);
+            }
+            note_what_was_dropped(attempt);
+        }
+        OutputMode::QuietUnlessFailed => {}
+    }
+    unwritten
 }
 
 /// After replaying held output: says so when spilling failed and some of it was dropped.
@@ -104,7 +132,8 @@ fn note_what_was_dropped(attempt: &Attempt) {
         if let (Some(e), dropped) = (capture.error(), capture.dropped())
             && dropped > 0
         {
-            eprintln!(
+            let _ = writeln!(
+                io::stderr(),
                 "tackle: run-cmd: could not spill the command's {name} to a temporary file \
                  ({e}); held what fit in memory and dropped the last {dropped} of {} bytes",
                 capture.total()
@@ -124,7 +153,8 @@ pub fn print_before_dying(result: anyhow::Result<()>) -> anyhow::Result<()> {
                 .map(|failure| failure.status);
             match status {
                 Some(status) => {
-                    eprintln!("tackle: run-cmd: {err:#}");
+                    // Nowhere to say it if stderr is gone: the signal still has to be raised.
+                    let _ = writeln!(io::stderr(), "tackle: run-cmd: {err:#}");
                     Err(exit::Silent(status).into())
                 }
                 None => Err(err),
@@ -185,7 +215,7 @@ fn write_json(report: &Report<'_>) -> io::Result<()> {
     // Straight to the file descriptor: the standard library's stdout is line-buffered and
     // would search every megabyte written for a newline.
     let stdout = std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?);
-    let mut out = BufWriter::with_capacity(256 * 1024, stdout);
+    let mut out = BufWriter::with_capacity(256 * 1024, exit::Stdout(stdout));
     let mut head = serde_json::to_vec(report)?;
     // `{...}` without its closing brace, then the streams.
     head.pop();

@@ -160,6 +160,7 @@ pub fn run_once(
         state: Rc::clone(&state),
         signals: Rc::clone(&run.signals),
         terminal: terminal.map(Rc::clone),
+        waiting_for_terminal: false,
         display: config.display.clone(),
     };
     let result = supervise(supervisor, &state, readers, writer);
@@ -362,6 +363,9 @@ struct Supervisor {
     state: RunStateRef,
     signals: SharedSignals,
     terminal: Option<Rc<Terminal>>,
+    /// The command is stopped for touching the terminal while the shell has it; it is
+    /// continued when tackle gets the terminal (`fg`).
+    waiting_for_terminal: bool,
     /// The command as shown in `-v` lines.
     display: String,
 }
@@ -503,6 +507,12 @@ impl Supervisor {
         match meaning(signal) {
             Meaning::Child => self.child_changed(),
             Meaning::Stop => self.stop_with_the_command(),
+            Meaning::Continued => {
+                if let Some(terminal) = self.terminal.clone().filter(|_| self.waiting_for_terminal)
+                {
+                    self.resumed(&terminal);
+                }
+            }
             Meaning::Terminate if exited => {
                 // Too late to pass on, not too late to end the retries.
                 self.state.borrow_mut().interrupted = Some(signal);
@@ -534,8 +544,8 @@ impl Supervisor {
     }
 
     /// SIGCHLD: reap orphans, and see whether the command was stopped: for touching the
-    /// terminal it does not have (lend it, then continue the command), or while it has it
-    /// (stop with it, as a job).
+    /// terminal it does not have (lend it if it is ours, or else stop as a job waiting for
+    /// the terminal), or while it has it (stop with it, as a job).
     fn child_changed(&mut self) {
         group::reap_orphans(self.pid);
         let Some(terminal) = self.terminal.clone() else {
@@ -544,21 +554,39 @@ impl Supervisor {
         let Some(stop) = group::stopped_by(self.pid) else {
             return;
         };
-        let lent = self.state.borrow().lent;
         tracing::debug!("the command was stopped by {}", signal_name(stop));
-        if lent {
-            terminal.take_back();
+        let wants_terminal = matches!(stop, libc::SIGTTIN | libc::SIGTTOU);
+        if wants_terminal && terminal.is_ours() {
+            self.lend(&terminal);
+        } else if wants_terminal || self.state.borrow().lent {
+            // The job stops: Ctrl-Z (or a stop signal) while the command has the terminal,
+            // or the command touched the terminal while tackle is in the background (after
+            // `bg`, or started with `&`), where the shell has it and keeps it.
+            terminal.take_back_from(self.pid);
+            self.state.borrow_mut().lent = false;
+            self.waiting_for_terminal = wants_terminal;
             terminal::stop_self(stop);
-            // Continued: with `fg` the terminal is ours again and goes back to the command;
-            // with `bg` it stays with the shell.
-            if terminal.is_ours() {
-                terminal.hand_to(self.pid);
-            }
-            self.target.send(libc::SIGCONT);
-        } else if matches!(stop, libc::SIGTTIN | libc::SIGTTOU) && terminal.is_ours() {
-            tracing::debug!("lending the terminal to the command");
-            terminal.hand_to(self.pid);
-            self.state.borrow_mut().lent = true;
+            self.resumed(&terminal);
+        }
+    }
+
+    /// Makes the command's group the terminal's foreground group and continues it.
+    fn lend(&mut self, terminal: &Terminal) {
+        tracing::debug!("lending the terminal to the command");
+        terminal.hand_to(self.pid);
+        self.state.borrow_mut().lent = true;
+        self.waiting_for_terminal = false;
+        self.target.send(libc::SIGCONT);
+    }
+
+    /// tackle was continued after stopping as a job. With `fg` the terminal is ours and goes
+    /// to the command; with `bg` the shell keeps it: the command is continued, unless it is
+    /// waiting for the terminal (it would only stop again; it gets the terminal on `fg`,
+    /// which sends tackle SIGCONT).
+    fn resumed(&mut self, terminal: &Terminal) {
+        if terminal.is_ours() {
+            self.lend(terminal);
+        } else if !self.waiting_for_terminal {
             self.target.send(libc::SIGCONT);
         }
     }
@@ -728,7 +756,7 @@ impl RetryWait {
                 Meaning::Child => group::reap_orphans(0),
                 // Ctrl-Z between attempts: nothing runs but tackle, which stops as a job.
                 Meaning::Stop => terminal::stop_self(libc::SIGTSTP),
-                Meaning::PassOn => {}
+                Meaning::PassOn | Meaning::Continued => {}
             }
         }
     }
@@ -797,6 +825,7 @@ mod tests {
                 state: Rc::clone(&state),
                 signals: Rc::new(RefCell::new(signals)),
                 terminal: None,
+                waiting_for_terminal: false,
                 display: script.to_owned(),
             }))
             .unwrap();

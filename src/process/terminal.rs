@@ -13,7 +13,11 @@
 //! While the command has the terminal, Ctrl-Z stops the command's group: tackle takes the
 //! terminal back and stops itself with the same signal, so the shell sees a stopped job; `fg`
 //! continues tackle, which lends the terminal again and continues the command. (While tackle
-//! has it, Ctrl-Z reaches tackle, which passes SIGTSTP on and stops with the command.) If the
+//! has it, Ctrl-Z reaches tackle, which passes SIGTSTP on and stops with the command.) When
+//! tackle is in the background (`bg`, or started with `&`), the shell keeps the terminal: a
+//! command that touches it stays stopped and tackle stops with the same signal, so the shell
+//! shows the job stopped for tty input; `fg` continues tackle, which lends the terminal then.
+//! If the
 //! command had the terminal and was killed by a signal, the terminal's settings are restored
 //! (as bash does), so a timed-out full-screen program does not leave the terminal in raw mode.
 
@@ -24,22 +28,23 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 pub struct Terminal {
     /// A private descriptor for the terminal (close-on-exec).
     fd: OwnedFd,
-    /// tackle's own process group, the terminal's foreground group when we found it.
+    /// tackle's own process group, which has the terminal when tackle is in the foreground.
     own_group: libc::pid_t,
     /// The terminal's settings when we found it.
     saved: Option<libc::termios>,
 }
 
 impl Terminal {
-    /// The controlling terminal on stdin, stdout or stderr, if tackle is in its foreground
-    /// process group.
-    pub fn foreground() -> Option<Terminal> {
-        // SAFETY: getpgrp(2) cannot fail.
-        let own_group = unsafe { libc::getpgrp() };
+    /// The controlling terminal on stdin, stdout or stderr, if tackle's session has it:
+    /// tackle is in its foreground process group, or in the background of the same session
+    /// (started with `&` at a prompt, where `fg` may give it the terminal later).
+    pub fn controlling() -> Option<Terminal> {
+        // SAFETY: getpgrp(2) and getsid(2) on ourselves cannot fail.
+        let (own_group, own_session) = unsafe { (libc::getpgrp(), libc::getsid(0)) };
         let fd = [0, 1, 2].into_iter().find(|&fd| {
-            // SAFETY: tcgetpgrp(3) on one of our standard descriptors; ENOTTY when it is not
-            // our controlling terminal.
-            unsafe { libc::tcgetpgrp(fd) == own_group }
+            // SAFETY: tcgetsid(3) on one of our standard descriptors; ENOTTY when it is not a
+            // terminal, or not our controlling one.
+            unsafe { libc::tcgetsid(fd) == own_session }
         })?;
         // SAFETY: fcntl(2) duplicates a descriptor we have; the new one is ours alone.
         let private = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) };

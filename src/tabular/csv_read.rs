@@ -432,7 +432,8 @@ impl<R: Read> CsvReader<R> {
 
     fn utf8_error(&self) -> anyhow::Error {
         anyhow::anyhow!(
-            "invalid UTF-8 in record {} (line {}) at byte offset {}; use --lossy to replace it",
+            "invalid UTF-8 in record {} (line {}) at byte offset {}; name the input's encoding \
+             with --encoding, or use --lossy to replace it",
             self.records + 1,
             self.lines + 1,
             self.bad_utf8_at.unwrap_or(self.base + self.pos as u64)

@@ -69,6 +69,8 @@ pub struct JsonReader<R> {
     element_keys: usize,
     /// Between the start and the end of an element.
     inside: bool,
+    /// The input's offset of the buffer's first byte.
+    base: u64,
 }
 
 /// How `--flatten` names the members of nested objects.
@@ -116,6 +118,7 @@ impl<R: Read> JsonReader<R> {
             element_bytes: 0,
             element_keys: 0,
             inside: false,
+            base: 0,
         }
     }
 
@@ -560,7 +563,10 @@ impl<R: Read> JsonReader<R> {
 
     /// Reads a string's contents after its opening quote, unescaping into `out`.
     fn string_into(&mut self, out: &mut Vec<u8>) -> Result<()> {
-        let start = out.len();
+        // The text between escapes is checked for UTF-8 as a stretch (an escape is ASCII and
+        // writes valid UTF-8), so an invalid byte is found at its offset in the input.
+        let mut stretch = out.len();
+        let mut stretch_at = self.offset();
         loop {
             if self.pos >= self.end && !self.fill()? {
                 bail!("JSON input, line {}: unterminated string", self.line);
@@ -580,8 +586,11 @@ impl<R: Read> JsonReader<R> {
             match b {
                 b'"' => break,
                 b'\\' => {
+                    self.check_utf8(&out[stretch..], stretch_at)?;
                     self.dirty = true;
-                    self.escape_into(out)?
+                    self.escape_into(out)?;
+                    stretch = out.len();
+                    stretch_at = self.offset();
                 }
                 _ if !STRING_SPECIAL[usize::from(b)] => {
                     // Stopped only because a writer watches this byte.
@@ -595,11 +604,30 @@ impl<R: Read> JsonReader<R> {
                 ),
             }
         }
+        self.check_utf8(&out[stretch..], stretch_at)
+    }
+
+    /// Checks that `text`, read from the input at byte offset `at` as it is, is UTF-8.
+    fn check_utf8(&self, text: &[u8], at: u64) -> Result<()> {
         // Most strings are ASCII, which is cheaper to see than to validate.
-        if !out[start..].is_ascii() && std::str::from_utf8(&out[start..]).is_err() {
-            bail!("JSON input, line {}: invalid UTF-8 in a string", self.line);
+        if text.is_ascii() {
+            return Ok(());
         }
-        Ok(())
+        match std::str::from_utf8(text) {
+            Ok(_) => Ok(()),
+            Err(e) => bail!(
+                "JSON input, record {} (line {}): invalid UTF-8 at byte offset {}; name the \
+                 input's encoding with --encoding, or use --lossy to replace it",
+                self.objects + u64::from(!self.inside),
+                self.line,
+                at + e.valid_up_to() as u64
+            ),
+        }
+    }
+
+    /// The offset in the input of the next byte to read.
+    fn offset(&self) -> u64 {
+        self.base + self.pos as u64
     }
 
     fn escape_into(&mut self, out: &mut Vec<u8>) -> Result<()> {
@@ -731,6 +759,7 @@ impl<R: Read> JsonReader<R> {
     #[inline(never)]
     fn fill(&mut self) -> Result<bool> {
         while !self.eof {
+            self.base += self.end as u64;
             self.pos = 0;
             self.end = 0;
             match self.src.read(&mut self.buf) {

@@ -39,7 +39,7 @@ const MAX_LINKS: usize = 40;
 /// An output being written.
 pub enum Destination {
     /// Buffered, locked stdout.
-    Stdout(BufWriter<io::StdoutLock<'static>>),
+    Stdout(BufWriter<crate::exit::Stdout<io::StdoutLock<'static>>>),
     /// A temporary file that replaces `target` on [`Destination::commit`].
     Replace {
         file: BufWriter<File>,
@@ -59,7 +59,7 @@ impl Destination {
         if path == Path::new("-") {
             return Ok(Destination::Stdout(BufWriter::with_capacity(
                 BUFFER,
-                io::stdout().lock(),
+                crate::exit::Stdout(io::stdout().lock()),
             )));
         }
         let target = follow_links(path)?;
@@ -161,39 +161,35 @@ impl TempFile {
         let Ok(ours) = file.metadata() else {
             return false;
         };
-        // SAFETY: fstatat fills `stat` and reads a NUL-terminated name.
-        let mut stat: libc::stat = unsafe { std::mem::zeroed() };
-        let rc = unsafe {
-            libc::fstatat(
-                self.dir.as_raw_fd(),
-                self.name.as_ptr(),
-                &mut stat,
-                libc::AT_SYMLINK_NOFOLLOW,
-            )
-        };
-        rc == 0 && stat.st_dev == ours.dev() && stat.st_ino == ours.ino()
+        self.entry(&self.name)
+            .is_some_and(|stat| stat.st_dev == ours.dev() && stat.st_ino == ours.ino())
     }
 
     /// The existing target's permission bits when the user owns it, else what a new file
     /// gets from the umask.
     fn mode_for_target(&self) -> libc::mode_t {
-        // SAFETY: fstatat fills `stat` and reads a NUL-terminated name.
+        match self.entry(&self.target_name) {
+            Some(stat) if stat.st_mode & libc::S_IFMT == libc::S_IFREG && stat.st_uid == euid() => {
+                stat.st_mode & 0o777
+            }
+            _ => 0o666 & !umask(),
+        }
+    }
+
+    /// What `name` in the directory is itself (a link is not followed), if it exists.
+    fn entry(&self, name: &CString) -> Option<libc::stat> {
+        // SAFETY: a zeroed stat is a valid out-parameter; fstatat fills it and reads a
+        // NUL-terminated name relative to the directory we hold open.
         let mut stat: libc::stat = unsafe { std::mem::zeroed() };
         let rc = unsafe {
             libc::fstatat(
                 self.dir.as_raw_fd(),
-                self.target_name.as_ptr(),
+                name.as_ptr(),
                 &mut stat,
                 libc::AT_SYMLINK_NOFOLLOW,
             )
         };
-        let owned_file =
-            rc == 0 && stat.st_mode & libc::S_IFMT == libc::S_IFREG && stat.st_uid == euid();
-        if owned_file {
-            stat.st_mode & 0o777
-        } else {
-            0o666 & !umask()
-        }
+        (rc == 0).then_some(stat)
     }
 }
 

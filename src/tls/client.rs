@@ -175,7 +175,7 @@ pub fn client_config(settings: &TrustSettings) -> Result<ClientTrust, SetupError
                 pem::load_private_key(key).map_err(|e| SetupError(format!("--tls-key {e:#}")))?;
             builder.with_client_auth_cert(chain, key).map_err(|e| {
                 SetupError(format!(
-                    "the client certificate and key do not go together: {}",
+                    "--tls-cert and --tls-key do not go together: {}",
                     describe(&e)
                 ))
             })?
@@ -290,11 +290,8 @@ pub fn explain(err: &rustls::Error, server: &str, trust: &ClientTrust) -> String
                 "the certificate of {server} is not signed by a CA tackle trusts (neither the system's nor --ca-file); {}",
                 pin_hint(presented)
             ),
-            CertificateError::Other(other) if other.to_string().contains("CaUsedAsEndEntity") => {
-                format!(
-                    "{server} presented a CA certificate as its own and it is not in --ca-file; put exactly that certificate in --ca-file or {}",
-                    pin_hint(presented)
-                )
+            CertificateError::Other(other) => {
+                explain_webpki(&other.to_string(), server, &pin_hint(presented))
             }
             CertificateError::NotValidForName => format!(
                 "the certificate of {server} is not issued for that name; connect by a name the certificate lists, or pin it with --tls-fingerprint"
@@ -323,7 +320,28 @@ pub fn explain(err: &rustls::Error, server: &str, trust: &ClientTrust) -> String
             CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
                 format!("the certificate of {server} is not meant for a TLS server")
             }
-            other => format!("the certificate of {server} was refused: {other}"),
+            CertificateError::UnhandledCriticalExtension => {
+                explain_webpki("UnsupportedCriticalExtension", server, &pin_hint(presented))
+            }
+            #[allow(deprecated)]
+            CertificateError::UnsupportedSignatureAlgorithm
+            | CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => format!(
+                "the certificate of {server} (or a CA certificate in its chain) is signed with an algorithm tackle does not accept, such as SHA-1 or DSA (tackle takes RSA with SHA-256 or better, ECDSA P-256 or P-384, Ed25519); the server needs a new certificate, or trust exactly this one with --tls-fingerprint{}",
+                presented.map(|fp| format!(" {fp}")).unwrap_or_default()
+            ),
+            CertificateError::UnknownRevocationStatus
+            | CertificateError::ExpiredRevocationList
+            | CertificateError::ExpiredRevocationListContext { .. }
+            | CertificateError::InvalidOcspResponse => format!(
+                "the revocation status of the certificate of {server} could not be established"
+            ),
+            other => format!(
+                "the certificate of {server} was refused{}",
+                in_words(other)
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default()
+            ),
         },
         rustls::Error::AlertReceived(alert) => match alert {
             AlertDescription::CertificateRequired | AlertDescription::HandshakeFailure
@@ -353,9 +371,39 @@ pub fn explain(err: &rustls::Error, server: &str, trust: &ClientTrust) -> String
         rustls::Error::PeerIncompatible(_) => format!(
             "{server} and tackle have no TLS version or cipher in common (tackle speaks TLS 1.2 and 1.3)"
         ),
+        other => describe(other),
+    }
+}
+
+/// A certificate error webpki reports as "other": its name, a sentence, and what to do.
+fn explain_webpki(name: &str, server: &str, pin_hint: &str) -> String {
+    match name {
+        "CaUsedAsEndEntity" => format!(
+            "{server} presented a CA certificate as its own and it is not in --ca-file; put exactly that certificate in --ca-file or {pin_hint}"
+        ),
+        "EndEntityUsedAsCa" => {
+            format!("the chain of {server} uses a server certificate as a CA; {pin_hint}")
+        }
+        "NameConstraintViolation" => format!(
+            "the CA that signed the certificate of {server} may not issue certificates for that name (name constraints)"
+        ),
+        "PathLenConstraintViolated" | "MaximumPathDepthExceeded" => {
+            format!("the certificate chain of {server} is longer than its CAs allow")
+        }
+        "UnsupportedCriticalExtension" => format!(
+            "the certificate of {server} has a critical extension tackle does not understand, so it cannot be checked; {pin_hint}"
+        ),
+        "UnsupportedCertVersion" => {
+            format!("the certificate of {server} is not an X.509 version 3 certificate; {pin_hint}")
+        }
+        "RequiredEkuNotFound" => {
+            format!("the certificate of {server} is not meant for a TLS server")
+        }
         other => format!(
-            "the TLS handshake with {server} failed: {}",
-            describe(other)
+            "the certificate of {server} was refused{}",
+            words_of_name(other)
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default()
         ),
     }
 }
@@ -374,9 +422,56 @@ pub fn session_summary(state: &rustls::CommonState) -> String {
     format!("{version}, {suite}")
 }
 
-/// rustls's own sentence for an error, which is readable for the kinds not handled above.
+/// A sentence for a rustls error that the cases above do not name: never a Rust debug value.
 fn describe(err: &rustls::Error) -> String {
-    err.to_string()
+    match err {
+        rustls::Error::InappropriateHandshakeMessage { .. } => {
+            "the server sent TLS handshake messages out of order".into()
+        }
+        rustls::Error::PeerMisbehaved(why) => format!(
+            "the server broke the rules of TLS{}",
+            in_words(why).map(|w| format!(" ({w})")).unwrap_or_default()
+        ),
+        rustls::Error::DecryptError => {
+            "what the server sent does not decrypt; the connection was broken or tampered with"
+                .into()
+        }
+        rustls::Error::PeerSentOversizedRecord => {
+            "the server sent a TLS record bigger than TLS allows".into()
+        }
+        rustls::Error::InconsistentKeys(_) => {
+            "the private key is not the key of the certificate".into()
+        }
+        rustls::Error::InvalidCertificate(_) => "the certificate was refused".into(),
+        rustls::Error::General(text) => text.clone(),
+        rustls::Error::Other(other) => other.to_string(),
+        other => in_words(other).unwrap_or_else(|| "an error in the TLS layer".into()),
+    }
+}
+
+/// An enum value without data as lower-case words (`DecryptError` → `decrypt error`); `None`
+/// when its Debug form carries data, which is never shown.
+fn in_words(value: &impl fmt::Debug) -> Option<String> {
+    words_of_name(&format!("{value:?}"))
+}
+
+/// `CaUsedAsEndEntity` → `ca used as end entity`; `None` for anything but a bare name.
+fn words_of_name(name: &str) -> Option<String> {
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    Some(split_name(name, ' '))
+}
+
+fn split_name(name: &str, separator: char) -> String {
+    let mut words = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            words.push(separator);
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    words
 }
 
 /// An alert as its RFC 8446 name (`handshake_failure`).
@@ -385,14 +480,7 @@ fn alert_name(alert: AlertDescription) -> String {
     if debug.starts_with("Unknown") || debug.contains('(') {
         return format!("number {}", u8::from(alert));
     }
-    let mut name = String::new();
-    for (i, c) in debug.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            name.push('_');
-        }
-        name.push(c.to_ascii_lowercase());
-    }
-    name
+    split_name(&debug, '_')
 }
 
 #[cfg(test)]
@@ -424,6 +512,135 @@ mod tests {
             "handshake_failure"
         );
         assert_eq!(alert_name(AlertDescription::Unknown(200)), "number 200");
+    }
+
+    /// No Rust debug value: no braces, brackets, paths or CamelCase words.
+    fn assert_plain(text: &str) {
+        assert!(
+            !text.contains(['{', '}', '[', ']']) && !text.contains("::"),
+            "{text}"
+        );
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+            let camel = word
+                .as_bytes()
+                .windows(2)
+                .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+            assert!(!camel, "{word:?} in {text}");
+        }
+    }
+
+    #[test]
+    fn every_tls_error_is_explained_without_debug_values() {
+        use rustls::{
+            CertRevocationListError, EncryptedClientHelloError, ExtendedKeyPurpose,
+            InconsistentKeys, InvalidMessage, OtherError, PeerIncompatible, PeerMisbehaved,
+        };
+        let trust = client_config(&TrustSettings {
+            ca_file: None,
+            no_system_roots: true,
+            fingerprint: None,
+            insecure: true,
+            client_cert: None,
+        })
+        .expect("config");
+        let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(1_700_000_000));
+        let other = |text: &str| OtherError(Arc::new(std::io::Error::other(text.to_owned())));
+        #[allow(deprecated)]
+        let certificate_errors = vec![
+            CertificateError::BadEncoding,
+            CertificateError::Expired,
+            CertificateError::ExpiredContext {
+                time,
+                not_after: time,
+            },
+            CertificateError::NotValidYet,
+            CertificateError::NotValidYetContext {
+                time,
+                not_before: time,
+            },
+            CertificateError::Revoked,
+            CertificateError::UnhandledCriticalExtension,
+            CertificateError::UnknownIssuer,
+            CertificateError::UnknownRevocationStatus,
+            CertificateError::ExpiredRevocationList,
+            CertificateError::ExpiredRevocationListContext {
+                time,
+                next_update: time,
+            },
+            CertificateError::BadSignature,
+            CertificateError::UnsupportedSignatureAlgorithm,
+            CertificateError::UnsupportedSignatureAlgorithmContext {
+                signature_algorithm_id: vec![6, 9, 42],
+                supported_algorithms: vec![],
+            },
+            CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext {
+                signature_algorithm_id: vec![6, 9, 42],
+                public_key_algorithm_id: vec![6, 7],
+            },
+            CertificateError::NotValidForName,
+            CertificateError::NotValidForNameContext {
+                expected: ServerName::try_from("mx.example.org").expect("name"),
+                presented: vec!["other.example.org".into()],
+            },
+            CertificateError::InvalidPurpose,
+            CertificateError::InvalidPurposeContext {
+                required: ExtendedKeyPurpose::ServerAuth,
+                presented: vec![ExtendedKeyPurpose::ClientAuth],
+            },
+            CertificateError::InvalidOcspResponse,
+            CertificateError::ApplicationVerificationFailure,
+            CertificateError::Other(other("CaUsedAsEndEntity")),
+            CertificateError::Other(other("EndEntityUsedAsCa")),
+            CertificateError::Other(other("NameConstraintViolation")),
+            CertificateError::Other(other("UnsupportedCriticalExtension")),
+            CertificateError::Other(other("SomethingNewInWebpki")),
+            CertificateError::Other(other("Weird { data: [1, 2] }")),
+        ];
+        let mut errors: Vec<rustls::Error> = certificate_errors
+            .into_iter()
+            .map(rustls::Error::InvalidCertificate)
+            .collect();
+        errors.extend([
+            rustls::Error::InappropriateMessage {
+                expect_types: vec![rustls::ContentType::Handshake],
+                got_type: rustls::ContentType::ApplicationData,
+            },
+            rustls::Error::InappropriateHandshakeMessage {
+                expect_types: vec![rustls::HandshakeType::ServerHello],
+                got_type: rustls::HandshakeType::Finished,
+            },
+            rustls::Error::InvalidEncryptedClientHello(
+                EncryptedClientHelloError::InvalidConfigList,
+            ),
+            rustls::Error::InvalidMessage(InvalidMessage::InvalidContentType),
+            rustls::Error::NoCertificatesPresented,
+            rustls::Error::UnsupportedNameType,
+            rustls::Error::DecryptError,
+            rustls::Error::EncryptError,
+            rustls::Error::PeerIncompatible(PeerIncompatible::NoCipherSuitesInCommon),
+            rustls::Error::PeerMisbehaved(PeerMisbehaved::IllegalMiddleboxChangeCipherSpec),
+            rustls::Error::AlertReceived(AlertDescription::BadCertificate),
+            rustls::Error::AlertReceived(AlertDescription::Unknown(250)),
+            rustls::Error::InvalidCertRevocationList(CertRevocationListError::BadSignature),
+            rustls::Error::General("something went wrong".into()),
+            rustls::Error::FailedToGetCurrentTime,
+            rustls::Error::FailedToGetRandomBytes,
+            rustls::Error::HandshakeNotComplete,
+            rustls::Error::PeerSentOversizedRecord,
+            rustls::Error::NoApplicationProtocol,
+            rustls::Error::BadMaxFragmentSize,
+            rustls::Error::InconsistentKeys(InconsistentKeys::KeyMismatch),
+            rustls::Error::Other(other("a sentence from elsewhere")),
+        ]);
+        for err in &errors {
+            let text = explain(err, "mx.example.org", &trust);
+            assert_plain(&text);
+            assert!(!text.is_empty());
+        }
+        assert!(
+            explain(&errors[6], "mx.example.org", &trust).contains("critical extension"),
+            "the explanations are not the ones meant"
+        );
     }
 
     proptest! {

@@ -28,12 +28,26 @@ pub fn load_certificates(path: &Path) -> anyhow::Result<Vec<CertificateDer<'stat
 /// The first private key (PKCS#8, PKCS#1 or SEC1) in the PEM file at `path`.
 pub fn load_private_key(path: &Path) -> anyhow::Result<PrivateKeyDer<'static>> {
     let bytes = read(path)?;
+    if is_encrypted_key(&bytes) {
+        bail!(
+            "{}: the private key is encrypted with a passphrase, which tackle does not ask for; write a decrypted copy readable only by you (`openssl pkey -in {} -out key.pem`, then `chmod 600 key.pem`)",
+            path.display(),
+            path.display()
+        );
+    }
     PrivateKeyDer::from_pem_slice(&bytes).map_err(|e| {
         anyhow::anyhow!(
             "{}: holds no usable private key (expected a PEM block 'BEGIN PRIVATE KEY', 'BEGIN RSA PRIVATE KEY' or 'BEGIN EC PRIVATE KEY'): {e}",
             path.display()
         )
     })
+}
+
+/// Whether the PEM text holds a passphrase-protected key: PKCS#8 `ENCRYPTED PRIVATE KEY`, or
+/// OpenSSL's traditional `Proc-Type: 4,ENCRYPTED` header.
+fn is_encrypted_key(bytes: &[u8]) -> bool {
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    has(b"-----BEGIN ENCRYPTED PRIVATE KEY-----") || has(b"Proc-Type: 4,ENCRYPTED")
 }
 
 fn read(path: &Path) -> anyhow::Result<Vec<u8>> {
@@ -54,6 +68,27 @@ mod tests {
         std::fs::write(&key_path, cert.signing_key.serialize_pem()).expect("write key");
         assert_eq!(load_certificates(&cert_path).expect("certs").len(), 1);
         load_private_key(&key_path).expect("key");
+    }
+
+    #[test]
+    fn an_encrypted_key_is_refused_saying_how_to_decrypt_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (name, text) in [
+            (
+                "pkcs8.pem",
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIBvTBXBgkqhkiG9w0BBQ0w\n-----END ENCRYPTED PRIVATE KEY-----\n",
+            ),
+            (
+                "traditional.pem",
+                "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----\n",
+            ),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).expect("write");
+            let err = load_private_key(&path).expect_err("encrypted").to_string();
+            assert!(err.contains(name) && err.contains("encrypted"), "{err}");
+            assert!(err.contains("openssl pkey -in"), "{err}");
+        }
     }
 
     #[test]

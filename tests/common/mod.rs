@@ -16,6 +16,8 @@ use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 
 use tempfile::TempDir;
 
+pub mod low_ports;
+
 /// The path of the binary under test.
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_tackle"))
@@ -24,6 +26,24 @@ pub fn bin() -> PathBuf {
 /// The repository root, for checked-in files and `../shared`.
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Makes `cmd` start with the signals tests send at their default actions. tackle keeps a
+/// signal that was ignored when it started ignored (that is how `nohup` and shells ask for
+/// it), and a test run can inherit ignored ones: a script's background job (`cargo test &`)
+/// ignores SIGINT and SIGQUIT, `nohup cargo test` SIGHUP. (std already resets SIGPIPE and the
+/// signal mask.)
+pub fn with_default_signals(cmd: &mut Command) -> &mut Command {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: signal(2) is async-signal-safe, and SIG_DFL for these signals cannot fail.
+    unsafe {
+        cmd.pre_exec(|| {
+            for signal in [libc::SIGHUP, libc::SIGINT, libc::SIGQUIT, libc::SIGTERM] {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+            Ok(())
+        })
+    }
 }
 
 /// Starts building a `tackle` invocation with these arguments.
@@ -52,7 +72,8 @@ impl Run {
         let dir = tempfile::tempdir().expect("create test temp dir");
         let mut cmd = Command::new(bin());
         let args: Vec<_> = args.into_iter().map(|a| a.as_ref().to_owned()).collect();
-        cmd.args(&args)
+        with_default_signals(&mut cmd)
+            .args(&args)
             .current_dir(dir.path())
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -83,6 +104,21 @@ impl Run {
     /// Feeds these bytes to the command's stdin (otherwise stdin is /dev/null).
     pub fn stdin(mut self, input: impl Into<Vec<u8>>) -> Run {
         self.stdin = Some(input.into());
+        self
+    }
+
+    /// Runs the command in a session of its own, without a controlling terminal (as under
+    /// cron), so that it cannot reach the terminal the tests were started from (sendmail's
+    /// password prompt falls back to /dev/tty).
+    pub fn without_terminal(mut self) -> Run {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setsid is async-signal-safe.
+        unsafe {
+            self.cmd.pre_exec(|| {
+                libc::setsid();
+                Ok(())
+            });
+        }
         self
     }
 
@@ -358,7 +394,7 @@ impl Pty {
         use std::os::unix::process::CommandExt;
         let (master, slave) = open_pty();
         let mut command = Command::new("bash");
-        command
+        with_default_signals(&mut command)
             .arg("-c")
             .arg(script)
             .env_clear()

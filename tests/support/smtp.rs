@@ -45,6 +45,8 @@ pub struct Options {
     pub inject_after_starttls: Option<Vec<u8>>,
     /// The server's certificate is a self-signed CA (`CA:TRUE`), like `openssl req -x509`.
     pub self_signed_ca_cert: bool,
+    /// The server's certificate carries a critical extension nobody knows.
+    pub unknown_critical_extension: bool,
     /// Ask for a client certificate signed by the test CA.
     pub require_client_cert: bool,
     /// Answer EHLO with 502 (a server from before ESMTP).
@@ -67,6 +69,7 @@ impl Default for Options {
             data_reply: None,
             inject_after_starttls: None,
             self_signed_ca_cert: false,
+            unknown_critical_extension: false,
             require_client_cert: false,
             no_ehlo: false,
         }
@@ -119,7 +122,13 @@ impl SmtpServer {
     pub fn start(options: Options) -> SmtpServer {
         let dir = tempfile::tempdir().expect("server temp dir");
         let needs_tls = options.tls != Tls::None;
-        let certs = needs_tls.then(|| make_certs(dir.path(), options.self_signed_ca_cert));
+        let certs = needs_tls.then(|| {
+            make_certs(
+                dir.path(),
+                options.self_signed_ca_cert,
+                options.unknown_critical_extension,
+            )
+        });
         let tls_config = certs
             .as_ref()
             .map(|c| server_config(c, options.require_client_cert));
@@ -543,8 +552,14 @@ fn envelope_address(line: &str, prefix: &str) -> (String, Vec<String>) {
 }
 
 /// A CA, a server certificate it signed for localhost and 127.0.0.1 (or, with
-/// `self_signed_ca_cert`, a self-signed CA:TRUE one), and a client certificate, as files in `dir`.
-pub fn make_certs(dir: &Path, self_signed_ca_cert: bool) -> Certs {
+/// `self_signed_ca_cert`, a self-signed CA:TRUE one; with `unknown_critical_extension`, one
+/// that carries a critical extension no verifier knows), and a client certificate, as files
+/// in `dir`.
+pub fn make_certs(
+    dir: &Path,
+    self_signed_ca_cert: bool,
+    unknown_critical_extension: bool,
+) -> Certs {
     use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -563,10 +578,16 @@ pub fn make_certs(dir: &Path, self_signed_ca_cert: bool) -> Certs {
         let cert = params.self_signed(&key).expect("self-signed certificate");
         (cert.pem(), cert.der().to_vec(), cert.pem())
     } else {
-        let cert = CertificateParams::new(names)
-            .expect("server params")
-            .signed_by(&key, &ca)
-            .expect("server certificate");
+        let mut params = CertificateParams::new(names).expect("server params");
+        if unknown_critical_extension {
+            // An OID under 1.3.6.1.4.1 (private enterprises) that nobody implements; the value
+            // is DER NULL.
+            let mut extension =
+                rcgen::CustomExtension::from_oid_content(&[1, 3, 6, 1, 4, 1, 99999, 1], vec![5, 0]);
+            extension.set_criticality(true);
+            params.custom_extensions.push(extension);
+        }
+        let cert = params.signed_by(&key, &ca).expect("server certificate");
         (cert.pem(), cert.der().to_vec(), ca.pem())
     };
     let client_key = KeyPair::generate().expect("client key");
@@ -621,7 +642,14 @@ fn server_config(certs: &Certs, require_client_cert: bool) -> Arc<ServerConfig> 
     } else {
         builder.with_no_client_auth()
     };
-    Arc::new(builder.with_single_cert(chain, key).expect("server config"))
+    // Not with_single_cert: it refuses a certificate with an unknown critical extension,
+    // which a server must be able to present for the client's refusal to be tested.
+    let signing_key = rustls::crypto::ring::default_provider()
+        .key_provider
+        .load_private_key(key)
+        .expect("server key");
+    let certified = rustls::sign::CertifiedKey::new(chain, signing_key);
+    Arc::new(builder.with_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(certified))))
 }
 
 /// A one-connection server whose side of the dialogue is `script` (for the error paths no

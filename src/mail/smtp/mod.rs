@@ -99,6 +99,17 @@ pub struct SmtpSettings {
     pub partial: bool,
 }
 
+impl SmtpSettings {
+    /// `host:port` as messages show it, with an IPv6 address in brackets (`[::1]:25`).
+    fn target(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
 /// What happened, for the log file: whether TLS and AUTH were used and the last reply.
 #[derive(Debug, Clone, Default)]
 pub struct Transcript {
@@ -235,7 +246,7 @@ impl<'a> Session<'a> {
         trust: Option<&'a ClientTrust>,
         transcript: &Transcript,
     ) -> anyhow::Result<Session<'a>> {
-        let target = format!("{}:{}", settings.host, settings.port);
+        let target = settings.target();
         let wire = Wire::connect(addrs, settings.timeout).map_err(|(addr, err)| {
             let why = match err.kind() {
                 std::io::ErrorKind::TimedOut => {
@@ -423,7 +434,13 @@ impl<'a> Session<'a> {
         };
         let wire = self.wire.take().expect("connection present");
         let deadline = Instant::now() + self.settings.timeout;
-        match wire.start_tls(trust.config.clone(), &self.settings.host, deadline) {
+        let after_starttls = stage == Stage::Tls;
+        match wire.start_tls(
+            trust.config.clone(),
+            &self.settings.host,
+            deadline,
+            after_starttls,
+        ) {
             Ok(wire) => {
                 info!(
                     "TLS established with {} ({})",
@@ -692,8 +709,16 @@ impl<'a> Session<'a> {
                     format_duration(waited)
                 ),
             ),
+            // RFC 5321 §3.8: a connection lost before the reply is as if the server had said
+            // 451, so a retry wrapper tries again later.
+            WireError::Closed if stage == Stage::Delivery => (
+                sysexits::TEMP_FAIL,
+                format!(
+                    "{what}: the server closed the connection without answering; it may or may not have delivered the message"
+                ),
+            ),
             WireError::Closed => (
-                sysexits::PROTOCOL,
+                sysexits::TEMP_FAIL,
                 format!("{what}: the server closed the connection without answering"),
             ),
             WireError::Io(io) => (
@@ -707,7 +732,7 @@ impl<'a> Session<'a> {
             WireError::Injected(n) => (
                 sysexits::PROTOCOL,
                 format!(
-                    "{host} sent {n} more byte(s) in plain text after its 220 reply to STARTTLS, before the TLS handshake; that is a STARTTLS response injection (RFC 3207 §4.2) by the server or someone on the path; nothing was sent"
+                    "{host} sent {n} more byte(s) in plain text after its 220 reply to STARTTLS, where only the TLS handshake may come; that is a STARTTLS response injection (RFC 3207 §4.2) by the server or someone on the path; nothing was sent"
                 ),
             ),
             WireError::Tls(tls) => {
@@ -718,8 +743,8 @@ impl<'a> Session<'a> {
                 (
                     sysexits::NO_PERM,
                     format!(
-                        "handshake with {host}:{} failed: {explained}",
-                        self.settings.port
+                        "handshake with {} failed: {explained}",
+                        self.settings.target()
                     ),
                 )
             }

@@ -185,12 +185,15 @@ impl Wire {
     }
 
     /// Starts TLS on this connection: from the first byte (implicit TLS) or after the `220`
-    /// to STARTTLS. Refuses when any byte is already waiting in plain text.
+    /// to STARTTLS (`after_starttls`). Refuses when any byte is already waiting in plain
+    /// text; after STARTTLS, also when the server's first bytes after our ClientHello are not
+    /// a TLS record (plain text sent after the 220 that simply arrived later).
     pub fn start_tls(
         self,
         config: Arc<ClientConfig>,
         host: &str,
         deadline: Instant,
+        after_starttls: bool,
     ) -> Result<Wire, WireError> {
         let Stream::Plain(mut tcp) = self.stream else {
             return Err(WireError::Garbled("TLS requested twice".into()));
@@ -205,6 +208,13 @@ impl Wire {
             )))
         })?;
         let mut conn = ClientConnection::new(config, name).map_err(WireError::Tls)?;
+        if after_starttls {
+            tcp.set_write_timeout(Some(remaining(deadline)?))?;
+            while conn.wants_write() {
+                conn.write_tls(&mut tcp)?;
+            }
+            first_bytes_are_tls(&tcp, deadline)?;
+        }
         while conn.is_handshaking() {
             tcp.set_read_timeout(Some(remaining(deadline)?))?;
             tcp.set_write_timeout(Some(remaining(deadline)?))?;
@@ -220,6 +230,23 @@ impl Wire {
             stream: Stream::Tls(Box::new(StreamOwned::new(conn, tcp))),
             buffer: Vec::new(),
         })
+    }
+}
+
+/// Waits for the server's first bytes after our ClientHello and checks, without reading
+/// them, that they start a TLS record (content type 20 to 24: handshake, alert, ...). SMTP
+/// text there (`250 ...`) is plain text injected after the `220` to STARTTLS.
+fn first_bytes_are_tls(tcp: &TcpStream, deadline: Instant) -> Result<(), WireError> {
+    tcp.set_read_timeout(Some(remaining(deadline)?))?;
+    let mut probe = [0u8; 512];
+    loop {
+        match tcp.peek(&mut probe) {
+            Ok(0) => return Err(WireError::Closed),
+            Ok(_) if (20..=24).contains(&probe[0]) => return Ok(()),
+            Ok(n) => return Err(WireError::Injected(n)),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err.into()),
+        }
     }
 }
 
