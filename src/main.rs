@@ -13,6 +13,8 @@ fn main() {
     tackle::logging::init(cli.global.log_settings());
     let name = cli.command.name();
     report_panics_as_bugs(Some(name));
+    #[cfg(debug_assertions)]
+    panic_when_a_test_asks();
     let result = cli.command.run(cli.global.log_format);
     std::process::exit(tackle::exit::status_of(name, result));
 }
@@ -32,4 +34,14 @@ fn report_panics_as_bugs(subcommand: Option<&'static str>) {
         // Nowhere left to say it if stderr itself is gone.
         let _ = std::io::stderr().write_all(report.as_bytes());
     }));
+}
+
+/// Debug builds only: `TACKLE_TEST_PANIC=1` panics once the subcommand is known, so the tests
+/// can check through the real binary what a user sees when tackle has a bug (no release build
+/// reads this variable).
+#[cfg(debug_assertions)]
+fn panic_when_a_test_asks() {
+    if std::env::var_os("TACKLE_TEST_PANIC").is_some_and(|v| v == "1") {
+        panic!("panic asked for by TACKLE_TEST_PANIC");
+    }
 }

@@ -550,3 +550,47 @@ fn listing(dir: &Path) -> BTreeSet<String> {
         })
         .unwrap_or_default()
 }
+
+/// A bug in tackle reaches the user as one line saying so, not Rust's `thread 'main'
+/// panicked at` block; the backtrace comes only when asked for. (Debug builds panic on
+/// request through `TACKLE_TEST_PANIC=1`, read nowhere in a release build.)
+#[test]
+fn a_panic_is_reported_as_a_bug_in_one_line_with_the_backtrace_on_request() {
+    let out = tackle(["cidr-expand", "10.0.0.0/30"])
+        .env("TACKLE_TEST_PANIC", "1")
+        .run();
+    out.code(101);
+    let stderr = out.stderr_str();
+    assert_eq!(stderr.lines().count(), 1, "{out}");
+    assert!(
+        stderr.starts_with("tackle: cidr-expand: internal error at src/main.rs:"),
+        "{out}"
+    );
+    assert!(
+        stderr.contains(": panic asked for by TACKLE_TEST_PANIC. This is a bug in tackle "),
+        "{out}"
+    );
+    assert!(
+        stderr.ends_with("with the command that caused it (RUST_BACKTRACE=1 adds a backtrace)\n"),
+        "{out}"
+    );
+    assert!(!stderr.contains("panicked"), "{out}");
+    assert!(out.stdout.is_empty(), "{out}");
+
+    let traced = tackle(["cidr-expand", "10.0.0.0/30"])
+        .env("TACKLE_TEST_PANIC", "1")
+        .env("RUST_BACKTRACE", "1")
+        .run();
+    traced.code(101);
+    let stderr = traced.stderr_str();
+    let mut lines = stderr.lines();
+    assert!(
+        lines
+            .next()
+            .is_some_and(|l| l.contains("This is a bug in tackle")),
+        "{traced}"
+    );
+    assert_eq!(lines.next(), Some("backtrace:"), "{traced}");
+    assert!(stderr.contains("panic_when_a_test_asks"), "{traced}");
+    assert!(!stderr.contains("panicked"), "{traced}");
+}
