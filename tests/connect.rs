@@ -643,6 +643,33 @@ fn udp_sends_each_line_and_prints_each_reply() {
 }
 
 #[test]
+fn udp_replies_are_printed_while_stdin_never_pauses() {
+    // `yes | tackle connect --udp ... | head -c 10`: replies must come out while lines keep
+    // coming, and the reader going away ends the run quietly.
+    let server = tackle(["serve-echo", "--udp", "0"]).serve(1);
+    let mut child = spawn_connect(&["--udp", server.addr(0)], Stdio::piped(), Stdio::piped());
+    let mut pipe = child.stdin.take().unwrap();
+    std::thread::spawn(move || while pipe.write_all(&b"y\n".repeat(32768)).is_ok() {});
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first = [0u8; 10];
+        let read = stdout.read_exact(&mut first).map(|()| first);
+        let _ = tx.send(read.map_err(|e| e.to_string()));
+        // `stdout` is dropped here: the reader goes away.
+    });
+    let first = rx.recv_timeout(PATIENCE);
+    if first.is_err() {
+        let _ = child.kill();
+    }
+    let first = first.expect("no reply printed while stdin kept coming");
+    assert_eq!(&first.unwrap(), b"y\ny\ny\ny\ny\n");
+    let (status, _, stderr) = finish(child);
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
 fn udp_to_a_port_nobody_listens_on_is_exit_1() {
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = socket.local_addr().unwrap().to_string();
