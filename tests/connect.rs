@@ -140,6 +140,56 @@ fn host_and_port_may_be_given_apart_as_nc_takes_them() {
 }
 
 #[test]
+fn ipv6_addresses_in_brackets_or_apart() {
+    let server = tackle(["serve-echo", "--tcp", "[::1]:0", "--udp", "[::1]:0"]).serve(2);
+    let tcp = server.addr(0);
+    assert!(tcp.starts_with("[::1]:"), "{tcp}");
+    let port = tcp.rsplit(':').next().unwrap().to_owned();
+    connect([tcp])
+        .stdin("over v6")
+        .run()
+        .success()
+        .stdout_is("over v6")
+        .stderr_empty();
+    connect(["::1", &port, "-6"])
+        .stdin("v6 nc style")
+        .run()
+        .success()
+        .stdout_is("v6 nc style");
+    connect(["--udp", server.addr(1), "--show-peer"])
+        .stdin("dgram v6\n")
+        .run()
+        .success()
+        .stdout_is(&format!("from {}: dgram v6\n", server.addr(1)));
+}
+
+#[test]
+fn wait_counts_silence_not_the_whole_run() {
+    // Activity every 100 ms keeps a `--wait 400ms` connection open well past 400 ms; once
+    // nothing moves, it ends (status 0) though stdin is still open.
+    let server = echo_server(&[]);
+    let started = Instant::now();
+    let mut child = spawn_connect(
+        &[server.addr(0), "--wait", "400ms"],
+        Stdio::piped(),
+        Stdio::piped(),
+    );
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    for i in 0..8u8 {
+        stdin.write_all(&[b'a' + i]).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, _, stderr) = finish(child);
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(started.elapsed() >= Duration::from_millis(1000));
+    let mut echoed = String::new();
+    stdout.read_to_string(&mut echoed).unwrap();
+    assert_eq!(echoed, "abcdefgh");
+    drop(stdin);
+}
+
+#[test]
 fn empty_stdin_ends_at_once_with_nothing_out() {
     let server = echo_server(&[]);
     connect([server.addr(0)])
@@ -666,6 +716,27 @@ fn udp_replies_are_printed_while_stdin_never_pauses() {
     let (status, _, stderr) = finish(child);
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn udp_replies_after_the_last_send_are_printed_within_wait() {
+    // A peer that answers each datagram twice, 300 ms late: both answers come after stdin's
+    // end and the last send, and are printed while --wait lasts.
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = peer.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 64];
+        while let Ok((n, from)) = peer.recv_from(&mut buffer) {
+            std::thread::sleep(Duration::from_millis(300));
+            let _ = peer.send_to(&[b"late ", &buffer[..n]].concat(), from);
+            let _ = peer.send_to(&[b"later ", &buffer[..n]].concat(), from);
+        }
+    });
+    connect(["--udp", addr.as_str(), "--wait", "5s"])
+        .stdin("q\n")
+        .run()
+        .success()
+        .stdout_is("late q\nlater q\n");
 }
 
 #[test]
