@@ -937,6 +937,46 @@ mod tls {
             .stderr_contains("TLS: handshake with");
     }
 
+    /// The downgrade attempt: a server that speaks plain text at once (as a man in the middle
+    /// stripping TLS would). Nothing of stdin may leave in plain, and nothing the server says
+    /// in plain may reach stdout; the run fails.
+    #[test]
+    fn nothing_moves_in_plain_before_the_handshake() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let peer = std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            socket
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let _ = socket.write_all(b"PLAIN HELLO\r\n");
+            let mut got = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = socket.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buffer[..n]);
+            }
+            got
+        });
+        // Even with verification off (the weakest TLS tackle speaks).
+        connect(["--tls", addr.as_str(), "--tls-insecure", "--timeout", "5s"])
+            .stdin("SECRET PAYLOAD\n")
+            .run()
+            .code(1)
+            .stdout_is("")
+            .stderr_contains("TLS: handshake with");
+        let got = peer.join().unwrap();
+        assert!(!got.is_empty(), "no ClientHello was sent");
+        assert_eq!(got[0], 0x16, "the first byte is not a TLS handshake record");
+        assert!(
+            !got.windows(6).any(|w| w == b"SECRET"),
+            "stdin leaked in plain: {:?}",
+            String::from_utf8_lossy(&got)
+        );
+    }
+
     /// The copying path (TLS, stdin read by its thread) with the HMAC handshake inside: 32 MiB
     /// come back intact, and memory does not grow with the amount (compared with a run that
     /// moves one block: the debug build alone is most of the 16 MiB).
