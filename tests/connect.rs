@@ -202,6 +202,33 @@ fn empty_stdin_ends_at_once_with_nothing_out() {
 /// stdin and stdout as pipes, a file and /dev/null: each path (spliced, sent, staged, copied)
 /// carries the bytes unchanged.
 #[test]
+fn stdout_appended_to_a_file_keeps_every_byte() {
+    // `tackle connect ... >> log`: Linux refuses splice(2) into a file opened for appending;
+    // the first chunk must not be lost on the way to the copying path.
+    let server = echo_server(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.bin");
+    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i * 13 % 251) as u8).collect();
+    std::fs::write(&input, &data).unwrap();
+    let log = dir.path().join("log");
+    std::fs::write(&log, b"before\n").unwrap();
+    let appending = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let child = spawn_connect(
+        &[server.addr(0)],
+        Stdio::from(std::fs::File::open(&input).unwrap()),
+        Stdio::from(appending),
+    );
+    let (status, _, stderr) = finish(child);
+    assert!(status.success(), "{status}: {stderr}");
+    let written = std::fs::read(&log).unwrap();
+    assert_eq!(written.len(), 7 + data.len(), "bytes lost or added");
+    assert!(
+        written[..7] == *b"before\n" && written[7..] == data[..],
+        "the echo differs"
+    );
+}
+
+#[test]
 fn files_pipes_and_dev_null_all_carry_the_bytes() {
     let server = echo_server(&[]);
     let dir = tempfile::tempdir().unwrap();
