@@ -140,6 +140,56 @@ fn host_and_port_may_be_given_apart_as_nc_takes_them() {
 }
 
 #[test]
+fn ipv6_addresses_in_brackets_or_apart() {
+    let server = tackle(["serve-echo", "--tcp", "[::1]:0", "--udp", "[::1]:0"]).serve(2);
+    let tcp = server.addr(0);
+    assert!(tcp.starts_with("[::1]:"), "{tcp}");
+    let port = tcp.rsplit(':').next().unwrap().to_owned();
+    connect([tcp])
+        .stdin("over v6")
+        .run()
+        .success()
+        .stdout_is("over v6")
+        .stderr_empty();
+    connect(["::1", &port, "-6"])
+        .stdin("v6 nc style")
+        .run()
+        .success()
+        .stdout_is("v6 nc style");
+    connect(["--udp", server.addr(1), "--show-peer"])
+        .stdin("dgram v6\n")
+        .run()
+        .success()
+        .stdout_is(&format!("from {}: dgram v6\n", server.addr(1)));
+}
+
+#[test]
+fn wait_counts_silence_not_the_whole_run() {
+    // Activity every 100 ms keeps a `--wait 400ms` connection open well past 400 ms; once
+    // nothing moves, it ends (status 0) though stdin is still open.
+    let server = echo_server(&[]);
+    let started = Instant::now();
+    let mut child = spawn_connect(
+        &[server.addr(0), "--wait", "400ms"],
+        Stdio::piped(),
+        Stdio::piped(),
+    );
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    for i in 0..8u8 {
+        stdin.write_all(&[b'a' + i]).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let (status, _, stderr) = finish(child);
+    assert!(status.success(), "{status}: {stderr}");
+    assert!(started.elapsed() >= Duration::from_millis(1000));
+    let mut echoed = String::new();
+    stdout.read_to_string(&mut echoed).unwrap();
+    assert_eq!(echoed, "abcdefgh");
+    drop(stdin);
+}
+
+#[test]
 fn empty_stdin_ends_at_once_with_nothing_out() {
     let server = echo_server(&[]);
     connect([server.addr(0)])
@@ -151,6 +201,33 @@ fn empty_stdin_ends_at_once_with_nothing_out() {
 
 /// stdin and stdout as pipes, a file and /dev/null: each path (spliced, sent, staged, copied)
 /// carries the bytes unchanged.
+#[test]
+fn stdout_appended_to_a_file_keeps_every_byte() {
+    // `tackle connect ... >> log`: Linux refuses splice(2) into a file opened for appending;
+    // the first chunk must not be lost on the way to the copying path.
+    let server = echo_server(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.bin");
+    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i * 13 % 251) as u8).collect();
+    std::fs::write(&input, &data).unwrap();
+    let log = dir.path().join("log");
+    std::fs::write(&log, b"before\n").unwrap();
+    let appending = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let child = spawn_connect(
+        &[server.addr(0)],
+        Stdio::from(std::fs::File::open(&input).unwrap()),
+        Stdio::from(appending),
+    );
+    let (status, _, stderr) = finish(child);
+    assert!(status.success(), "{status}: {stderr}");
+    let written = std::fs::read(&log).unwrap();
+    assert_eq!(written.len(), 7 + data.len(), "bytes lost or added");
+    assert!(
+        written[..7] == *b"before\n" && written[7..] == data[..],
+        "the echo differs"
+    );
+}
+
 #[test]
 fn files_pipes_and_dev_null_all_carry_the_bytes() {
     let server = echo_server(&[]);
@@ -291,14 +368,13 @@ fn stream_through(
     (reader.join().unwrap(), rss, status, stderr)
 }
 
-/// The issue asks for 1 GiB with peak RSS under 16 MiB; `bench/connect` runs the 1 GiB with
-/// the release build (see bench/RESULTS.md). Here 256 MiB keeps CI on two cores quick; memory
-/// does not depend on the amount (the bytes are spliced: they never enter tackle's memory),
-/// and even the debug build stays under the bound.
+/// The issue's figure: 1 GiB through serve-echo, compared byte for byte, in under 16 MiB of
+/// peak RSS (the bytes are spliced: they never enter tackle's memory, so even the debug build
+/// stays under the bound, and the run takes seconds).
 #[test]
-fn a_quarter_gigabyte_round_trips_intact_in_bounded_memory() {
+fn a_gigabyte_round_trips_intact_in_bounded_memory() {
     let server = echo_server(&[]);
-    let total = 256 << 20;
+    let total = 1 << 30;
     let (intact, rss, status, stderr) = stream_through(&[server.addr(0)], &[], total);
     assert!(status.success(), "{status}: {stderr}");
     assert_eq!(intact, total, "the echo differs from byte {intact} on");
@@ -643,6 +719,54 @@ fn udp_sends_each_line_and_prints_each_reply() {
 }
 
 #[test]
+fn udp_replies_are_printed_while_stdin_never_pauses() {
+    // `yes | tackle connect --udp ... | head -c 10`: replies must come out while lines keep
+    // coming, and the reader going away ends the run quietly.
+    let server = tackle(["serve-echo", "--udp", "0"]).serve(1);
+    let mut child = spawn_connect(&["--udp", server.addr(0)], Stdio::piped(), Stdio::piped());
+    let mut pipe = child.stdin.take().unwrap();
+    std::thread::spawn(move || while pipe.write_all(&b"y\n".repeat(32768)).is_ok() {});
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut first = [0u8; 10];
+        let read = stdout.read_exact(&mut first).map(|()| first);
+        let _ = tx.send(read.map_err(|e| e.to_string()));
+        // `stdout` is dropped here: the reader goes away.
+    });
+    let first = rx.recv_timeout(PATIENCE);
+    if first.is_err() {
+        let _ = child.kill();
+    }
+    let first = first.expect("no reply printed while stdin kept coming");
+    assert_eq!(&first.unwrap(), b"y\ny\ny\ny\ny\n");
+    let (status, _, stderr) = finish(child);
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+#[test]
+fn udp_replies_after_the_last_send_are_printed_within_wait() {
+    // A peer that answers each datagram twice, 300 ms late: both answers come after stdin's
+    // end and the last send, and are printed while --wait lasts.
+    let peer = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let addr = peer.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        let mut buffer = [0u8; 64];
+        while let Ok((n, from)) = peer.recv_from(&mut buffer) {
+            std::thread::sleep(Duration::from_millis(300));
+            let _ = peer.send_to(&[b"late ", &buffer[..n]].concat(), from);
+            let _ = peer.send_to(&[b"later ", &buffer[..n]].concat(), from);
+        }
+    });
+    connect(["--udp", addr.as_str(), "--wait", "5s"])
+        .stdin("q\n")
+        .run()
+        .success()
+        .stdout_is("late q\nlater q\n");
+}
+
+#[test]
 fn udp_to_a_port_nobody_listens_on_is_exit_1() {
     let socket = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let addr = socket.local_addr().unwrap().to_string();
@@ -838,6 +962,46 @@ mod tls {
             .run()
             .code(1)
             .stderr_contains("TLS: handshake with");
+    }
+
+    /// The downgrade attempt: a server that speaks plain text at once (as a man in the middle
+    /// stripping TLS would). Nothing of stdin may leave in plain, and nothing the server says
+    /// in plain may reach stdout; the run fails.
+    #[test]
+    fn nothing_moves_in_plain_before_the_handshake() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let peer = std::thread::spawn(move || {
+            let (mut socket, _) = listener.accept().unwrap();
+            socket
+                .set_read_timeout(Some(Duration::from_secs(5)))
+                .unwrap();
+            let _ = socket.write_all(b"PLAIN HELLO\r\n");
+            let mut got = Vec::new();
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = socket.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buffer[..n]);
+            }
+            got
+        });
+        // Even with verification off (the weakest TLS tackle speaks).
+        connect(["--tls", addr.as_str(), "--tls-insecure", "--timeout", "5s"])
+            .stdin("SECRET PAYLOAD\n")
+            .run()
+            .code(1)
+            .stdout_is("")
+            .stderr_contains("TLS: handshake with");
+        let got = peer.join().unwrap();
+        assert!(!got.is_empty(), "no ClientHello was sent");
+        assert_eq!(got[0], 0x16, "the first byte is not a TLS handshake record");
+        assert!(
+            !got.windows(6).any(|w| w == b"SECRET"),
+            "stdin leaked in plain: {:?}",
+            String::from_utf8_lossy(&got)
+        );
     }
 
     /// The copying path (TLS, stdin read by its thread) with the HMAC handshake inside: 32 MiB

@@ -304,10 +304,12 @@ impl DatagramClient {
 
     /// One round: replies in, stdin out; then whether the run is over.
     fn step(&mut self, cx: &mut Context<'_>) -> anyhow::Result<Option<DatagramEnd>> {
-        if let Some(end) = self.receive(cx)? {
-            return Ok(Some(end));
-        }
         loop {
+            // Replies are read between batches: stdin that never pauses (`yes | ...`) must
+            // not keep them waiting until the socket's buffer overflows, unprinted.
+            if let Some(end) = self.receive(cx)? {
+                return Ok(Some(end));
+            }
             self.take_stdin()?;
             let before = self.queue.len();
             self.send_queued(cx.now())?;

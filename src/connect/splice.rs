@@ -54,6 +54,12 @@ fn is_nonblocking(fd: RawFd) -> bool {
     flags >= 0 && flags & libc::O_NONBLOCK != 0
 }
 
+fn is_append(fd: RawFd) -> bool {
+    // SAFETY: F_GETFL only reads the descriptor's status flags.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    flags >= 0 && flags & libc::O_APPEND != 0
+}
+
 /// `/dev/null`'s device number.
 fn dev_null() -> libc::dev_t {
     libc::makedev(1, 3)
@@ -84,6 +90,8 @@ pub fn output() -> Output {
     }
     match stat.st_mode & libc::S_IFMT {
         libc::S_IFIFO => Output::Pipe,
+        // splice(2) refuses a file opened for appending (`>> log`): written instead.
+        libc::S_IFREG if is_append(fd) => Output::Other,
         libc::S_IFREG => Output::Sink,
         libc::S_IFCHR if stat.st_rdev == dev_null() => Output::Sink,
         _ => Output::Other,
@@ -163,12 +171,45 @@ impl StagingPipe {
         )?;
         let mut left = n;
         while left > 0 {
-            match splice(self.read.as_raw_fd(), out, left, 0)? {
-                0 => return Err(io::ErrorKind::WriteZero.into()),
-                moved => left -= moved,
+            match splice(self.read.as_raw_fd(), out, left, 0) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(moved) => left -= moved,
+                // The bytes are in our pipe already: a refusal must not lose them.
+                Err(e) if e.raw_os_error() == Some(libc::EINVAL) => {
+                    self.copy_out(out, left)?;
+                    left = 0;
+                }
+                Err(e) => return Err(e),
             }
         }
         Ok(n)
+    }
+
+    /// Reads `left` bytes still in the pipe and writes them to `out` (blocking).
+    fn copy_out(&self, out: RawFd, mut left: usize) -> io::Result<()> {
+        let mut buffer = vec![0u8; left.min(1 << 16)];
+        while left > 0 {
+            let want = left.min(buffer.len());
+            // SAFETY: read(2) into our buffer, at most its length.
+            let got = retrying(|| unsafe {
+                libc::read(self.read.as_raw_fd(), buffer.as_mut_ptr().cast(), want)
+            })?;
+            if got == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            let mut chunk = &buffer[..got];
+            while !chunk.is_empty() {
+                // SAFETY: write(2) from our buffer, at most its length.
+                let wrote =
+                    retrying(|| unsafe { libc::write(out, chunk.as_ptr().cast(), chunk.len()) })?;
+                if wrote == 0 {
+                    return Err(io::ErrorKind::WriteZero.into());
+                }
+                chunk = &chunk[wrote..];
+            }
+            left -= got;
+        }
+        Ok(())
     }
 }
 
@@ -193,5 +234,24 @@ mod tests {
         std::io::Seek::rewind(&mut file).unwrap();
         file.read_to_string(&mut text).unwrap();
         assert_eq!(text, "hello");
+    }
+
+    #[test]
+    fn bytes_already_staged_are_copied_when_the_file_refuses_splice() {
+        // A file opened for appending refuses splice(2) (EINVAL) after the socket's bytes are
+        // in the pipe: they are written instead, not lost.
+        let (mut a, b) = std::os::unix::net::UnixStream::pair().unwrap();
+        b.set_nonblocking(true).unwrap();
+        let staging = StagingPipe::new().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log");
+        std::fs::write(&path, b"old ").unwrap();
+        let file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        a.write_all(b"appended").unwrap();
+        assert_eq!(staging.pass(b.as_raw_fd(), file.as_raw_fd()).unwrap(), 8);
+        assert_eq!(std::fs::read(&path).unwrap(), b"old appended");
     }
 }
