@@ -1132,6 +1132,34 @@ mod time {
         assert!(offset_of(&out).abs() <= 1.5, "{}", out.stdout_str());
     }
 
+    /// RFC 867 and 868 servers close after the reply; one that keeps the connection open
+    /// has still said all it will once a line has come, so tackle does not wait for
+    /// `--timeout` (30 s) to read it.
+    #[test]
+    fn a_text_reply_from_a_server_that_never_closes_is_read_at_its_newline() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let server = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let now = jiff::Timestamp::now().as_second();
+            stream.write_all(format!("{now}\r\n").as_bytes()).unwrap();
+            // Held open until tackle goes away.
+            let mut rest = Vec::new();
+            let _ = stream.read_to_end(&mut rest);
+        });
+        let started = Instant::now();
+        let out = connect(["--time", addr.as_str(), "--json"]).run();
+        out.success();
+        assert!(started.elapsed() < Duration::from_secs(10), "{out}");
+        let json: serde_json::Value = serde_json::from_str(out.stdout_str()).unwrap();
+        assert_eq!(json["format"], "unix", "{out}");
+        assert!(
+            json["offset_seconds"].as_f64().unwrap().abs() <= 1.5,
+            "{out}"
+        );
+        server.join().unwrap();
+    }
+
     #[test]
     fn a_format_that_does_not_match_is_exit_1() {
         let server = tackle(["serve-time", "--tcp", "0", "--format", "ctime"]).serve(1);

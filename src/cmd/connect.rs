@@ -196,7 +196,8 @@ fn config(args: Args) -> anyhow::Result<ConnectConfig> {
         _ => Mode::Relay,
     };
     let wait = match mode {
-        // A time server closes after its reply; one that does not is given --timeout.
+        // A time server closes after its reply (a text one may end at its newline instead);
+        // one that does neither is given --timeout.
         Mode::Time if !args.udp => Some(args.wait.unwrap_or(args.timeout)),
         _ => args.wait,
     };

@@ -177,7 +177,9 @@ fn run_stream(config: &ConnectConfig) -> anyhow::Result<()> {
             shutdown_at_eof: config.shutdown_at_eof,
         },
         Mode::Zero => Job::Probe,
-        Mode::Time => Job::Collect,
+        Mode::Time => Job::Collect {
+            line_ends_it: config.time_format != Some(Format::Rfc868),
+        },
     };
     let settings = StreamSettings {
         name: name.clone(),

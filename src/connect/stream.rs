@@ -45,6 +45,13 @@ const MIN_SETTLE: Duration = Duration::from_millis(250);
 /// How much of a reply `--time` keeps: any time format fits many times over.
 pub const COLLECT_LIMIT: usize = 4096;
 
+/// Whether a time server's reply holds a whole line of text: a newline after the first four
+/// bytes (an RFC 868 reply is four bytes and may hold a 0x0A of its own; every text format is
+/// longer).
+fn holds_a_line_of_text(reply: &[u8]) -> bool {
+    reply.iter().skip(4).any(|&b| b == b'\n')
+}
+
 /// What the connection is for, once established.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
@@ -53,8 +60,10 @@ pub enum Job {
     Relay { shutdown_at_eof: bool },
     /// `--zero`: succeed once established, and close.
     Probe,
-    /// `--time`: keep what the server sends until it closes.
-    Collect,
+    /// `--time`: keep what the server sends until it closes or, when `line_ends_it`, until a
+    /// whole line of text has come (a server that keeps the connection open has said all it
+    /// will say by then).
+    Collect { line_ends_it: bool },
 }
 
 /// How to explain a failed TLS handshake: the trust rules in use and the name checked.
@@ -339,7 +348,7 @@ impl StreamClient {
                 self.write_out(cx)?;
                 return Ok(Flow::End(Ended::Established));
             }
-            Job::Probe | Job::Collect => {}
+            Job::Probe | Job::Collect { .. } => {}
         }
         self.exchange(cx)
     }
@@ -510,13 +519,15 @@ impl StreamClient {
                     format!("cannot write to stdout: {}", plain(&e)),
                 )),
             },
-            Job::Collect if self.collected.len() + bytes.len() > COLLECT_LIMIT => {
-                Err(self.fail(format_args!(
+            Job::Collect { .. } if self.collected.len() + bytes.len() > COLLECT_LIMIT => Err(self
+                .fail(format_args!(
                     "the reply is longer than {COLLECT_LIMIT} bytes; is this a time server?"
-                )))
-            }
-            Job::Collect => {
+                ))),
+            Job::Collect { line_ends_it } => {
                 self.collected.extend_from_slice(bytes);
+                if line_ends_it && holds_a_line_of_text(&self.collected) {
+                    return self.peer_closed();
+                }
                 Ok(Flow::Continue)
             }
             // A byte after the answer: the key was accepted.
@@ -539,7 +550,7 @@ impl StreamClient {
         Ok(Flow::End(match self.settings.job {
             Job::Relay { .. } => self.relayed(),
             Job::Probe => Ended::Established,
-            Job::Collect => Ended::Collected {
+            Job::Collect { .. } => Ended::Collected {
                 reply: std::mem::take(&mut self.collected),
                 first_byte: self.first_byte.unwrap_or_else(Instant::now),
             },
@@ -729,7 +740,7 @@ impl StreamClient {
             Job::Relay { shutdown_at_eof } => {
                 shutdown_at_eof && self.stdin_done && self.up.is_none() && !self.write_shut
             }
-            Job::Collect => false,
+            Job::Collect { .. } => false,
         };
         waits.then_some(until)
     }
@@ -775,7 +786,7 @@ impl StreamClient {
         if let (Some(at), Some(wait)) = (self.idle_deadline(), self.settings.wait)
             && now >= at
         {
-            if self.settings.job == Job::Collect {
+            if matches!(self.settings.job, Job::Collect { .. }) {
                 // A time server closes after its reply; one that goes quiet has said it all.
                 if self.collected.is_empty() {
                     return Err(
@@ -873,4 +884,20 @@ fn is_connection_error(e: &io::Error) -> bool {
                 | libc::EPIPE
         )
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::holds_a_line_of_text;
+
+    #[test]
+    fn a_text_reply_ends_at_its_newline_and_a_binary_one_never_does() {
+        assert!(holds_a_line_of_text(b"Fri Nov 27 22:44:21 2026\r\n"));
+        assert!(holds_a_line_of_text(b"1764283461\n"));
+        assert!(!holds_a_line_of_text(b"Fri Nov 27 22:44"));
+        // RFC 868 counters holding 0x0A: four bytes are never a line.
+        assert!(!holds_a_line_of_text(&[0x0a, 0xec, 0x0a, 0x0a]));
+        assert!(!holds_a_line_of_text(b"\n\n\n\n"));
+        assert!(!holds_a_line_of_text(b""));
+    }
 }
