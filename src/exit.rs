@@ -88,10 +88,34 @@ pub fn status_of(name: &str, result: anyhow::Result<()>) -> i32 {
         return SUCCESS;
     }
     // A stderr that cannot be written (closed, full) must not turn the error into a panic.
-    let _ = writeln!(io::stderr(), "tackle: {name}: {err:#}");
+    let message = without_os_error_codes(&format!("{err:#}"));
+    let _ = writeln!(io::stderr(), "tackle: {name}: {message}");
     err.chain()
         .find_map(|c| c.downcast_ref::<Failure>())
         .map_or(FAILURE, |f| f.status)
+}
+
+/// The text without std's ` (os error N)` after each system error: the system's own words
+/// say what went wrong (as coreutils print them), the number is noise to a user.
+pub fn without_os_error_codes(text: &str) -> String {
+    const MARK: &str = " (os error ";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        let after = &rest[at + MARK.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let is_code = digits > 0 && after[digits..].starts_with(')');
+        let cut = if is_code { at } else { at + MARK.len() };
+        out.push_str(&rest[..cut]);
+        if !is_code {
+            // Not a code after all: keep the mark as it was.
+            rest = after;
+            continue;
+        }
+        rest = &after[digits + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Where a panic should be reported: the package's repository when Cargo.toml names one.
@@ -170,6 +194,36 @@ mod tests {
             .flush()
             .unwrap_err();
         assert!(is_broken_pipe(&closed.into()));
+    }
+
+    #[test]
+    fn os_error_codes_are_dropped_and_nothing_else() {
+        assert_eq!(
+            without_os_error_codes(
+                "a.csv: cannot read: No such file or directory (os error 2); \
+                 b: Permission denied (os error 13)"
+            ),
+            "a.csv: cannot read: No such file or directory; b: Permission denied"
+        );
+        for kept in [
+            "x (os error )",
+            "x (os error 2",
+            "x (os error two)",
+            "",
+            "(os error 2",
+        ] {
+            assert_eq!(without_os_error_codes(kept), kept);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dropping_os_error_codes_never_panics_and_only_shortens(text in ".{0,80}") {
+            let noisy = format!("{text} (os error 5){text}");
+            let out = without_os_error_codes(&noisy);
+            proptest::prop_assert!(out.len() < noisy.len());
+            proptest::prop_assert!(without_os_error_codes(&text).len() <= text.len());
+        }
     }
 
     #[test]

@@ -594,3 +594,22 @@ fn a_panic_is_reported_as_a_bug_in_one_line_with_the_backtrace_on_request() {
     assert!(stderr.contains("panic_when_a_test_asks"), "{traced}");
     assert!(!stderr.contains("panicked"), "{traced}");
 }
+
+/// System errors read as the system's words, as coreutils print them, without std's
+/// ` (os error N)` after them.
+#[test]
+fn system_errors_carry_no_os_error_numbers() {
+    let out = tackle(["csv-convert", "missing.csv"]).run();
+    out.code(1);
+    assert_eq!(
+        out.stderr_str(),
+        "tackle: csv-convert: cannot open missing.csv: No such file or directory\n"
+    );
+    let out = tackle(["connect", "--auth-key-file", "missing.key", "127.0.0.1:1"]).run();
+    out.code(1);
+    assert!(
+        out.stderr_str()
+            .ends_with("missing.key: cannot read: No such file or directory\n"),
+        "{out}"
+    );
+}

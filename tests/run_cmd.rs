@@ -1448,7 +1448,7 @@ fn output_tackle_cannot_write_never_replaces_the_commands_status() {
     assert_eq!(
         stderr,
         "err\ntackle: run-cmd: could not write the command's held stdout: cannot write to \
-         stdout: No space left on device (os error 28); the exit status is still 3\n"
+         stdout: No space left on device; the exit status is still 3\n"
     );
     // Held stderr cannot be replayed: stdout still is, status kept.
     let out = run_cmd_to(&quiet, Stdio::piped(), dev_full());

@@ -18,11 +18,7 @@ use crate::net::listen::UnixAddr;
 
 /// The system's words for an error, without std's ` (os error N)` tail.
 pub fn plain(e: &io::Error) -> String {
-    let text = e.to_string();
-    match text.rfind(" (os error ") {
-        Some(at) if text.ends_with(')') => text[..at].to_owned(),
-        _ => text,
-    }
+    exit::without_os_error_codes(&e.to_string())
 }
 
 /// The time left until `deadline`, or the `--timeout` error naming `what` was being done.

@@ -79,7 +79,8 @@ pub fn finish(config: &Config, mut attempt: Attempt, ending: &Ending) -> anyhow:
         // Nowhere left to say it when stderr is what failed; the status still goes out.
         let _ = writeln!(
             io::stderr(),
-            "tackle: run-cmd: {what}; the exit status is still {status}"
+            "tackle: run-cmd: {}; the exit status is still {status}",
+            exit::without_os_error_codes(what)
         );
     }
     if config.check {
