@@ -956,12 +956,20 @@ mod tls {
 
     #[test]
     fn tls_to_a_plain_port_is_said_so() {
+        // An echo port sends our ClientHello back; a time port sends plain text.
         let server = echo_server(&[]);
         connect(["--tls", server.addr(0), "--tls-insecure", "--timeout", "5s"])
             .stdin("x")
             .run()
             .code(1)
-            .stderr_contains("TLS: handshake with");
+            .stderr_contains("TLS: handshake with")
+            .stderr_contains("sent back our own TLS greeting")
+            .stderr_contains("plain-text port");
+        let time = tackle(["serve-time", "--tcp", "0"]).serve(1);
+        connect(["--tls", time.addr(0), "--tls-insecure", "--timeout", "5s"])
+            .run()
+            .code(1)
+            .stderr_contains("did not answer in TLS (is this a plain-text port?");
     }
 
     /// The downgrade attempt: a server that speaks plain text at once (as a man in the middle

@@ -367,6 +367,13 @@ pub fn explain(err: &rustls::Error, server: &str, trust: &ClientTrust) -> String
         rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => format!(
             "{server} did not answer in TLS (is this a plain-text port? port 465 speaks TLS from the first byte, 587 and 25 use STARTTLS)"
         ),
+        // Our own ClientHello came back: the port echoes what it gets.
+        rustls::Error::InappropriateHandshakeMessage {
+            got_type: rustls::HandshakeType::ClientHello,
+            ..
+        } => format!(
+            "{server} sent back our own TLS greeting: it echoes what it receives, so it is a plain-text port (an echo server?), not TLS"
+        ),
         rustls::Error::NoCertificatesPresented => format!("{server} presented no certificate"),
         rustls::Error::PeerIncompatible(_) => format!(
             "{server} and tackle have no TLS version or cipher in common (tackle speaks TLS 1.2 and 1.3)"
@@ -608,6 +615,10 @@ mod tests {
             rustls::Error::InappropriateHandshakeMessage {
                 expect_types: vec![rustls::HandshakeType::ServerHello],
                 got_type: rustls::HandshakeType::Finished,
+            },
+            rustls::Error::InappropriateHandshakeMessage {
+                expect_types: vec![rustls::HandshakeType::ServerHello],
+                got_type: rustls::HandshakeType::ClientHello,
             },
             rustls::Error::InvalidEncryptedClientHello(
                 EncryptedClientHelloError::InvalidConfigList,
