@@ -540,6 +540,10 @@ fn bad_flags_are_usage_errors() {
         (vec!["127.0.0.1:7", "--wait", "0"], "--wait"),
         (vec!["127.0.0.1:7", "-4", "--source", "::1"], "--source"),
         (
+            vec!["127.0.0.1:7", "--tls", "--sni", "bad_name!"],
+            "--sni \"bad_name!\": not a host name or IP address",
+        ),
+        (
             vec!["127.0.0.1:7", "--auth-key-env", "UNSET_KEY_VAR"],
             "not set",
         ),

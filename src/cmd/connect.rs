@@ -183,6 +183,13 @@ fn config(args: Args) -> anyhow::Result<ConnectConfig> {
             "--ca-file, --tls-fingerprint, --tls-insecure and --tls-cert need --tls",
         ));
     }
+    if let Some(sni) = &args.sni
+        && rustls_pki_types::ServerName::try_from(sni.as_str()).is_err()
+    {
+        return Err(exit::usage(format!(
+            "--sni {sni:?}: not a host name or IP address a certificate can be checked against"
+        )));
+    }
     let tls = args.tls.then(|| TlsOptions {
         trust: args.trust.trust_settings(),
         server_name: args.sni.clone().unwrap_or_else(|| match &endpoint {
