@@ -48,9 +48,11 @@ pub fn tcp(
         .candidates(family)
         .map_err(|e| exit::failure(exit::FAILURE, format!("{target}: {e}")))?;
     let mut failures = Vec::new();
-    for addr in &candidates {
+    for (tried, addr) in candidates.iter().enumerate() {
         let left = time_left(deadline, timeout, &format!("{target}: cannot connect"))?;
-        match connect_tcp(*addr, source, left) {
+        let untried = candidates.len() - tried;
+        let budget = attempt_budget(left, untried);
+        match connect_tcp(*addr, source, budget) {
             Ok(stream) => return Ok((stream, *addr)),
             Err(Attempt::Bind(e)) => {
                 let source = source.map(|s| s.to_string()).unwrap_or_default();
@@ -58,6 +60,11 @@ pub fn tcp(
                     exit::FAILURE,
                     format!("--source {source}: cannot bind: {}", plain(&e)),
                 ));
+            }
+            // Silence from one address of several: the next gets its share of the time.
+            Err(Attempt::Connect(e)) if e.kind() == io::ErrorKind::TimedOut && untried > 1 => {
+                let why = format!("no answer within {}", format_duration(budget));
+                failures.push((*addr, io::Error::new(io::ErrorKind::TimedOut, why)));
             }
             Err(Attempt::Connect(e)) if e.kind() == io::ErrorKind::TimedOut => {
                 return Err(exit::failure(
@@ -75,6 +82,15 @@ pub fn tcp(
         exit::FAILURE,
         connect_failure(&target.to_string(), target.is_name(), &failures),
     ))
+}
+
+/// How long one connection attempt may take: an even share of the time left among the
+/// addresses not yet tried, but at least 2 s (or all that is left), so that a first address
+/// that never answers leaves time for the others, as Go's dialer shares its deadline.
+fn attempt_budget(left: Duration, untried: usize) -> Duration {
+    const SANE_MINIMUM: Duration = Duration::from_secs(2);
+    let share = left / u32::try_from(untried.max(1)).unwrap_or(u32::MAX);
+    share.max(SANE_MINIMUM).min(left)
 }
 
 /// `ADDR: cannot connect: WHY`, naming each address tried when a name gave several.
@@ -219,5 +235,21 @@ mod tests {
             connect_failure("localhost:7", true, &two),
             "localhost:7: cannot connect: [::1]:7: Connection refused; 127.0.0.1:7: Connection refused"
         );
+    }
+
+    #[test]
+    fn each_address_gets_a_share_of_the_time_left() {
+        let secs = Duration::from_secs;
+        // One address: all of it.
+        assert_eq!(attempt_budget(secs(30), 1), secs(30));
+        // Two: half each, the last then takes what is left.
+        assert_eq!(attempt_budget(secs(30), 2), secs(15));
+        // Many: never less than 2 s, never more than is left.
+        assert_eq!(attempt_budget(secs(30), 100), secs(2));
+        assert_eq!(
+            attempt_budget(Duration::from_millis(500), 3),
+            Duration::from_millis(500)
+        );
+        assert_eq!(attempt_budget(Duration::ZERO, 0), Duration::ZERO);
     }
 }
