@@ -862,38 +862,28 @@ mod tls {
         let server = server(&pki.server, Some(&pki.ca));
         let port = server.addr(0).rsplit(':').next().unwrap().to_owned();
         let by_name = format!("localhost:{port}");
-        let run = connect([
-            "--tls",
-            by_name.as_str(),
-            "--ca-file",
-            "ca.pem",
-            "--tls-cert",
-            "c.pem",
-            "--tls-key",
-            "k.pem",
-        ])
-        .file("ca.pem", &pki.ca)
-        .file("c.pem", &pki.client.0);
+        let with_certificate = || {
+            connect([
+                "--tls",
+                by_name.as_str(),
+                "--ca-file",
+                "ca.pem",
+                "--tls-cert",
+                "c.pem",
+                "--tls-key",
+                "k.pem",
+            ])
+            .file("ca.pem", &pki.ca)
+            .file("c.pem", &pki.client.0)
+        };
         // The key is a secret: a copy others can read is refused, as sendmail refuses it.
-        with_key(run, "k.pem", pki.client.1.as_bytes(), 0o644)
+        with_key(with_certificate(), "k.pem", pki.client.1.as_bytes(), 0o644)
             .stdin("x")
             .run()
             .code(1)
             .stderr_contains("--tls-key")
             .stderr_contains("chmod 600");
-        let run = connect([
-            "--tls",
-            by_name.as_str(),
-            "--ca-file",
-            "ca.pem",
-            "--tls-cert",
-            "c.pem",
-            "--tls-key",
-            "k.pem",
-        ])
-        .file("ca.pem", &pki.ca)
-        .file("c.pem", &pki.client.0);
-        with_key(run, "k.pem", pki.client.1.as_bytes(), 0o600)
+        with_key(with_certificate(), "k.pem", pki.client.1.as_bytes(), 0o600)
             .stdin("over TLS\n")
             .run()
             .success()
