@@ -181,8 +181,17 @@ impl<R: Read> CsvReader<R> {
         self.max_record = bytes;
     }
 
-    fn record_too_big(&self) -> anyhow::Error {
-        limits::record_too_big(self.records + 1, self.record_line, self.max_record)
+    /// Fails when `row`, record number `record`, takes more than `--max-record`.
+    #[inline]
+    fn check_size(&self, row: &Row, record: u64) -> Result<()> {
+        if row.memory() > self.max_record {
+            return Err(limits::record_too_big(
+                record,
+                self.record_line,
+                self.max_record,
+            ));
+        }
+        Ok(())
     }
 
     /// Marks fields that hold none of `bytes` as clean ([`Row::is_clean`]), so a CSV writer
@@ -226,9 +235,7 @@ impl<R: Read> CsvReader<R> {
         self.record_line = self.lines + 1;
         loop {
             if self.pos >= self.end {
-                if row.memory() > self.max_record {
-                    return Err(self.record_too_big());
-                }
+                self.check_size(row, self.records + 1)?;
                 if !self.fill()? {
                     return self.finish_at_eof(row);
                 }
@@ -343,13 +350,7 @@ impl<R: Read> CsvReader<R> {
                 self.process(Some(b'\n'), row)?;
             }
             if self.end_line(row)? {
-                if row.memory() > self.max_record {
-                    return Err(limits::record_too_big(
-                        self.records,
-                        self.record_line,
-                        self.max_record,
-                    ));
-                }
+                self.check_size(row, self.records)?;
                 return Ok(true);
             }
         }
@@ -402,13 +403,7 @@ impl<R: Read> CsvReader<R> {
         }
         self.save_field(row)?;
         self.records += 1;
-        if row.memory() > self.max_record {
-            return Err(limits::record_too_big(
-                self.records,
-                self.record_line,
-                self.max_record,
-            ));
-        }
+        self.check_size(row, self.records)?;
         Ok(true)
     }
 
