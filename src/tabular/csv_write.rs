@@ -33,6 +33,11 @@ impl CsvWriter {
         }
     }
 
+    /// The dialect this writer writes.
+    pub fn dialect(&self) -> &WriteDialect {
+        &self.dialect
+    }
+
     /// The bytes this writer treats specially, for [`CsvReader::watch_for`](super::csv_read::CsvReader::watch_for).
     pub fn specials(&self) -> Vec<u8> {
         (0..=255u8)

@@ -39,7 +39,6 @@ pub struct Sink {
 enum SinkKind {
     Csv {
         writer: Box<CsvWriter>,
-        dialect: WriteDialect,
     },
     Json {
         writer: Box<JsonWriter>,
@@ -84,13 +83,12 @@ impl Sink {
             let mut sink = Sink::new(
                 SinkKind::Csv {
                     writer: Box::new(CsvWriter::new(config.write.clone())),
-                    dialect: config.write.clone(),
                 },
                 encoder,
                 names,
             );
             // A header of no columns (an empty input) writes nothing, not a blank line.
-            if let (Some(names), SinkKind::Csv { writer, .. }) = (header, &mut sink.kind)
+            if let (Some(names), SinkKind::Csv { writer }) = (header, &mut sink.kind)
                 && !names.is_empty()
             {
                 writer.write_record(
@@ -156,7 +154,7 @@ impl Sink {
             kind, buf, names, ..
         } = self;
         match kind {
-            SinkKind::Csv { writer, .. } => {
+            SinkKind::Csv { writer } => {
                 writer.write_record_clean(buf, fields, &|i| names.get(i).cloned())?
             }
             SinkKind::Json {
@@ -184,7 +182,7 @@ impl Sink {
         restval: &[u8],
     ) -> Result<()> {
         let keyed = match &mut self.kind {
-            SinkKind::Csv { writer, .. } => {
+            SinkKind::Csv { writer } => {
                 let names = &self.names;
                 writer.write_row(&mut self.buf, row, &|i| names.get(i).cloned())?;
                 self.records += 1;
@@ -261,7 +259,7 @@ impl Sink {
     /// by reading the block back in the output's dialect.
     fn unmappable(&self, offset: usize, ch: char, encoding: &str) -> anyhow::Error {
         let (record, field) = match &self.kind {
-            SinkKind::Csv { dialect, .. } => locate(&self.buf, offset, ch, dialect),
+            SinkKind::Csv { writer } => locate(&self.buf, offset, ch, writer.dialect()),
             _ => (0, 0),
         };
         let name = self
