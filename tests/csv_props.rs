@@ -110,14 +110,15 @@ proptest! {
         buffer in 4usize..64,
         with_bom in any::<bool>(),
     ) {
-        let mut writer = CsvWriter::new(WriteDialect {
+        let write = WriteDialect {
             delimiter: d.delimiter,
             quotechar: d.quotechar,
             escapechar: d.escapechar,
             doublequote: d.doublequote,
             quoting: d.quoting,
             crlf: d.crlf,
-        });
+        };
+        let mut writer = CsvWriter::new(write.clone());
         let mut out = Vec::new();
         let mut written = Vec::new();
         for row in &rows {
@@ -136,17 +137,7 @@ proptest! {
         if with_bom || out.starts_with("\u{feff}".as_bytes()) {
             out.splice(0..0, "\u{feff}".bytes());
         }
-        let read = ReadDialect {
-            delimiter: d.delimiter,
-            quotechar: d.quotechar,
-            escapechar: d.escapechar,
-            doublequote: d.doublequote,
-            skipinitialspace: false,
-            strict: true,
-            // Nonnumeric quotes every text field, so it reads back as plain minimal.
-            quoting: if d.quoting == Quoting::None { Quoting::None } else { Quoting::Minimal },
-            comment: None,
-        };
+        let read = ReadDialect { strict: true, ..write.read_back() };
         let back = read_all(&out, read, buffer);
         prop_assert_eq!(back, Ok(written), "output {:?}", String::from_utf8_lossy(&out));
     }

@@ -121,6 +121,25 @@ impl WriteDialect {
         }
     }
 
+    /// The reading dialect that reads this dialect's output back as the fields written:
+    /// `all` and `nonnumeric` only quote more fields, so they read back as plain `minimal`.
+    pub fn read_back(&self) -> ReadDialect {
+        ReadDialect {
+            delimiter: self.delimiter,
+            quotechar: self.quotechar,
+            escapechar: self.escapechar,
+            doublequote: self.doublequote,
+            skipinitialspace: false,
+            strict: false,
+            quoting: if self.quoting == Quoting::None {
+                Quoting::None
+            } else {
+                Quoting::Minimal
+            },
+            comment: None,
+        }
+    }
+
     /// Rejects combinations Python rejects.
     pub fn validate(&self) -> Result<(), String> {
         if self.delimiter == self.quotechar {

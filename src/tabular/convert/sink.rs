@@ -12,7 +12,7 @@ use anyhow::{Result, anyhow};
 
 use super::super::csv_read::{CsvReader, Transcode};
 use super::super::csv_write::CsvWriter;
-use super::super::dialect::{Quoting, ReadDialect, WriteDialect};
+use super::super::dialect::{ReadDialect, WriteDialect};
 use super::super::encoding::encode::{EncodeError, Encoder};
 use super::super::encoding::{Charset, Named};
 use super::super::json_write::{JsonWriter, Nesting};
@@ -304,21 +304,7 @@ impl Sink {
 
 /// The 1-based record (within `block`) and 0-based field holding `ch` at byte `offset`.
 fn locate(block: &[u8], offset: usize, ch: char, dialect: &WriteDialect) -> (u64, usize) {
-    let read = ReadDialect {
-        delimiter: dialect.delimiter,
-        quotechar: dialect.quotechar,
-        escapechar: dialect.escapechar,
-        doublequote: dialect.doublequote,
-        skipinitialspace: false,
-        strict: false,
-        quoting: if dialect.quoting == Quoting::None {
-            Quoting::None
-        } else {
-            Quoting::Minimal
-        },
-        comment: None,
-    };
-    let mut reader = CsvReader::new(block, read, true);
+    let mut reader = CsvReader::new(block, dialect.read_back(), true);
     reader.keep_bom();
     let mut row = Row::new();
     let mut wanted = [0u8; 4];
