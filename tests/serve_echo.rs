@@ -1724,18 +1724,8 @@ mod tls {
     #[test]
     fn hmac_authentication_runs_inside_tls() {
         let pki = pki("localhost");
-        let run = tackle([
-            "serve-echo",
-            "--tls",
-            "0",
-            "--tls-cert",
-            "cert.pem",
-            "--tls-key",
-            "key.pem",
-            "--auth-key-file",
-            "key",
-        ]);
-        let server = super::auth::with_key(with_pki(run, &pki), b"peekaboo").serve(1);
+        let run = tls_run(&pki, &["--auth-key-file", "key"]);
+        let server = super::auth::with_key(run, b"peekaboo").serve(1);
         let mut tls = connect_tls(server.addr(0), &client_config(&pki, false));
         let challenge = read_exactly(&mut tls, 32);
         tls.write_all(&tackle::net::auth::answer(b"peekaboo", &challenge))
