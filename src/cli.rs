@@ -178,27 +178,22 @@ pub fn with_personality(mut args: Vec<OsString>) -> Vec<OsString> {
 /// run-cmd costs, and as much of connect's start-up); whatever that parser refuses (help,
 /// version, every error) goes to the whole [`Cli`], so messages stay the same.
 pub fn parse(args: &[OsString]) -> Result<Cli, clap::Error> {
-    let alone = || args[..1].iter().chain(&args[2..]);
-    match args.get(1).and_then(|a| a.to_str()) {
-        Some("run-cmd") => {
-            if let Ok(line) = SubcommandLine::<cmd::run_cmd::Args>::try_parse_from(alone()) {
-                return Ok(Cli {
-                    global: line.global,
-                    command: Command::RunCmd(line.args),
-                });
-            }
-        }
-        Some("connect") => {
-            if let Ok(line) = SubcommandLine::<cmd::connect::Args>::try_parse_from(alone()) {
-                return Ok(Cli {
-                    global: line.global,
-                    command: Command::Connect(Box::new(line.args)),
-                });
-            }
-        }
-        _ => {}
-    }
-    Cli::try_parse_from(args)
+    let alone = match args.get(1).and_then(|a| a.to_str()) {
+        Some("run-cmd") => parse_alone(args, Command::RunCmd),
+        Some("connect") => parse_alone(args, |a| Command::Connect(Box::new(a))),
+        _ => None,
+    };
+    alone.map_or_else(|| Cli::try_parse_from(args), Ok)
+}
+
+/// `tackle SUBCOMMAND ARGS...` parsed against that subcommand's flags `A` alone (and the
+/// global ones), made into `command`; `None` for anything that parser refuses.
+fn parse_alone<A: Args>(args: &[OsString], command: impl FnOnce(A) -> Command) -> Option<Cli> {
+    let line = SubcommandLine::<A>::try_parse_from(args[..1].iter().chain(&args[2..])).ok()?;
+    Some(Cli {
+        global: line.global,
+        command: command(line.args),
+    })
 }
 
 /// One subcommand's flags and the global ones, as [`parse`] tries them first.

@@ -476,6 +476,27 @@ mod auth {
         assert!(stderr.contains("1 auth failure,"), "{stderr}");
     }
 
+    /// A failed handshake gives its --max-handshakes slot back at once: left behind, it would
+    /// count as in progress and push out an older handshake that is still going.
+    #[test]
+    fn a_failed_handshake_gives_its_slot_back() {
+        let server = server(&["--max-handshakes", "2"]);
+        let mut slow = connect(&server, 0);
+        let challenge = read_exactly(&mut slow, 32);
+        let mut wrong = connect(&server, 0);
+        let other = read_exactly(&mut wrong, 32);
+        wrong.write_all(&digest(b"not the key", &other)).unwrap();
+        assert_eq!(read_to_end(&mut wrong), b"");
+        let mut third = connect(&server, 0);
+        read_exactly(&mut third, 32);
+        slow.write_all(&digest(KEY, &challenge)).unwrap();
+        ping(&mut slow, b"still in its handshake");
+        drop((slow, third));
+        let stderr = stop(server);
+        assert!(stderr.contains("1 connection served"), "{stderr}");
+        assert!(stderr.contains(" 0 handshakes dropped"), "{stderr}");
+    }
+
     #[test]
     fn udp_with_a_key_is_refused() {
         with_key(
@@ -1703,18 +1724,8 @@ mod tls {
     #[test]
     fn hmac_authentication_runs_inside_tls() {
         let pki = pki("localhost");
-        let run = tackle([
-            "serve-echo",
-            "--tls",
-            "0",
-            "--tls-cert",
-            "cert.pem",
-            "--tls-key",
-            "key.pem",
-            "--auth-key-file",
-            "key",
-        ]);
-        let server = super::auth::with_key(with_pki(run, &pki), b"peekaboo").serve(1);
+        let run = tls_run(&pki, &["--auth-key-file", "key"]);
+        let server = super::auth::with_key(run, b"peekaboo").serve(1);
         let mut tls = connect_tls(server.addr(0), &client_config(&pki, false));
         let challenge = read_exactly(&mut tls, 32);
         tls.write_all(&tackle::net::auth::answer(b"peekaboo", &challenge))

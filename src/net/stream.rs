@@ -187,6 +187,14 @@ impl Gate {
         Stats::count(&shared.stats.connections);
         true
     }
+
+    /// Leaves a handshake unserved (it failed or timed out): its slot is given back at once.
+    fn refuse(&mut self, shared: &ServerShared, id: u64) {
+        if *self == Gate::Handshake {
+            shared.handshakes.release(id);
+        }
+        *self = Gate::Refused;
+    }
 }
 
 /// A session's way to send bytes, set its deadline and report on its handshake.
@@ -259,7 +267,7 @@ impl SessionOutput<'_> {
     /// saying how many failed meanwhile).
     pub fn report_auth_failure(&mut self, why: &str) {
         Stats::count(&self.shared.stats.auth_failures);
-        *self.gate = Gate::Refused;
+        self.gate.refuse(self.shared, self.id);
         if let Some(n) = self.shared.warnings.auth.note(self.now) {
             let peer = self.peer;
             tracing::warn!(peer = %peer, failures = n, "authentication failed: {why}{}", in_the_last_second(n));
@@ -678,7 +686,7 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
 
     fn tls_failed(&mut self, e: &io::Error, now: Instant) {
         Stats::count(&self.shared.stats.tls_failures);
-        self.gate_refused();
+        self.gate.refuse(&self.shared, self.id);
         let (id, peer) = (self.id, self.peer.as_str());
         match handshake_failure(e) {
             HandshakeFailure::ClientCertificate => {
@@ -701,14 +709,6 @@ impl<S: StreamSocket, P: Session> Connection<S, P> {
                 tracing::debug!(conn = id, peer = %peer, "TLS handshake failed: {e}")
             }
         }
-    }
-
-    /// Leaves a handshake unserved: its slot is given back.
-    fn gate_refused(&mut self) {
-        if self.gate == Gate::Handshake {
-            self.shared.handshakes.release(self.id);
-        }
-        self.gate = Gate::Refused;
     }
 
     fn log_close(&self) {
