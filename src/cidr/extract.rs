@@ -14,19 +14,19 @@ use super::scan::{BlockScan, Event};
 /// The block size reads aim for.
 const BLOCK: usize = 1 << 20;
 /// The longest line of text accepted, so a runaway line cannot exhaust memory.
-pub const MAX_TEXT_LINE: usize = 16 << 20;
+const MAX_TEXT_LINE: usize = 16 << 20;
 
 /// Why a text line could not be read whole.
 #[derive(Debug)]
-pub struct LongLine {
-    pub number: u64,
+struct LongLine {
+    number: u64,
 }
 
 /// Calls `visit(block, lines_before)` with blocks of whole lines of `reader`, each line
 /// ending in `\n` (one is added to a last line without it), until it returns false. A line
 /// longer than [`MAX_TEXT_LINE`] is skipped after `too_long` says what to do (an error ends
 /// the reading).
-pub fn each_text_block(
+fn each_text_block(
     mut reader: impl Read,
     mut visit: impl FnMut(&[u8], u64) -> anyhow::Result<bool>,
     mut too_long: impl FnMut(LongLine) -> anyhow::Result<()>,
@@ -87,12 +87,14 @@ pub fn each_text_block(
     }
 }
 
-/// Every address and CIDR found in the text of `sources`, as entries: a CIDR as its network
-/// (host bits dropped unless `--strict`, which rejects it), an address as itself.
-pub fn each_extracted(
+/// Reads the text of each of `sources` (stdin or a file) in blocks of whole lines
+/// ([`each_text_block`]), handing `visit` the source's name, a block and the number of lines
+/// before it, until `visit` returns false. A line longer than [`MAX_TEXT_LINE`] is rejected
+/// under `policy`.
+pub fn each_text_source(
     sources: &[Source],
     policy: &Policy,
-    visit: &mut impl FnMut(&Entry) -> Result<bool, Problem>,
+    mut visit: impl FnMut(&str, &[u8], u64) -> anyhow::Result<bool>,
 ) -> anyhow::Result<()> {
     for source in sources {
         let (name, reader): (String, Box<dyn Read>) = match source {
@@ -102,43 +104,7 @@ pub fn each_extracted(
         };
         let go_on = each_text_block(
             reader,
-            |block, lines_before| {
-                let mut line = lines_before + 1;
-                for event in BlockScan::new(block) {
-                    let hit = match event {
-                        Event::LineEnd(_) => {
-                            line += 1;
-                            continue;
-                        }
-                        Event::Hit(hit) => hit,
-                    };
-                    let prefix = hit.prefix.unwrap_or(hit.family.bits());
-                    let net = Network::containing(hit.family, hit.addr, prefix);
-                    let here = || Origin::Extracted(format!("{name} line {line}"));
-                    if policy.strict && net.addr != hit.addr {
-                        let text = String::from_utf8_lossy(&block[hit.start..hit.end]);
-                        policy.reject(
-                            &format!("{text}/{prefix}"),
-                            "has host bits set; drop --strict to accept it",
-                            &here(),
-                        )?;
-                        continue;
-                    }
-                    let entry = Entry::Network {
-                        net,
-                        address: hit.addr,
-                    };
-                    match visit(&entry) {
-                        Ok(true) => {}
-                        Ok(false) => return Ok(false),
-                        Err(Problem::Invalid(why)) => {
-                            policy.reject(&entry.canonical(), &why, &here())?;
-                        }
-                        Err(Problem::Fatal(err)) => return Err(err),
-                    }
-                }
-                Ok(true)
-            },
+            |block, lines_before| visit(&name, block, lines_before),
             |long| {
                 policy.reject(
                     "(text)",
@@ -153,6 +119,52 @@ pub fn each_extracted(
         }
     }
     Ok(())
+}
+
+/// Every address and CIDR found in the text of `sources`, as entries: a CIDR as its network
+/// (host bits dropped unless `--strict`, which rejects it), an address as itself.
+pub fn each_extracted(
+    sources: &[Source],
+    policy: &Policy,
+    visit: &mut impl FnMut(&Entry) -> Result<bool, Problem>,
+) -> anyhow::Result<()> {
+    each_text_source(sources, policy, |name, block, lines_before| {
+        let mut line = lines_before + 1;
+        for event in BlockScan::new(block) {
+            let hit = match event {
+                Event::LineEnd(_) => {
+                    line += 1;
+                    continue;
+                }
+                Event::Hit(hit) => hit,
+            };
+            let prefix = hit.prefix.unwrap_or(hit.family.bits());
+            let net = Network::containing(hit.family, hit.addr, prefix);
+            let here = || Origin::Extracted(format!("{name} line {line}"));
+            if policy.strict && net.addr != hit.addr {
+                let text = String::from_utf8_lossy(&block[hit.start..hit.end]);
+                policy.reject(
+                    &format!("{text}/{prefix}"),
+                    "has host bits set; drop --strict to accept it",
+                    &here(),
+                )?;
+                continue;
+            }
+            let entry = Entry::Network {
+                net,
+                address: hit.addr,
+            };
+            match visit(&entry) {
+                Ok(true) => {}
+                Ok(false) => return Ok(false),
+                Err(Problem::Invalid(why)) => {
+                    policy.reject(&entry.canonical(), &why, &here())?;
+                }
+                Err(Problem::Fatal(err)) => return Err(err),
+            }
+        }
+        Ok(true)
+    })
 }
 
 #[cfg(test)]

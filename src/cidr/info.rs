@@ -5,6 +5,7 @@
 
 use super::addr::{Family, Network, Range};
 use super::format::{MAX_ADDRESS_LEN, Style, address_text, address_text_in, put_v6_groups};
+use super::output::json_string;
 use super::parse::network_text;
 use super::special::{Predicate, address_space, ipv4_mapped, sixtofour, teredo};
 
@@ -138,8 +139,4 @@ fn exploded_network(net: Network) -> String {
             format!("{}/{}", String::from_utf8_lossy(&buf[..len]), net.prefix)
         }
     }
-}
-
-fn json_string(text: &str) -> String {
-    serde_json::Value::from(text).to_string()
 }

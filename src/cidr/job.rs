@@ -15,7 +15,7 @@ use super::extract::each_extracted;
 use super::format::Style;
 use super::info::info_record;
 use super::input::{Policy, Problem, Source};
-use super::output::{Layout, Output};
+use super::output::{Layout, Output, json_string};
 use super::parse::Entry;
 use super::set::{Exclusions, Union};
 use super::shuffle::Permutation;
@@ -505,8 +505,4 @@ fn each_step(
         }
     }
     Ok(true)
-}
-
-fn json_string(text: &str) -> String {
-    serde_json::Value::from(text).to_string()
 }

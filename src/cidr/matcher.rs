@@ -8,8 +8,8 @@
 use std::io::{self, Write};
 
 use super::addr::{Family, Range};
-use super::extract::{MAX_TEXT_LINE, each_text_block};
-use super::input::{Policy, Source, open};
+use super::extract::each_text_source;
+use super::input::{Policy, Source};
 use super::scan::{BlockScan, Event};
 use super::set::merge;
 
@@ -97,35 +97,10 @@ impl Matcher {
     ) -> anyhow::Result<()> {
         let mut out = io::BufWriter::with_capacity(256 * 1024, sink);
         let mut selected: u64 = 0;
-        for source in sources {
-            let (name, reader): (String, Box<dyn io::Read>) = match source {
-                Source::Stdin => ("stdin".to_owned(), Box::new(io::stdin().lock())),
-                Source::File(path) => (path.display().to_string(), Box::new(open(path)?)),
-                Source::Argument(text, _) => (text.clone(), Box::new(open(text.as_ref())?)),
-            };
-            let policy = &self.policy;
-            each_text_block(
-                reader,
-                |block, _| {
-                    selected += self.one_block(block, accept, &mut out)?;
-                    Ok(true)
-                },
-                |long| {
-                    policy.reject(
-                        "(text)",
-                        &format!("line longer than {} MiB", MAX_TEXT_LINE >> 20),
-                        &super::input::Origin::Extracted(format!("{name} line {}", long.number)),
-                    )
-                },
-            )
-            .map_err(|err| {
-                if crate::exit::is_broken_pipe(&err) {
-                    err
-                } else {
-                    err.context(format!("reading {name}"))
-                }
-            })?;
-        }
+        each_text_source(sources, &self.policy, |_, block, _| {
+            selected += self.one_block(block, accept, &mut out)?;
+            Ok(true)
+        })?;
         if self.count_matches {
             writeln!(out, "{selected}")?;
         }

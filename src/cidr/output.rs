@@ -77,6 +77,11 @@ impl Layout {
     }
 }
 
+/// `text` as a JSON string, quoted and escaped: the input and names in `--json` records.
+pub fn json_string(text: &str) -> String {
+    serde_json::Value::from(text).to_string()
+}
+
 /// Bytes on their way to the sink: a fixed buffer written with plain slice copies.
 struct Buffer<W: Write> {
     sink: W,

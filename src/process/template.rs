@@ -216,41 +216,17 @@ impl<'t> Scanner<'t> {
         let byte = rest[0];
         let next = rest.get(1).copied();
         match self.context() {
-            Context::Single => {
-                if byte == b'\'' {
-                    self.stack.pop();
-                }
-                self.copy(1);
-            }
-            Context::DollarSingle => match byte {
-                b'\\' => self.copy(2),
-                b'\'' => {
-                    self.stack.pop();
-                    self.copy(1);
-                }
-                _ => self.copy(1),
-            },
+            Context::Single => self.quoted(byte, b'\'', false),
+            Context::DollarSingle => self.quoted(byte, b'\'', true),
             Context::Double => match byte {
-                b'\\' => self.copy(2),
-                b'"' => {
-                    self.stack.pop();
-                    self.copy(1);
-                }
                 b'$' => self.dollar(),
                 b'`' => {
                     self.stack.push(Context::Backquote);
                     self.copy(1);
                 }
-                _ => self.copy(1),
+                _ => self.quoted(byte, b'"', true),
             },
-            Context::Backquote => match byte {
-                b'\\' => self.copy(2),
-                b'`' => {
-                    self.stack.pop();
-                    self.copy(1);
-                }
-                _ => self.copy(1),
-            },
+            Context::Backquote => self.quoted(byte, b'`', true),
             Context::Parameter { depth } => match byte {
                 b'\\' => self.copy(2),
                 b'}' => {
@@ -269,6 +245,19 @@ impl<'t> Scanner<'t> {
             Context::Bare | Context::Substitution { .. } => return self.code_byte(byte, next),
         }
         Ok(())
+    }
+
+    /// One byte inside quotes that end at `closer`: copied (with the byte after it, when a
+    /// backslash `escapes` it there), leaving the quotes at the closer.
+    fn quoted(&mut self, byte: u8, closer: u8, escapes: bool) {
+        if escapes && byte == b'\\' {
+            self.copy(2);
+            return;
+        }
+        if byte == closer {
+            self.stack.pop();
+        }
+        self.copy(1);
     }
 
     fn replace_top(&mut self, context: Context) {
