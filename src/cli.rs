@@ -222,7 +222,11 @@ pub fn exit_on_parse_error(err: clap::Error, args: &[OsString]) -> ! {
     let status = match err.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => match err.print() {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                let _ = writeln!(std::io::stderr(), "tackle: cannot write to stdout: {e}");
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "tackle: cannot write to stdout: {}",
+                    exit::system_words(&e)
+                );
                 exit::FAILURE
             }
             _ => exit::SUCCESS,

@@ -54,7 +54,7 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 }
 
 /// Standard output (or any writer standing for it) whose write errors say where they
-/// happened, `cannot write to stdout: No space left on device (os error 28)`, keeping the
+/// happened, `cannot write to stdout: No space left on device`, keeping the
 /// error's kind, so that a closed pipe is still a quiet exit.
 pub struct Stdout<W>(pub W);
 
@@ -73,7 +73,10 @@ impl<W: Write> Write for Stdout<W> {
 }
 
 fn on_stdout(e: io::Error) -> io::Error {
-    io::Error::new(e.kind(), format!("cannot write to stdout: {e}"))
+    io::Error::new(
+        e.kind(),
+        format!("cannot write to stdout: {}", system_words(&e)),
+    )
 }
 
 /// Reports the outcome of subcommand `name` on stderr and returns the exit status.
@@ -88,16 +91,33 @@ pub fn status_of(name: &str, result: anyhow::Result<()>) -> i32 {
         return SUCCESS;
     }
     // A stderr that cannot be written (closed, full) must not turn the error into a panic.
-    let message = without_os_error_codes(&format!("{err:#}"));
-    let _ = writeln!(io::stderr(), "tackle: {name}: {message}");
+    let _ = writeln!(io::stderr(), "tackle: {name}: {}", in_words(&err));
     err.chain()
         .find_map(|c| c.downcast_ref::<Failure>())
         .map_or(FAILURE, |f| f.status)
 }
 
-/// The text without std's ` (os error N)` after each system error: the system's own words
-/// say what went wrong (as coreutils print them), the number is noise to a user.
-pub fn without_os_error_codes(text: &str) -> String {
+/// An error and its causes as `{:#}` writes them (`outer: cause: cause`), each system error in
+/// [`system_words`]. Only the system errors themselves are touched: text tackle quotes (a
+/// command's stderr, a server's reply) stays as it came.
+fn in_words(err: &anyhow::Error) -> String {
+    err.chain()
+        .map(|cause| match cause.downcast_ref::<io::Error>() {
+            Some(e) => system_words(e),
+            None => cause.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// A system error in the system's own words, as coreutils print them, without std's
+/// ` (os error N)`: the number is noise to a user.
+pub fn system_words(e: &io::Error) -> String {
+    without_os_error_codes(&e.to_string())
+}
+
+/// The text without std's ` (os error N)` after each system error it holds.
+fn without_os_error_codes(text: &str) -> String {
     const MARK: &str = " (os error ";
     let mut out = String::with_capacity(text.len());
     let mut rest = text;

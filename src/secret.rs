@@ -77,7 +77,7 @@ impl FilePolicy {
 #[derive(Debug, thiserror::Error)]
 pub enum SecretError {
     /// The file could not be read.
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read: {}", path.display(), crate::exit::system_words(source))]
     Unreadable {
         path: PathBuf,
         source: std::io::Error,

@@ -648,6 +648,25 @@ fn check_quotes_the_last_ten_lines_of_captured_stderr() {
         .stderr_contains("tackle: run-cmd: sh -c 'exit 2': exited with status 2");
 }
 
+/// tackle's own system errors read without std's `(os error N)`, but what it quotes (the
+/// command line, the command's stderr) stays exactly as it came.
+#[test]
+fn check_quotes_the_commands_stderr_as_it_came() {
+    let out = tackle([
+        "run-cmd",
+        "--json",
+        "--check",
+        "--",
+        "sh",
+        "-c",
+        "echo 'Error: gone (os error 2)' >&2; exit 3",
+    ])
+    .run();
+    out.code(3)
+        .stderr_contains(r"(os error 2)'\'' >&2; exit 3': exited with status 3")
+        .stderr_contains("\n    Error: gone (os error 2)\n");
+}
+
 // --- the environment -------------------------------------------------------------------------
 
 #[test]

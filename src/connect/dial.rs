@@ -18,7 +18,7 @@ use crate::net::listen::UnixAddr;
 
 /// The system's words for an error, without std's ` (os error N)` tail.
 pub fn plain(e: &io::Error) -> String {
-    exit::without_os_error_codes(&e.to_string())
+    exit::system_words(e)
 }
 
 /// The time left until `deadline`, or the `--timeout` error naming `what` was being done.

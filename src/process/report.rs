@@ -79,8 +79,7 @@ pub fn finish(config: &Config, mut attempt: Attempt, ending: &Ending) -> anyhow:
         // Nowhere left to say it when stderr is what failed; the status still goes out.
         let _ = writeln!(
             io::stderr(),
-            "tackle: run-cmd: {}; the exit status is still {status}",
-            exit::without_os_error_codes(what)
+            "tackle: run-cmd: {what}; the exit status is still {status}"
         );
     }
     if config.check {
@@ -100,7 +99,10 @@ fn print_output(config: &Config, attempt: &mut Attempt, ending: &Ending) -> Vec<
     let mut unwritten = Vec::new();
     let mut check = |what: &str, result: io::Result<()>| {
         if let Err(e) = ignore_closed_pipe(result) {
-            unwritten.push(format!("could not write {what}: {e}"));
+            unwritten.push(format!(
+                "could not write {what}: {}",
+                exit::system_words(&e)
+            ));
         }
     };
     match config.output {
