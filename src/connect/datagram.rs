@@ -26,7 +26,7 @@ use mio::event::{Event, Source};
 
 use super::dial::plain;
 use super::splice::Input;
-use super::stdio::{Piece, StdinFeed, Stdout};
+use super::stdio::{Piece, StdinFeed, write_stdout};
 use crate::duration::format_duration;
 use crate::exit;
 use crate::reactor::{Action, Context, Handler};
@@ -88,7 +88,6 @@ pub struct DatagramClient {
     line_number: u64,
     queue: VecDeque<Vec<u8>>,
     stdin_done: bool,
-    stdout: Stdout,
     sent: u64,
     replies: u64,
     end_at: Option<Instant>,
@@ -111,7 +110,6 @@ impl DatagramClient {
             line_number: 1,
             queue: VecDeque::new(),
             stdin_done: false,
-            stdout: Stdout::default(),
             sent: 0,
             replies: 0,
             end_at: None,
@@ -161,7 +159,7 @@ impl DatagramClient {
                 }));
             }
             self.format_reply(from, &buffer[..n]);
-            match self.stdout.write_all(&self.output) {
+            match write_stdout(&self.output) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
                     return Ok(Some(self.relayed()));

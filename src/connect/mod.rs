@@ -247,8 +247,7 @@ fn shown_reached(name: &str, reached: Option<SocketAddr>) -> String {
 /// Writes one line to stdout; a reader that has gone is not an error (exit.rs treats the
 /// broken pipe as a quiet end).
 fn print_line(text: &str) -> anyhow::Result<()> {
-    let mut out = stdio::Stdout::default();
-    out.write_all(text.as_bytes())
+    stdio::write_stdout(text.as_bytes())
         .map_err(|e| anyhow::Error::new(e).context("cannot write to stdout"))
 }
 

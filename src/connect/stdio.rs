@@ -8,7 +8,7 @@
 //! comes back for reuse once sent) and wakes the loop through a [`Notifier`] only when the
 //! loop is waiting for input. Reading ahead is bounded by the channel's depth.
 //!
-//! stdout is written with blocking writes ([`Stdout`]): a terminal, a file or `/dev/null`
+//! stdout is written with blocking writes ([`write_stdout`]): a terminal, a file or `/dev/null`
 //! take bytes at once, and a pipe that is full makes the loop wait, which is the backpressure
 //! wanted (nothing more is read from the socket until the reader catches up). A reader that
 //! has gone (`| head -c 10`) shows as `BrokenPipe`, which ends the run quietly.
@@ -167,41 +167,25 @@ fn wait_for(fd: RawFd, events: libc::c_short) -> io::Result<()> {
     }
 }
 
-/// tackle's stdout, written with blocking writes; see the module docs.
-#[derive(Debug, Default)]
-pub struct Stdout {
-    written: u64,
-}
-
-impl Stdout {
-    /// Writes all of `bytes`.
-    pub fn write_all(&mut self, mut bytes: &[u8]) -> io::Result<()> {
-        while !bytes.is_empty() {
-            // SAFETY: write(2) reads at most `bytes.len()` bytes from `bytes`.
-            let n = unsafe { libc::write(libc::STDOUT_FILENO, bytes.as_ptr().cast(), bytes.len()) };
-            match usize::try_from(n) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => {
-                    bytes = &bytes[n..];
-                    self.written += n as u64;
-                }
-                Err(_) => {
-                    let e = io::Error::last_os_error();
-                    match e.kind() {
-                        io::ErrorKind::Interrupted => {}
-                        io::ErrorKind::WouldBlock => wait_for(libc::STDOUT_FILENO, libc::POLLOUT)?,
-                        _ => return Err(e),
-                    }
+/// Writes all of `bytes` to tackle's stdout with blocking writes; see the module docs.
+pub fn write_stdout(mut bytes: &[u8]) -> io::Result<()> {
+    while !bytes.is_empty() {
+        // SAFETY: write(2) reads at most `bytes.len()` bytes from `bytes`.
+        let n = unsafe { libc::write(libc::STDOUT_FILENO, bytes.as_ptr().cast(), bytes.len()) };
+        match usize::try_from(n) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => bytes = &bytes[n..],
+            Err(_) => {
+                let e = io::Error::last_os_error();
+                match e.kind() {
+                    io::ErrorKind::Interrupted => {}
+                    io::ErrorKind::WouldBlock => wait_for(libc::STDOUT_FILENO, libc::POLLOUT)?,
+                    _ => return Err(e),
                 }
             }
         }
-        Ok(())
     }
-
-    /// Bytes written so far.
-    pub fn written(&self) -> u64 {
-        self.written
-    }
+    Ok(())
 }
 
 /// How big stdin's and stdout's pipes are made, when they are pipes (Linux lets anyone have

@@ -31,7 +31,7 @@ use mio::{Interest, Registry};
 
 use super::dial::plain;
 use super::splice::{self, SPLICE_LEN, StagingPipe};
-use super::stdio::{Piece, StdinFeed, Stdout};
+use super::stdio::{Piece, StdinFeed, write_stdout};
 use crate::duration::format_duration;
 use crate::exit;
 use crate::net::auth::{AuthKey, CHALLENGE_LEN};
@@ -168,7 +168,6 @@ pub struct StreamClient {
     up: Option<Outgoing>,
     stdin_done: bool,
     write_shut: bool,
-    stdout: Stdout,
     collected: Vec<u8>,
     first_byte: Option<Instant>,
     transport_ready: Instant,
@@ -210,7 +209,6 @@ impl StreamClient {
             up: None,
             stdin_done: false,
             write_shut: false,
-            stdout: Stdout::default(),
             collected: Vec::new(),
             first_byte: None,
             transport_ready: now,
@@ -510,7 +508,7 @@ impl StreamClient {
     /// Passes bytes from the server on, as the job says.
     fn deliver(&mut self, bytes: &[u8]) -> anyhow::Result<Flow> {
         match self.settings.job {
-            Job::Relay { .. } => match self.stdout.write_all(bytes) {
+            Job::Relay { .. } => match write_stdout(bytes) {
                 Ok(()) => Ok(Flow::Continue),
                 // The reader of our output has what it wanted (`| head`): a quiet end.
                 Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Flow::End(self.relayed())),
