@@ -12,7 +12,6 @@
 use std::time::Duration;
 
 use jiff::civil::DateTime;
-use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::daytime::reply::{Format, RFC868_EPOCH_OFFSET, Zone, write_reply};
@@ -120,11 +119,10 @@ fn parse_text(text: &str, format: Format, zone: &Zone) -> Option<Timestamp> {
             // `Sat Nov  1 02:03:04 2026`: the day is padded with a space.
             let words: Vec<&str> = text.split_ascii_whitespace().collect();
             let civil = DateTime::strptime("%a %b %d %H:%M:%S %Y", words.join(" ")).ok()?;
-            let tz = match zone {
-                Zone::Utc => TimeZone::UTC,
-                Zone::Local(tz) => tz.clone(),
-            };
-            civil.to_zoned(tz).ok().map(|zoned| zoned.timestamp())
+            civil
+                .to_zoned(zone.time_zone())
+                .ok()
+                .map(|zoned| zoned.timestamp())
         }
         Format::Unix if is_integer(text) && text.len() <= 12 => {
             Timestamp::from_second(text.parse().ok()?).ok()
@@ -202,6 +200,7 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::tz::TimeZone;
     use proptest::prelude::*;
 
     fn at(unix: i64) -> Timestamp {

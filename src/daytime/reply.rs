@@ -69,7 +69,7 @@ impl Zone {
         }
     }
 
-    fn time_zone(&self) -> TimeZone {
+    pub fn time_zone(&self) -> TimeZone {
         match self {
             Zone::Utc => TimeZone::UTC,
             Zone::Local(tz) => tz.clone(),
