@@ -40,7 +40,8 @@ pub enum Output {
     Other,
 }
 
-fn stat(fd: RawFd) -> Option<libc::stat> {
+/// The descriptor's fstat(2), if it is open.
+pub(super) fn stat(fd: RawFd) -> Option<libc::stat> {
     // SAFETY: fstat(2) fills the zeroed buffer for an open descriptor, or fails.
     unsafe {
         let mut stat: libc::stat = std::mem::zeroed();
@@ -48,16 +49,11 @@ fn stat(fd: RawFd) -> Option<libc::stat> {
     }
 }
 
-fn is_nonblocking(fd: RawFd) -> bool {
+/// Whether the descriptor's status flags (F_GETFL) include `flag`.
+fn has_status_flag(fd: RawFd, flag: libc::c_int) -> bool {
     // SAFETY: F_GETFL only reads the descriptor's status flags.
     let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    flags >= 0 && flags & libc::O_NONBLOCK != 0
-}
-
-fn is_append(fd: RawFd) -> bool {
-    // SAFETY: F_GETFL only reads the descriptor's status flags.
-    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
-    flags >= 0 && flags & libc::O_APPEND != 0
+    flags >= 0 && flags & flag != 0
 }
 
 /// `/dev/null`'s device number.
@@ -85,13 +81,13 @@ pub fn output() -> Output {
         return Output::Other;
     };
     // A non-blocking stdout would make a full pipe look like an empty socket.
-    if is_nonblocking(fd) {
+    if has_status_flag(fd, libc::O_NONBLOCK) {
         return Output::Other;
     }
     match stat.st_mode & libc::S_IFMT {
         libc::S_IFIFO => Output::Pipe,
         // splice(2) refuses a file opened for appending (`>> log`): written instead.
-        libc::S_IFREG if is_append(fd) => Output::Other,
+        libc::S_IFREG if has_status_flag(fd, libc::O_APPEND) => Output::Other,
         libc::S_IFREG => Output::Sink,
         libc::S_IFCHR if stat.st_rdev == dev_null() => Output::Sink,
         _ => Output::Other,

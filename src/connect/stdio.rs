@@ -197,15 +197,12 @@ const PIPE_SIZE: libc::c_int = 1 << 20;
 /// meaning whatever its size; a system limit that refuses only costs speed.
 pub fn enlarge_pipes() {
     for fd in [libc::STDIN_FILENO, libc::STDOUT_FILENO] {
-        // SAFETY: fstat(2) into a zeroed stat buffer, then F_SETPIPE_SZ on a pipe only.
-        unsafe {
-            let mut stat: libc::stat = std::mem::zeroed();
-            if libc::fstat(fd, &mut stat) == 0
-                && stat.st_mode & libc::S_IFMT == libc::S_IFIFO
-                && libc::fcntl(fd, libc::F_GETPIPE_SZ) < PIPE_SIZE
-            {
-                libc::fcntl(fd, libc::F_SETPIPE_SZ, PIPE_SIZE);
-            }
+        let is_pipe = super::splice::stat(fd)
+            .is_some_and(|stat| stat.st_mode & libc::S_IFMT == libc::S_IFIFO);
+        // SAFETY: F_GETPIPE_SZ and F_SETPIPE_SZ on a pipe only.
+        if is_pipe && unsafe { libc::fcntl(fd, libc::F_GETPIPE_SZ) } < PIPE_SIZE {
+            // SAFETY: as above.
+            unsafe { libc::fcntl(fd, libc::F_SETPIPE_SZ, PIPE_SIZE) };
         }
     }
 }
