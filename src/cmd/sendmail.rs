@@ -796,7 +796,7 @@ fn trust_settings(
     config_path: Option<&Path>,
 ) -> anyhow::Result<TrustSettings> {
     let flags = &s.trust;
-    let from_flags = flags.chooses_trust();
+    let mut trust = flags.trust_settings();
     // Files the config file names are checked here, so that an error names its key and not
     // the flag that would otherwise have named the file.
     let in_config = |key: &str, e: anyhow::Error| {
@@ -805,49 +805,38 @@ fn trust_settings(
             .unwrap_or_default();
         exit::failure(sysexits::NO_INPUT, format!("{key} in {file}: {e:#}"))
     };
-    let (ca_file, no_system_roots) = match (&flags.ca_file, &account.tls_trust_file) {
-        (Some(path), _) => (Some(path.clone()), false),
-        (None, Some(TrustFile::File(path))) if !from_flags => {
+    // The account says which certificates to trust only when no flag does.
+    if !flags.chooses_trust() {
+        if let Some(TrustFile::File(path)) = &account.tls_trust_file {
             pem::load_certificates(path).map_err(|e| in_config("tls_trust_file", e))?;
-            (Some(path.clone()), true)
+            trust.ca_file = Some(path.clone());
+            trust.no_system_roots = true;
         }
-        _ => (None, false),
-    };
-    let client_cert = match (
-        &flags.tls_cert,
-        &flags.tls_key,
-        &account.tls_cert_file,
-        &account.tls_key_file,
-    ) {
-        (Some(cert), Some(key), _, _) => Some((cert.clone(), key.clone())),
-        (None, None, Some(cert), Some(key)) => {
-            pem::load_certificates(cert).map_err(|e| in_config("tls_cert_file", e))?;
-            check_key_is_private(key, "tls_key_file", s)?;
-            pem::load_private_key(key).map_err(|e| in_config("tls_key_file", e))?;
-            Some((cert.clone(), key.clone()))
-        }
-        (None, None, Some(_), None) | (None, None, None, Some(_)) => {
-            return Err(exit::failure(
-                sysexits::CONFIG,
-                "the config file needs both tls_cert_file and tls_key_file",
-            ));
-        }
-        _ => None,
-    };
+        trust.fingerprint = account.tls_fingerprint;
+        trust.insecure = account.tls_certcheck == Some(false);
+    }
+    // clap takes --tls-cert only with --tls-key: no pair from the flags means neither was given.
+    if trust.client_cert.is_none() {
+        trust.client_cert = match (&account.tls_cert_file, &account.tls_key_file) {
+            (Some(cert), Some(key)) => {
+                pem::load_certificates(cert).map_err(|e| in_config("tls_cert_file", e))?;
+                check_key_is_private(key, "tls_key_file", s)?;
+                pem::load_private_key(key).map_err(|e| in_config("tls_key_file", e))?;
+                Some((cert.clone(), key.clone()))
+            }
+            (None, None) => None,
+            _ => {
+                return Err(exit::failure(
+                    sysexits::CONFIG,
+                    "the config file needs both tls_cert_file and tls_key_file",
+                ));
+            }
+        };
+    }
     if let Some(key) = &flags.tls_key {
         check_key_is_private(key, "--tls-key", s)?;
     }
-    Ok(TrustSettings {
-        ca_file,
-        no_system_roots,
-        fingerprint: flags.tls_fingerprint.or(if from_flags {
-            None
-        } else {
-            account.tls_fingerprint
-        }),
-        insecure: flags.tls_insecure || (!from_flags && account.tls_certcheck == Some(false)),
-        client_cert,
-    })
+    Ok(trust)
 }
 
 /// A client certificate's private key is a secret like a password: refused (66, with the
