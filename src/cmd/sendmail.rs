@@ -334,13 +334,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         _ => {}
     }
     let account = account.map(|(_, a)| a).unwrap_or_default();
-    login_user(s, &account)?;
+    let user = login_user(s, &account)?;
     if m.dry_run {
         return print_dry_run(&outgoing);
     }
     let owner_only = config.as_ref().is_some_and(|c| c.owner_only);
     let config_path = config.as_ref().map(|c| c.path.clone());
-    let settings = smtp_settings(s, c, &account, owner_only, config_path.as_deref())?;
+    let settings = smtp_settings(s, c, &account, user, owner_only, config_path.as_deref())?;
     let mut transcript = Transcript::default();
     let result = send(&settings, &outgoing, &mut transcript);
     record(s, &account, &settings, &outgoing, &transcript, &result);
@@ -713,11 +713,13 @@ fn output_failure(e: std::io::Error) -> anyhow::Error {
     }
 }
 
-/// The SMTP settings: flags first, then the account, then tackle's defaults.
+/// The SMTP settings: flags first, then the account, then tackle's defaults; `user` is
+/// what [`login_user`] found.
 fn smtp_settings(
     s: &SendArgs,
     c: &ClassicArgs,
     account: &Account,
+    user: Option<String>,
     config_owner_only: bool,
     config_path: Option<&Path>,
 ) -> anyhow::Result<SmtpSettings> {
@@ -726,7 +728,6 @@ fn smtp_settings(
         .clone()
         .or_else(|| account.host.clone())
         .unwrap_or_else(|| "localhost".to_owned());
-    let user = login_user(s, account)?;
     let tls = match (s.tls, account.tls, account.tls_starttls) {
         (Some(mode), _, _) => mode,
         (None, Some(true), Some(false)) => TlsMode::Implicit,
