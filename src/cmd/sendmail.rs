@@ -627,23 +627,24 @@ fn read_input(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
         std::fs::read(path)
     };
     result.map_err(|e| {
-        let name = if from_stdin {
-            what.to_owned()
-        } else {
-            format!("{what} {}", path.display())
-        };
+        let name = input_name(path, what);
         exit::failure(sysexits::NO_INPUT, format!("{name}: cannot read: {e}"))
     })
+}
+
+/// How an error names an input: `what` alone for stdin, else `what FILE`.
+fn input_name(path: &Path, what: &str) -> String {
+    if path == Path::new("-") {
+        what.to_owned()
+    } else {
+        format!("{what} {}", path.display())
+    }
 }
 
 /// A text body must be UTF-8 (it is labelled charset=utf-8): exit 65 otherwise.
 fn read_text(path: &Path, what: &str) -> anyhow::Result<String> {
     String::from_utf8(read_input(path, what)?).map_err(|_| {
-        let name = if path == Path::new("-") {
-            what.to_owned()
-        } else {
-            format!("{what} {}", path.display())
-        };
+        let name = input_name(path, what);
         exit::failure(
             sysexits::DATA_ERR,
             format!("{name} is not UTF-8 text; send it with --attach instead"),
