@@ -953,12 +953,10 @@ fn record(
         status,
         error,
     };
-    if let Some(Err(e)) = logfile.as_ref().map(|path| log::append(path, &entry)) {
-        let path = logfile
-            .as_deref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        tracing::warn!("cannot write the log file {path}: {e}");
+    if let Some(path) = &logfile
+        && let Err(e) = log::append(path, &entry)
+    {
+        tracing::warn!("cannot write the log file {}: {e}", path.display());
     }
     if let Syslog::Facility(facility) = syslog {
         log::syslog(facility, &entry);
