@@ -16,6 +16,7 @@ use std::process::{Child, Command, Stdio};
 use base64::Engine;
 use common::{repo_root, tackle};
 use serde_json::Value;
+use support::command::{ann_to_you, args, me_to_you};
 use support::smtp::Certs;
 use tempfile::TempDir;
 
@@ -279,25 +280,6 @@ fn text(part: &Part) -> String {
     String::from_utf8(part.payload.clone())
         .expect("UTF-8 part")
         .replace("\r\n", "\n")
-}
-
-/// `sendmail`, then `base` (where and how to connect), then `more`.
-fn args(base: &[impl AsRef<str>], more: &[&str]) -> Vec<String> {
-    let mut all = vec!["sendmail".to_owned()];
-    all.extend(base.iter().map(|s| s.as_ref().to_owned()));
-    all.extend(more.iter().map(|s| s.to_string()));
-    all
-}
-
-/// The command line most tests send: `sendmail`, `base`, `--from me@example.org --to
-/// you@example.org`, then `more`.
-fn me_to_you(base: &[impl AsRef<str>], more: &[&str]) -> Vec<String> {
-    let mut all = args(
-        base,
-        &["--from", "me@example.org", "--to", "you@example.org"],
-    );
-    all.extend(more.iter().map(|s| s.to_string()));
-    all
 }
 
 // --- plain sending --------------------------------------------------------------------------
@@ -673,23 +655,6 @@ fn auth_server() -> SmtpServer {
         auth: Some("ann:s3cret pass"),
         ..ServerOptions::default()
     })
-}
-
-/// `sendmail`, `base`, a message from ann@example.org to you@example.org, then `more`.
-fn ann_to_you(base: &[String], more: &[&str]) -> Vec<String> {
-    let mut all = args(
-        base,
-        &[
-            "--from",
-            "ann@example.org",
-            "--to",
-            "you@example.org",
-            "--body",
-            "x",
-        ],
-    );
-    all.extend(more.iter().map(|s| s.to_string()));
-    all
 }
 
 fn auth_args(server: &SmtpServer, more: &[&str]) -> Vec<String> {

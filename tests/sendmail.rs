@@ -14,26 +14,9 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use common::{bin, tackle};
+use support::command::{ann_to_you, args, me_to_you};
 use support::parsed::Parsed;
 use support::smtp::{Options, SmtpServer, Tls, read_line, scripted};
-
-/// `sendmail`, then `base`, then `more`.
-fn args(base: &[String], more: &[&str]) -> Vec<String> {
-    let mut all = vec!["sendmail".to_owned()];
-    all.extend(base.iter().cloned());
-    all.extend(more.iter().map(|s| s.to_string()));
-    all
-}
-
-/// `sendmail`, `base`, `--from me@example.org --to you@example.org`, then `more`.
-fn me_to_you(base: &[String], more: &[&str]) -> Vec<String> {
-    let mut all = args(
-        base,
-        &["--from", "me@example.org", "--to", "you@example.org"],
-    );
-    all.extend(more.iter().map(|s| s.to_string()));
-    all
-}
 
 /// `--server 127.0.0.1 --port PORT --tls TLS` (no CA: the system's roots).
 fn at(port: u16, tls: &str) -> Vec<String> {
@@ -988,23 +971,6 @@ fn auth_server() -> SmtpServer {
     })
 }
 
-/// `sendmail`, `base`, a message from ann@example.org to you@example.org, then `more`.
-fn ann_to_you(base: &[String], more: &[&str]) -> Vec<String> {
-    let mut all = args(
-        base,
-        &[
-            "--from",
-            "ann@example.org",
-            "--to",
-            "you@example.org",
-            "--body",
-            "x",
-        ],
-    );
-    all.extend(more.iter().map(|s| s.to_string()));
-    all
-}
-
 fn auth_args(server: &SmtpServer, more: &[&str]) -> Vec<String> {
     ann_to_you(&server.flags("starttls"), more)
 }
@@ -1854,7 +1820,7 @@ fn the_reply_to_the_message_waits_for_the_data_timeout_not_the_timeout() {
 #[test]
 fn an_unknown_host_exits_68() {
     tackle(me_to_you(
-        &["--server".into(), "no-such-host.invalid".into()],
+        &["--server", "no-such-host.invalid"],
         &["--body", "x"],
     ))
     .run()

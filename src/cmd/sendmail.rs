@@ -334,13 +334,13 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         _ => {}
     }
     let account = account.map(|(_, a)| a).unwrap_or_default();
-    login_user(s, &account)?;
+    let user = login_user(s, &account)?;
     if m.dry_run {
         return print_dry_run(&outgoing);
     }
     let owner_only = config.as_ref().is_some_and(|c| c.owner_only);
     let config_path = config.as_ref().map(|c| c.path.clone());
-    let settings = smtp_settings(s, c, &account, owner_only, config_path.as_deref())?;
+    let settings = smtp_settings(s, c, &account, user, owner_only, config_path.as_deref())?;
     let mut transcript = Transcript::default();
     let result = send(&settings, &outgoing, &mut transcript);
     record(s, &account, &settings, &outgoing, &transcript, &result);
@@ -627,23 +627,24 @@ fn read_input(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
         std::fs::read(path)
     };
     result.map_err(|e| {
-        let name = if from_stdin {
-            what.to_owned()
-        } else {
-            format!("{what} {}", path.display())
-        };
+        let name = input_name(path, what);
         exit::failure(sysexits::NO_INPUT, format!("{name}: cannot read: {e}"))
     })
+}
+
+/// How an error names an input: `what` alone for stdin, else `what FILE`.
+fn input_name(path: &Path, what: &str) -> String {
+    if path == Path::new("-") {
+        what.to_owned()
+    } else {
+        format!("{what} {}", path.display())
+    }
 }
 
 /// A text body must be UTF-8 (it is labelled charset=utf-8): exit 65 otherwise.
 fn read_text(path: &Path, what: &str) -> anyhow::Result<String> {
     String::from_utf8(read_input(path, what)?).map_err(|_| {
-        let name = if path == Path::new("-") {
-            what.to_owned()
-        } else {
-            format!("{what} {}", path.display())
-        };
+        let name = input_name(path, what);
         exit::failure(
             sysexits::DATA_ERR,
             format!("{name} is not UTF-8 text; send it with --attach instead"),
@@ -713,11 +714,13 @@ fn output_failure(e: std::io::Error) -> anyhow::Error {
     }
 }
 
-/// The SMTP settings: flags first, then the account, then tackle's defaults.
+/// The SMTP settings: flags first, then the account, then tackle's defaults; `user` is
+/// what [`login_user`] found.
 fn smtp_settings(
     s: &SendArgs,
     c: &ClassicArgs,
     account: &Account,
+    user: Option<String>,
     config_owner_only: bool,
     config_path: Option<&Path>,
 ) -> anyhow::Result<SmtpSettings> {
@@ -726,7 +729,6 @@ fn smtp_settings(
         .clone()
         .or_else(|| account.host.clone())
         .unwrap_or_else(|| "localhost".to_owned());
-    let user = login_user(s, account)?;
     let tls = match (s.tls, account.tls, account.tls_starttls) {
         (Some(mode), _, _) => mode,
         (None, Some(true), Some(false)) => TlsMode::Implicit,
@@ -796,7 +798,7 @@ fn trust_settings(
     config_path: Option<&Path>,
 ) -> anyhow::Result<TrustSettings> {
     let flags = &s.trust;
-    let from_flags = flags.chooses_trust();
+    let mut trust = flags.trust_settings();
     // Files the config file names are checked here, so that an error names its key and not
     // the flag that would otherwise have named the file.
     let in_config = |key: &str, e: anyhow::Error| {
@@ -805,49 +807,38 @@ fn trust_settings(
             .unwrap_or_default();
         exit::failure(sysexits::NO_INPUT, format!("{key} in {file}: {e:#}"))
     };
-    let (ca_file, no_system_roots) = match (&flags.ca_file, &account.tls_trust_file) {
-        (Some(path), _) => (Some(path.clone()), false),
-        (None, Some(TrustFile::File(path))) if !from_flags => {
+    // The account says which certificates to trust only when no flag does.
+    if !flags.chooses_trust() {
+        if let Some(TrustFile::File(path)) = &account.tls_trust_file {
             pem::load_certificates(path).map_err(|e| in_config("tls_trust_file", e))?;
-            (Some(path.clone()), true)
+            trust.ca_file = Some(path.clone());
+            trust.no_system_roots = true;
         }
-        _ => (None, false),
-    };
-    let client_cert = match (
-        &flags.tls_cert,
-        &flags.tls_key,
-        &account.tls_cert_file,
-        &account.tls_key_file,
-    ) {
-        (Some(cert), Some(key), _, _) => Some((cert.clone(), key.clone())),
-        (None, None, Some(cert), Some(key)) => {
-            pem::load_certificates(cert).map_err(|e| in_config("tls_cert_file", e))?;
-            check_key_is_private(key, "tls_key_file", s)?;
-            pem::load_private_key(key).map_err(|e| in_config("tls_key_file", e))?;
-            Some((cert.clone(), key.clone()))
-        }
-        (None, None, Some(_), None) | (None, None, None, Some(_)) => {
-            return Err(exit::failure(
-                sysexits::CONFIG,
-                "the config file needs both tls_cert_file and tls_key_file",
-            ));
-        }
-        _ => None,
-    };
+        trust.fingerprint = account.tls_fingerprint;
+        trust.insecure = account.tls_certcheck == Some(false);
+    }
+    // clap takes --tls-cert only with --tls-key: no pair from the flags means neither was given.
+    if trust.client_cert.is_none() {
+        trust.client_cert = match (&account.tls_cert_file, &account.tls_key_file) {
+            (Some(cert), Some(key)) => {
+                pem::load_certificates(cert).map_err(|e| in_config("tls_cert_file", e))?;
+                check_key_is_private(key, "tls_key_file", s)?;
+                pem::load_private_key(key).map_err(|e| in_config("tls_key_file", e))?;
+                Some((cert.clone(), key.clone()))
+            }
+            (None, None) => None,
+            _ => {
+                return Err(exit::failure(
+                    sysexits::CONFIG,
+                    "the config file needs both tls_cert_file and tls_key_file",
+                ));
+            }
+        };
+    }
     if let Some(key) = &flags.tls_key {
         check_key_is_private(key, "--tls-key", s)?;
     }
-    Ok(TrustSettings {
-        ca_file,
-        no_system_roots,
-        fingerprint: flags.tls_fingerprint.or(if from_flags {
-            None
-        } else {
-            account.tls_fingerprint
-        }),
-        insecure: flags.tls_insecure || (!from_flags && account.tls_certcheck == Some(false)),
-        client_cert,
-    })
+    Ok(trust)
 }
 
 /// A client certificate's private key is a secret like a password: refused (66, with the
@@ -962,12 +953,10 @@ fn record(
         status,
         error,
     };
-    if let Some(Err(e)) = logfile.as_ref().map(|path| log::append(path, &entry)) {
-        let path = logfile
-            .as_deref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        tracing::warn!("cannot write the log file {path}: {e}");
+    if let Some(path) = &logfile
+        && let Err(e) = log::append(path, &entry)
+    {
+        tracing::warn!("cannot write the log file {}: {e}", path.display());
     }
     if let Syslog::Facility(facility) = syslog {
         log::syslog(facility, &entry);

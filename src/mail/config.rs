@@ -168,27 +168,19 @@ pub fn candidates_listed() -> String {
 /// Reads and parses the file at `path`.
 pub fn load(path: &Path) -> anyhow::Result<Config> {
     use std::os::unix::fs::MetadataExt;
-    let file = std::fs::File::open(path).map_err(|e| {
+    let cannot_read = |e: std::io::Error| {
         exit::failure(
             sysexits::CONFIG,
             format!("{}: cannot read: {e}", path.display()),
         )
-    })?;
-    let meta = file.metadata().map_err(|e| {
-        exit::failure(
-            sysexits::CONFIG,
-            format!("{}: cannot read: {e}", path.display()),
-        )
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let meta = file.metadata().map_err(cannot_read)?;
     // The file may hold a password: keep tackle out of core dumps, and its text in memory
     // that is wiped.
     secret::forbid_core_dumps();
-    let bytes = secret::read_wiped(&mut &file, meta.len().min(1 << 20) as usize).map_err(|e| {
-        exit::failure(
-            sysexits::CONFIG,
-            format!("{}: cannot read: {e}", path.display()),
-        )
-    })?;
+    let bytes =
+        secret::read_wiped(&mut &file, meta.len().min(1 << 20) as usize).map_err(cannot_read)?;
     let text = std::str::from_utf8(bytes.expose()).map_err(|e| {
         exit::failure(
             sysexits::CONFIG,

@@ -4,16 +4,22 @@
 
 use std::ffi::{CStr, CString};
 use std::net::IpAddr;
+use std::sync::OnceLock;
 
 /// This host's fully-qualified name: `gethostname()` when it already has a dot, else the
 /// canonical name the resolver gives for it (`/etc/hosts` or DNS, as Postfix and sendmail
-/// do). `None` when neither is fully qualified.
+/// do). `None` when neither is fully qualified. Looked up once per run: the message's
+/// domain and the EHLO name both ask, and the resolver may have to wait for DNS.
 pub fn fqdn() -> Option<String> {
-    let name = hostname()?;
-    if is_qualified(&name) {
-        return Some(name);
-    }
-    canonical_name(&name).filter(|n| is_qualified(n))
+    static FQDN: OnceLock<Option<String>> = OnceLock::new();
+    FQDN.get_or_init(|| {
+        let name = hostname()?;
+        if is_qualified(&name) {
+            return Some(name);
+        }
+        canonical_name(&name).filter(|n| is_qualified(n))
+    })
+    .clone()
 }
 
 /// The name to use when nothing better is known: the FQDN, else the address literal of

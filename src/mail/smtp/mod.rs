@@ -51,23 +51,14 @@ impl TlsMode {
     }
 }
 
-/// Login details for AUTH.
+/// Login details for AUTH (`Debug` shows the secret as [`Secret`] does: its length only).
+#[derive(Debug)]
 pub struct Login {
     pub user: String,
     /// The password or OAuth2 token.
     pub secret: Secret,
     /// The mechanism asked for; `None`: PLAIN if offered, else LOGIN.
     pub mechanism: Option<Mechanism>,
-}
-
-impl fmt::Debug for Login {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Login")
-            .field("user", &self.user)
-            .field("secret", &self.secret)
-            .field("mechanism", &self.mechanism)
-            .finish()
-    }
 }
 
 /// Delivery status notification requests (RFC 3461), sent when the server offers DSN.
