@@ -16,6 +16,7 @@ use crate::net::auth::AuthKey;
 use crate::net::listen::{UnixAddr, parse_unix_addr};
 use crate::secret::{FilePolicy, refuse_exposed};
 use crate::tls::args::ClientTlsArgs;
+use rustls_pki_types::ServerName;
 
 const TRANSPORT: &str = "Connection";
 const TLS: &str = "TLS";
@@ -183,20 +184,16 @@ fn config(args: Args) -> anyhow::Result<ConnectConfig> {
             "--ca-file, --tls-fingerprint, --tls-insecure and --tls-cert need --tls",
         ));
     }
-    if let Some(sni) = &args.sni
-        && rustls_pki_types::ServerName::try_from(sni.as_str()).is_err()
-    {
-        return Err(exit::usage(format!(
-            "--sni {sni:?}: not a host name or IP address a certificate can be checked against"
-        )));
-    }
-    let tls = args.tls.then(|| TlsOptions {
-        trust: args.trust.trust_settings(),
-        server_name: args.sni.clone().unwrap_or_else(|| match &endpoint {
-            Endpoint::Inet(target) => target.host(),
-            Endpoint::Unix(_) => "localhost".to_owned(),
-        }),
-    });
+    let tls = if args.tls {
+        let (server_name, shown) = server_name(&args, &endpoint)?;
+        Some(TlsOptions {
+            trust: args.trust.trust_settings(),
+            server_name,
+            shown,
+        })
+    } else {
+        None
+    };
     let mode = match (args.zero, args.time) {
         (true, _) => Mode::Zero,
         (_, true) => Mode::Time,
@@ -248,5 +245,30 @@ fn endpoint(args: &Args) -> anyhow::Result<Endpoint> {
             .map(Endpoint::Inet)
             .map_err(exit::usage),
         (None, None) => Err(exit::usage("give ADDR (HOST:PORT) or --unix PATH")),
+    }
+}
+
+/// The name the server's certificate must carry, and as the user wrote it: `--sni`, else
+/// ADDR's host (`localhost` over a Unix socket), refused at once when no certificate could
+/// carry it.
+fn server_name(args: &Args, endpoint: &Endpoint) -> anyhow::Result<(ServerName<'static>, String)> {
+    if let Some(sni) = &args.sni {
+        return match ServerName::try_from(sni.clone()) {
+            Ok(name) => Ok((name, sni.clone())),
+            Err(_) => Err(exit::usage(format!(
+                "--sni {sni:?}: not a host name or IP address a certificate can be checked against"
+            ))),
+        };
+    }
+    let host = match endpoint {
+        Endpoint::Inet(target) => target.host(),
+        Endpoint::Unix(_) => "localhost".to_owned(),
+    };
+    match ServerName::try_from(host.clone()) {
+        Ok(name) => Ok((name, host)),
+        Err(_) => Err(exit::usage(format!(
+            "{host:?} is not a host name or address a certificate can be checked against; give \
+             one with --sni"
+        ))),
     }
 }

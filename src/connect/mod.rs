@@ -77,7 +77,9 @@ pub struct TlsOptions {
     pub trust: TrustSettings,
     /// `--sni`, else the target's host (an address is checked against the certificate's IP
     /// addresses and sends no SNI).
-    pub server_name: String,
+    pub server_name: ServerName<'static>,
+    /// The same name as the user wrote it, for messages.
+    pub shown: String,
 }
 
 /// A validated `connect` command line.
@@ -146,10 +148,13 @@ fn loop_failure(e: &std::io::Error) -> anyhow::Error {
 
 fn run_stream(config: &ConnectConfig) -> anyhow::Result<()> {
     let asked = (Timestamp::now(), Instant::now());
-    let tls = config.tls.as_ref().map(prepare_tls).transpose()?;
+    let tls = match &config.tls {
+        Some(options) => Some((prepare_tls(options)?, options)),
+        None => None,
+    };
     let connection = match &tls {
-        Some((trust, server_name, _)) => Some(
-            ClientConnection::new(Arc::clone(&trust.config), server_name.clone())
+        Some((trust, options)) => Some(
+            ClientConnection::new(Arc::clone(&trust.config), options.server_name.clone())
                 .map_err(|e| exit::failure(exit::FAILURE, format!("TLS: {e}")))?,
         ),
         None => None,
@@ -171,7 +176,10 @@ fn run_stream(config: &ConnectConfig) -> anyhow::Result<()> {
     let plain_fd = plain.then_some(fd);
     let name = config.endpoint.to_string();
     log_connected(&name, reached);
-    let check = tls.map(|(trust, _, server)| TlsCheck { trust, server });
+    let check = tls.map(|(trust, options)| TlsCheck {
+        trust,
+        server: options.shown.clone(),
+    });
     let job = match config.mode {
         Mode::Relay => Job::Relay {
             shutdown_at_eof: config.shutdown_at_eof,
@@ -211,25 +219,17 @@ fn layered<S: StreamSocket>(socket: S, tls: Option<ClientConnection>) -> Box<dyn
     }
 }
 
-/// The trust rules as a client configuration, and the name to check: (trust, SNI, shown).
-fn prepare_tls(
-    options: &TlsOptions,
-) -> anyhow::Result<(crate::tls::client::ClientTrust, ServerName<'static>, String)> {
+/// The trust rules as a client configuration.
+fn prepare_tls(options: &TlsOptions) -> anyhow::Result<crate::tls::client::ClientTrust> {
     let trust = client_config(&options.trust).map_err(|e| exit::failure(exit::FAILURE, e))?;
-    let shown = options.server_name.clone();
-    let server_name = ServerName::try_from(shown.clone()).map_err(|_| {
-        exit::usage(format!(
-            "{shown:?} is not a host name or address a certificate can be checked against; give \
-             one with --sni"
-        ))
-    })?;
     if options.trust.insecure {
         tracing::warn!(
-            "--tls-insecure: not verifying the certificate of {shown}; anyone on the path can \
-             read and change what is sent"
+            "--tls-insecure: not verifying the certificate of {}; anyone on the path can read \
+             and change what is sent",
+            options.shown
         );
     }
-    Ok((trust, server_name, shown))
+    Ok(trust)
 }
 
 fn log_connected(name: &str, reached: Option<SocketAddr>) {
