@@ -92,15 +92,20 @@ pub fn status_of(name: &str, result: anyhow::Result<()>) -> i32 {
     }
     // A stderr that cannot be written (closed, full) must not turn the error into a panic.
     let _ = writeln!(io::stderr(), "tackle: {name}: {}", in_words(&err));
+    status_carried_by(&err).unwrap_or(FAILURE)
+}
+
+/// The exit status a [`Failure`] somewhere in the error's chain asks for.
+pub fn status_carried_by(err: &anyhow::Error) -> Option<i32> {
     err.chain()
         .find_map(|c| c.downcast_ref::<Failure>())
-        .map_or(FAILURE, |f| f.status)
+        .map(|f| f.status)
 }
 
 /// An error and its causes as `{:#}` writes them (`outer: cause: cause`), each system error in
 /// [`system_words`]. Only the system errors themselves are touched: text tackle quotes (a
 /// command's stderr, a server's reply) stays as it came.
-fn in_words(err: &anyhow::Error) -> String {
+pub fn in_words(err: &anyhow::Error) -> String {
     err.chain()
         .map(|cause| match cause.downcast_ref::<io::Error>() {
             Some(e) => system_words(e),

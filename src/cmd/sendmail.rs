@@ -937,9 +937,7 @@ fn record(
     let (status, error) = match result {
         Ok(()) => (0, None),
         Err(err) => (
-            err.chain()
-                .find_map(|c| c.downcast_ref::<exit::Failure>())
-                .map_or(sysexits::SOFTWARE, |f| f.status),
+            exit::status_carried_by(err).unwrap_or(sysexits::SOFTWARE),
             Some(format!("{err:#}")),
         ),
     };

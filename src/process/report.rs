@@ -150,14 +150,11 @@ fn note_what_was_dropped(attempt: &Attempt) {
 pub fn print_before_dying(result: anyhow::Result<()>) -> anyhow::Result<()> {
     let result = match result {
         Err(err) => {
-            let status = err
-                .chain()
-                .find_map(|c| c.downcast_ref::<exit::Failure>())
-                .map(|failure| failure.status);
+            let status = exit::status_carried_by(&err);
             match status {
                 Some(status) => {
                     // Nowhere to say it if stderr is gone: the signal still has to be raised.
-                    let _ = writeln!(io::stderr(), "tackle: run-cmd: {err:#}");
+                    let _ = writeln!(io::stderr(), "tackle: run-cmd: {}", exit::in_words(&err));
                     Err(exit::Silent(status).into())
                 }
                 None => Err(err),
@@ -173,10 +170,7 @@ pub fn print_before_dying(result: anyhow::Result<()>) -> anyhow::Result<()> {
 /// Under `--json`, when the command could not be started: a report with the status and the
 /// `error`, so a script reading stdout learns what happened (the message also goes to stderr).
 pub fn write_start_failure(config: &Config, attempts: u32, err: &anyhow::Error) {
-    let status = err
-        .chain()
-        .find_map(|c| c.downcast_ref::<exit::Failure>())
-        .map_or(TACKLE_FAILED, |failure| failure.status);
+    let status = exit::status_carried_by(err).unwrap_or(TACKLE_FAILED);
     let (argv, argv_encoding) = argv_strings(config);
     let report = serde_json::json!({
         "argv": argv,

@@ -314,10 +314,7 @@ impl<'a> Session<'a> {
     /// Whether saying QUIT makes sense after `err`: not after a timeout, a closed or broken
     /// connection, or nonsense from the server.
     fn can_quit(&self, err: &anyhow::Error) -> bool {
-        let status = err
-            .chain()
-            .find_map(|c| c.downcast_ref::<exit::Failure>())
-            .map(|f| f.status);
+        let status = exit::status_carried_by(err);
         self.wire.is_some() && !self.broken && status != Some(sysexits::PROTOCOL)
     }
 
