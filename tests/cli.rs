@@ -612,4 +612,17 @@ fn system_errors_carry_no_os_error_numbers() {
             .ends_with("missing.key: cannot read: No such file or directory\n"),
         "{out}"
     );
+    let out = tackle([
+        "sendmail",
+        "--dry-run",
+        "--from=a@example.org",
+        "--to=b@example.org",
+        "--attach=missing.txt",
+    ])
+    .run();
+    assert_eq!(
+        out.stderr_str(),
+        "tackle: sendmail: --attach missing.txt: cannot read: No such file or directory\n",
+        "{out}"
+    );
 }

@@ -628,7 +628,10 @@ fn read_input(path: &Path, what: &str) -> anyhow::Result<Vec<u8>> {
     };
     result.map_err(|e| {
         let name = input_name(path, what);
-        exit::failure(sysexits::NO_INPUT, format!("{name}: cannot read: {e}"))
+        exit::failure(
+            sysexits::NO_INPUT,
+            format!("{name}: cannot read: {}", exit::system_words(&e)),
+        )
     })
 }
 
@@ -671,7 +674,11 @@ fn read_attachment(spec: &str) -> anyhow::Result<AttachmentFile> {
     let data = std::fs::read(path).map_err(|e| {
         exit::failure(
             sysexits::NO_INPUT,
-            format!("--attach {}: cannot read: {e}", path.display()),
+            format!(
+                "--attach {}: cannot read: {}",
+                path.display(),
+                exit::system_words(&e)
+            ),
         )
     })?;
     let filename = path
@@ -697,7 +704,7 @@ fn print_dry_run(outgoing: &Outgoing) -> anyhow::Result<()> {
         .map_err(|e| {
             output_failure(std::io::Error::new(
                 e.kind(),
-                format!("cannot write to stderr: {e}"),
+                format!("cannot write to stderr: {}", exit::system_words(&e)),
             ))
         })?;
     Ok(())

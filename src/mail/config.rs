@@ -171,7 +171,11 @@ pub fn load(path: &Path) -> anyhow::Result<Config> {
     let cannot_read = |e: std::io::Error| {
         exit::failure(
             sysexits::CONFIG,
-            format!("{}: cannot read: {e}", path.display()),
+            format!(
+                "{}: cannot read: {}",
+                path.display(),
+                exit::system_words(&e)
+            ),
         )
     };
     let file = std::fs::File::open(path).map_err(cannot_read)?;
@@ -561,7 +565,8 @@ fn host_name() -> String {
 
 /// The first line of `path` (`/etc/mailname`), or why there is none.
 fn first_line_of(path: &Path) -> Result<String, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot be read: {e}"))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot be read: {}", exit::system_words(&e)))?;
     let line = text.lines().next().unwrap_or_default().trim();
     if line.is_empty() {
         return Err("is empty".into());

@@ -112,14 +112,17 @@ fn run_password_command(command: &str) -> anyhow::Result<Secret> {
         .map_err(|e| {
             exit::failure(
                 sysexits::NO_INPUT,
-                format!("--password-cmd: cannot run sh: {e}"),
+                format!("--password-cmd: cannot run sh: {}", exit::system_words(&e)),
             )
         })?;
     let output = match child.stdout.take() {
         Some(mut stdout) => secret::read_wiped(&mut stdout, 4096).map_err(|e| {
             exit::failure(
                 sysexits::NO_INPUT,
-                format!("--password-cmd: cannot read its output: {e}"),
+                format!(
+                    "--password-cmd: cannot read its output: {}",
+                    exit::system_words(&e)
+                ),
             )
         })?,
         None => Secret::new(Vec::new()),
@@ -168,7 +171,10 @@ fn prompt_if_terminal(what: &str, user: &str, host: &str) -> anyhow::Result<Secr
     prompt_without_echo(terminal, &prompt).map_err(|e| {
         exit::failure(
             sysexits::NO_INPUT,
-            format!("cannot read the {what} from the terminal: {e}"),
+            format!(
+                "cannot read the {what} from the terminal: {}",
+                exit::system_words(&e)
+            ),
         )
     })
 }
