@@ -234,15 +234,17 @@ impl<R: Read> CsvReader<R> {
         row.clear();
         self.record_line = self.lines + 1;
         loop {
-            if self.pos >= self.end {
+            let mut limit = self.limit();
+            // A read may bring only part of a sequence: read until a byte can be parsed.
+            while self.pos == limit {
+                if self.invalid_utf8_is_next() {
+                    return Err(self.utf8_error());
+                }
                 self.check_size(row, self.records + 1)?;
                 if !self.fill()? {
                     return self.finish_at_eof(row);
                 }
-            }
-            let limit = self.limit();
-            if self.pos == limit {
-                return Err(self.utf8_error());
+                limit = self.limit();
             }
             // Fast paths for the common transitions; everything else goes through `process`,
             // which is the state machine exactly as `_csv.c` has it.
@@ -414,15 +416,22 @@ impl<R: Read> CsvReader<R> {
         Ok(self.buf[self.pos] == b'\n')
     }
 
-    /// The end of the bytes the parser may consume: the buffer end, or the first invalid
-    /// UTF-8 byte in it.
+    /// The end of the bytes the parser may consume: the first invalid UTF-8 byte in the
+    /// buffer, else the end of what is known to be valid (a sequence the buffer cuts short
+    /// waits for the next read, so that the parser meets a byte only once its validity is
+    /// known and a record fails the same way whatever the buffer size).
     fn limit(&self) -> usize {
         match self.bad_utf8_at {
             Some(at) if at < self.base + self.end as u64 => {
                 usize::try_from(at.saturating_sub(self.base)).unwrap_or(self.end)
             }
-            _ => self.end,
+            _ => self.end - self.utf8_tail,
         }
+    }
+
+    /// Whether the parser stands at the first invalid UTF-8 byte.
+    fn invalid_utf8_is_next(&self) -> bool {
+        self.bad_utf8_at == Some(self.base + self.pos as u64)
     }
 
     fn utf8_error(&self) -> anyhow::Error {
@@ -440,10 +449,11 @@ impl<R: Read> CsvReader<R> {
         if self.eof {
             return Ok(false);
         }
+        // The start of a sequence cut short stays, unread by the parser, before the new bytes.
         let keep = self.utf8_tail;
         self.buf.copy_within(self.end - keep..self.end, 0);
         self.base += (self.end - keep) as u64;
-        self.pos = keep;
+        self.pos = 0;
         self.end = keep;
         let want = if self.started { keep + 1 } else { BOM.len() };
         while self.end < want {
@@ -468,13 +478,6 @@ impl<R: Read> CsvReader<R> {
             }
         }
         self.check_utf8();
-        if self
-            .bad_utf8_at
-            .is_some_and(|at| at < self.base + self.pos as u64)
-        {
-            // A sequence cut short by the end of input, already handed to the parser.
-            return Err(self.utf8_error());
-        }
         Ok(self.pos < self.end)
     }
 
